@@ -1,0 +1,61 @@
+"""runpt: an offline-first exercise companion for runners."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from runpt.config import settings_from_environment
+from runpt.extensions import db, htmx, login_manager, migrate
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides the environment (tests pass their own)."""
+    config = config or {}
+    app = Flask(__name__, instance_path=config.get("INSTANCE_PATH"))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(settings_from_environment(app.instance_path))
+    app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    htmx.init_app(app)
+    _init_login(app)
+
+    from runpt import auth, cli, errors, library, pwa, routines, run, security, sync
+
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    for area in (auth, library, routines, run, sync, pwa):
+        app.register_blueprint(area.bp)
+
+    if app.config["AUTO_MIGRATE"]:
+        with app.app_context():
+            cli.prepare_database()
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from runpt.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    # "strong" would log runners out whenever their phone's IP changes.
+    login_manager.session_protection = "basic"
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        # The sync loop must see a 401 it can act on, never a redirect to a login page.
+        from flask import jsonify, redirect, request, url_for
+
+        if request.path.startswith("/api/"):
+            return jsonify(error="Sign in again to sync; your logs are kept until then."), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None

@@ -1,0 +1,77 @@
+"""`flask --app wsgi ...` commands: prepare the database, load the library, add a user."""
+
+import fcntl
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from runpt.extensions import db
+
+
+def prepare_database() -> None:
+    """Create or upgrade the schema, then load the exercise library.
+
+    Runs at every start (AUTO_MIGRATE) so a fresh install needs no other step. On
+    PostgreSQL several gunicorn workers start at once; an advisory lock lets one of
+    them migrate while the others wait.
+    """
+    from runpt.library.loader import load_library
+
+    with _migration_lock():
+        upgrade(directory=current_app.extensions["migrate"].directory)
+        load_library()
+    # Workers forked after this (gunicorn --preload) must not share these connections.
+    db.session.remove()
+    db.engine.dispose()
+
+
+class _migration_lock:
+    """One process migrates at a time: a PostgreSQL advisory lock, or for SQLite a
+    file lock beside the database file."""
+
+    KEY = 0x72756E7074  # "runpt"
+
+    def __enter__(self):
+        self.connection = self.lock_file = None
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            self.connection = engine.connect()
+            self.connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": self.KEY})
+        elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            self.lock_file = open(engine.url.database + ".migrate-lock", "w")  # noqa: SIM115
+            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        if self.connection is not None:
+            self.connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.KEY})
+            self.connection.close()
+        if self.lock_file is not None:
+            fcntl.flock(self.lock_file, fcntl.LOCK_UN)
+            self.lock_file.close()
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("load-library")
+    def load_library_command():
+        """Load (or update) exercises and built-in routines from runpt/data."""
+        from runpt.library.loader import load_library
+
+        counts = load_library()
+        click.echo(
+            f"Library loaded: {counts['exercises']} exercises, {counts['routines']} routines."
+        )
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.password_option()
+    def create_user_command(email, password):
+        """Create a runner's account."""
+        from runpt.auth.accounts import register
+
+        user, errors = register(email, password)
+        if errors:
+            raise click.ClickException("; ".join(errors.values()))
+        click.echo(f"Created {user.email}.")

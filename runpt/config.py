@@ -1,0 +1,70 @@
+"""Settings read from the environment, so one build runs anywhere."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(instance_path: str) -> str:
+    """`DATABASE_URL` if set, else SQLite in the instance folder.
+
+    Hosting platforms hand out `postgres://` or `postgresql://` URLs; SQLAlchemy needs
+    the driver named, and psycopg 3 is the one we ship.
+    """
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "runpt.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_secret_key(instance_path: str) -> str:
+    """`SECRET_KEY` if set; otherwise one made once and kept in the instance folder.
+
+    Never a hard-coded key: a key kept on disk survives restarts (logins stay valid),
+    and production sets its own through the environment.
+    """
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def settings_from_environment(instance_path: str) -> dict:
+    """The app's configuration; tests pass overrides to `create_app` instead."""
+    secure = _flag("SECURE_COOKIES", False)
+    return {
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # First start creates or upgrades the schema and loads the exercise library.
+        "AUTO_MIGRATE": _flag("AUTO_MIGRATE", True),
+        # Offline gaps can last weeks: the remember-me cookie keeps a runner signed in.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=90),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        # A sync batch of 500 events with notes fits well inside 2 MB.
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "LOGIN_RATE_LIMIT": int(os.environ.get("LOGIN_RATE_LIMIT", "10")),
+    }

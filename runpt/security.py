@@ -1,0 +1,81 @@
+"""Same-origin checks for unsafe methods and the security headers on every response.
+
+Cross-site request forgery is refused by where a request comes from rather than by an
+expiring token: browsers send `Sec-Fetch-Site` (and `Origin`) on every unsafe request,
+so a sync replayed days after the page was loaded still works, while a form posted
+from another site does not. SameSite=Lax cookies are the second lock on the door.
+"""
+
+from urllib.parse import urlsplit
+
+from flask import Flask, jsonify, request
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def is_cross_site(req) -> bool:
+    """True when an unsafe request was sent by a page of another site."""
+    fetch_site = req.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        # "none" is the runner typing or a bookmark; "same-site" is a sibling
+        # subdomain, which can't be trusted with a runner's logs either.
+        return fetch_site not in {"same-origin", "none"}
+    origin = req.headers.get("Origin")
+    if origin is None:
+        # Older browsers and non-browser clients (curl, tests): no ambient
+        # cross-site credentials to abuse without Origin in a modern browser.
+        return False
+    if origin == "null":
+        return True
+    return urlsplit(origin).netloc != req.host
+
+
+def refuse_cross_site():
+    if request.method not in UNSAFE_METHODS or not is_cross_site(request):
+        return None
+    message = "Cross-site request refused: submit this from runpt itself."
+    if request.path.startswith("/api/"):
+        return jsonify(error=message), 403
+    return message, 403, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def mark_personal_pages(response):
+    """Say whose page this is. The service worker caches a page only for the runner
+    named here, and no shared cache on the way may keep it."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated and response.mimetype == "text/html":
+        response.headers["X-Runpt-User"] = str(current_user.id)
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.vary.add("Cookie")
+    return response
+
+
+def add_security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_cross_site)
+    app.after_request(add_security_headers)
+    app.after_request(mark_personal_pages)

@@ -1,0 +1,3 @@
+from runpt import create_app
+
+app = create_app()
