@@ -1,0 +1,110 @@
+"""Load the exercise library and built-in routines from the package's data files.
+
+Idempotent: rows are matched by slug and written only where a value differs, so
+loading twice changes nothing and editing a dose in the file then loading again
+updates just that exercise.
+"""
+
+import tomllib
+from pathlib import Path
+
+from sqlalchemy import select
+
+from runpt.extensions import db
+from runpt.library.models import Exercise
+from runpt.routines.models import Routine, RoutineStep
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+EXERCISE_FIELDS = (
+    "name", "group", "phase", "summary", "equipment", "problems", "steps",
+    "cues", "mistakes", "easier", "harder", "safety",
+)  # fmt: skip
+DOSE_FIELDS = ("sets", "reps", "hold_s", "per_side", "tempo", "rest_s")
+STEP_OVERRIDES = ("sets", "reps", "hold_s", "rest_s")
+
+
+def read_data(name: str, folder: Path = DATA) -> dict:
+    with (folder / name).open("rb") as file:
+        return tomllib.load(file)
+
+
+def exercise_values(entry: dict) -> dict:
+    """Column values for one `[[exercise]]` entry of exercises.toml."""
+    values = {field: entry.get(field, []) for field in EXERCISE_FIELDS}
+    dose = entry["dose"]
+    values.update({field: dose.get(field) for field in DOSE_FIELDS})
+    values["per_side"] = bool(dose.get("per_side", False))
+    values["dose_source"] = dose["source"]
+    return values
+
+
+def _update(row, values: dict) -> bool:
+    changed = False
+    for field, value in values.items():
+        if getattr(row, field) != value:
+            setattr(row, field, value)
+            changed = True
+    return changed
+
+
+def load_exercises(entries: list[dict]) -> dict[str, Exercise]:
+    existing = {e.slug: e for e in db.session.scalars(select(Exercise))}
+    for entry in entries:
+        values = exercise_values(entry)
+        exercise = existing.get(entry["slug"])
+        if exercise is None:
+            exercise = Exercise(slug=entry["slug"], **values)
+            db.session.add(exercise)
+            existing[exercise.slug] = exercise
+        else:
+            _update(exercise, values)
+    db.session.flush()
+    return existing
+
+
+def _step_values(step: dict, exercises: dict[str, Exercise]) -> tuple:
+    if step["exercise"] not in exercises:
+        raise ValueError(f"routine step names unknown exercise {step['exercise']!r}")
+    return (exercises[step["exercise"]].id, *(step.get(f) for f in STEP_OVERRIDES))
+
+
+def load_routines(entries: list[dict], exercises: dict[str, Exercise]) -> None:
+    existing = {
+        r.slug: r for r in db.session.scalars(select(Routine).where(Routine.slug.is_not(None)))
+    }
+    for entry in entries:
+        routine = existing.get(entry["slug"])
+        if routine is None:
+            routine = Routine(slug=entry["slug"], owner_id=None)
+            db.session.add(routine)
+        _update(
+            routine,
+            {"name": entry["name"], "summary": entry.get("summary", ""),
+             "problem": entry.get("problem", "")},
+        )  # fmt: skip
+        wanted = [_step_values(step, exercises) for step in entry["step"]]
+        current = [(s.exercise_id, *(getattr(s, f) for f in STEP_OVERRIDES)) for s in routine.steps]
+        if wanted != current:
+            routine.steps = [_routine_step(i, values) for i, values in enumerate(wanted)]
+
+
+def _routine_step(position: int, values: tuple) -> RoutineStep:
+    exercise_id, *overrides = values
+    return RoutineStep(
+        position=position,
+        exercise_id=exercise_id,
+        **dict(zip(STEP_OVERRIDES, overrides, strict=True)),
+    )
+
+
+def load_library(folder: Path = DATA) -> dict[str, int]:
+    """Upsert every exercise and built-in routine; commit; return the counts."""
+    entries = read_data("exercises.toml", folder)["exercise"]
+    exercises = load_exercises(entries)
+    routines = read_data("routines.toml", folder)["routine"]
+    load_routines(routines, exercises)
+    db.session.commit()
+    # What the files hold, not what the table holds: rows dropped from the file stay
+    # (past sessions and runners' routines may point at them).
+    return {"exercises": len(entries), "routines": len(routines)}

@@ -1,0 +1,154 @@
+"""Reading and changing routines, with the runner's ownership checked in one place."""
+
+import re
+
+from flask import abort
+from sqlalchemy import or_, select
+
+from runpt.extensions import db
+from runpt.library.models import Exercise
+from runpt.routines.models import Routine, RoutineStep
+from runpt.timestamps import utcnow
+
+# What a runner may type into a step's dose; outside these, the form says why.
+DOSE_LIMITS = {
+    "sets": (1, 10, "Sets"),
+    "reps": (1, 100, "Reps"),
+    "hold_s": (5, 600, "Hold seconds"),
+    "rest_s": (0, 600, "Rest seconds"),
+}
+MAX_NAME = 120
+MAX_SUMMARY = 500
+MAX_STEPS = 30
+
+
+def visible_routines(user) -> list[Routine]:
+    """Built-in routines first, then the runner's own, newest first."""
+    builtin = db.session.scalars(
+        select(Routine).where(Routine.owner_id.is_(None)).order_by(Routine.id)
+    ).all()
+    own = db.session.scalars(
+        select(Routine).where(Routine.owner_id == user.id).order_by(Routine.created_at.desc())
+    ).all()
+    return [*builtin, *own]
+
+
+def routine_for(user, routine_id: int, *, editable: bool = False) -> Routine:
+    """A routine the runner may see (or edit); anything else is a 404, never a 403,
+    so another runner's routine ids reveal nothing."""
+    condition = Routine.owner_id == user.id
+    if not editable:
+        condition = or_(condition, Routine.owner_id.is_(None))
+    routine = db.session.scalar(select(Routine).where(Routine.id == routine_id, condition))
+    if routine is None:
+        abort(404)
+    return routine
+
+
+def step_of(routine: Routine, step_id: int) -> RoutineStep:
+    for step in routine.steps:
+        if step.id == step_id:
+            return step
+    abort(404)
+
+
+def details_errors(name: str, summary: str) -> dict[str, str]:
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Give the routine a name."
+    elif len(name) > MAX_NAME:
+        errors["name"] = f"Keep the name under {MAX_NAME} characters."
+    if len(summary) > MAX_SUMMARY:
+        errors["summary"] = f"Keep the description under {MAX_SUMMARY} characters."
+    return errors
+
+
+def create_routine(user, name: str, summary: str = "") -> Routine:
+    routine = Routine(name=name.strip(), summary=summary.strip(), owner_id=user.id)
+    db.session.add(routine)
+    db.session.commit()
+    return routine
+
+
+def copy_routine(user, source: Routine) -> Routine:
+    """The runner's own copy of a routine, to change as they like."""
+    copy = Routine(
+        name=f"{source.name} (my copy)"[:MAX_NAME],
+        summary=source.summary,
+        problem=source.problem,
+        owner_id=user.id,
+        steps=[
+            RoutineStep(
+                position=s.position,
+                exercise_id=s.exercise_id,
+                sets=s.sets,
+                reps=s.reps,
+                hold_s=s.hold_s,
+                rest_s=s.rest_s,
+            )  # fmt: skip
+            for s in source.steps
+        ],
+    )
+    db.session.add(copy)
+    db.session.commit()
+    return copy
+
+
+def add_step(routine: Routine, exercise_slug: str) -> str | None:
+    """Append an exercise; returns an error message instead when it can't."""
+    if len(routine.steps) >= MAX_STEPS:
+        return f"A routine holds at most {MAX_STEPS} exercises."
+    exercise = db.session.scalar(select(Exercise).where(Exercise.slug == exercise_slug))
+    if exercise is None:
+        return "Pick an exercise from the list."
+    routine.steps.append(RoutineStep(position=len(routine.steps), exercise=exercise))
+    save(routine)
+    return None
+
+
+def move_step(routine: Routine, step: RoutineStep, direction: str) -> None:
+    index = routine.steps.index(step)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(routine.steps):
+        routine.steps.insert(target, routine.steps.pop(index))
+        routine.renumber()
+        save(routine)
+
+
+def remove_step(routine: Routine, step: RoutineStep) -> None:
+    routine.steps.remove(step)
+    routine.renumber()
+    save(routine)
+
+
+def parse_dose(form, is_hold: bool) -> tuple[dict[str, int], dict[str, str]]:
+    """Whole numbers within DOSE_LIMITS from a step's dose form."""
+    fields = ["sets", "hold_s" if is_hold else "reps", "rest_s"]
+    values, errors = {}, {}
+    for field in fields:
+        low, high, label = DOSE_LIMITS[field]
+        raw = (form.get(field) or "").strip()
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        if not re.fullmatch(r"[0-9]{1,6}", raw) or not low <= int(raw) <= high:
+            errors[field] = f"{label}: a whole number from {low} to {high}."
+        else:
+            values[field] = int(raw)
+    return values, errors
+
+
+def set_step_dose(step: RoutineStep, values: dict[str, int]) -> None:
+    for field, value in values.items():
+        setattr(step, field, value)
+    save(step.routine)
+
+
+def set_details(routine: Routine, name: str, summary: str) -> None:
+    routine.name, routine.summary = name.strip(), summary.strip()
+    save(routine)
+
+
+def save(routine: Routine) -> None:
+    """Commit a change to a routine or its steps, marking the routine as changed so
+    devices holding it offline know to fetch it again."""
+    routine.updated_at = utcnow()
+    db.session.commit()

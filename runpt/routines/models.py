@@ -1,0 +1,71 @@
+"""Routines: ordered exercises with doses. Built-in ones have no owner."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from runpt.extensions import db
+from runpt.library.dose import Dose
+from runpt.library.models import Exercise
+from runpt.timestamps import UTCDateTime, utcnow
+
+
+class Routine(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Built-in routines are found by slug when the library is loaded again.
+    slug: Mapped[str | None] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    problem: Mapped[str] = mapped_column(String(40), default="")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    steps: Mapped[list["RoutineStep"]] = relationship(
+        back_populates="routine",
+        order_by="RoutineStep.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.owner_id is None
+
+    @property
+    def reference(self) -> str | int:
+        """How a `session.started` event names this routine: slug if built in, else id."""
+        return self.slug if self.slug else self.id
+
+    def seconds(self) -> int:
+        return sum(step.dose.seconds() for step in self.steps)
+
+    def renumber(self) -> None:
+        """Positions 0..n-1 in list order, after an insert, a move or a removal."""
+        for position, step in enumerate(self.steps):
+            step.position = position
+
+    def __repr__(self) -> str:
+        return f"<Routine {self.slug or self.id}>"
+
+
+class RoutineStep(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    routine_id: Mapped[int] = mapped_column(ForeignKey("routine.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
+    # The routine's own numbers; None means the exercise's default dose.
+    sets: Mapped[int | None]
+    reps: Mapped[int | None]
+    hold_s: Mapped[int | None]
+    rest_s: Mapped[int | None]
+
+    routine: Mapped[Routine] = relationship(back_populates="steps")
+    exercise: Mapped[Exercise] = relationship(lazy="joined")
+
+    @property
+    def dose(self) -> Dose:
+        return Dose.of(self.exercise).overridden(
+            sets=self.sets, reps=self.reps, hold_s=self.hold_s, rest_s=self.rest_s
+        )

@@ -1,0 +1,165 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from runpt.extensions import db
+from runpt.library.dose import minutes
+from runpt.library.models import PROBLEMS
+from runpt.library.queries import by_group, find_exercises
+from runpt.routines import bp
+from runpt.routines import editing as edit
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("routines/welcome.html")
+    return render_template(
+        "routines/home.html", routines=edit.visible_routines(current_user), minutes=minutes
+    )
+
+
+@bp.get("/routines")
+@login_required
+def index():
+    return render_template(
+        "routines/index.html",
+        routines=edit.visible_routines(current_user),
+        minutes=minutes,
+        PROBLEMS=PROBLEMS,
+        errors={},
+    )
+
+
+@bp.post("/routines")
+@login_required
+def create():
+    name, summary = request.form.get("name", ""), request.form.get("summary", "")
+    errors = edit.details_errors(name, summary)
+    if errors:
+        page = render_template(
+            "routines/index.html",
+            routines=edit.visible_routines(current_user),
+            minutes=minutes,
+            PROBLEMS=PROBLEMS,
+            errors=errors,
+            name=name,
+        )
+        return page, 400
+    routine = edit.create_routine(current_user, name, summary)
+    return redirect(url_for("routines.edit_page", routine_id=routine.id))
+
+
+@bp.get("/routines/<int:routine_id>")
+@login_required
+def show(routine_id: int):
+    routine = edit.routine_for(current_user, routine_id)
+    return render_template(
+        "routines/show.html", routine=routine, minutes=minutes, PROBLEMS=PROBLEMS
+    )
+
+
+@bp.post("/routines/<int:routine_id>/copy")
+@login_required
+def copy(routine_id: int):
+    copy = edit.copy_routine(current_user, edit.routine_for(current_user, routine_id))
+    flash(f"“{copy.name}” is yours to change.", "info")
+    return redirect(url_for("routines.edit_page", routine_id=copy.id))
+
+
+@bp.route("/routines/<int:routine_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_page(routine_id: int):
+    routine = edit.routine_for(current_user, routine_id, editable=True)
+    errors = {}
+    if request.method == "POST":
+        name, summary = request.form.get("name", ""), request.form.get("summary", "")
+        errors = edit.details_errors(name, summary)
+        if not errors:
+            edit.set_details(routine, name, summary)
+            flash("Routine saved.", "info")
+            return redirect(url_for("routines.show", routine_id=routine.id))
+        db.session.rollback()
+    page = render_template(
+        "routines/edit.html", **_editor_context(routine), errors=errors, form=request.form
+    )
+    return page, 400 if errors else 200
+
+
+@bp.post("/routines/<int:routine_id>/delete")
+@login_required
+def delete(routine_id: int):
+    routine = edit.routine_for(current_user, routine_id, editable=True)
+    name = routine.name
+    db.session.delete(routine)
+    db.session.commit()
+    flash(f"Deleted “{name}”.", "info")
+    return redirect(url_for("routines.index"))
+
+
+@bp.post("/routines/<int:routine_id>/steps")
+@login_required
+def add_step(routine_id: int):
+    routine = edit.routine_for(current_user, routine_id, editable=True)
+    error = edit.add_step(routine, request.form.get("exercise", ""))
+    return _steps_changed(routine, {"exercise": error} if error else {})
+
+
+@bp.post("/routines/<int:routine_id>/steps/<int:step_id>/move")
+@login_required
+def move_step(routine_id: int, step_id: int):
+    routine = edit.routine_for(current_user, routine_id, editable=True)
+    # The step first: another runner's step id is a 404 whatever the direction says.
+    step = edit.step_of(routine, step_id)
+    direction = request.form.get("direction")
+    if direction not in {"up", "down"}:
+        return _steps_changed(routine, {"move": "Move a step up or down."})
+    edit.move_step(routine, step, direction)
+    return _steps_changed(routine)
+
+
+@bp.post("/routines/<int:routine_id>/steps/<int:step_id>/dose")
+@login_required
+def set_dose(routine_id: int, step_id: int):
+    routine = edit.routine_for(current_user, routine_id, editable=True)
+    step = edit.step_of(routine, step_id)
+    values, errors = edit.parse_dose(request.form, step.dose.is_hold)
+    if not errors:
+        edit.set_step_dose(step, values)
+    return _steps_changed(routine, {f"{step.id}.{k}": v for k, v in errors.items()})
+
+
+@bp.post("/routines/<int:routine_id>/steps/<int:step_id>/delete")
+@login_required
+def remove_step(routine_id: int, step_id: int):
+    routine = edit.routine_for(current_user, routine_id, editable=True)
+    edit.remove_step(routine, edit.step_of(routine, step_id))
+    return _steps_changed(routine)
+
+
+def _editor_context(routine) -> dict:
+    return {
+        "routine": routine,
+        "minutes": minutes,
+        "exercise_groups": by_group(find_exercises()),
+    }
+
+
+def _steps_changed(routine, errors: dict | None = None):
+    """After a change to the steps: htmx gets the step list alone to swap in; a plain
+    form post (no JavaScript) is redirected back to the editor, or, when the input was
+    refused, shown the editor with the errors next to the fields (never a redirect that
+    looks like success)."""
+    errors = errors or {}
+    status = 422 if errors else 200
+    if request.htmx:
+        body = render_template("routines/_steps.html", **_editor_context(routine), errors=errors)
+        return body, status, {"Vary": "HX-Request"}
+    if errors:
+        db.session.rollback()
+        page = render_template(
+            "routines/edit.html", **_editor_context(routine), errors=errors, form={}
+        )
+        return page, status, {"Vary": "HX-Request"}
+    response = redirect(url_for("routines.edit_page", routine_id=routine.id))
+    response.headers["Vary"] = "HX-Request"
+    return response
