@@ -1,0 +1,112 @@
+"""Storing a batch of events exactly once.
+
+The database decides what is new: every valid event goes into one INSERT ... ON
+CONFLICT DO NOTHING, and the ids it reports back are the accepted ones. No
+read-then-write check, so two requests (or two server processes) carrying the same
+event can't both store it, and a retry after a lost answer is harmless.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from runpt.extensions import db
+from runpt.library.models import Exercise
+from runpt.sync.models import Event
+from runpt.sync.validation import Invalid, ValidEvent, event_id_of, validate
+from runpt.timestamps import utcnow
+
+MAX_BATCH = 500
+ID_TAKEN = "id: already used; make a new UUID for each event"
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str | None
+    status: str  # accepted | duplicate | rejected
+    error: str | None = None
+
+    def as_json(self) -> dict:
+        answer = {"id": self.id, "status": self.status}
+        if self.error:
+            answer["error"] = self.error
+        return answer
+
+
+def known_exercise_slugs() -> set[str]:
+    return set(db.session.scalars(select(Exercise.slug)))
+
+
+def _insert_statement():
+    dialect = db.engine.dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return insert(Event)
+
+
+def store_new(user_id: int, events: list[ValidEvent], now: datetime) -> set:
+    """Insert the events whose ids are new; return the set of ids that were inserted."""
+    if not events:
+        return set()
+    rows = [
+        {
+            "id": e.id,
+            "user_id": user_id,
+            "type": e.type,
+            "at": e.at,
+            "at_offset_min": e.at_offset_min,
+            "session_id": e.session,
+            "data": e.data,
+            "exercise": e.exercise,
+            "received_at": now,
+        }  # fmt: skip
+        for e in events
+    ]
+    statement = (
+        _insert_statement().values(rows).on_conflict_do_nothing(index_elements=["id"])
+    ).returning(Event.id)
+    return set(db.session.scalars(statement))
+
+
+def owners_of(ids: list) -> dict:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Event.id, Event.user_id).where(Event.id.in_(ids))).all())
+
+
+def ingest(user_id: int, raw_events: list, now: datetime | None = None) -> list[Result]:
+    """One result per event, in request order. Commits what it stores."""
+    now = now or utcnow()
+    exercises = known_exercise_slugs()
+    checked: list[ValidEvent | Result] = []
+    for raw in raw_events:
+        try:
+            checked.append(validate(raw, exercises, now))
+        except Invalid as problem:
+            checked.append(Result(event_id_of(raw), "rejected", str(problem)))
+
+    # The first copy of an id in the batch is the one stored; later copies are duplicates.
+    first_copies: dict = {}
+    for item in checked:
+        if isinstance(item, ValidEvent):
+            first_copies.setdefault(item.id, item)
+    inserted = store_new(user_id, list(first_copies.values()), now)
+    owners = owners_of([i for i in first_copies if i not in inserted])
+    db.session.commit()
+
+    results, seen = [], set()
+    for item in checked:
+        if isinstance(item, Result):
+            results.append(item)
+            continue
+        text_id = str(item.id)
+        if owners.get(item.id, user_id) != user_id:
+            # Stored for another runner: refuse without saying anything about it.
+            results.append(Result(text_id, "rejected", ID_TAKEN))
+        elif item.id in inserted and item.id not in seen:
+            results.append(Result(text_id, "accepted"))
+        else:
+            results.append(Result(text_id, "duplicate"))
+        seen.add(item.id)
+    return results

@@ -1,0 +1,72 @@
+import json
+from datetime import UTC, datetime
+
+from flask import jsonify, request
+from flask_login import current_user, login_required
+
+from runpt.sync import bp
+from runpt.sync.ingest import MAX_BATCH, ingest
+from runpt.sync.sessions import sessions_of
+
+
+def envelope_error(message: str, status: int = 400):
+    return jsonify(error=message), status
+
+
+def read_batch():
+    """The `events` list of a sync request, or an error response for a bad envelope."""
+    if not request.is_json:
+        return None, envelope_error("Send the batch as JSON (Content-Type: application/json).", 415)
+    try:
+        body = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):
+        # RecursionError: absurdly deep nesting is refused, not allowed to crash a worker.
+        return None, envelope_error("The body is not valid JSON.")
+    if not isinstance(body, dict) or not isinstance(body.get("events"), list):
+        return None, envelope_error('Send an object with an "events" list: {"events": [...]}.')
+    if len(body["events"]) > MAX_BATCH:
+        return None, envelope_error(
+            f"At most {MAX_BATCH} events per request; this one has {len(body['events'])}.", 413
+        )
+    return body["events"], None
+
+
+@bp.post("/sync")
+@login_required
+def sync():
+    events, problem = read_batch()
+    if problem:
+        return problem
+    results = ingest(current_user.id, events)
+    return jsonify(results=[r.as_json() for r in results])
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def session_json(session: dict) -> dict:
+    return {
+        **session,
+        "started_at": iso(session["started_at"]),
+        "finished_at": iso(session["finished_at"]),
+        "updated_at": iso(session["updated_at"]),
+        "sets": [{**s, "at": iso(s["at"])} for s in session["sets"]],
+    }
+
+
+@bp.get("/sessions")
+@login_required
+def sessions():
+    since = None
+    if raw := request.args.get("since"):
+        try:
+            since = datetime.fromisoformat(raw)
+        except ValueError:
+            return envelope_error("since: use an ISO 8601 time, e.g. 2026-11-27T07:30:00Z")
+        if since.tzinfo is None:
+            return envelope_error("since: needs a UTC offset, e.g. 2026-11-27T07:30:00Z")
+    # Read the clock before the query: anything stored while we read is seen next time.
+    server_time = datetime.now(UTC)
+    found = sessions_of(current_user, since)
+    return jsonify(server_time=iso(server_time), sessions=[session_json(s) for s in found])

@@ -1,0 +1,168 @@
+"""What makes an event valid. Each rule's message names the field, so a developer
+reading a `rejected` result (or a runner's "needs attention" list) knows what to fix."""
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+EVENT_TYPES = ("session.started", "set.logged", "session.finished")
+ENVELOPE_FIELDS = {"id", "type", "at", "session", "data"}
+MAX_FUTURE = timedelta(hours=24)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_NOTE = 1000
+MAX_ROUTINE_REF = 100
+
+
+class Invalid(ValueError):
+    """An event that breaks a rule; the message is the reason sent back."""
+
+
+@dataclass(frozen=True)
+class ValidEvent:
+    id: uuid.UUID
+    type: str
+    at: datetime
+    at_offset_min: int
+    session: uuid.UUID
+    data: dict
+
+    @property
+    def exercise(self) -> str | None:
+        return self.data.get("exercise") if self.type == "set.logged" else None
+
+
+def parse_uuid(value, field: str) -> uuid.UUID:
+    if not isinstance(value, str):
+        raise Invalid(f"{field}: must be a UUID string")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Invalid(f"{field}: {value[:60]!r} is not a UUID") from None
+
+
+def parse_time(value, now: datetime) -> tuple[datetime, int]:
+    """An ISO 8601 time with offset -> (UTC time, offset in minutes)."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise Invalid("at: must be an ISO 8601 time string, e.g. 2026-11-27T07:30:00+01:00")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"at: {value!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise Invalid("at: needs a UTC offset, e.g. 2026-11-27T07:30:00+01:00 or ...Z")
+    if moment > now + MAX_FUTURE:
+        raise Invalid("at: is more than 24 hours in the future; check the device clock")
+    if moment < EARLIEST:
+        raise Invalid("at: is before the year 2000; check the device clock")
+    offset_min = int(moment.utcoffset().total_seconds() // 60)
+    return moment.astimezone(UTC), offset_min
+
+
+def whole_number(data: dict, field: str, low: int, high: int, *, required: bool = False):
+    value = data.get(field)
+    if value is None:
+        if required:
+            raise Invalid(f"data.{field}: is required")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"data.{field}: must be a whole number from {low} to {high}")
+    if not low <= value <= high:
+        raise Invalid(f"data.{field}: {value} is out of range {low}-{high}")
+    return value
+
+
+def number(data: dict, field: str, low: float, high: float):
+    value = data.get(field)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise Invalid(f"data.{field}: must be a number from {low} to {high}")
+    if not low <= value <= high:
+        raise Invalid(f"data.{field}: {value} is out of range {low}-{high}")
+    return value
+
+
+def only_fields(data: dict, allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise Invalid(f"data.{unknown[0][:40]}: is not a field of this event type")
+
+
+def session_started_data(data: dict, known_exercises) -> dict:
+    only_fields(data, {"routine"})
+    routine = data.get("routine")
+    if isinstance(routine, str) and 0 < len(routine) <= MAX_ROUTINE_REF:
+        return {"routine": routine}
+    if isinstance(routine, int) and not isinstance(routine, bool) and routine >= 1:
+        return {"routine": routine}
+    raise Invalid("data.routine: must be a routine slug or a positive routine id")
+
+
+def set_logged_data(data: dict, known_exercises) -> dict:
+    only_fields(
+        data, {"exercise", "set", "side", "reps", "hold_s", "load_kg", "rpe", "pain", "note"}
+    )
+    exercise = data.get("exercise")
+    if not isinstance(exercise, str) or not exercise:
+        raise Invalid("data.exercise: must be an exercise slug, e.g. glute-bridge")
+    if exercise not in known_exercises:
+        raise Invalid(f"data.exercise: {exercise[:80]!r} is not an exercise in the library")
+    side = data.get("side")
+    if side not in ("left", "right", None):
+        raise Invalid("data.side: must be 'left', 'right' or null")
+    note = data.get("note")
+    if note is not None and not isinstance(note, str):
+        raise Invalid("data.note: must be text or null")
+    if note is not None and len(note) > MAX_NOTE:
+        raise Invalid(f"data.note: is {len(note)} characters; at most {MAX_NOTE}")
+    return {
+        "exercise": exercise,
+        "set": whole_number(data, "set", 1, 100, required=True),
+        "side": side,
+        "reps": whole_number(data, "reps", 0, 500),
+        "hold_s": whole_number(data, "hold_s", 0, 3600),
+        "load_kg": number(data, "load_kg", 0, 500),
+        "rpe": whole_number(data, "rpe", 1, 10),
+        "pain": whole_number(data, "pain", 0, 10),
+        "note": note,
+    }
+
+
+def session_finished_data(data: dict, known_exercises) -> dict:
+    only_fields(data, set())
+    return {}
+
+
+DATA_RULES = {
+    "session.started": session_started_data,
+    "set.logged": set_logged_data,
+    "session.finished": session_finished_data,
+}
+
+
+def event_id_of(raw) -> str | None:
+    """The id to echo back in a result, even for an event that is otherwise invalid."""
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and len(raw["id"]) <= 64:
+        return raw["id"]
+    return None
+
+
+def validate(raw, known_exercises, now: datetime) -> ValidEvent:
+    """A checked, normalised event, or `Invalid` naming the first field that is wrong."""
+    if not isinstance(raw, dict):
+        raise Invalid("event: must be a JSON object")
+    for field in ("id", "type", "at", "session", "data"):
+        if field not in raw:
+            raise Invalid(f"{field}: is required")
+    if extra := sorted(set(raw) - ENVELOPE_FIELDS):
+        raise Invalid(f"{extra[0][:40]}: is not a field of an event")
+    event_id = parse_uuid(raw["id"], "id")
+    if raw["type"] not in EVENT_TYPES:
+        raise Invalid(f"type: must be one of {', '.join(EVENT_TYPES)}")
+    at, offset = parse_time(raw["at"], now)
+    session = parse_uuid(raw["session"], "session")
+    if not isinstance(raw["data"], dict):
+        raise Invalid("data: must be a JSON object")
+    data = DATA_RULES[raw["type"]](raw["data"], known_exercises)
+    return ValidEvent(event_id, raw["type"], at, offset, session, data)
