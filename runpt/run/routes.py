@@ -1,0 +1,49 @@
+from datetime import datetime, timedelta, timezone
+
+from flask import abort, render_template
+from flask_login import current_user, login_required
+
+from runpt.library.dose import minutes
+from runpt.routines.editing import routine_for
+from runpt.run import bp
+from runpt.run.plan import last_time, plan
+from runpt.sync.sessions import sessions_of
+
+
+@bp.app_template_filter("local_time")
+def local_time(moment: datetime, offset_min: int) -> datetime:
+    """A stored UTC time as the runner's clock showed it when they logged it."""
+    return moment.astimezone(timezone(timedelta(minutes=offset_min)))
+
+
+@bp.get("/run/<int:routine_id>")
+@login_required
+def player(routine_id: int):
+    """The player's page; its steps arrive as fragments from `step` below."""
+    routine = routine_for(current_user, routine_id)
+    if not routine.steps:
+        abort(404)
+    return render_template(
+        "run/player.html", routine=routine, total=len(plan(routine)), minutes=minutes
+    )
+
+
+@bp.get("/run/<int:routine_id>/steps/<int:index>")
+@login_required
+def step(routine_id: int, index: int):
+    """One step as an htmx fragment, at its own URL so no cache mistakes it for a page."""
+    routine = routine_for(current_user, routine_id)
+    steps = plan(routine)
+    if not 0 <= index < len(steps):
+        abort(404)
+    current = steps[index]
+    previous = last_time(current_user, current.exercise.slug, current.side)
+    return render_template(
+        "run/_step.html", routine=routine, step=current, total=len(steps), last=previous
+    )
+
+
+@bp.get("/sessions")
+@login_required
+def sessions():
+    return render_template("run/sessions.html", sessions=sessions_of(current_user)[:50])

@@ -1,0 +1,203 @@
+/* runpt outbox and sync loop.
+ *
+ * Loaded by pages (before app.js) and by the service worker (importScripts), so the
+ * same code drains the outbox from an open page or from a Background Sync event.
+ *
+ * Rules (docs/sync-protocol.md):
+ * - Every log is written to IndexedDB first; the network is never waited on to log.
+ * - An event leaves the outbox only after the server answered `accepted` or
+ *   `duplicate`. Network errors, 5xx, 401 and redirects keep it for the next try.
+ * - `rejected` events move to the "needs attention" store; never dropped silently.
+ * - Entries carry their runner's user id; a flush sends only the signed-in runner's.
+ * - One flush at a time, across tabs and the service worker (Web Locks).
+ */
+"use strict";
+
+const RunptOutbox = (() => {
+  const DB_NAME = "runpt";
+  const DB_VERSION = 1;
+  const BATCH = 500;
+  let databasePromise = null;
+
+  function openDatabase() {
+    if (databasePromise) return databasePromise;
+    databasePromise = new Promise((resolve, reject) => {
+      const opening = indexedDB.open(DB_NAME, DB_VERSION);
+      opening.onupgradeneeded = () => {
+        const db = opening.result;
+        db.createObjectStore("outbox", { keyPath: "id" }).createIndex("user", "user");
+        db.createObjectStore("attention", { keyPath: "id" }).createIndex("user", "user");
+        // One session in progress per runner on this device.
+        db.createObjectStore("runs", { keyPath: "user" });
+        // Small facts: who is signed in, when each runner last synced.
+        db.createObjectStore("meta", { keyPath: "key" });
+      };
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error);
+    });
+    return databasePromise;
+  }
+
+  /** Run `work(stores)` in one transaction; resolves with its result once committed. */
+  async function transaction(names, mode, work) {
+    const db = await openDatabase();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(names, mode);
+      const stores = Object.fromEntries(names.map((name) => [name, tx.objectStore(name)]));
+      let result;
+      Promise.resolve(work(stores)).then((value) => { result = value; }, reject);
+      tx.oncomplete = () => resolve(result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
+    });
+  }
+
+  function asPromise(request) {
+    return new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  /** The device's local time with its UTC offset, e.g. 2026-11-27T07:30:05.120+01:00. */
+  function localTimestamp(date = new Date()) {
+    const pad = (n, width = 2) => String(Math.abs(n)).padStart(width, "0");
+    const offset = -date.getTimezoneOffset();
+    const sign = offset >= 0 ? "+" : "-";
+    return (
+      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+      `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+      `.${pad(date.getMilliseconds(), 3)}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`
+    );
+  }
+
+  /** A new event. Its id is made here, at the moment of the action, never in markup. */
+  function makeEvent(user, type, session, data) {
+    return {
+      id: crypto.randomUUID(),
+      type,
+      at: localTimestamp(),
+      session,
+      data,
+      user,
+      queued: Date.now(),
+    };
+  }
+
+  function add(event) {
+    return transaction(["outbox"], "readwrite", ({ outbox }) => outbox.add(event));
+  }
+
+  async function waiting(user) {
+    const entries = await transaction(["outbox"], "readonly", ({ outbox }) =>
+      asPromise(outbox.index("user").getAll(user)));
+    return entries.sort((a, b) => a.queued - b.queued);
+  }
+
+  function needingAttention(user) {
+    return transaction(["attention"], "readonly", ({ attention }) =>
+      asPromise(attention.index("user").getAll(user)));
+  }
+
+  function getMeta(key) {
+    return transaction(["meta"], "readonly", ({ meta }) => asPromise(meta.get(key)))
+      .then((entry) => (entry ? entry.value : undefined));
+  }
+
+  function setMeta(key, value) {
+    return transaction(["meta"], "readwrite", ({ meta }) => meta.put({ key, value }));
+  }
+
+  /** Apply the server's answers: drop what it holds, set aside what it refused. */
+  function settle(batch, results) {
+    const byId = new Map(batch.map((event) => [event.id, event]));
+    return transaction(["outbox", "attention"], "readwrite", ({ outbox, attention }) => {
+      for (const result of results) {
+        const event = byId.get(result.id);
+        if (!event) continue;
+        if (result.status === "accepted" || result.status === "duplicate") {
+          outbox.delete(event.id);
+        } else if (result.status === "rejected") {
+          attention.put({ ...event, error: result.error || "refused by the server" });
+          outbox.delete(event.id);
+        }
+      }
+    });
+  }
+
+  /** POST one batch. Returns "ok", "signed-out" or "failed" (keep and retry later). */
+  async function sendBatch(syncUrl, batch) {
+    let response;
+    try {
+      response = await fetch(syncUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        credentials: "same-origin",
+        redirect: "manual",
+        body: JSON.stringify({
+          events: batch.map(({ id, type, at, session, data }) => ({ id, type, at, session, data })),
+        }),
+      });
+    } catch {
+      return "failed"; // offline, DNS, server down: the outbox keeps everything
+    }
+    if (response.status === 401) return "signed-out";
+    if (!response.ok) return "failed"; // 5xx, 413, an opaque redirect: keep and retry
+    let answer;
+    try {
+      answer = await response.json();
+    } catch {
+      return "failed";
+    }
+    if (!answer || !Array.isArray(answer.results)) return "failed";
+    await settle(batch, answer.results);
+    return "ok";
+  }
+
+  async function drain(user, syncUrl) {
+    const pending = await waiting(user);
+    for (let start = 0; start < pending.length; start += BATCH) {
+      const outcome = await sendBatch(syncUrl, pending.slice(start, start + BATCH));
+      if (outcome === "signed-out") {
+        await setMeta(`needs-sign-in:${user}`, true);
+        return outcome;
+      }
+      if (outcome !== "ok") return outcome;
+    }
+    await setMeta(`needs-sign-in:${user}`, false);
+    await setMeta(`last-sync:${user}`, Date.now());
+    return "ok";
+  }
+
+  let running = null;
+  let nextRun = null;
+
+  /** Send the runner's waiting events. One flush at a time (Web Locks also keep tabs
+   * and the service worker apart). A call during a flush queues exactly one more, so
+   * a log made meanwhile is not left behind and a burst of triggers costs one run. */
+  function flush(user, syncUrl = "/api/sync") {
+    if (!user) return Promise.resolve("no-user");
+    if (nextRun) return nextRun;
+    const drainOnce = () =>
+      self.navigator && navigator.locks
+        ? navigator.locks.request("runpt-sync", () => drain(user, syncUrl))
+        : drain(user, syncUrl);
+    const start = () => {
+      nextRun = null;
+      running = drainOnce().finally(() => { running = null; });
+      return running;
+    };
+    if (running) {
+      nextRun = running.catch(() => {}).then(start);
+      return nextRun;
+    }
+    return start();
+  }
+
+  return {
+    openDatabase, transaction, asPromise, localTimestamp, makeEvent, add, waiting,
+    needingAttention, getMeta, setMeta, flush,
+  };
+})();
+
+self.RunptOutbox = RunptOutbox;
