@@ -500,6 +500,11 @@ function keepRoutinesOffline(registration) {
   if (worker) worker.postMessage({ type: "cache-routines", user });
 }
 
+function refreshOfflineSet() {
+  if (!user || !("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.ready.then(keepRoutinesOffline).catch(() => {});
+}
+
 async function forgetCachedPages() {
   if (!("serviceWorker" in navigator) || !navigator.serviceWorker.controller) return;
   const registration = await navigator.serviceWorker.ready;
@@ -538,7 +543,10 @@ function start() {
   document.addEventListener("click", onClick);
   document.addEventListener("submit", onSubmit);
   document.body.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target && event.detail.target.id === "player") onStepShown();
+    const target = event.detail.target;
+    if (target && target.id === "player") onStepShown();
+    // A routine's steps changed: keep the new version offline now, not at the next page.
+    if (target && target.id === "steps") refreshOfflineSet();
   });
   if (user) {
     rememberSignedInRunner();
