@@ -1,0 +1,235 @@
+"""Browser tests: Debian's Chromium driven by Playwright at phone size, against a real
+server process on a fixed port (the port is part of the origin that owns the service
+worker and IndexedDB, so a restarted server must come back on the same one).
+
+With CI set, a missing Chromium fails the run instead of skipping it.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("RUNPT_CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+PHONE = {"width": 390, "height": 844}
+# Flags for a closed network: without them Chromium keeps dialling Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    if os.environ.get("CI"):
+        pytest.fail(f"Chromium not found at {CHROMIUM}; CI must run the browser tests")
+    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    """The app in its own process, started and stopped like a real deployment."""
+
+    def __init__(self, port: int, database_url: str, workdir: Path):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.database_url = database_url
+        self.workdir = workdir
+        self.process = None
+
+    def start(self, release: str = ""):
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": "browser-test-secret",
+            "AUTO_MIGRATE": "1",
+            "FLASK_DEBUG": "0",
+            # A different release is a new service worker, as after a deployment.
+            "RELEASE": release,
+        }
+        with (self.workdir / "server.log").open("ab") as log:
+            self.process = self._spawn(env, log)
+        self._wait_until_up()
+        return self
+
+    def _spawn(self, env: dict, log):
+        return subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "2", "--threads", "4", "--graceful-timeout", "1", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def _wait_until_up(self):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited; see {self.workdir / 'server.log'}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not answer /healthz within 30 s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+@pytest.fixture(scope="session")
+def server_database_url(tmp_path_factory):
+    """The browser tests' server has its own database (PostgreSQL when the suite runs
+    against it: RUNPT_BROWSER_DATABASE_URL), apart from the unit tests' one."""
+    url = os.environ.get("RUNPT_BROWSER_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("browser-db") / "runpt.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def live_server(server_database_url, tmp_path_factory, chromium_path):
+    server = LiveServer(free_port(), server_database_url, tmp_path_factory.mktemp("server"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(live_server):
+    """The session's server, started again if a test stopped it."""
+    if live_server.process is None:
+        live_server.start()
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance, chromium_path):
+    browser = playwright_instance.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def phone_context_options() -> dict:
+    return {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+class PageProblems:
+    """Console errors and CSP violations seen while a test used the app."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def watch(self, page):
+        page.on("console", lambda m: m.type == "error" and self.messages.append(m.text))
+        page.on("pageerror", lambda e: self.messages.append(f"uncaught: {e}"))
+
+    def csp_violations(self) -> list[str]:
+        return [m for m in self.messages if "Content Security Policy" in m]
+
+
+@pytest.fixture
+def context(browser, server):
+    context = browser.new_context(base_url=server.url, **phone_context_options())
+    context.set_default_timeout(10000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def problems():
+    return PageProblems()
+
+
+@pytest.fixture
+def page(context, problems, request):
+    page = context.new_page()
+    problems.watch(page)
+    yield page
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    assert problems.csp_violations() == [], problems.csp_violations()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+_counter = iter(range(1, 1_000_000))
+
+
+def new_email(label: str = "runner") -> str:
+    return f"{label}-{os.getpid()}-{next(_counter)}-{time.monotonic_ns()}@example.com"
+
+
+def register(page, email: str | None = None, password: str = "long-enough-1") -> str:
+    email = email or new_email()
+    page.goto("/auth/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/")
+    return email
+
+
+def login(page, email: str, password: str = "long-enough-1"):
+    page.goto("/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+
+def keep_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def copy_profile(source: Path, target: Path):
+    shutil.copytree(source, target, dirs_exist_ok=True)

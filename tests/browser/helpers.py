@@ -1,0 +1,103 @@
+"""Things browser tests do often, in the runner's words."""
+
+import json
+import re
+import time
+
+from playwright.sync_api import expect
+
+
+def create_routine(page, name: str, steps: list[tuple[str, dict]]) -> int:
+    """Make an own routine through the UI: [(exercise slug, {"sets": 2, "reps": 5, ...})]."""
+    page.goto("/routines")
+    page.get_by_label("Name").fill(name)
+    page.get_by_role("button", name="Create routine").click()
+    page.wait_for_url(re.compile(r"/routines/\d+/edit$"))
+    routine_id = int(re.search(r"/routines/(\d+)/edit", page.url).group(1))
+    for position, (slug, dose) in enumerate(steps, start=1):
+        page.get_by_label("Add an exercise").select_option(slug)
+        with page.expect_response(lambda r: r.request.method == "POST" and "/steps" in r.url):
+            page.get_by_role("button", name="Add exercise").click()
+        step = page.locator("li.editor-step").nth(position - 1)
+        expect(step).to_be_visible()
+        if not dose:
+            continue
+        for field, value in dose.items():
+            step.locator(f"input[name={field}]").fill(str(value))
+        with page.expect_response(lambda r: r.request.method == "POST" and "/dose" in r.url):
+            step.get_by_role("button", name=re.compile("^Save dose")).click()
+    return routine_id
+
+
+def start_session(page, routine_id: int):
+    page.goto(f"/routines/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step")).to_be_visible()
+
+
+def log_set(page, pain: int = 0, **fields):
+    step = page.locator("#step")
+    index = step.get_attribute("data-index")
+    for name, value in fields.items():
+        field = step.locator(f"[name={name}]")
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(str(value))
+        else:
+            field.fill(str(value))
+    step.locator(f"input[name=pain][value='{pain}']").check(force=True)
+    page.get_by_role("button", name="Log set").click()
+    # The next step (or the summary) replaces this one.
+    expect(page.locator(f"#step[data-index='{index}']")).to_have_count(0)
+
+
+def server_sessions(page) -> list[dict]:
+    response = page.request.get("/api/sessions")
+    assert response.status == 200, response.text()
+    return json.loads(response.text())["sessions"]
+
+
+def wait_until(check, timeout: float = 10.0, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def outbox_count(page) -> int:
+    return page.evaluate(
+        "async () => (await RunptOutbox.waiting(Number(document.body.dataset.user))).length"
+    )
+
+
+def runner_id(page) -> int:
+    return int(page.evaluate("document.body.dataset.user"))
+
+
+def wait_for_offline_set(page, timeout: float = 30.0) -> dict:
+    """Wait until the service worker has kept every routine for offline use."""
+    user = runner_id(page)
+    expected = len(json.loads(page.request.get("/offline/urls").text())["routines"])
+
+    def kept():
+        summary = page.evaluate("u => RunptOutbox.getMeta(`offline:${u}`)", user)
+        return summary if summary and summary["routines"] == expected else None
+
+    summary = wait_until(kept, timeout)
+    assert summary, f"the service worker did not keep all {expected} routines offline"
+    return summary
+
+
+def outbox_for(page, user: int) -> int:
+    return page.evaluate("user => RunptOutbox.waiting(user).then(e => e.length)", user)
+
+
+def run_whole_session(page, routine_id: int, sets: int) -> None:
+    """Start a routine from its page and log every set (pain 1), skipping countdowns."""
+    page.goto(f"/routines/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step")).to_be_visible()
+    for _ in range(sets):
+        log_set(page, pain=1)
+    expect(page.locator("#summary")).to_be_visible()

@@ -1,0 +1,275 @@
+"""runpt with no signal: installable, opens cold from the home screen, runs a whole
+session, and syncs every log exactly once when the connection is back."""
+
+import json
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import CHROMIUM_ARGS, login, new_email, phone_context_options, register
+from tests.browser.helpers import (
+    create_routine,
+    log_set,
+    outbox_for,
+    run_whole_session,
+    runner_id,
+    server_sessions,
+    start_session,
+    wait_for_offline_set,
+    wait_until,
+)
+
+TWO_SETS = [("glute-bridge", {"sets": 2, "reps": 5, "rest_s": 0})]
+
+
+def controlled(page):
+    # Polled from Python: wait_for_function would eval in the page, which our CSP forbids.
+    assert wait_until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"))
+
+
+def test_the_start_page_is_installable(playwright_instance, chromium_path, server, tmp_path):
+    # A real profile: Chromium never offers to install from an incognito context.
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=chromium_path, args=CHROMIUM_ARGS,
+        base_url=server.url, **phone_context_options(),
+    )  # fmt: skip
+    try:
+        check_installable(context.pages[0] if context.pages else context.new_page())
+    finally:
+        context.close()
+
+
+def check_installable(page):
+    page.goto("/?source=home-screen")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    controlled(page)
+    cdp = page.context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert errors == []
+    manifest = json.loads(page.request.get("/manifest.webmanifest").text())
+    assert manifest["display"] == "standalone" and manifest["short_name"] == "runpt"
+    assert {i["purpose"] for i in manifest["icons"]} == {"any", "maskable"}
+    assert {i["sizes"] for i in manifest["icons"]} == {"192x192", "512x512"}
+    assert manifest["shortcuts"][0]["name"] == "Start next session"
+    assert page.locator("link[rel=apple-touch-icon]").count() == 1
+    assert page.locator("meta[name=apple-mobile-web-app-capable]").count() == 1
+
+
+def test_after_login_every_routine_is_kept_offline_and_its_size_shown(page):
+    register(page)
+    summary = wait_for_offline_set(page)
+    assert summary["routines"] >= 7 and summary["bytes"] > 10_000
+    page.reload()
+    expect(page.locator("[data-offline-summary]")).to_have_text(
+        re.compile(r"^\d+ routines available offline · [\d.]+ (KB|MB) on this phone$")
+    )
+    cached = page.evaluate(
+        """async (user) => {
+            const cache = await caches.open(`runpt-user-${user}`);
+            return (await cache.keys()).map(r => new URL(r.url).pathname);
+        }""",
+        runner_id(page),
+    )
+    assert "/" in cached and "/routines" in cached
+    assert any(re.fullmatch(r"/run/\d+/steps/0", path) for path in cached)
+    assert any(re.fullmatch(r"/run/\d+", path) for path in cached)
+
+
+def test_a_changed_routine_is_kept_again(page):
+    register(page)
+    routine_id = create_routine(page, "Changing", TWO_SETS)
+    wait_for_offline_set(page)
+    step_url = f"/run/{routine_id}/steps/2"
+    page.goto(f"/routines/{routine_id}/edit")
+    page.get_by_label("Add an exercise").select_option("clamshell")
+    page.get_by_role("button", name="Add exercise").click()
+    expect(page.locator("li.editor-step")).to_have_count(2)
+    page.goto("/")
+    kept = wait_until(
+        lambda: page.evaluate(
+            "async ([u, url]) => !!(await (await caches.open(`runpt-user-${u}`)).match(url))",
+            [runner_id(page), step_url],
+        )
+    )
+    assert kept, "the new step of the changed routine was not kept offline"
+
+
+def run_offline_session(context, page, go_offline):
+    """Register, keep the routine offline, cut the connection, then from a new tab:
+    open the start URL, see the routines, run a whole session."""
+    register(page)
+    routine_id = create_routine(page, "No signal", TWO_SETS)
+    wait_for_offline_set(page)
+    go_offline()
+    tab = context.new_page()
+    tab.goto("/?source=home-screen")
+    expect(tab.get_by_role("heading", name="Your routines")).to_be_visible()
+    expect(tab.get_by_role("link", name=re.compile("No signal"))).to_be_visible()
+    tab.get_by_role("link", name=re.compile("No signal")).click()
+    tab.get_by_role("button", name="Start session").click()
+    expect(tab.locator("[data-timer-label]")).to_have_text("Get ready")
+    log_set(tab, pain=2)
+    log_set(tab, pain=1)
+    expect(tab.locator("#summary")).to_be_visible()
+    expect(tab.locator("[data-sync-text]")).to_have_text(re.compile(r"^4 logs waiting"))
+    return tab, routine_id
+
+
+def test_cold_start_with_the_server_stopped_runs_a_session_then_syncs(context, page, server):
+    tab, routine_id = run_offline_session(context, page, server.stop)
+    assert outbox_for(tab, runner_id(tab)) == 4
+    server.start()
+    tab.goto("/")  # the next time the app opens
+    wait_until(lambda: outbox_for(tab, runner_id(tab)) == 0)
+    sessions = server_sessions(tab)
+    assert len(sessions) == 1
+    assert sessions[0]["routine"] == routine_id and len(sessions[0]["sets"]) == 2
+    assert sessions[0]["finished_at"] is not None
+
+
+def test_cold_start_offline_runs_a_session_and_syncs_when_back_online(context, page):
+    tab, _ = run_offline_session(context, page, lambda: context.set_offline(True))
+    context.set_offline(False)  # the `online` event, with no action from the runner
+    wait_until(lambda: outbox_for(tab, runner_id(tab)) == 0)
+    expect(tab.locator("[data-sync-text]")).to_have_text(re.compile("^Synced"))
+    sessions = server_sessions(tab)
+    assert len(sessions) == 1 and len(sessions[0]["sets"]) == 2
+
+
+def test_logs_waiting_when_the_browser_closed_sync_when_it_opens_again(
+    playwright_instance, chromium_path, server, tmp_path
+):
+    profile = tmp_path / "profile"
+
+    def open_browser():
+        return playwright_instance.chromium.launch_persistent_context(
+            str(profile), executable_path=chromium_path, args=CHROMIUM_ARGS,
+            base_url=server.url, **phone_context_options(),
+        )  # fmt: skip
+
+    context = open_browser()
+    page = context.pages[0] if context.pages else context.new_page()
+    email = new_email()
+    register(page, email)
+    routine_id = create_routine(page, "Across restarts", TWO_SETS)
+    wait_for_offline_set(page)
+    context.set_offline(True)
+    run_whole_session(page, routine_id, sets=2)
+    user = runner_id(page)
+    assert outbox_for(page, user) == 4
+    ids = page.evaluate("u => RunptOutbox.waiting(u).then(e => e.map(x => x.id))", user)
+    context.close()  # closed while offline, logs waiting
+
+    server.stop()
+    server.start()
+    context = open_browser()
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto("/")
+    wait_until(lambda: outbox_for(page, user) == 0)
+    sessions = server_sessions(page)
+    context.close()
+    assert len(sessions) == 1
+    stored = [sessions[0]["id"]] + [s["event"] for s in sessions[0]["sets"]]
+    assert len(stored) == len(set(stored))
+    assert {s["event"] for s in sessions[0]["sets"]} <= set(ids)
+    assert len(sessions[0]["sets"]) == 2 and sessions[0]["finished_at"]
+
+
+def test_a_401_keeps_the_logs_asks_to_sign_in_and_syncs_after(context, page):
+    email = register(page)
+    routine_id = create_routine(page, "Expired login", TWO_SETS)
+    start_session(page, routine_id)
+    wait_until(lambda: outbox_for(page, runner_id(page)) == 0)
+    context.clear_cookies()  # the login lapsed while the phone was away
+    log_set(page, pain=0)
+    expect(page.locator("#signin-banner")).to_be_visible()
+    assert outbox_for(page, runner_id(page)) == 1
+    login(page, email)
+    wait_until(lambda: outbox_for(page, runner_id(page)) == 0)
+    expect(page.locator("#signin-banner")).to_be_hidden()
+    assert sum(len(s["sets"]) for s in server_sessions(page)) == 1
+
+
+def test_another_runner_on_the_same_phone_never_uploads_the_first_runners_logs(context, page):
+    register(page)
+    first = runner_id(page)
+    routine_id = create_routine(page, "Mine only", TWO_SETS)
+    wait_for_offline_set(page)
+    context.set_offline(True)
+    run_whole_session(page, routine_id, sets=2)
+    assert outbox_for(page, first) == 4
+    context.set_offline(False)
+    context.clear_cookies()
+    page.goto("/auth/login")  # a second runner signs in on this phone
+    register(page, new_email("second"))
+    second = runner_id(page)
+    page.reload()
+    assert server_sessions(page) == []
+    assert outbox_for(page, first) == 4
+    assert outbox_for(page, second) == 0
+
+
+def test_logout_with_logs_waiting_warns_and_keeps_the_outbox(context, page):
+    register(page)
+    user = runner_id(page)
+    routine_id = create_routine(page, "Leaving", TWO_SETS)
+    wait_for_offline_set(page)
+    context.set_offline(True)
+    start_session(page, routine_id)
+    log_set(page, pain=0)
+    page.context.route("**/api/sync", lambda route: route.abort())  # keep the logs waiting
+    context.set_offline(False)
+    warnings = []
+
+    def answer(dialog):
+        warnings.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/auth/login")
+    assert warnings and "not synced yet" in warnings[0]
+    assert outbox_for(page, user) == 2
+    names = page.evaluate("caches.keys()")
+    assert f"runpt-user-{user}" not in names
+    assert any(name.startswith("runpt-shell-") for name in names)
+
+
+def test_persistent_storage_is_requested_after_login(page):
+    page.add_init_script(
+        """
+        window.__persistAsked = 0;
+        const ask = navigator.storage.persist.bind(navigator.storage);
+        navigator.storage.persist = () => { window.__persistAsked += 1; return ask(); };
+        """
+    )
+    page.goto("/")
+    assert page.evaluate("window.__persistAsked") == 0
+    register(page)
+    assert wait_until(lambda: page.evaluate("window.__persistAsked") > 0)
+
+
+def test_an_update_waits_for_the_runner_and_keeps_the_session_and_logs(context, page, server):
+    register(page)
+    routine_id = create_routine(
+        page, "Update me", [("glute-bridge", {"sets": 3, "reps": 5, "rest_s": 0})]
+    )
+    page.reload()
+    controlled(page)
+    page.context.route("**/api/sync", lambda route: route.abort())  # logs stay waiting
+    start_session(page, routine_id)
+    log_set(page, pain=0)
+    user = runner_id(page)
+    server.stop()
+    server.start(release="next")
+    page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    expect(page.get_by_role("button", name="Update")).to_be_visible(timeout=15000)
+    # The session was not interrupted: still on the same step, and it goes on.
+    expect(page.locator("#step")).to_contain_text("Set 2 of 3")
+    log_set(page, pain=0)
+    assert outbox_for(page, user) == 3
+    page.get_by_role("button", name="Update").click()
+    expect(page.locator("#update-banner")).to_be_hidden(timeout=15000)
+    expect(page.locator("#step")).to_contain_text("Set 3 of 3")
+    assert outbox_for(page, user) == 3

@@ -1,0 +1,138 @@
+"""A runner steps through a whole session in Chromium; the server ends with it once."""
+
+import re
+from datetime import UTC, datetime
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import register
+from tests.browser.helpers import (
+    create_routine,
+    log_set,
+    outbox_count,
+    server_sessions,
+    start_session,
+    wait_until,
+)  # fmt: skip
+
+SHORT = [
+    ("glute-bridge", {"sets": 2, "reps": 5, "rest_s": 0}),
+    ("front-plank", {"sets": 1, "hold_s": 5}),
+]
+
+
+def test_a_whole_short_routine_runs_and_reaches_the_server_once(page):
+    register(page)
+    routine_id = create_routine(page, "Short test", SHORT)
+    start_session(page, routine_id)
+
+    step = page.locator("#step")
+    expect(step).to_contain_text("Glute bridge")
+    expect(step).to_contain_text("Set 1 of 2 · 5 reps")
+    expect(page.locator("[data-timer-label]")).to_have_text("Get ready")
+    log_set(page, pain=2, reps=5, rpe=6)
+
+    expect(step).to_contain_text("Set 2 of 2")
+    log_set(page, pain=3, reps=4, load_kg=5)
+
+    expect(step).to_contain_text("Front plank")
+    page.get_by_role("button", name="Skip countdown").click()
+    page.get_by_role("button", name="Start 5 s hold").click()
+    expect(page.locator("[data-timer-label]")).to_have_text("Hold done", timeout=9000)
+    expect(step.locator("[name=hold_s]")).to_have_value("5")
+    log_set(page, pain=1)
+
+    summary = page.locator("#summary")
+    expect(summary).to_be_visible()
+    expect(summary.locator("[data-summary-sets]")).to_have_text("3")
+    expect(summary.locator("[data-summary-pain]")).to_have_text("3 / 10")
+    expect(summary.locator("[data-summary-time]")).to_have_text(re.compile(r"^\d+ min$"))
+
+    finished = wait_until(lambda: [s for s in server_sessions(page) if s["finished_at"]])
+    assert len(finished) == 1
+    sessions = server_sessions(page)
+    assert len(sessions) == 1
+    session = sessions[0]
+    assert session["routine"] == routine_id
+    assert [
+        (s["exercise"], s["set"], s["reps"], s["hold_s"], s["pain"]) for s in session["sets"]
+    ] == [
+        ("glute-bridge", 1, 5, None, 2),
+        ("glute-bridge", 2, 4, None, 3),
+        ("front-plank", 1, None, 5, 1),
+    ]
+    assert session["sets"][0]["rpe"] == 6 and session["sets"][1]["load_kg"] == 5
+    assert wait_until(lambda: outbox_count(page) == 0)
+    expect(page.locator("[data-sync-text]")).to_have_text(re.compile("^Synced"))
+
+    page.get_by_role("link", name="See past sessions").click()
+    expect(page.locator(".session-row")).to_have_count(1)
+    expect(page.locator(".session-row")).to_contain_text("3 sets")
+
+
+def test_skip_back_and_finish_early(page):
+    register(page)
+    routine_id = create_routine(page, "Skips", SHORT)
+    start_session(page, routine_id)
+    page.get_by_role("button", name="Skip", exact=True).click()
+    expect(page.locator("#step")).to_contain_text("Set 2 of 2")
+    page.get_by_role("button", name="Back").click()
+    expect(page.locator("#step")).to_contain_text("Set 1 of 2")
+    log_set(page, pain=0)
+    page.get_by_role("button", name="Finish session").click()
+    expect(page.locator("#summary [data-summary-sets]")).to_have_text("1")
+    sessions = wait_until(lambda: [s for s in server_sessions(page) if s["finished_at"]])
+    assert len(sessions) == 1 and len(sessions[0]["sets"]) == 1
+
+
+def test_reopening_the_app_offers_resume_at_the_right_step(page):
+    register(page)
+    routine_id = create_routine(page, "Resume me", SHORT)
+    start_session(page, routine_id)
+    log_set(page, pain=0)
+    expect(page.locator("#step")).to_contain_text("Set 2 of 2")
+
+    page.goto("/")  # the app was closed and opened again
+    resume = page.get_by_role("link", name="Resume session")
+    expect(resume).to_be_visible()
+    expect(page.locator("[data-resume-name]")).to_have_text("Resume me")
+    resume.click()
+    expect(page.locator("#step")).to_contain_text("Set 2 of 2")
+    log_set(page, pain=0)
+    log_set(page, pain=0)
+    expect(page.locator("#summary")).to_be_visible()
+    sessions = wait_until(lambda: [s for s in server_sessions(page) if s["finished_at"]])
+    assert len(sessions) == 1 and len(sessions[0]["sets"]) == 3
+
+
+def test_a_log_is_in_the_outbox_before_any_request_is_made(page):
+    """Logging never waits on the network: with every request held back, the set is
+    already in IndexedDB and the next step is on screen."""
+    register(page)
+    routine_id = create_routine(page, "Outbox first", SHORT)
+    start_session(page, routine_id)
+    wait_until(lambda: outbox_count(page) == 0)
+    page.context.route("**/api/sync", lambda route: None)  # never answered
+    log_set(page, pain=0, reps=5)
+    expect(page.locator("#step")).to_contain_text("Set 2 of 2")
+    assert outbox_count(page) == 1
+    expect(page.locator("[data-sync-text]")).to_have_text("1 log waiting")
+
+
+def test_rest_timer_is_right_after_the_phone_slept(page):
+    """The timer is computed from timestamps: when the clock jumps (screen off, app in
+    the background), the countdown jumps with it instead of resuming where it stopped."""
+    page.clock.install()
+    register(page)
+    routine_id = create_routine(
+        page, "Timers", [("glute-bridge", {"sets": 2, "reps": 5, "rest_s": 60})]
+    )
+    start_session(page, routine_id)
+    log_set(page, pain=0)
+    clock = page.locator("[data-timer-clock]")
+    expect(page.locator("[data-timer-label]")).to_have_text("Rest")
+    expect(clock).to_have_text(re.compile(r"^(1:00|59|58)$"))
+    now_ms = page.evaluate("Date.now()")
+    page.clock.set_system_time(datetime.fromtimestamp((now_ms + 40_000) / 1000, tz=UTC))
+    page.clock.run_for(500)
+    expect(clock).to_have_text(re.compile(r"^(20|19|18)$"))

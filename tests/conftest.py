@@ -1,0 +1,121 @@
+"""Fixtures: one database schema per test run (built by the real migrations), a fresh
+app per test, and helpers that act like a runner.
+
+Set RUNPT_TEST_DATABASE_URL to run the same suite against PostgreSQL.
+"""
+
+import os
+
+import pytest
+from sqlalchemy import delete
+
+from runpt import create_app
+from runpt.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("RUNPT_TEST_DATABASE_URL")
+
+
+def pytest_configure(config):
+    if os.environ.get("CI") and not TEST_DATABASE_URL and os.environ.get("RUNPT_REQUIRE_POSTGRES"):
+        raise pytest.UsageError("RUNPT_REQUIRE_POSTGRES is set but RUNPT_TEST_DATABASE_URL is not")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "runpt-test.sqlite3")
+
+
+def settings(database_url: str, instance_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "AUTO_MIGRATE": False,
+        "INSTANCE_PATH": str(instance_path),
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    """Build the schema once with the real migrations (so they are tested on every
+    database the suite runs against), and load the library."""
+    from runpt.cli import prepare_database
+
+    app = create_app(settings(database_url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        prepare_database()
+        db.engine.dispose()
+    return database_url
+
+
+def wipe_runner_data() -> None:
+    """Remove everything runners made; keep the library, reloading it in case a test changed it."""
+    from runpt.auth.models import User
+    from runpt.library.loader import load_library
+    from runpt.routines.models import Routine, RoutineStep
+    from runpt.sync.models import Event
+
+    db.session.rollback()
+    db.session.execute(delete(Event))
+    owned = db.select(Routine.id).where(Routine.owner_id.is_not(None))
+    db.session.execute(delete(RoutineStep).where(RoutineStep.routine_id.in_(owned)))
+    db.session.execute(delete(Routine).where(Routine.owner_id.is_not(None)))
+    db.session.execute(delete(User))
+    db.session.commit()
+    load_library()
+
+
+@pytest.fixture
+def app(_schema, tmp_path):
+    app = create_app(settings(_schema, tmp_path))
+    yield app
+    with app.app_context():
+        wipe_runner_data()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Register, log in and log out like a runner would, through the real forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def register(self, email="runner@example.com", password="long-enough-1"):
+        return self.client.post("/auth/register", data={"email": email, "password": password})
+
+    def login(self, email="runner@example.com", password="long-enough-1", remember=False):
+        data = {"email": email, "password": password}
+        if remember:
+            data["remember"] = "1"
+        return self.client.post("/auth/login", data=data)
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def signed_in(auth):
+    """A client with a fresh runner's account, logged in."""
+    response = auth.register()
+    assert response.status_code == 302
+    return auth.client

@@ -1,0 +1,37 @@
+"""Building sync events in tests, the way the browser does."""
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
+
+def at(minutes: float = 0, offset_hours: int = 1) -> str:
+    """An ISO time `minutes` from now in a zone `offset_hours` east of UTC."""
+    zone = timezone(timedelta(hours=offset_hours))
+    return (datetime.now(UTC) + timedelta(minutes=minutes)).astimezone(zone).isoformat()
+
+
+def started(session: str, routine="runners-essentials", **extra) -> dict:
+    return event("session.started", session, {"routine": routine}, **extra)
+
+
+def logged(session: str, exercise="glute-bridge", set_no=1, at: str | None = None, **data) -> dict:
+    """A set.logged event; keyword arguments other than `at` are its data fields."""
+    body = {"exercise": exercise, "set": set_no, "side": None, "reps": 12, "hold_s": None,
+            "load_kg": None, "rpe": 6, "pain": 1, "note": None}  # fmt: skip
+    body.update(data)
+    envelope = {"at": at} if at else {}
+    return event("set.logged", session, body, **envelope)
+
+
+def finished(session: str, **extra) -> dict:
+    return event("session.finished", session, {}, **extra)
+
+
+def event(type_: str, session: str, data: dict, **extra) -> dict:
+    body = {"id": str(uuid.uuid4()), "type": type_, "at": at(), "session": session, "data": data}
+    body.update(extra)
+    return body
+
+
+def new_session() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,382 @@
+"""The exercise library: its data, the idempotent loader, and the browse pages."""
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from runpt.extensions import db
+from runpt.library.loader import DATA, load_library, read_data
+from runpt.library.models import GROUPS, PHASES, PROBLEMS, Exercise
+from runpt.routines.models import Routine, RoutineStep
+
+# Every exercise seed-article.txt names (shared/CONTENT.md), in its groups.
+ARTICLE_EXERCISES = {
+    "glutes": ["glute-bridge", "clamshell", "single-leg-squat", "lateral-band-walk"],
+    "hips": ["hip-flexor-stretch", "figure-four-stretch", "standing-hip-abduction", "monster-walk"],
+    "calves-ankles": [
+        "double-leg-calf-raise", "single-leg-calf-raise", "eccentric-heel-drop",
+        "ankle-dorsiflexion-band", "toe-walking",
+    ],
+    "hamstrings-quads": [
+        "stability-ball-hamstring-curl", "romanian-deadlift", "step-down", "wall-sit",
+    ],
+    "core": ["front-plank", "side-plank", "dead-bug", "bird-dog", "pallof-press"],
+}  # fmt: skip
+ARTICLE_SLUGS = [slug for slugs in ARTICLE_EXERCISES.values() for slug in slugs]
+
+
+def all_rows() -> dict[str, list[tuple]]:
+    """Every column of every library row, to tell whether a load changed anything."""
+    rows = {}
+    for model in (Exercise, Routine, RoutineStep):
+        table = model.__table__
+        rows[table.name] = [
+            tuple(r) for r in db.session.execute(select(table).order_by(table.c.id))
+        ]
+    return rows
+
+
+def exercise(slug: str) -> Exercise:
+    return db.session.scalar(select(Exercise).where(Exercise.slug == slug))
+
+
+def listed_names(body: str) -> list[str]:
+    """Exercise names as the library page lists them."""
+    return [html.unescape(n) for n in re.findall(r'<span class="row-title">(.*?)</span>', body)]
+
+
+# --- the data -------------------------------------------------------------------------
+
+
+def test_article_names_22_exercises():
+    assert len(ARTICLE_SLUGS) == 22 == len(set(ARTICLE_SLUGS))
+
+
+def test_every_article_exercise_is_in_its_group_with_every_field(app):
+    with app.app_context():
+        for group, slugs in ARTICLE_EXERCISES.items():
+            for slug in slugs:
+                found = exercise(slug)
+                assert found is not None, f"{slug} missing from the library"
+                assert found.group == group, slug
+                for field in ("name", "summary", "safety", "dose_source"):
+                    assert getattr(found, field).strip(), f"{slug}: empty {field}"
+                for field in ("steps", "cues", "mistakes", "problems", "easier", "harder"):
+                    values = getattr(found, field)
+                    assert values and all(v.strip() for v in values), f"{slug}: empty {field}"
+                assert set(found.problems) <= set(PROBLEMS), slug
+                assert isinstance(found.equipment, list)
+
+
+def test_library_has_warm_up_drills_and_cool_down_stretches(app):
+    with app.app_context():
+        mobility = db.session.scalars(select(Exercise).where(Exercise.group == "mobility")).all()
+        stretches = db.session.scalars(select(Exercise).where(Exercise.group == "stretches")).all()
+    assert len(mobility) >= 4
+    assert {e.phase for e in mobility} == {"warm-up"}
+    assert len(stretches) >= 4
+    assert {e.phase for e in stretches} == {"cool-down"}
+
+
+def test_every_exercise_has_a_complete_valid_dose_and_guidance(app):
+    with app.app_context():
+        exercises = db.session.scalars(select(Exercise)).all()
+    assert len(exercises) >= 22 + 8
+    for e in exercises:
+        assert e.group in GROUPS and e.phase in PHASES, e.slug
+        for field in ("name", "summary", "safety", "dose_source"):
+            assert getattr(e, field).strip(), f"{e.slug}: empty {field}"
+        for field in ("steps", "cues", "mistakes", "easier"):
+            assert getattr(e, field), f"{e.slug}: empty {field}"
+        assert set(e.problems) <= set(PROBLEMS), e.slug
+        # Sets of either reps or a hold, never both; rest is never negative.
+        assert e.sets >= 1, e.slug
+        assert (e.reps is None) != (e.hold_s is None), e.slug
+        assert (e.reps or e.hold_s) > 0, e.slug
+        assert e.rest_s >= 0, e.slug
+        if e.tempo is not None:
+            assert e.reps is not None and re.fullmatch(r"\d+-\d+-\d+", e.tempo), e.slug
+
+
+def test_every_dose_in_the_file_cites_its_source():
+    for entry in read_data("exercises.toml")["exercise"]:
+        assert entry["dose"].get("source", "").strip(), entry["slug"]
+
+
+def test_every_running_problem_has_strength_exercises(app):
+    with app.app_context():
+        strength = db.session.scalars(select(Exercise).where(Exercise.phase == "strength")).all()
+    for problem in PROBLEMS:
+        assert len([e for e in strength if problem in e.problems]) >= 2, problem
+
+
+def test_dose_rules_follow_content_md(app):
+    """Spot checks of doses against the rules they cite (shared/CONTENT.md)."""
+    with app.app_context():
+        heel_drop = exercise("eccentric-heel-drop")
+        side_plank = exercise("side-plank")
+    # Alfredson protocol: 3 x 15.
+    assert (heel_drop.sets, heel_drop.reps) == (3, 15)
+    assert "Alfredson" in heel_drop.dose_source
+    assert side_plank.hold_s is not None and side_plank.hold_s >= 30
+
+
+# --- the loader -----------------------------------------------------------------------
+
+
+def test_loading_twice_changes_nothing(app):
+    with app.app_context():
+        load_library()
+        before = all_rows()
+        counts = load_library()
+        assert not db.session.dirty and not db.session.new
+        after = all_rows()
+    assert after == before
+    assert counts["exercises"] == len(before["exercise"])
+    assert counts["routines"] == len(before["routine"])
+
+
+def test_changing_a_dose_in_the_file_updates_only_that_exercise(app, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    source = (folder / "exercises.toml").read_text()
+    start = source.index('slug = "glute-bridge"')
+    block_end = source.index("[[exercise]]", start)
+    block = source[start:block_end]
+    assert "\nreps = 10\n" in block
+    (folder / "exercises.toml").write_text(
+        source[:start] + block.replace("\nreps = 10\n", "\nreps = 14\n") + source[block_end:]
+    )
+
+    with app.app_context():
+        before = all_rows()
+        load_library(folder)
+        after = all_rows()
+        assert exercise("glute-bridge").reps == 14
+
+    # Same row ids, one column of one row different: the dose, updated in place.
+    changed = [(b, a) for b, a in zip(before["exercise"], after["exercise"], strict=True) if b != a]
+    assert len(changed) == 1
+    old, new = changed[0]
+    columns = Exercise.__table__.columns.keys()
+    differing = {c for c, x, y in zip(columns, old, new, strict=True) if x != y}
+    assert differing == {"reps"}
+    assert after["routine"] == before["routine"]
+    assert after["routine_step"] == before["routine_step"]
+
+
+def test_loading_a_new_exercise_adds_it_and_keeps_the_rest(app, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    with (folder / "exercises.toml").open("a") as file:
+        file.write(
+            '\n[[exercise]]\nslug = "test-hop"\nname = "Test hop"\ngroup = "calves-ankles"\n'
+            'phase = "strength"\nsummary = "s"\nequipment = []\nproblems = []\nsteps = ["a"]\n'
+            'cues = ["b"]\nmistakes = ["c"]\neasier = []\nharder = []\nsafety = "d"\n'
+            '[exercise.dose]\nsets = 2\nreps = 8\nrest_s = 30\nsource = "test"\n'
+        )
+    with app.app_context():
+        before = all_rows()
+        try:
+            counts = load_library(folder)
+            after = all_rows()
+            added = exercise("test-hop")
+            assert (added.sets, added.reps, added.per_side, added.dose_source) == (
+                2,
+                8,
+                False,
+                "test",
+            )
+        finally:
+            # The schema is shared by the whole run: leave the library as the package has it.
+            db.session.rollback()
+            db.session.execute(delete(Exercise).where(Exercise.slug == "test-hop"))
+            db.session.commit()
+    assert counts["exercises"] == len(before["exercise"]) + 1
+    assert after["exercise"][: len(before["exercise"])] == before["exercise"]
+    assert after["routine_step"] == before["routine_step"]
+
+
+def test_a_routine_naming_an_unknown_exercise_is_refused(app, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    routines = (folder / "routines.toml").read_text()
+    first = re.search(r'exercise = "([a-z0-9-]+)"', routines)
+    (folder / "routines.toml").write_text(
+        routines[: first.start(1)] + "no-such-exercise" + routines[first.end(1) :]
+    )
+    with app.app_context():
+        before = all_rows()
+        with pytest.raises(ValueError, match="no-such-exercise"):
+            load_library(folder)
+        db.session.rollback()
+        assert all_rows() == before
+
+
+def test_load_library_command(runner, app):
+    with app.app_context():
+        before = all_rows()
+    result = runner.invoke(args=["load-library"])
+    assert result.exit_code == 0, result.output
+    exercises = len(read_data("exercises.toml")["exercise"])
+    routines = len(read_data("routines.toml")["routine"])
+    assert f"Library loaded: {exercises} exercises, {routines} routines." in result.output
+    with app.app_context():
+        assert all_rows() == before
+        assert db.session.scalar(select(func.count()).select_from(Exercise)) == exercises
+
+
+def test_data_files_ship_with_the_package():
+    assert (Path(DATA) / "exercises.toml").is_file()
+    assert (Path(DATA) / "routines.toml").is_file()
+
+
+# --- the pages ------------------------------------------------------------------------
+
+
+def test_library_is_public_and_lists_every_exercise_by_group(client, app):
+    response = client.get("/library/")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    with app.app_context():
+        names = db.session.scalars(select(Exercise.name)).all()
+    assert sorted(listed_names(body)) == sorted(names)
+    # Groups in the article's order, warm-up first and stretches last.
+    headings = re.findall(r'<h2 id="group-([a-z-]+)">', body)
+    assert headings == list(GROUPS)
+    # Browse-by-problem links for all six running problems.
+    for slug, name in PROBLEMS.items():
+        assert f'href="/library/?problem={slug}"' in body
+        assert name in body
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_browse_by_group(client, app, group):
+    response = client.get("/library/", query_string={"group": group})
+    assert response.status_code == 200
+    with app.app_context():
+        expected = db.session.scalars(select(Exercise.name).where(Exercise.group == group)).all()
+    listed = listed_names(response.get_data(as_text=True))
+    assert expected and sorted(listed) == sorted(expected)
+
+
+@pytest.mark.parametrize("problem", list(PROBLEMS))
+def test_browse_by_running_problem(client, app, problem):
+    response = client.get("/library/", query_string={"problem": problem})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    with app.app_context():
+        expected = [e.name for e in db.session.scalars(select(Exercise)) if problem in e.problems]
+    assert expected and sorted(listed_names(body)) == sorted(expected)
+    assert f'href="/library/?problem={problem}" aria-current="true"' in body
+
+
+def test_article_problem_exercises_show_up_under_their_problem(client):
+    body = client.get("/library/", query_string={"problem": "achilles"}).get_data(as_text=True)
+    assert "Eccentric heel drop" in listed_names(body)
+    body = client.get("/library/", query_string={"problem": "knee-pain"}).get_data(as_text=True)
+    assert "Step-down" in listed_names(body)
+
+
+@pytest.mark.parametrize("query", ["plank", "PLANK", "  Plank "])
+def test_filter_by_name(client, query):
+    response = client.get("/library/", query_string={"q": query})
+    assert response.status_code == 200
+    listed = listed_names(response.get_data(as_text=True))
+    assert sorted(listed) == ["Front plank", "Side plank"]
+
+
+def test_filters_combine(client, app):
+    response = client.get("/library/", query_string={"q": "calf", "problem": "achilles"})
+    with app.app_context():
+        expected = [
+            e.name
+            for e in db.session.scalars(select(Exercise))
+            if "calf" in e.name.lower() and "achilles" in e.problems
+        ]
+    assert expected and sorted(listed_names(response.get_data(as_text=True))) == sorted(expected)
+
+
+@pytest.mark.parametrize("query", ["zzzz", "%", "_", "plank%"])
+def test_no_match_says_so(client, query):
+    response = client.get("/library/", query_string={"q": query})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert listed_names(body) == []
+    assert "No exercise matches" in body and "Try a shorter word or clear a filter." in body
+
+
+def test_unknown_group_or_problem_is_ignored(client, app):
+    response = client.get("/library/", query_string={"group": "nope", "problem": "<script>"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    with app.app_context():
+        total = db.session.scalar(select(func.count()).select_from(Exercise))
+    assert len(listed_names(body)) == total
+    assert "<script>" not in body.split("<main", 1)[1]
+
+
+def test_results_fragment_is_its_own_url(client):
+    response = client.get("/library/results", query_string={"q": "bridge"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "<body" not in body
+    assert listed_names(body) == ["Glute bridge"]
+    # The full page never turns into a fragment because of an htmx header.
+    page = client.get("/library/", query_string={"q": "bridge"}, headers={"HX-Request": "true"})
+    assert "<html" in page.get_data(as_text=True)
+
+
+def test_exercise_page_shows_everything_a_runner_needs(client, app):
+    with app.app_context():
+        e = exercise("glute-bridge")
+        expected = {
+            "name": e.name, "summary": e.summary, "safety": e.safety, "source": e.dose_source,
+            "steps": e.steps, "cues": e.cues, "mistakes": e.mistakes, "easier": e.easier,
+            "harder": e.harder, "equipment": e.equipment, "problems": e.problems,
+            "dose": f"{e.sets} × {e.reps}", "tempo": e.tempo, "rest": e.rest_s,
+        }  # fmt: skip
+    response = client.get("/library/glute-bridge")
+    assert response.status_code == 200
+    body = html.unescape(response.get_data(as_text=True))
+    for key in ("name", "summary", "safety", "source", "dose", "tempo"):
+        assert expected[key] in body, key
+    assert f"{expected['rest']} s between sets" in body
+    for key in ("steps", "cues", "mistakes", "easier", "harder", "equipment"):
+        for text in expected[key]:
+            assert text in body, (key, text)
+    for problem in expected["problems"]:
+        assert PROBLEMS[problem] in body
+        assert f'href="/library/?problem={problem}"' in body
+    assert "Stop on sharp or worsening pain." in body
+    assert "How to do it" in body and "Form cues" in body and "Common mistakes" in body
+
+
+def test_hold_exercise_page_shows_seconds_per_side(client, app):
+    with app.app_context():
+        e = exercise("side-plank")
+        expected = f"{e.sets} × {e.hold_s} s" + (" per side" if e.per_side else "")
+    body = html.unescape(client.get("/library/side-plank").get_data(as_text=True))
+    assert expected in body
+
+
+@pytest.mark.parametrize("slug", ARTICLE_SLUGS)
+def test_every_article_exercise_has_a_page(client, app, slug):
+    with app.app_context():
+        e = exercise(slug)
+        name, first_step = e.name, e.steps[0]
+    response = client.get(f"/library/{slug}")
+    assert response.status_code == 200
+    body = html.unescape(response.get_data(as_text=True))
+    assert f"<h1>{name}</h1>" in body
+    assert first_step in body
+
+
+def test_unknown_exercise_is_a_404_page(client):
+    response = client.get("/library/no-such-exercise")
+    assert response.status_code == 404
+    assert "There is nothing here." in response.get_data(as_text=True)

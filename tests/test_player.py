@@ -1,0 +1,170 @@
+"""The player's pages and step fragments, at the Flask client level."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from runpt.extensions import db
+from runpt.routines.models import Routine
+from runpt.run.plan import plan
+from tests.events import at, logged, new_session, started
+
+
+def builtin(slug: str = "runners-essentials") -> Routine:
+    return db.session.scalar(select(Routine).where(Routine.slug == slug))
+
+
+def own_routine(client, *slugs: str) -> int:
+    response = client.post("/routines", data={"name": "Quick one"})
+    routine_id = int(re.search(r"/routines/(\d+)/edit", response.headers["Location"]).group(1))
+    for slug in slugs:
+        client.post(f"/routines/{routine_id}/steps", data={"exercise": slug})
+    return routine_id
+
+
+def test_plan_has_one_step_per_set_and_side(app):
+    with app.app_context():
+        routine = builtin()
+        steps = plan(routine)
+        expected = sum(s.dose.sets * len(s.dose.sides) for s in routine.steps)
+        assert len(steps) == expected
+        assert [s.index for s in steps] == list(range(len(steps)))
+        per_side = next(s for s in steps if s.side is not None)
+        # One-sided work: left then right within a set; the switch is a short wait.
+        following = steps[per_side.index + 1]
+        assert (per_side.side, following.side) == ("left", "right")
+        assert following.wait_kind == "switch"
+        assert steps[0].wait_kind == "get-ready"
+
+
+def test_rest_between_sets_is_the_routines_rest(app):
+    with app.app_context():
+        steps = plan(builtin())
+        second_set = next(s for s in steps if s.set_no == 2 and s.side in (None, "left"))
+        assert second_set.wait_kind == "rest"
+        assert second_set.wait_s == second_set.dose.rest_s
+
+
+def test_routine_page_offers_start_session(signed_in, app):
+    with app.app_context():
+        routine_id = builtin().id
+    page = signed_in.get(f"/routines/{routine_id}").get_data(as_text=True)
+    assert ">Start session</button>" in page
+    assert f'data-href="/run/{routine_id}"' in page
+
+
+def test_player_page_and_step_fragment_are_different_urls(signed_in, app):
+    with app.app_context():
+        routine_id = builtin().id
+    player = signed_in.get(f"/run/{routine_id}")
+    step = signed_in.get(f"/run/{routine_id}/steps/0")
+    assert "<html" in player.get_data(as_text=True)
+    fragment = step.get_data(as_text=True)
+    assert "<html" not in fragment and "<body" not in fragment
+    assert 'id="step"' in fragment
+    assert f'data-step-url="/run/{routine_id}/steps/"' in player.get_data(as_text=True)
+
+
+def test_step_shows_exercise_dose_side_tempo_cues_and_controls(signed_in, app):
+    with app.app_context():
+        routine = builtin()
+        steps = plan(routine)
+        one_sided = next(s for s in steps if s.side == "right")
+        expected = {
+            "name": one_sided.exercise.name, "cue": one_sided.exercise.cues[0],
+            "target": one_sided.dose.target_text(), "sets": one_sided.dose.sets,
+            "tempo": one_sided.dose.tempo,
+        }  # fmt: skip
+        routine_id = routine.id
+    body = signed_in.get(f"/run/{routine_id}/steps/{one_sided.index}").get_data(as_text=True)
+    assert expected["name"] in body
+    assert f"Set {one_sided.set_no} of {expected['sets']} · {expected['target']}" in body
+    assert "Right side" in body
+    assert expected["cue"] in body
+    if expected["tempo"]:
+        assert f"Tempo {expected['tempo']}" in body
+    for control in ("Log set", "Skip", "Back", "Finish session"):
+        assert f">{control}</button>" in body
+    for field in ('name="pain"', 'name="rpe"', 'name="load_kg"', 'name="note"'):
+        assert field in body
+    assert "First time logging this one." in body
+
+
+def test_a_hold_step_asks_for_seconds_held_not_reps(signed_in, app):
+    routine_id = own_routine(signed_in, "front-plank")
+    body = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    assert 'name="hold_s"' in body and 'name="reps"' not in body
+    assert "s hold" in body
+    assert "data-hold-start" in body
+
+
+def test_step_shows_last_time_from_the_runners_own_history(signed_in, auth, app):
+    routine_id = own_routine(signed_in, "glute-bridge")
+    session = new_session()
+    signed_in.post("/api/sync", json={"events": [
+        started(session, routine=routine_id, at=at(-3000)),
+        logged(session, "glute-bridge", 1, reps=9, rpe=7, pain=3, load_kg=10, at=at(-2999)),
+        logged(session, "glute-bridge", 2, reps=11, rpe=8, pain=2, load_kg=10, at=at(-2998)),
+    ]})  # fmt: skip
+    body = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    assert re.search(r"Last time:</span>\s*11 reps · 10 kg · RPE 8 · pain 2", body), body
+
+
+def test_another_runners_history_never_shows_as_last_time(signed_in, auth, client, app):
+    session = new_session()
+    signed_in.post("/api/sync", json={"events": [logged(session, "glute-bridge", reps=33)]})
+    auth.logout()
+    auth.register(email="second@example.com")
+    routine_id = own_routine(client, "glute-bridge")
+    body = client.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    assert "33 reps" not in body
+    assert "First time logging this one." in body
+
+
+def test_a_step_past_the_end_is_404(signed_in, app):
+    with app.app_context():
+        routine = builtin()
+        routine_id, total = routine.id, len(plan(routine))
+    assert signed_in.get(f"/run/{routine_id}/steps/{total - 1}").status_code == 200
+    assert signed_in.get(f"/run/{routine_id}/steps/{total}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/run/{id}", "/run/{id}/steps/0", "/sessions"])
+def test_player_needs_login(client, app, path):
+    with app.app_context():
+        routine_id = builtin().id
+    response = client.get(path.format(id=routine_id))
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+def test_another_runners_routine_cannot_be_played(signed_in, auth, client):
+    routine_id = own_routine(signed_in, "glute-bridge")
+    auth.logout()
+    auth.register(email="intruder@example.com")
+    assert client.get(f"/run/{routine_id}").status_code == 404
+    assert client.get(f"/run/{routine_id}/steps/0").status_code == 404
+
+
+def test_fragments_carry_no_ids_a_cache_could_reuse(signed_in, app):
+    """Event and session ids are made in the browser at the moment of the action."""
+    with app.app_context():
+        routine_id = builtin().id
+    body = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", body)
+
+
+def test_past_sessions_lists_a_synced_session_with_its_facts(signed_in):
+    session = new_session()
+    signed_in.post("/api/sync", json={"events": [
+        started(session, at=at(-30)), logged(session, at=at(-29), pain=4),
+        logged(session, "clamshell", at=at(-28), pain=1),
+        {"id": "f" * 8 + "-0000-4000-8000-" + "0" * 12, "type": "session.finished",
+         "at": at(-5), "session": session, "data": {}},
+    ]})  # fmt: skip
+    body = signed_in.get("/sessions").get_data(as_text=True)
+    assert "Runner's essentials" in body or "Runner&#39;s essentials" in body
+    assert "2 sets" in body
+    assert "25 min" in body
+    assert "highest pain 4" in body

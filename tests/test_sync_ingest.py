@@ -1,0 +1,237 @@
+"""The ingest function: every result kind and every validation rule, without HTTP."""
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from runpt.auth.models import User
+from runpt.extensions import db
+from runpt.sync.ingest import ID_TAKEN, ingest
+from runpt.sync.models import Event
+from tests.events import at, event, finished, logged, new_session, started
+
+
+@pytest.fixture
+def runners(app):
+    with app.app_context():
+        users = []
+        for email in ("ana@example.com", "ben@example.com"):
+            user = User(email=email)
+            user.set_password("long-enough-1")
+            db.session.add(user)
+            users.append(user)
+        db.session.commit()
+        yield [u.id for u in users]
+
+
+def stored_count(user_id=None) -> int:
+    query = select(func.count()).select_from(Event)
+    if user_id is not None:
+        query = query.where(Event.user_id == user_id)
+    return db.session.scalar(query)
+
+
+def test_a_new_event_is_accepted_and_stored(runners):
+    ana, _ = runners
+    session = new_session()
+    batch = [started(session), logged(session, reps=10, pain=2), finished(session)]
+    results = ingest(ana, batch)
+    assert [r.status for r in results] == ["accepted"] * 3
+    assert [r.id for r in results] == [e["id"] for e in batch]
+    stored = db.session.get(Event, uuid.UUID(batch[1]["id"]))
+    assert stored.user_id == ana
+    assert stored.exercise == "glute-bridge"
+    assert stored.data["reps"] == 10 and stored.data["pain"] == 2
+    assert stored.at_offset_min == 60
+
+
+def test_sending_the_same_event_again_is_a_duplicate_and_stores_nothing_new(runners):
+    ana, _ = runners
+    batch = [logged(new_session())]
+    assert ingest(ana, batch)[0].status == "accepted"
+    again = ingest(ana, batch)
+    assert again[0].status == "duplicate"
+    assert again[0].error is None
+    assert stored_count() == 1
+
+
+def test_a_repeat_inside_one_batch_is_stored_once(runners):
+    ana, _ = runners
+    one = logged(new_session())
+    results = ingest(ana, [one, one, one])
+    assert [r.status for r in results] == ["accepted", "duplicate", "duplicate"]
+    assert stored_count() == 1
+
+
+def test_an_id_stored_for_another_runner_is_rejected_without_touching_theirs(runners):
+    ana, ben = runners
+    theirs = logged(new_session(), reps=8)
+    ingest(ana, [theirs])
+    copy = dict(theirs, data=dict(theirs["data"], reps=99))
+    result = ingest(ben, [copy])[0]
+    assert result.status == "rejected"
+    assert result.error == ID_TAKEN
+    assert stored_count(ben) == 0
+    assert db.session.get(Event, uuid.UUID(theirs["id"])).data["reps"] == 8
+
+
+def test_a_bad_event_never_blocks_the_good_ones_and_results_keep_request_order(runners):
+    ana, _ = runners
+    session = new_session()
+    good1, good2 = logged(session, set_no=1), logged(session, set_no=2)
+    bad = logged(session, pain=11)
+    results = ingest(ana, [good1, bad, good2])
+    assert [(r.id, r.status) for r in results] == [
+        (good1["id"], "accepted"), (bad["id"], "rejected"), (good2["id"], "accepted"),
+    ]  # fmt: skip
+    assert stored_count() == 2
+
+
+def with_data(**changes) -> dict:
+    base = logged(new_session())
+    base["data"] = {**base["data"], **changes}
+    return base
+
+
+def without_data(field: str) -> dict:
+    base = logged(new_session())
+    del base["data"][field]
+    return base
+
+
+def with_envelope(**changes) -> dict:
+    base = logged(new_session())
+    base.update(changes)
+    return base
+
+
+def without(field: str) -> dict:
+    base = logged(new_session())
+    del base[field]
+    return base
+
+
+REJECTIONS = [
+    # (event, words the reason must contain: the field first)
+    ("not an object", ["event:"]),
+    (["a", "list"], ["event:"]),
+    (without("id"), ["id:", "required"]),
+    (without("type"), ["type:", "required"]),
+    (without("at"), ["at:", "required"]),
+    (without("session"), ["session:", "required"]),
+    (without("data"), ["data:", "required"]),
+    (with_envelope(extra=1), ["extra:", "not a field"]),
+    (with_envelope(id="not-a-uuid"), ["id:", "not a UUID"]),
+    (with_envelope(id=12345), ["id:", "UUID"]),
+    (with_envelope(session="nope"), ["session:", "not a UUID"]),
+    (with_envelope(type="set.deleted"), ["type:", "one of"]),
+    (with_envelope(type=None), ["type:"]),
+    (with_envelope(at="yesterday"), ["at:", "ISO 8601"]),
+    (with_envelope(at=1700000000), ["at:", "ISO 8601"]),
+    (with_envelope(at="2026-11-27T07:30:00"), ["at:", "UTC offset"]),
+    (with_envelope(at=at(minutes=24 * 60 + 5)), ["at:", "24 hours in the future"]),
+    (with_envelope(at="1999-12-31T23:00:00+00:00"), ["at:", "2000"]),
+    (with_envelope(data=[1, 2]), ["data:", "object"]),
+    (with_data(exercise="moon-walk"), ["data.exercise:", "not an exercise"]),
+    (with_data(exercise=None), ["data.exercise:"]),
+    (with_data(exercise=7), ["data.exercise:"]),
+    (without_data("exercise"), ["data.exercise:"]),
+    (without_data("set"), ["data.set:", "required"]),
+    (with_data(set=0), ["data.set:", "range"]),
+    (with_data(set="1"), ["data.set:", "whole number"]),
+    (with_data(set=1.5), ["data.set:", "whole number"]),
+    (with_data(side="middle"), ["data.side:"]),
+    (with_data(reps=-1), ["data.reps:", "range 0-500"]),
+    (with_data(reps=501), ["data.reps:", "range 0-500"]),
+    (with_data(reps=True), ["data.reps:", "whole number"]),
+    (with_data(hold_s=3601), ["data.hold_s:", "range 0-3600"]),
+    (with_data(load_kg=500.5), ["data.load_kg:", "range"]),
+    (with_data(load_kg="heavy"), ["data.load_kg:", "number"]),
+    (with_data(rpe=0), ["data.rpe:", "range 1-10"]),
+    (with_data(rpe=11), ["data.rpe:", "range 1-10"]),
+    (with_data(pain=-1), ["data.pain:", "range 0-10"]),
+    (with_data(pain=11), ["data.pain:", "range 0-10"]),
+    (with_data(note="x" * 1001), ["data.note:", "1000"]),
+    (with_data(note=["list"]), ["data.note:", "text"]),
+    (with_data(mood="great"), ["data.mood:", "not a field"]),
+    (started(new_session(), routine=""), ["data.routine:"]),
+    (started(new_session(), routine=0), ["data.routine:"]),
+    (started(new_session(), routine=None), ["data.routine:"]),
+    (started(new_session(), routine="r" * 101), ["data.routine:"]),
+    (event("session.finished", new_session(), {"early": True}), ["data.early:"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("bad", "words"), REJECTIONS, ids=[w[0] + str(i) for i, (_, w) in enumerate(REJECTIONS)]
+)
+def test_each_rule_rejects_with_a_reason_naming_the_field(runners, bad, words):
+    ana, _ = runners
+    result = ingest(ana, [bad])[0]
+    assert result.status == "rejected"
+    assert result.error.startswith(words[0]), result.error
+    for word in words[1:]:
+        assert word in result.error, result.error
+    assert stored_count() == 0
+
+
+def test_the_echoed_id_of_a_rejected_event_is_its_own_when_it_has_one(runners):
+    ana, _ = runners
+    bad = with_data(pain=42)
+    assert ingest(ana, [bad])[0].id == bad["id"]
+    assert ingest(ana, ["junk"])[0].id is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "value"),
+    [
+        ({"side": "left"}, "side", "left"),
+        ({"reps": 0}, "reps", 0),
+        ({"reps": 500}, "reps", 500),
+        ({"reps": None, "hold_s": 3600}, "hold_s", 3600),
+        ({"load_kg": 12.5}, "load_kg", 12.5),
+        ({"load_kg": 0}, "load_kg", 0),
+        ({"rpe": 1}, "rpe", 1),
+        ({"rpe": 10}, "rpe", 10),
+        ({"pain": 0}, "pain", 0),
+        ({"pain": 10}, "pain", 10),
+        ({"note": "x" * 1000}, "note", "x" * 1000),
+        ({"note": "<script>alert(1)</script>"}, "note", "<script>alert(1)</script>"),
+    ],
+)
+def test_values_at_the_edges_of_each_range_are_accepted(runners, changes, field, value):
+    ana, _ = runners
+    good = with_data(**changes)
+    assert ingest(ana, [good])[0].status == "accepted"
+    assert db.session.get(Event, uuid.UUID(good["id"])).data[field] == value
+
+
+def test_missing_optional_fields_are_stored_as_null(runners):
+    ana, _ = runners
+    minimal = event("set.logged", new_session(), {"exercise": "front-plank", "set": 1})
+    assert ingest(ana, [minimal])[0].status == "accepted"
+    data = db.session.get(Event, uuid.UUID(minimal["id"])).data
+    assert data["hold_s"] is None and data["pain"] is None and data["side"] is None
+
+
+def test_a_time_a_little_in_the_future_is_fine_a_clock_can_drift(runners):
+    ana, _ = runners
+    assert ingest(ana, [with_envelope(at=at(minutes=23 * 60))])[0].status == "accepted"
+
+
+def test_a_routine_is_named_by_slug_or_by_id(runners):
+    ana, _ = runners
+    results = ingest(
+        ana, [started(new_session(), routine="knee-pain"), started(new_session(), routine=42)]
+    )
+    assert [r.status for r in results] == ["accepted", "accepted"]
+
+
+def test_an_uppercase_uuid_is_the_same_event(runners):
+    ana, _ = runners
+    first = logged(new_session())
+    ingest(ana, [first])
+    shouting = dict(first, id=first["id"].upper())
+    assert ingest(ana, [shouting])[0].status == "duplicate"
+    assert stored_count() == 1
