@@ -55,7 +55,7 @@ def _schema(database_url, tmp_path_factory):
 
 def wipe_runner_data() -> None:
     """Remove everything runners made; keep the library, reloading it in case a test changed it."""
-    from runpt.auth.models import User
+    from runpt.auth.models import LoginAttempt, User
     from runpt.library.loader import load_library
     from runpt.routines.models import Routine, RoutineStep
     from runpt.sync.models import Event
@@ -66,6 +66,7 @@ def wipe_runner_data() -> None:
     db.session.execute(delete(RoutineStep).where(RoutineStep.routine_id.in_(owned)))
     db.session.execute(delete(Routine).where(Routine.owner_id.is_not(None)))
     db.session.execute(delete(User))
+    db.session.execute(delete(LoginAttempt))
     db.session.commit()
     load_library()
 

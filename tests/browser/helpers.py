@@ -16,17 +16,23 @@ def create_routine(page, name: str, steps: list[tuple[str, dict]]) -> int:
     routine_id = int(re.search(r"/routines/(\d+)/edit", page.url).group(1))
     for position, (slug, dose) in enumerate(steps, start=1):
         page.get_by_label("Add an exercise").select_option(slug)
-        with page.expect_response(lambda r: r.request.method == "POST" and "/steps" in r.url):
-            page.get_by_role("button", name="Add exercise").click()
+        swap_steps(page, lambda: page.get_by_role("button", name="Add exercise").click())
         step = page.locator("li.editor-step").nth(position - 1)
         expect(step).to_be_visible()
         if not dose:
             continue
         for field, value in dose.items():
             step.locator(f"input[name={field}]").fill(str(value))
-        with page.expect_response(lambda r: r.request.method == "POST" and "/dose" in r.url):
-            step.get_by_role("button", name=re.compile("^Save dose")).click()
+        swap_steps(page, lambda: step.get_by_role("button", name=re.compile("^Save dose")).click())
     return routine_id
+
+
+def swap_steps(page, action) -> None:
+    """Do something in the routine editor and wait until htmx has swapped in the new
+    step list, so the next action never lands on the old one."""
+    page.evaluate("document.querySelector('#steps').dataset.old = 'yes'")
+    action()
+    expect(page.locator("#steps:not([data-old])")).to_have_count(1)
 
 
 def start_session(page, routine_id: int):

@@ -199,8 +199,10 @@ def test_another_runner_on_the_same_phone_never_uploads_the_first_runners_logs(c
     context.set_offline(True)
     run_whole_session(page, routine_id, sets=2)
     assert outbox_for(page, first) == 4
-    context.set_offline(False)
+    # The first runner's login is gone before the connection is back (otherwise their
+    # logs would rightly sync to their own account at the `online` event).
     context.clear_cookies()
+    context.set_offline(False)
     page.goto("/auth/login")  # a second runner signs in on this phone
     register(page, new_email("second"))
     second = runner_id(page)
@@ -208,6 +210,14 @@ def test_another_runner_on_the_same_phone_never_uploads_the_first_runners_logs(c
     assert server_sessions(page) == []
     assert outbox_for(page, first) == 4
     assert outbox_for(page, second) == 0
+    # Nor do they see the first runner's pages, even offline from the cache.
+    wait_for_offline_set(page)
+    context.set_offline(True)
+    tab = context.new_page()
+    tab.goto("/?source=home-screen")
+    expect(tab.get_by_role("heading", name="Your routines")).to_be_visible()
+    assert runner_id(tab) == second
+    expect(tab.get_by_text("Mine only")).to_have_count(0)
 
 
 def test_logout_with_logs_waiting_warns_and_keeps_the_outbox(context, page):

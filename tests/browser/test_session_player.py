@@ -111,7 +111,7 @@ def test_a_log_is_in_the_outbox_before_any_request_is_made(page):
     register(page)
     routine_id = create_routine(page, "Outbox first", SHORT)
     start_session(page, routine_id)
-    wait_until(lambda: outbox_count(page) == 0)
+    assert wait_until(lambda: outbox_count(page) == 0), "session.started never synced"
     page.context.route("**/api/sync", lambda route: None)  # never answered
     log_set(page, pain=0, reps=5)
     expect(page.locator("#step")).to_contain_text("Set 2 of 2")
@@ -136,3 +136,18 @@ def test_rest_timer_is_right_after_the_phone_slept(page):
     page.clock.set_system_time(datetime.fromtimestamp((now_ms + 40_000) / 1000, tz=UTC))
     page.clock.run_for(500)
     expect(clock).to_have_text(re.compile(r"^(20|19|18)$"))
+
+
+def test_a_refused_log_is_kept_where_the_runner_can_see_it(page):
+    register(page)
+    page.goto("/sessions")
+    page.evaluate(
+        """(user) => RunptOutbox.add(RunptOutbox.makeEvent(
+            user, "set.logged", crypto.randomUUID(), {exercise: "glute-bridge", set: 1, pain: 42}))""",
+        int(page.evaluate("document.body.dataset.user")),
+    )
+    page.reload()  # opening the app flushes the outbox
+    expect(page.locator("[data-attention]")).to_have_text("1 log needs attention")
+    expect(page.locator("#needs-attention")).to_contain_text("data.pain: 42 is out of range 0-10")
+    assert wait_until(lambda: outbox_count(page) == 0)
+    assert server_sessions(page) == []
