@@ -23,7 +23,8 @@ def create_routine(page, name: str, steps: list[tuple[str, dict]]) -> int:
             continue
         for field, value in dose.items():
             step.locator(f"input[name={field}]").fill(str(value))
-        swap_steps(page, lambda: step.get_by_role("button", name=re.compile("^Save dose")).click())
+        save = step.get_by_role("button", name=re.compile("^Save dose"))
+        swap_steps(page, save.click)
     return routine_id
 
 

@@ -142,8 +142,8 @@ def test_a_refused_log_is_kept_where_the_runner_can_see_it(page):
     register(page)
     page.goto("/sessions")
     page.evaluate(
-        """(user) => RunptOutbox.add(RunptOutbox.makeEvent(
-            user, "set.logged", crypto.randomUUID(), {exercise: "glute-bridge", set: 1, pain: 42}))""",
+        """(user) => RunptOutbox.add(RunptOutbox.makeEvent(user, "set.logged",
+            crypto.randomUUID(), {exercise: "glute-bridge", set: 1, pain: 42}))""",
         int(page.evaluate("document.body.dataset.user")),
     )
     page.reload()  # opening the app flushes the outbox
