@@ -61,7 +61,10 @@ function watchForSyncMoments() {
   window.addEventListener("online", syncNow);
   window.addEventListener("offline", showSyncStatus);
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") syncNow();
+    if (document.visibilityState !== "visible") return;
+    syncNow();
+    // The browser drops the wake lock when the page is hidden; take it again.
+    if (currentRun) keepScreenOn();
   });
   // Keep "Synced 2 min ago" true while the page stays open.
   setInterval(showSyncStatus, 30000);
@@ -181,16 +184,52 @@ function playerPage() {
 async function initPlayer() {
   const player = playerPage();
   if (!player || !user) return;
+  showCueSetting();
   const run = await loadRun();
   if (run && run.routineId === Number(player.dataset.routineId)) {
     showStep(run, run.position);
   }
 }
 
+/* ---------- the screen stays on while a session runs (phone on the floor by the mat) ---------- */
+
+let wakeLock = null;
+
+async function keepScreenOn() {
+  if (!("wakeLock" in navigator) || wakeLock || document.visibilityState !== "visible") return;
+  try {
+    wakeLock = await navigator.wakeLock.request("screen");
+    wakeLock.addEventListener("release", () => { wakeLock = null; });
+  } catch {
+    wakeLock = null; // battery saver or no permission: the session still works
+  }
+}
+
+function letScreenSleep() {
+  if (wakeLock) wakeLock.release().catch(() => {});
+  wakeLock = null;
+}
+
+/* ---------- the runner's choice of sound and vibration at the end of a timer ---------- */
+
+function cuesOn() {
+  return localStorage.getItem("runpt:cues") !== "off";
+}
+
+function showCueSetting() {
+  const toggle = document.querySelector("[data-cues-toggle]");
+  if (!toggle) return;
+  toggle.checked = cuesOn();
+  toggle.addEventListener("change", () => {
+    localStorage.setItem("runpt:cues", toggle.checked ? "on" : "off");
+  });
+}
+
 function showStep(run, index) {
   const player = playerPage();
   const total = Number(player.dataset.total);
   currentRun = run;
+  keepScreenOn();
   if (index >= total) return finishSession();
   run.position = Math.max(0, index);
   saveRun(run);
@@ -273,6 +312,7 @@ async function finishSession() {
   await logEvent("session.finished", run.session, {});
   await clearRun();
   currentRun = null;
+  letScreenSleep();
   showSummary(run, Date.now());
 }
 
@@ -386,7 +426,7 @@ function announce(text) {
 
 /** A short beep and a buzz at the end of a hold or rest, where the phone allows it. */
 function signalEnd() {
-  if (localStorage.getItem("runpt:cues") === "off") return;
+  if (!cuesOn()) return;
   if (navigator.vibrate) navigator.vibrate(200);
   try {
     const audio = new (window.AudioContext || window.webkitAudioContext)();

@@ -151,3 +151,40 @@ def test_a_refused_log_is_kept_where_the_runner_can_see_it(page):
     expect(page.locator("#needs-attention")).to_contain_text("data.pain: 42 is out of range 0-10")
     assert wait_until(lambda: outbox_count(page) == 0)
     assert server_sessions(page) == []
+
+
+SPY_ON_SCREEN_AND_BUZZ = """
+window.__wakeLocks = [];
+window.__buzzes = 0;
+const fakeLock = () => ({ release: async () => {}, addEventListener: () => {} });
+const realWakeLock = navigator.wakeLock;
+Object.defineProperty(navigator, "wakeLock", { configurable: true, value: {
+  request: (type) => {
+    window.__wakeLocks.push(type);
+    return realWakeLock ? realWakeLock.request(type).catch(fakeLock) : Promise.resolve(fakeLock());
+  },
+}});
+navigator.vibrate = () => { window.__buzzes += 1; return true; };
+"""
+
+
+def test_the_screen_stays_on_and_timer_cues_can_be_turned_off(page):
+    page.add_init_script(SPY_ON_SCREEN_AND_BUZZ)
+    page.clock.install()
+    register(page)
+    routine_id = create_routine(page, "Screen on", [("glute-bridge", {"sets": 2, "rest_s": 5})])
+    start_session(page, routine_id)
+    assert wait_until(lambda: page.evaluate("window.__wakeLocks") == ["screen"])
+
+    page.clock.fast_forward(11_000)  # the get-ready countdown ends
+    expect(page.locator("[data-timer-label]")).to_have_text("Go")
+    assert page.evaluate("window.__buzzes") == 1
+
+    page.get_by_label("Beep and vibrate when a hold or rest ends").uncheck()
+    log_set(page, pain=0)
+    expect(page.locator("[data-timer-label]")).to_have_text("Rest")
+    page.clock.fast_forward(6_000)
+    expect(page.locator("[data-timer-label]")).to_have_text("Go")
+    assert page.evaluate("window.__buzzes") == 1  # cues off: no buzz this time
+    page.reload()
+    expect(page.get_by_label("Beep and vibrate when a hold or rest ends")).not_to_be_checked()
