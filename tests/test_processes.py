@@ -225,19 +225,14 @@ class Server:
 
     def kill(self) -> None:
         """SIGKILL master and workers at once, like a crash, and wait until they are gone."""
-        os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self._reap()
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=10)
-        if group_members(self.process.pid):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self._reap()
+        """At a test's end; what matters has been checked, so no graceful shutdown."""
+        if self.process is not None:
+            self.kill()
 
     def _reap(self) -> None:
         self.process.wait(timeout=10)
@@ -330,14 +325,14 @@ def sessions_of_events(count: int, per_session: int = 30) -> list[dict]:
 CLIENTS = 16
 EVENTS = 300
 BATCH = 50
-ATTEMPTS = 3
 
 
 def test_two_server_processes_on_one_database_store_each_event_once(tmp_path, servers):
     """16 clients send the same 300 events, shuffled into batches of 50, alternately to
-    two gunicorn servers (2 workers x 4 threads each) on one PostgreSQL database. Both
-    servers start at once on an empty database, so their four workers also race to
-    migrate it."""
+    two gunicorn servers (2 workers x 4 threads each) on one PostgreSQL database. Every
+    request must succeed; each event is stored once and answered `accepted` exactly once
+    and `duplicate` to every other client. Both servers start at once on an empty
+    database, so their four workers also race to migrate it."""
     url = postgres_url()
     pair = [Server(url, tmp_path), Server(url, tmp_path)]
     servers.extend(pair)
@@ -348,39 +343,39 @@ def test_two_server_processes_on_one_database_store_each_event_once(tmp_path, se
     cookie = register(pair[0])
     events = sessions_of_events(EVENTS)
     start_together = threading.Barrier(CLIENTS, timeout=30)
+    give_up = threading.Event()  # set by the first failure: fail fast, and say why
 
     def client(number: int) -> tuple[list[dict], list[str]]:
-        """Like an outbox: a batch is sent again (bounded) until it gets a 200."""
         rng = random.Random(number)
         order = rng.sample(events, len(events))
         answered, failures = [], []
         start_together.wait()
         for n, first in enumerate(range(0, len(order), BATCH)):
+            if give_up.is_set():
+                break
             batch = order[first : first + BATCH]
             server = pair[(number + n) % 2]
-            for _ in range(ATTEMPTS):
-                try:
-                    status, body = post_sync(server, cookie, batch)
-                except OSError as error:
-                    failures.append(f"{server.url}: {error!r}")
-                    continue
-                if status == 200:
-                    answered.extend(results_of(status, body, batch))
-                    break
+            try:
+                status, body = post_sync(server, cookie, batch)
+            except OSError as error:
+                status, body = None, repr(error).encode()
+            if status == 200:
+                answered.extend(results_of(status, body, batch))
+            else:
                 failures.append(f"{server.url}: {status} {body[:200]!r}")
+                give_up.set()
         return answered, failures
 
     with ThreadPoolExecutor(CLIENTS) as pool:
         futures = [pool.submit(client, n) for n in range(CLIENTS)]
         outcomes = [future.result(timeout=120) for future in futures]
 
-    assert_stored_exactly_once(url, events)
-
     failures = [failure for _, failed in outcomes for failure in failed]
     assert failures == [], (
-        f"{len(failures)} of the sync requests failed, e.g. {failures[:2]}; the servers said:\n"
+        f"{len(failures)} sync requests failed, e.g. {failures[:2]}; the servers said:\n"
         + "\n".join(sorted({line for s in pair for line in s.errors()}))
     )
+    assert_stored_exactly_once(url, events)
 
     statuses: dict[str, Counter] = defaultdict(Counter)
     for answered, _ in outcomes:
@@ -430,8 +425,8 @@ class RawRequest:
 def block_inserts(url: str, user_id: int, blocker: dict):
     """Hold a write the server's transaction must wait for; returns a release function.
 
-    PostgreSQL: an uncommitted row with the batch's last event id, so the server's
-    INSERT ... ON CONFLICT has written the other rows, uncommitted, and waits on it.
+    PostgreSQL: an uncommitted row with one of the batch's event ids (the last), so the
+    server's INSERT ... ON CONFLICT writes rows, uncommitted, and then waits on it.
     SQLite: the database's write lock (BEGIN IMMEDIATE)."""
     if url.startswith("sqlite"):
         connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
@@ -506,7 +501,7 @@ def test_a_server_killed_during_sync_loses_and_doubles_nothing(backend, moment, 
 
     - mid-upload: half the body sent, so the server cannot have stored anything;
     - mid-transaction: the whole body sent, the server's transaction held open by a
-      lock the test owns (on PostgreSQL with 499 rows written, uncommitted);
+      lock the test owns (on PostgreSQL: rows written, uncommitted, and shown waiting);
     - after-commit: every row committed (seen in the database), the answer lost.
 
     The server restarts on the same port and the runner's device retries what was not

@@ -49,6 +49,9 @@ def store_new(user_id: int, events: list[ValidEvent], now: datetime) -> set:
     """Insert the events whose ids are new; return the set of ids that were inserted."""
     if not events:
         return set()
+    # Rows go in id order: two requests carrying the same events in different orders
+    # would otherwise each wait for a row lock the other holds (a PostgreSQL deadlock).
+    events = sorted(events, key=lambda e: e.id)
     rows = [
         {
             "id": e.id,
