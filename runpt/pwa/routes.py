@@ -81,7 +81,9 @@ def service_worker_source() -> str:
     # RELEASE (optional, e.g. a build id) lets a deployment ship a new worker on purpose.
     digest = hashlib.sha256(os.environ.get("RELEASE", "").encode())
     sources = [STATIC / "sw.js", *(STATIC / name for name in SHELL_FILES)]
-    sources += sorted(TEMPLATES.rglob("*.html"))
+    # Pages inline templates and exercise figures: a change to either is a new version,
+    # and a new version makes the worker keep every routine's pages again.
+    sources += sorted(TEMPLATES.rglob("*.html")) + sorted((STATIC / "figures").glob("*.svg"))
     for path in sources:
         digest.update(path.read_bytes())
     source = (STATIC / "sw.js").read_text()

@@ -165,6 +165,8 @@ async function keepOfflineSet(user) {
   const cache = await caches.open(userCacheName(user));
   const indexKey = "/__runpt/offline-index";
   const previous = await cache.match(indexKey).then((r) => (r ? r.json() : { routines: {} }));
+  // A new version of the app renders pages differently: keep everything again.
+  if (previous.version !== VERSION) previous.routines = {};
   const wanted = new Set(offlineSet.pages);
   const stillCurrent = {};
   for (const routine of offlineSet.routines) {
@@ -182,7 +184,10 @@ async function keepOfflineSet(user) {
     const path = new URL(request.url).pathname;
     if (path !== indexKey && !wanted.has(path) && !isVisitedPage(path)) await cache.delete(request);
   }
-  const index = { routines: Object.fromEntries(offlineSet.routines.map((r) => [r.id, r.updated])) };
+  const index = {
+    version: VERSION,
+    routines: Object.fromEntries(offlineSet.routines.map((r) => [r.id, r.updated])),
+  };
   await cache.put(indexKey, new Response(JSON.stringify(index), { headers: { "Content-Type": "application/json" } }));
   const summary = { routines: offlineSet.routines.length, bytes: await cacheBytes(cache), at: Date.now() };
   await outbox.setMeta(`offline:${user}`, summary);
