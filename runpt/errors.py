@@ -12,6 +12,10 @@ MESSAGES = {
     429: "Too many attempts. Wait a minute and try again.",
     500: "Something went wrong on our side. Your logs are safe on your phone.",
 }
+# Where a page needs other words than the API: a form is not a sync batch.
+PAGE_MESSAGES = {
+    413: "That is too much to send at once. Shorten what you typed and try again.",
+}
 
 
 def handle_http_error(error: HTTPException):
@@ -19,6 +23,7 @@ def handle_http_error(error: HTTPException):
     message = MESSAGES.get(status, error.description)
     if request.path.startswith("/api/"):
         return jsonify(error=message), status
+    message = PAGE_MESSAGES.get(status, message)
     return render_template("error.html", status=status, message=message), status
 
 

@@ -63,6 +63,8 @@ def test_keys_are_the_address_and_the_email_as_typed_any_case(app):
     assert attempt_keys("10.0.0.7", "   ") == ["ip:10.0.0.7"]
     assert attempt_keys(None, "") == ["ip:unknown"]
     assert len(email_key("a" * 5000 + "@example.com")) <= 300
+    # No NUL reaches the database (PostgreSQL refuses it in text).
+    assert email_key("ana\x00@example.com") == "email:ana?@example.com"
 
 
 def test_failures_count_only_within_the_window(app):

@@ -26,7 +26,7 @@ ID_ARGUMENTS = {"routine_id", "step_id", "index"}
 
 # A form that would change something if ownership were not checked.
 FORM = {"name": "Taken over", "summary": "x", "exercise": "side-plank", "direction": "down",
-        "sets": "5", "reps": "5", "hold_s": "30", "rest_s": "5", "password": "long-enough-1"}  # fmt: skip
+        "sets": "5", "reps": "5", "hold_s": "30", "rest_s": "5"}  # fmt: skip
 
 
 def url_rules() -> list:

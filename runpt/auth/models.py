@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -12,6 +12,10 @@ from runpt.timestamps import UTCDateTime, utcnow
 
 
 class User(UserMixin, db.Model):
+    # Never hand a deleted runner's id to a new account: devices key their outbox and
+    # cached pages by user id. (PostgreSQL sequences never reuse ids anyway.)
+    __table_args__ = {"sqlite_autoincrement": True}
+
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -26,3 +30,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class LoginAttempt(db.Model):
+    """One failed login, counted by address ("ip:...") and by account ("email:...").
+
+    Kept in the database, not in memory: several app processes share the count, and a
+    restart doesn't reset it. Rows older than the window are deleted as new ones come.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    __table_args__ = (Index("ix_login_attempt_key_at", "key", "at"),)
+
+    def __repr__(self) -> str:
+        return f"<LoginAttempt {self.key} {self.at:%H:%M:%S}>"

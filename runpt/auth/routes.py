@@ -1,10 +1,10 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from runpt.auth import bp
-from runpt.auth.accounts import authenticate, password_error, register
+from runpt.auth.accounts import LoginRefused, delete_account, log_in, password_error, register
 from runpt.extensions import db
 
 SAFETY_NOTICE = (
@@ -38,16 +38,19 @@ def register_view():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    errors, email = {}, ""
+    errors, email, status = {}, "", 200
     if request.method == "POST":
         email = request.form.get("email", "")
-        user = authenticate(email, request.form.get("password", ""))
-        if user is not None:
+        password = request.form.get("password", "")
+        limit = current_app.config["LOGIN_RATE_LIMIT"]
+        try:
+            user = log_in(email, password, request.remote_addr, limit)
+        except LoginRefused as refused:
+            # The same messages whether or not the email has an account.
+            errors["password"], status = refused.message, refused.status
+        else:
             login_user(user, remember=bool(request.form.get("remember")))
             return redirect(safe_next(url_for("routines.home")))
-        # One message for both cases, so the form never tells whether an email is registered.
-        errors["password"] = "Email or password is not right. Check both and try again."
-    status = 400 if errors else 200
     return render_template("auth/login.html", errors=errors, email=email), status
 
 
@@ -75,3 +78,22 @@ def change_password():
             return redirect(url_for("routines.home"))
     status = 400 if errors else 200
     return render_template("auth/password.html", errors=errors), status
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete_account_view():
+    """Delete the account and all its data, once the runner has typed their password."""
+    errors = {}
+    if request.method == "POST":
+        if current_user.check_password(request.form.get("password", "")):
+            runner_id = current_user.id
+            delete_account(current_user)
+            logout_user()
+            # The next page tells this phone to drop the runner's outbox and cached pages.
+            session["forget_runner"] = runner_id
+            flash("Your account and all your logs and routines are deleted.", "info")
+            return redirect(url_for("routines.home"))
+        errors["password"] = "That is not your password. Nothing was deleted."
+    status = 400 if errors else 200
+    return render_template("auth/delete.html", errors=errors), status

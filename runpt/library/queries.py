@@ -34,3 +34,8 @@ def by_group(exercises: list[Exercise]) -> list[tuple[str, str, list[Exercise]]]
 
 def exercise_by_slug(slug: str) -> Exercise | None:
     return db.session.scalar(select(Exercise).where(Exercise.slug == slug))
+
+
+def exercise_names() -> dict[str, str]:
+    """{slug: name} for every exercise, to name the sets of a logged session."""
+    return {slug: name for slug, name in db.session.execute(select(Exercise.slug, Exercise.name))}

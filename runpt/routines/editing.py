@@ -52,14 +52,23 @@ def step_of(routine: Routine, step_id: int) -> RoutineStep:
     abort(404)
 
 
+# Control characters other than line breaks and tabs: invisible when shown, and
+# PostgreSQL can't store NUL in text at all.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def details_errors(name: str, summary: str) -> dict[str, str]:
     errors = {}
     if not name.strip():
         errors["name"] = "Give the routine a name."
     elif len(name) > MAX_NAME:
         errors["name"] = f"Keep the name under {MAX_NAME} characters."
+    elif CONTROL_CHARACTERS.search(name):
+        errors["name"] = "The name has an invisible control character; type it again."
     if len(summary) > MAX_SUMMARY:
         errors["summary"] = f"Keep the description under {MAX_SUMMARY} characters."
+    elif CONTROL_CHARACTERS.search(summary):
+        errors["summary"] = "The description has an invisible control character; type it again."
     return errors
 
 

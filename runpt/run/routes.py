@@ -4,6 +4,7 @@ from flask import abort, render_template
 from flask_login import current_user, login_required
 
 from runpt.library.dose import minutes
+from runpt.library.queries import exercise_names
 from runpt.routines.editing import routine_for
 from runpt.run import bp
 from runpt.run.plan import last_time, plan
@@ -14,6 +15,13 @@ from runpt.sync.sessions import sessions_of
 def local_time(moment: datetime, offset_min: int) -> datetime:
     """A stored UTC time as the runner's clock showed it when they logged it."""
     return moment.astimezone(timezone(timedelta(minutes=offset_min)))
+
+
+@bp.app_template_filter("readable")
+def readable(text: str) -> str:
+    """Text from a device, safe to write as UTF-8. JSON can carry half of a surrogate
+    pair ("\\ud800"), which no page can be encoded with; it is shown as "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 @bp.get("/run/<int:routine_id>")
@@ -46,4 +54,6 @@ def step(routine_id: int, index: int):
 @bp.get("/sessions")
 @login_required
 def sessions():
-    return render_template("run/sessions.html", sessions=sessions_of(current_user)[:50])
+    return render_template(
+        "run/sessions.html", sessions=sessions_of(current_user)[:50], names=exercise_names()
+    )

@@ -66,6 +66,11 @@ def sessions():
             return envelope_error("since: use an ISO 8601 time, e.g. 2026-11-27T07:30:00Z")
         if since.tzinfo is None:
             return envelope_error("since: needs a UTC offset, e.g. 2026-11-27T07:30:00Z")
+        try:
+            since = since.astimezone(UTC)
+        except OverflowError:
+            # Year 1 or 9999 near the offset's edge: no UTC time to compare with.
+            return envelope_error("since: is out of range; send the last answer's server_time")
     # Read the clock before the query: anything stored while we read is seen next time.
     server_time = datetime.now(UTC)
     found = sessions_of(current_user, since)
