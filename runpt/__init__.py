@@ -3,11 +3,23 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
+from runpt import sqlite
 from runpt.config import settings_from_environment
 from runpt.extensions import db, htmx, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
+# The largest id an INTEGER column holds on PostgreSQL (and well inside SQLite's).
+MAX_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every URL, limited to numbers a database id column can hold: a
+    larger one is a plain 404 instead of an overflow error from the database driver."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -17,8 +29,11 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(settings_from_environment(app.instance_path))
     app.config.update(config)
+    # Before any blueprint adds its routes, so every `<int:...>` uses it.
+    app.url_map.converters["int"] = DatabaseIdConverter
 
     db.init_app(app)
+    sqlite.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     htmx.init_app(app)
     _init_login(app)

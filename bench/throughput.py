@@ -1,0 +1,186 @@
+"""Item 1: step fragment throughput beside a bare "hello" route, same app, same server,
+same run, under wrk at 1, 8 and 32 concurrent connections.
+
+    .venv/bin/python bench/throughput.py                     # default configs
+    .venv/bin/python bench/throughput.py --configs 2x1 3x1 4x1 2x4 --duration 5 --rounds 3
+
+A config "WxT" is gunicorn --workers W --threads T (T > 1 uses the gthread worker).
+The runner has past sessions (so the fragment shows "Last time"), and another runner
+has --others events, so the event table is not empty. wrk runs on the same 2 cores.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import BENCH, Runner, Server, make_events, running, write_result  # noqa: E402
+
+CONCURRENCY = (1, 8, 32)
+UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def to_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * UNIT[unit]
+
+
+def wrk(
+    url: str,
+    connections: int,
+    duration: int,
+    cookie: str,
+    env: dict | None = None,
+    script: str | None = None,
+) -> dict:
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "5s",
+        "-H",
+        f"Cookie: {cookie}",
+    ]
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    out = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=duration + 30,
+        env={**os.environ, **(env or {})},
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
+    if "50" not in latency or "99" not in latency:
+        raise RuntimeError("could not read wrk's latency distribution:\n" + out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": rps,
+        "p50_ms": to_ms(latency["50"]),
+        "p99_ms": to_ms(latency["99"]),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else None,
+    }
+
+
+def seed(server: Server, others: int) -> tuple[Runner, dict]:
+    runner = Runner(server.url).register()
+    offline = runner.offline_set()
+    routine = offline["routines"][0]  # Runner's essentials, the first built-in routine
+    slugs = [u.rsplit("/", 1)[1] for u in offline["pages"] if u.startswith("/library/")]
+    # The runner's own history: 20 past sessions of 22 sets.
+    history = make_events(20 * 24, slugs[:22] or ["glute-bridge"], seed=2)
+    for i in range(0, len(history), 500):
+        status, _ = runner.post_json("/api/sync", {"events": history[i : i + 500]})
+        assert status == 200
+    if others:
+        other = Runner(server.url).register()
+        events = make_events(others, slugs[:22], seed=3)
+        for i in range(0, len(events), 500):
+            other.post_json("/api/sync", {"events": events[i : i + 500]})
+    return runner, routine
+
+
+def median_run(runs: list[dict]) -> dict:
+    return {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50_ms", "p99_ms")} | {
+        "non_2xx": sum(r["non_2xx"] for r in runs)
+    }
+
+
+def run_config(workers: int, threads: int, duration: int, others: int, rounds: int) -> dict:
+    server = Server(workers=workers, threads=threads)
+    with running(server):
+        runner, routine = seed(server, others)
+        cookie = runner.cookie_header()
+        step_urls = [u for u in routine["urls"] if "/steps/" in u]
+        base = step_urls[0][: -len("0")]
+        # Sanity: both answer 200 with the cookie, and the fragment is the real one.
+        status, _, body = runner.get(step_urls[0])
+        assert status == 200 and b'id="step"' in body, body[:200]
+        env = {"BASE": base, "STEPS": str(len(step_urls))}
+        results = {"server": server.describe(), "steps_in_routine": len(step_urls), "runs": []}
+        for connections in CONCURRENCY:
+            # warm-up, not recorded
+            wrk(server.url + "/bench/hello", connections, 2, cookie)
+            wrk(server.url + base + "0", connections, 2, cookie, env, str(BENCH / "steps.lua"))
+            # The machine is shared: hello and step alternate in short slices, and the
+            # median of the rounds is kept, so both see the same background load.
+            hellos, steps_ = [], []
+            for _ in range(rounds):
+                hellos.append(wrk(server.url + "/bench/hello", connections, duration, cookie))
+                steps_.append(
+                    wrk(
+                        server.url + base + "0",
+                        connections,
+                        duration,
+                        cookie,
+                        env,
+                        str(BENCH / "steps.lua"),
+                    )
+                )
+            hello, step = median_run(hellos), median_run(steps_)
+            row = {
+                "connections": connections,
+                "hello": hello,
+                "step": step,
+                "ratio": round(step["rps"] / hello["rps"], 3),
+                "ratio_per_round": [
+                    round(s["rps"] / h["rps"], 3) for h, s in zip(hellos, steps_, strict=True)
+                ],
+                "rounds": {"hello": hellos, "step": steps_},
+                "loadavg": os.getloadavg(),
+            }
+            print(
+                f"  {server.describe():32} c={connections:2}  hello {hello['rps']:8.1f} rps "
+                f"p50 {hello['p50_ms']:6.2f} p99 {hello['p99_ms']:6.2f} ms | step "
+                f"{step['rps']:8.1f} rps p50 {step['p50_ms']:6.2f} p99 {step['p99_ms']:6.2f} ms"
+                f" | ratio {row['ratio']:.2f} {row['ratio_per_round']}  errors "
+                f"{sum(r['non_2xx'] for r in hellos + steps_)}  load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+            results["runs"].append(row)
+        return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--configs", nargs="+", default=["2x1", "3x1", "2x4"])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk slice")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--others", type=int, default=20000, help="events of another runner already stored"
+    )
+    parser.add_argument("--name", default="throughput")
+    args = parser.parse_args()
+    started = time.time()
+    configs = []
+    for config in args.configs:
+        workers, threads = (int(x) for x in config.split("x"))
+        configs.append(run_config(workers, threads, args.duration, args.others, args.rounds))
+    path = write_result(
+        args.name,
+        {
+            "command": " ".join(sys.argv),
+            "tool": "wrk 4.1.0 -t1",
+            "duration_s": args.duration,
+            "rounds": args.rounds,
+            "configs": configs,
+            "elapsed_s": round(time.time() - started),
+        },
+    )
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
