@@ -570,6 +570,19 @@ async function showOfflineSummary() {
   line.hidden = false;
 }
 
+/** After an account is deleted: its unsynced logs, session in progress and cached
+ * pages go from this phone too, since the runner asked for all of it to go. */
+async function forgetDeletedRunner() {
+  const marker = document.querySelector("[data-forget-runner]");
+  if (!marker) return;
+  const runner = Number(marker.dataset.forgetRunner);
+  await outbox.forgetRunner(runner);
+  if ("serviceWorker" in navigator) {
+    const registration = await navigator.serviceWorker.ready;
+    if (registration.active) registration.active.postMessage({ type: "forget-user", user: runner });
+  }
+}
+
 async function rememberSignedInRunner() {
   // The service worker flushes for this runner on Background Sync, with no page open.
   await outbox.setMeta("signed-in", user);
@@ -598,6 +611,7 @@ function start() {
     showOfflineSummary();
   } else {
     outbox.setMeta("signed-in", null);
+    forgetDeletedRunner();
   }
   registerServiceWorker().catch(() => {});
 }

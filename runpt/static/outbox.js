@@ -169,6 +169,24 @@ const RunptOutbox = (() => {
     return "ok";
   }
 
+  /** Everything this device holds for one runner: outbox, refused logs, run, meta. */
+  function forgetRunner(user) {
+    return transaction(["outbox", "attention", "runs", "meta"], "readwrite", (stores) => {
+      for (const name of ["outbox", "attention"]) {
+        const cursor = stores[name].index("user").openKeyCursor(IDBKeyRange.only(user));
+        cursor.onsuccess = () => {
+          if (!cursor.result) return;
+          stores[name].delete(cursor.result.primaryKey);
+          cursor.result.continue();
+        };
+      }
+      stores.runs.delete(user);
+      for (const key of [`last-sync:${user}`, `needs-sign-in:${user}`, `offline:${user}`]) {
+        stores.meta.delete(key);
+      }
+    });
+  }
+
   let running = null;
   let nextRun = null;
 
@@ -196,7 +214,7 @@ const RunptOutbox = (() => {
 
   return {
     openDatabase, transaction, asPromise, localTimestamp, makeEvent, add, waiting,
-    needingAttention, getMeta, setMeta, flush,
+    needingAttention, getMeta, setMeta, flush, forgetRunner,
   };
 })();
 

@@ -12,6 +12,7 @@ MAX_FUTURE = timedelta(hours=24)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_NOTE = 1000
 MAX_ROUTINE_REF = 100
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds
 
 
 class Invalid(ValueError):
@@ -89,12 +90,22 @@ def only_fields(data: dict, allowed: set[str]) -> None:
         raise Invalid(f"data.{unknown[0][:40]}: is not a field of this event type")
 
 
+def storable(text: str) -> bool:
+    """Text that can be stored and shown: JSON lets a client send half a surrogate
+    pair, which is no character at all and breaks UTF-8 (and PostgreSQL)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def session_started_data(data: dict, known_exercises) -> dict:
     only_fields(data, {"routine"})
     routine = data.get("routine")
-    if isinstance(routine, str) and 0 < len(routine) <= MAX_ROUTINE_REF:
+    if isinstance(routine, str) and 0 < len(routine) <= MAX_ROUTINE_REF and storable(routine):
         return {"routine": routine}
-    if isinstance(routine, int) and not isinstance(routine, bool) and routine >= 1:
+    if isinstance(routine, int) and not isinstance(routine, bool) and 1 <= routine <= MAX_ID:
         return {"routine": routine}
     raise Invalid("data.routine: must be a routine slug or a positive routine id")
 
@@ -116,6 +127,8 @@ def set_logged_data(data: dict, known_exercises) -> dict:
         raise Invalid("data.note: must be text or null")
     if note is not None and len(note) > MAX_NOTE:
         raise Invalid(f"data.note: is {len(note)} characters; at most {MAX_NOTE}")
+    if note is not None and not storable(note):
+        raise Invalid("data.note: contains a broken character (half of a UTF-16 pair, or NUL)")
     return {
         "exercise": exercise,
         "set": whole_number(data, "set", 1, 100, required=True),

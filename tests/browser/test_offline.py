@@ -283,3 +283,25 @@ def test_an_update_waits_for_the_runner_and_keeps_the_session_and_logs(context, 
     expect(page.locator("#update-banner")).to_be_hidden(timeout=15000)
     expect(page.locator("#step")).to_contain_text("Set 3 of 3")
     assert outbox_for(page, user) == 3
+
+
+def test_deleting_the_account_also_clears_this_phone(context, page):
+    register(page)
+    user = runner_id(page)
+    routine_id = create_routine(page, "Gone soon", TWO_SETS)
+    wait_for_offline_set(page)
+    page.context.route("**/api/sync", lambda route: route.abort())  # a log still waiting
+    start_session(page, routine_id)
+    log_set(page, pain=0)
+    assert outbox_for(page, user) == 2
+    page.goto("/auth/delete")
+    page.get_by_label("Your password, to confirm").fill("long-enough-1")
+    page.get_by_role("button", name="Delete my account and data").click()
+    expect(
+        page.get_by_text("Your account and all your logs and routines are deleted.")
+    ).to_be_visible()
+    assert wait_until(lambda: outbox_for(page, user) == 0)
+    assert wait_until(lambda: f"runpt-user-{user}" not in page.evaluate("caches.keys()"))
+    run_in_progress = "u => RunptOutbox.transaction(['runs'], 'readonly', ({runs}) => " \
+        "RunptOutbox.asPromise(runs.get(u)))"  # fmt: skip
+    assert page.evaluate(run_in_progress, user) is None

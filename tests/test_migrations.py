@@ -1,0 +1,58 @@
+"""Migrations keep runners' data: upgrading an existing SQLite database loses nothing."""
+
+import uuid
+
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from runpt import create_app
+from runpt.extensions import db
+
+TWO_RUNNERS = (
+    "INSERT INTO user (id, email, password_hash, created_at) VALUES "
+    "(1, 'a@example.com', 'h', '2026-01-01'), (2, 'b@example.com', 'h', '2026-01-01')"
+)
+A_ROUTINE_OF_THE_SECOND = (
+    "INSERT INTO routine (id, name, summary, problem, owner_id, created_at, updated_at) "
+    "VALUES (1, 'Mine', '', '', 2, '2026-01-01', '2026-01-01')"
+)
+
+
+def test_upgrading_to_never_reused_ids_keeps_every_row(tmp_path):
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
+            "AUTO_MIGRATE": False,
+            "SECRET_KEY": "x",
+        }
+    )
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0002")
+        run = db.session.execute
+        run(text(TWO_RUNNERS))
+        run(text(A_ROUTINE_OF_THE_SECOND))
+        run(
+            text(
+                "INSERT INTO event (id, user_id, type, at, at_offset_min, session_id, data, "
+                "received_at) VALUES (:id, 2, 'session.finished', '2026-01-01', 0, :s, '{}', "
+                "'2026-01-01')"
+            ),  # fmt: skip
+            {"id": uuid.uuid4().hex, "s": uuid.uuid4().hex},
+        )
+        run(text("DELETE FROM user WHERE id = 1"))
+        db.session.commit()
+
+        upgrade(directory=directory)
+
+        assert run(text("SELECT count(*) FROM event WHERE user_id = 2")).scalar() == 1
+        assert run(text("SELECT count(*) FROM routine WHERE owner_id = 2")).scalar() == 1
+        assert run(text("SELECT email FROM user")).scalars().all() == ["b@example.com"]
+        # A new account gets a fresh id, never a deleted runner's.
+        run(text("DELETE FROM user WHERE id = 2"))
+        run(text("INSERT INTO user (email, password_hash, created_at) "
+                 "VALUES ('c@example.com', 'h', '2026-01-02')"))  # fmt: skip
+        assert run(text("SELECT id FROM user WHERE email = 'c@example.com'")).scalar() == 3
+        db.session.rollback()
+        db.engine.dispose()
