@@ -168,3 +168,13 @@ def test_past_sessions_lists_a_synced_session_with_its_facts(signed_in):
     assert "2 sets" in body
     assert "25 min" in body
     assert "highest pain 4" in body
+
+
+def test_background_offline_copies_leave_one_time_messages_for_the_runner(signed_in):
+    created = signed_in.post("/routines", data={"name": "Flash me"})
+    saved = signed_in.post(created.headers["Location"], data={"name": "Renamed", "summary": ""})
+    # The service worker copies pages for offline use while the redirect is followed.
+    copy = signed_in.get("/sessions", headers={"X-Runpt-Offline-Copy": "1"})
+    assert "Routine saved." not in copy.get_data(as_text=True)
+    page = signed_in.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Routine saved." in page

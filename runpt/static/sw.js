@@ -204,7 +204,13 @@ async function fetchInto(cache, urls, user) {
     while (queue.length) {
       const url = queue.shift();
       try {
-        const response = await fetch(url, { credentials: "same-origin", redirect: "manual" });
+        // Marked so the server doesn't hand this background copy the runner's one-time
+        // messages ("Routine saved."), which belong on the page they are looking at.
+        const response = await fetch(url, {
+          credentials: "same-origin",
+          redirect: "manual",
+          headers: { "X-Runpt-Offline-Copy": "1" },
+        });
         if (response.ok && response.headers.get("X-Runpt-User") === String(user)) {
           await cache.put(url, response);
         }
