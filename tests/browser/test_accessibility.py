@@ -1,0 +1,72 @@
+"""axe-core finds no violation on any page of runpt, in light and dark mode, including a
+step with a running timer; and a whole set can be logged by keyboard alone."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.browser.conftest import register
+from tests.browser.helpers import create_routine, start_session
+
+AXE = Axe()
+
+
+def violations(page) -> list[str]:
+    results = AXE.run(page)
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(n["target"][0] for n in v["nodes"][:3])
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_axe_violation_on_any_page(page, scheme):
+    page.emulate_media(color_scheme=scheme)
+    found: list[str] = []
+
+    def check(path: str | None = None):
+        if path:
+            page.goto(path)
+        found.extend(violations(page))
+
+    for path in ["/", "/auth/login", "/auth/register", "/library/", "/library/?problem=achilles",
+                 "/library/side-plank", "/offline"]:  # fmt: skip
+        check(path)
+    page.goto("/auth/register")
+    page.get_by_role("button", name="Create account").click()  # errors next to fields
+    check()
+    register(page)
+    routine_id = create_routine(page, "Checked", [("side-plank", {"sets": 2, "hold_s": 5})])
+    for path in ["/", "/routines", f"/routines/{routine_id}", f"/routines/{routine_id}/edit",
+                 "/sessions", "/auth/password", "/auth/delete"]:  # fmt: skip
+        check(path)
+    start_session(page, routine_id)
+    expect(page.locator("[data-timer-label]")).to_have_text("Get ready")  # a running timer
+    check()
+    page.get_by_role("button", name="Finish session").click()
+    expect(page.locator("#summary")).to_be_visible()
+    check()
+    assert found == []
+
+
+def test_a_set_can_be_logged_by_keyboard_alone(page):
+    register(page)
+    routine_id = create_routine(page, "Keys", [("glute-bridge", {"sets": 2, "reps": 5})])
+    page.goto(f"/routines/{routine_id}")
+    start = page.get_by_role("button", name="Start session")
+    start.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#step")).to_be_focused()  # focus moves to the new step
+    page.keyboard.press("Tab")  # into the step: first control
+    for _ in range(30):
+        if page.evaluate("document.activeElement.name") == "pain":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("ArrowRight")  # pain 0 -> 1 with the arrow keys, as radios do
+    expect(page.locator("input[name=pain][value='1']")).to_be_checked()
+    page.get_by_role("button", name="Log set").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#step")).to_contain_text(re.compile("Set 2 of 2"))
