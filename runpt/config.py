@@ -66,5 +66,6 @@ def settings_from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": secure,
         # A sync batch of 500 events with notes fits well inside 2 MB.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt:32768:8:1"),
         "LOGIN_RATE_LIMIT": int(os.environ.get("LOGIN_RATE_LIMIT", "10")),
     }

@@ -33,6 +33,9 @@ def settings(database_url: str, instance_path) -> dict:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "AUTO_MIGRATE": False,
+        # A cheaper scrypt: hundreds of tests sign up and log in. Production's cost is
+        # checked in tests/test_auth.py.
+        "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",
         "INSTANCE_PATH": str(instance_path),
     }
 

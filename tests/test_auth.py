@@ -347,3 +347,22 @@ def test_create_user_command(runner, app):
     assert "already exists" in again.output
     with app.app_context():
         assert user_count() == 1
+
+
+def test_production_hashes_passwords_with_full_cost_scrypt(tmp_path, monkeypatch):
+    """The suite uses a cheaper scrypt for speed; a real deployment must not."""
+    from runpt import create_app
+    from runpt.auth.models import User
+
+    monkeypatch.delenv("PASSWORD_HASH_METHOD", raising=False)
+    database = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path), "AUTO_MIGRATE": False, "SQLALCHEMY_DATABASE_URI": database}
+    )
+    with app.app_context():
+        user = User(email="cost@example.com")
+        user.set_password("long-enough-1")
+        method, salt, _ = user.password_hash.split("$")
+        assert method == "scrypt:32768:8:1"
+        assert len(salt) >= 16
+        assert user.check_password("long-enough-1") and not user.check_password("wrong-one-1")

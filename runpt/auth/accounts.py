@@ -7,7 +7,7 @@ from functools import cache
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from runpt.auth.models import LoginAttempt, User
+from runpt.auth.models import LoginAttempt, User, password_hash_method
 from runpt.auth.ratelimit import (
     attempt_keys,
     email_key,
@@ -81,8 +81,8 @@ def register(email: str, password: str) -> tuple[User | None, dict[str, str]]:
 
 
 @cache
-def _stand_in_hash() -> str:
-    return generate_password_hash("no account has this password")
+def _stand_in_hash(method: str) -> str:
+    return generate_password_hash("no account has this password", method=method)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -90,7 +90,7 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         # Hash the password anyway: an unknown email then takes as long to answer as
         # a wrong password, so the clock doesn't tell which emails have accounts.
-        check_password_hash(_stand_in_hash(), password or "")
+        check_password_hash(_stand_in_hash(password_hash_method()), password or "")
         return None
     return user if user.check_password(password or "") else None
 

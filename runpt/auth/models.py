@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,6 +10,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from runpt.extensions import db
 from runpt.timestamps import UTCDateTime, utcnow
+
+DEFAULT_PASSWORD_HASH = "scrypt:32768:8:1"
+
+
+def password_hash_method() -> str:
+    """scrypt, deliberately slow and memory-hard (werkzeug's default cost unless
+    PASSWORD_HASH_METHOD says otherwise; the test suite uses a cheaper one)."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH)
 
 
 class User(UserMixin, db.Model):
@@ -23,7 +32,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         # werkzeug's default is scrypt: deliberately slow, salted, memory-hard.
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -71,6 +71,7 @@ class LiveServer:
             "DATABASE_URL": self.database_url,
             "SECRET_KEY": "browser-test-secret",
             "AUTO_MIGRATE": "1",
+            "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",  # cheaper for tests, as in conftest
             "FLASK_DEBUG": "0",
             # A different release is a new service worker, as after a deployment.
             "RELEASE": release,
