@@ -1,0 +1,65 @@
+"""Cookies and replays: what lets a runner's phone sync days later, and what keeps
+another site out."""
+
+from runpt import create_app
+from tests.events import logged, new_session
+
+SAME_ORIGIN = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+
+
+def login_with_remember(client):
+    client.post("/auth/register", data={"email": "days@example.com", "password": "long-enough-1"})
+    client.post("/auth/logout")
+    return client.post(
+        "/auth/login",
+        data={"email": "days@example.com", "password": "long-enough-1", "remember": "1"},
+    )
+
+
+def set_cookie_lines(response) -> dict[str, str]:
+    return {h.split("=", 1)[0]: h for h in response.headers.getlist("Set-Cookie")}
+
+
+def test_a_sync_replayed_days_later_still_works_with_no_token(client):
+    """The browser session is long gone (phone restarted); only the 90-day remember-me
+    cookie is left. No CSRF token expires in between: the same-origin check is enough."""
+    login_with_remember(client)
+    client.delete_cookie("session")
+    assert client.get_cookie("remember_token") is not None
+    event = logged(new_session())
+    response = client.post("/api/sync", json={"events": [event]}, headers=SAME_ORIGIN)
+    assert response.status_code == 200
+    assert response.get_json()["results"][0]["status"] == "accepted"
+
+
+def test_the_same_replay_from_another_site_is_refused(client):
+    login_with_remember(client)
+    cross = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    response = client.post("/api/sync", json={"events": [logged(new_session())]}, headers=cross)
+    assert response.status_code == 403
+    assert "Cross-site request refused" in response.get_json()["error"]
+
+
+def test_cookies_are_httponly_lax_and_not_secure_by_default(client):
+    cookies = set_cookie_lines(login_with_remember(client))
+    for name in ("session", "remember_token"):
+        assert "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name]
+        assert "Secure" not in cookies[name]
+
+
+def test_cookies_are_secure_when_served_over_https(tmp_path, monkeypatch, _schema):
+    monkeypatch.setenv("SECURE_COOKIES", "1")
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path), "AUTO_MIGRATE": False, "SQLALCHEMY_DATABASE_URI": _schema,
+         "PASSWORD_HASH_METHOD": "scrypt:4096:8:1", "SECRET_KEY": "x"}
+    )  # fmt: skip
+    client = app.test_client()
+    try:
+        cookies = set_cookie_lines(login_with_remember(client))
+        for name in ("session", "remember_token"):
+            assert "Secure" in cookies[name] and "HttpOnly" in cookies[name]
+    finally:
+        from tests.conftest import wipe_runner_data
+
+        with app.app_context():
+            wipe_runner_data()
