@@ -6,7 +6,6 @@ With CI set, a missing Chromium fails the run instead of skipping it.
 """
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -225,12 +224,3 @@ def login(page, email: str, password: str = "long-enough-1"):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
-
-
-def keep_dir() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
-
-
-def copy_profile(source: Path, target: Path):
-    shutil.copytree(source, target, dirs_exist_ok=True)
