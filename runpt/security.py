@@ -9,6 +9,7 @@ from another site does not. SameSite=Lax cookies are the second lock on the door
 from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, request
+from flask.sessions import SecureCookieSessionInterface
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -75,7 +76,19 @@ def add_security_headers(response):
     return response
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Signed-cookie sessions, except that the service worker's background copies of
+    pages never set a cookie: sent with the cookies of a moment ago, their answer could
+    land after a login, logout or account deletion and put the old session back."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        if request.headers.get("X-Runpt-Offline-Copy"):
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = CookieSessions()
     app.before_request(refuse_cross_site)
     app.after_request(add_security_headers)
     app.after_request(mark_personal_pages)

@@ -63,3 +63,16 @@ def test_cookies_are_secure_when_served_over_https(tmp_path, monkeypatch, _schem
 
         with app.app_context():
             wipe_runner_data()
+
+
+def test_background_offline_copies_never_set_a_cookie(client):
+    """A copy is sent with the cookies of a moment ago; if its answer set a cookie it
+    could land after a logout or deletion and put the old session back."""
+    login_with_remember(client)
+    client.delete_cookie("session")  # only the remember-me cookie is left
+    copy = client.get("/", headers={"X-Runpt-Offline-Copy": "1"})
+    assert "Your routines" in copy.get_data(as_text=True)
+    assert "session=" not in " ".join(copy.headers.getlist("Set-Cookie"))
+    # The runner's own request restores the session from the remember-me cookie.
+    own = client.get("/")
+    assert "session=" in " ".join(own.headers.getlist("Set-Cookie"))

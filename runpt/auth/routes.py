@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from runpt.auth import bp
@@ -90,10 +90,9 @@ def delete_account_view():
             runner_id = current_user.id
             delete_account(current_user)
             logout_user()
-            # The next page tells this phone to drop the runner's outbox and cached pages.
-            session["forget_runner"] = runner_id
-            flash("Your account and all your logs and routines are deleted.", "info")
-            return redirect(url_for("routines.home"))
+            # Rendered, not redirected: this page itself tells the phone to drop the
+            # runner's outbox and cached pages, with nothing left in the session to lose.
+            return render_template("auth/deleted.html", forget_runner=runner_id)
         errors["password"] = "That is not your password. Nothing was deleted."
     status = 400 if errors else 200
     return render_template("auth/delete.html", errors=errors), status

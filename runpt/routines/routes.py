@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from runpt.extensions import db
@@ -12,8 +12,7 @@ from runpt.routines import editing as edit
 @bp.get("/")
 def home():
     if not current_user.is_authenticated:
-        forget = session.pop("forget_runner", None)
-        return render_template("routines/welcome.html", forget_runner=forget)
+        return render_template("routines/welcome.html")
     return render_template(
         "routines/home.html", routines=edit.visible_routines(current_user), minutes=minutes
     )
