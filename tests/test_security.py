@@ -59,10 +59,12 @@ def test_cookies_are_secure_when_served_over_https(tmp_path, monkeypatch, _schem
         for name in ("session", "remember_token"):
             assert "Secure" in cookies[name] and "HttpOnly" in cookies[name]
     finally:
+        from runpt.extensions import db
         from tests.conftest import wipe_runner_data
 
         with app.app_context():
             wipe_runner_data()
+            db.engine.dispose()  # or its pooled connections leak into later tests
 
 
 def test_background_offline_copies_never_set_a_cookie(client):
