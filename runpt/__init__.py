@@ -38,12 +38,12 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     _init_login(app)
 
-    from runpt import auth, cli, errors, library, pwa, routines, run, security, sync
+    from runpt import auth, cli, errors, history, library, pwa, routines, run, security, sync
 
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    for area in (auth, library, routines, run, sync, pwa):
+    for area in (auth, library, routines, run, sync, history, pwa):
         app.register_blueprint(area.bp)
 
     if app.config["AUTO_MIGRATE"]:

@@ -182,7 +182,7 @@ EVENTS = [
     (
         "unknown type",
         with_envelope(type="set.deleted"),
-        "type: must be one of session.started, set.logged, session.finished",
+        "type: must be one of session.started, set.logged, session.finished, morning.checked",
     ),  # fmt: skip
     ("unknown data field", with_data(mood="great"), "data.mood: is not a field of this event type"),
     ("a note nested 500 deep", with_data(note=nested(500)), "data.note: must be text or null"),

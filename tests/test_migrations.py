@@ -56,3 +56,39 @@ def test_upgrading_to_never_reused_ids_keeps_every_row(tmp_path):
         assert run(text("SELECT id FROM user WHERE email = 'c@example.com'")).scalar() == 3
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_upgrading_to_history_keeps_routine_steps_at_the_exercise_itself(tmp_path):
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
+            "AUTO_MIGRATE": False,
+            "SECRET_KEY": "x",
+        }
+    )
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0003")
+        run = db.session.execute
+        run(text(TWO_RUNNERS))
+        run(text(A_ROUTINE_OF_THE_SECOND))
+        run(
+            text(
+                'INSERT INTO exercise (id, slug, name, "group", phase, summary, equipment, '
+                "problems, steps, cues, mistakes, easier, harder, safety, sets, reps, per_side, "
+                "rest_s, dose_source) VALUES (1, 'glute-bridge', 'Glute bridge', 'glutes', "
+                "'strength', '', '[]', '[]', '[]', '[]', '[]', '[]', '[]', '', 3, 10, 0, 30, '')"
+            )
+        )
+        run(text("INSERT INTO routine_step (id, routine_id, position, exercise_id, sets, reps) "
+                 "VALUES (1, 1, 0, 1, 3, 12)"))  # fmt: skip
+        db.session.commit()
+
+        upgrade(directory=directory)
+
+        step = run(text("SELECT sets, reps, level, dose_changed_at FROM routine_step")).one()
+        assert tuple(step) == (3, 12, 0, None)
+        assert run(text("SELECT count(*) FROM session_summary")).scalar() == 0
+        db.session.rollback()
+        db.engine.dispose()

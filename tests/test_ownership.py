@@ -17,12 +17,13 @@ from runpt.extensions import db
 from tests.events import logged, new_session, started
 from tests.test_routines import HTMX, create, other_runner, step_ids
 
-# Routes whose arguments name nothing private: files and the public exercise library.
-PUBLIC_WITH_ARGUMENTS = {"static", "library.exercise"}
+# Routes whose arguments name nothing private: files, the public exercise library, and
+# an exercise or a file kind inside the signed-in runner's own history.
+PUBLIC_WITH_ARGUMENTS = {"static", "library.exercise", "history.progress", "history.export_csv"}
 
 # How to name the first runner's own object for each argument a route can take. A new
 # argument fails the test below until it is added here.
-ID_ARGUMENTS = {"routine_id", "step_id", "index"}
+ID_ARGUMENTS = {"routine_id", "step_id", "index", "session_id"}
 
 # A form that would change something if ownership were not checked.
 FORM = {"name": "Taken over", "summary": "x", "exercise": "side-plank", "direction": "down",
@@ -63,9 +64,9 @@ API_ROUTES = [
 ]
 
 
-def fill(rule: str, routine_id: int, step_id: int) -> str:
-    """The rule's URL with the first runner's own routine and step in it."""
-    values = {"routine_id": routine_id, "step_id": step_id, "index": 0}
+def fill(rule: str, routine_id: int, step_id: int, session_id: str) -> str:
+    """The rule's URL with the first runner's own routine, step and session in it."""
+    values = {"routine_id": routine_id, "step_id": step_id, "index": 0, "session_id": session_id}
 
     def value(match) -> str:
         name = match.group(1).split(":")[-1]
@@ -86,13 +87,14 @@ def everything() -> dict:
 
 @pytest.fixture
 def owned(signed_in, app):
-    """The first runner's routine with two steps and a logged session; (routine, step)."""
+    """The first runner's routine with two steps and a logged session;
+    (routine, step, session)."""
     routine_id = create(signed_in, "Private plan", "glute-bridge", "hip-circles")
     session = new_session()
     events = [started(session, routine=routine_id), logged(session, note="my knee")]
     assert signed_in.post("/api/sync", json={"events": events}).status_code == 200
     with app.app_context():
-        return routine_id, step_ids(routine_id)[0]
+        return routine_id, step_ids(routine_id)[0], session
 
 
 def test_the_route_list_comes_from_the_app_and_every_id_route_is_understood():
@@ -105,6 +107,7 @@ def test_the_route_list_comes_from_the_app_and_every_id_route_is_understood():
         "/routines/<int:routine_id>/steps/<int:step_id>/dose",
         "/routines/<int:routine_id>/steps/<int:step_id>/delete",
         "/run/<int:routine_id>", "/run/<int:routine_id>/steps/<int:index>",
+        "/history/sessions/<uuid:session_id>",
     } <= rules  # fmt: skip
     for rule in RULES:
         if rule.arguments and rule.endpoint not in PUBLIC_WITH_ARGUMENTS:

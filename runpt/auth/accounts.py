@@ -16,6 +16,7 @@ from runpt.auth.ratelimit import (
     record_failure,
 )
 from runpt.extensions import db
+from runpt.history.models import SessionSummary, TrainingPlan
 from runpt.routines.models import Routine, RoutineStep
 from runpt.sync.models import Event
 
@@ -130,6 +131,8 @@ def delete_account(user: User) -> None:
     db.session.execute(delete(RoutineStep).where(RoutineStep.routine_id.in_(own_routines)))
     db.session.execute(delete(Routine).where(Routine.owner_id == user.id))
     db.session.execute(delete(Event).where(Event.user_id == user.id))
+    db.session.execute(delete(SessionSummary).where(SessionSummary.user_id == user.id))
+    db.session.execute(delete(TrainingPlan).where(TrainingPlan.user_id == user.id))
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == email_key(user.email)))
     db.session.delete(user)
     db.session.commit()

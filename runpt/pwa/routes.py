@@ -1,6 +1,7 @@
 import hashlib
 import json
 import os
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -9,11 +10,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
 from runpt.extensions import db
+from runpt.history.models import TrainingPlan
+from runpt.history.progress import logged_exercises
+from runpt.history.summaries import current_summaries
 from runpt.library.models import Exercise
 from runpt.pwa import bp
 from runpt.routines.editing import visible_routines
 from runpt.run.plan import plan
+from runpt.sync.models import Event
 
+RECENT_SESSIONS_OFFLINE = 10
 STATIC = Path(__file__).resolve().parent.parent / "static"
 TEMPLATES = STATIC.parent / "templates"
 
@@ -120,14 +126,21 @@ def offline_set():
         url_for("run.sessions"),
         url_for("library.index"),
         *(url_for("library.exercise", slug=slug) for slug in exercises),
+        *history_pages(current_user),
     ]
+    # Steps show "last time" and progression suggestions: new logs change them too.
+    logs = db.session.scalar(
+        select(func.max(Event.received_at)).where(Event.user_id == current_user.id)
+    )
+    logs_changed = logs.isoformat() if logs else ""
     return jsonify(
         user=current_user.id,
         pages=pages,
+        pagesUpdated=pages_token(current_user, routines, logs_changed),
         routines=[
             {
                 "id": routine.id,
-                "updated": routine.updated_at.isoformat(),
+                "updated": f"{routine.updated_at.isoformat()} {logs_changed}",
                 "urls": [
                     url_for("routines.show", routine_id=routine.id),
                     url_for("run.player", routine_id=routine.id),
@@ -141,6 +154,34 @@ def offline_set():
             if routine.steps
         ],
     )
+
+
+def pages_token(user, routines, logs_changed: str) -> str:
+    """Changes whenever a kept page would look different: new logs, a changed routine
+    or training plan, or a new day ("next session: today")."""
+    plan = db.session.get(TrainingPlan, user.id)
+    newest = max((r.updated_at for r in routines), default=None)
+    parts = [
+        logs_changed,
+        newest.isoformat() if newest else "",
+        f"{plan.weekdays}@{plan.time_of_day}" if plan else "",
+        date.today().isoformat(),
+    ]
+    return "|".join(parts)
+
+
+def history_pages(user) -> list[str]:
+    """History as of the last sync: the calendar, pain, the physio report, progress of
+    every exercise logged and the latest sessions' details."""
+    summaries = current_summaries(user)[:RECENT_SESSIONS_OFFLINE]
+    return [
+        url_for("history.index"),
+        url_for("history.pain"),
+        url_for("history.report"),
+        url_for("history.progress_index"),
+        *(url_for("history.progress", slug=slug) for slug, _, _ in logged_exercises(user)),
+        *(url_for("history.session", session_id=s.session_id) for s in summaries),
+    ]
 
 
 @bp.get("/offline")

@@ -94,6 +94,8 @@ def copy_routine(user, source: Routine) -> Routine:
                 reps=s.reps,
                 hold_s=s.hold_s,
                 rest_s=s.rest_s,
+                level=s.level,
+                dose_changed_at=s.dose_changed_at,
             )  # fmt: skip
             for s in source.steps
         ],
@@ -146,8 +148,10 @@ def parse_dose(form, is_hold: bool) -> tuple[dict[str, int], dict[str, str]]:
 
 
 def set_step_dose(step: RoutineStep, values: dict[str, int]) -> None:
+    """The runner's own numbers (or an accepted suggestion's, with `level`)."""
     for field, value in values.items():
         setattr(step, field, value)
+    step.dose_changed_at = utcnow()
     save(step.routine)
 
 

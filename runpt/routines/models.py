@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from runpt.extensions import db
 from runpt.library.dose import Dose
 from runpt.library.models import Exercise
+from runpt.progression.engine import ExerciseFacts, variant_name
 from runpt.timestamps import UTCDateTime, utcnow
 
 
@@ -60,9 +61,25 @@ class RoutineStep(db.Model):
     reps: Mapped[int | None]
     hold_s: Mapped[int | None]
     rest_s: Mapped[int | None]
+    # The rung of the exercise's ladder: 0 is the exercise itself, +n its n-th harder
+    # variant, -n its n-th easier one (see runpt/progression).
+    level: Mapped[int] = mapped_column(default=0)
+    # When the dose or level last changed: a progression suggestion only reads sessions
+    # after it, so an accepted one isn't judged against the sets that earned it.
+    dose_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     routine: Mapped[Routine] = relationship(back_populates="steps")
     exercise: Mapped[Exercise] = relationship(lazy="joined")
+
+    @property
+    def variant(self) -> str | None:
+        """The ladder rung's name, when the step isn't at the exercise itself."""
+        if not self.level:
+            return None
+        try:
+            return variant_name(ExerciseFacts.of(self.exercise), self.level)
+        except ValueError:  # the library's ladder got shorter since this was saved
+            return None
 
     @property
     def dose(self) -> Dose:

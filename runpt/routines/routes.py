@@ -2,6 +2,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from runpt.extensions import db
+from runpt.history.overview import morning_question, overview
+from runpt.history.suggestions import accept, shown_target, suggestion_for, suggestions_for
+from runpt.history.summaries import current_summaries
 from runpt.library.dose import minutes
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import by_group, find_exercises
@@ -13,8 +16,13 @@ from runpt.routines import editing as edit
 def home():
     if not current_user.is_authenticated:
         return render_template("routines/welcome.html")
+    summaries = current_summaries(current_user)
     return render_template(
-        "routines/home.html", routines=edit.visible_routines(current_user), minutes=minutes
+        "routines/home.html",
+        routines=edit.visible_routines(current_user),
+        minutes=minutes,
+        morning=morning_question(summaries),
+        **overview(current_user, summaries),
     )
 
 
@@ -55,8 +63,41 @@ def create():
 def show(routine_id: int):
     routine = edit.routine_for(current_user, routine_id)
     return render_template(
-        "routines/show.html", routine=routine, minutes=minutes, PROBLEMS=PROBLEMS
+        "routines/show.html",
+        routine=routine,
+        minutes=minutes,
+        PROBLEMS=PROBLEMS,
+        suggestions=suggestions_for(current_user, routine),
     )
+
+
+@bp.post("/routines/<int:routine_id>/steps/<int:step_id>/accept")
+@login_required
+def accept_suggestion(routine_id: int, step_id: int):
+    """Take the progression suggestion the runner was shown. It is worked out again
+    here: if it changed since the page was made (a sync brought new logs), nothing
+    changes and the runner sees the new one."""
+    routine = edit.routine_for(current_user, routine_id)
+    step = edit.step_of(routine, step_id)
+    suggestion = suggestion_for(current_user, step)
+    shown = shown_target(request.form)
+    if suggestion is None or not suggestion.changes_dose or suggestion.target != shown:
+        flash("That suggestion has changed since the page was loaded; here is the current one.",
+              "error")  # fmt: skip
+        page = render_template(
+            "routines/show.html",
+            routine=routine,
+            minutes=minutes,
+            PROBLEMS=PROBLEMS,
+            suggestions=suggestions_for(current_user, routine),
+        )
+        return page, 409
+    changed = accept(current_user, routine, step, suggestion)
+    if changed.id != routine.id:
+        flash(f"Saved in your own copy, “{changed.name}”: start your sessions from it.", "info")
+    else:
+        flash(f"{step.exercise.name}: new target saved.", "info")
+    return redirect(url_for("routines.show", routine_id=changed.id)), 303
 
 
 @bp.post("/routines/<int:routine_id>/copy")

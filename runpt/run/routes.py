@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 from flask import abort, render_template
 from flask_login import current_user, login_required
 
+from runpt.history.suggestions import suggestion_for
 from runpt.library.dose import minutes
 from runpt.library.queries import exercise_names
 from runpt.routines.editing import routine_for
@@ -46,9 +47,14 @@ def step(routine_id: int, index: int):
         abort(404)
     current = steps[index]
     previous = last_time(current_user, current.exercise.slug, current.side)
+    # The progression suggestion goes on an exercise's first set, where the runner
+    # decides how hard to go.
+    first_set = current.set_no == 1 and current.side in (None, "left")
+    suggestion = suggestion_for(current_user, current.routine_step) if first_set else None
     return render_template(
-        "run/_step.html", routine=routine, step=current, total=len(steps), last=previous
-    )
+        "run/_step.html", routine=routine, step=current, total=len(steps), last=previous,
+        suggestion=suggestion,
+    )  # fmt: skip
 
 
 @bp.get("/sessions")

@@ -283,6 +283,7 @@ function readLogForm(form, step) {
     rpe: whole("rpe", 1, 10, "Effort"),
     pain: whole("pain", 0, 10, "Pain"),
     note: note ? note.slice(0, 1000) : null,
+    level: Number(step.dataset.level || 0), // the ladder rung this step is at
   };
 }
 
@@ -310,6 +311,7 @@ async function finishSession() {
   if (!run) return;
   stopTimer();
   await logEvent("session.finished", run.session, {});
+  await rememberForTomorrow(run.session);
   await clearRun();
   currentRun = null;
   letScreenSleep();
@@ -467,6 +469,10 @@ function onClick(event) {
     skipTimer();
   } else if (target.matches("[data-apply-update]")) {
     applyUpdate();
+  } else if (target.matches("[data-print]")) {
+    window.print();
+  } else if (target.matches("[data-morning-feel], [data-morning-later]")) {
+    answerMorningQuestion(target);
   }
 }
 
@@ -592,6 +598,73 @@ async function rememberSignedInRunner() {
   }
 }
 
+/* ---------- the next-morning check (pain-monitoring model: pain must settle by the
+   next morning; worse means less load next time). Asked once, on the first opening
+   on a later day; the answer is an event like any log, so it works offline. ---------- */
+
+function localDay(date = new Date()) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function daysBetween(earlier, later) {
+  return Math.round((Date.parse(`${later}T12:00:00Z`) - Date.parse(`${earlier}T12:00:00Z`)) / 86400000);
+}
+
+function rememberForTomorrow(session) {
+  return outbox.setMeta(`morning:${user}`, { session, day: localDay() });
+}
+
+async function sessionToAskAbout() {
+  // This phone's last finished session, or one the server knows from another device.
+  const fromServer = document.querySelector("[data-morning-session]");
+  const candidates = [await outbox.getMeta(`morning:${user}`)];
+  if (fromServer) candidates.push({ session: fromServer.dataset.morningSession, day: fromServer.dataset.morningDay });
+  const asked = (await outbox.getMeta(`morning-asked:${user}`)) || [];
+  return candidates.find((c) => c && !asked.includes(c.session) &&
+    daysBetween(c.day, localDay()) >= 1 && daysBetween(c.day, localDay()) <= 2);
+}
+
+async function askMorningQuestion() {
+  const box = document.getElementById("morning-check");
+  if (!box || playerPage()) return;
+  const candidate = await sessionToAskAbout();
+  if (!candidate) return;
+  box.dataset.session = candidate.session;
+  box.querySelector("[data-morning-when]").textContent =
+    daysBetween(candidate.day, localDay()) === 1 ? "yesterday's session" : "your last session";
+  box.hidden = false;
+}
+
+async function answerMorningQuestion(button) {
+  const box = document.getElementById("morning-check");
+  const session = box.dataset.session;
+  const feel = button.dataset.morningFeel;
+  if (feel) await logEvent("morning.checked", session, { feel });
+  const asked = (await outbox.getMeta(`morning-asked:${user}`)) || [];
+  await outbox.setMeta(`morning-asked:${user}`, [...asked.slice(-20), session]);
+  box.querySelector("[data-morning-choices]").hidden = true;
+  const thanks = box.querySelector("[data-morning-thanks]");
+  thanks.textContent = feel === "worse"
+    ? "Saved. runpt will suggest less load for the exercises that hurt next time."
+    : feel ? "Saved. Thanks!" : "OK, not this time.";
+  thanks.hidden = false;
+}
+
+/* ---------- history pages: how old the data on screen is ---------- */
+
+async function labelDataAge() {
+  const label = document.querySelector("[data-as-of]");
+  if (!label) return;
+  const madeAt = new Date(label.dataset.asOf);
+  const time = madeAt.toLocaleString([], { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  const waiting = user ? (await outbox.waiting(user)).length : 0;
+  let text = `Data as of the last sync, ${time}.`;
+  if (Date.now() - madeAt.getTime() > 5 * 60000) text += " This is the copy saved on your phone.";
+  if (waiting) text += ` ${plural(waiting, "log", "logs")} on this phone aren't in it yet.`;
+  label.textContent = text;
+}
+
 function start() {
   document.addEventListener("click", onClick);
   document.addEventListener("submit", onSubmit);
@@ -609,6 +682,8 @@ function start() {
     offerResume();
     initPlayer();
     showOfflineSummary();
+    askMorningQuestion();
+    labelDataAge();
   } else {
     outbox.setMeta("signed-in", null);
     forgetDeletedRunner();

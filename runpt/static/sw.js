@@ -173,7 +173,13 @@ async function keepOfflineSet(user) {
     routine.urls.forEach((url) => wanted.add(url));
     if (previous.routines[routine.id] === routine.updated) stillCurrent[routine.id] = true;
   }
-  const toFetch = [...offlineSet.pages];
+  // Pages change with new logs (history) or a new version; otherwise only missing ones
+  // are fetched, so opening a page doesn't copy the whole set again.
+  const pagesCurrent = previous.version === VERSION && previous.pages === offlineSet.pagesUpdated;
+  const toFetch = [];
+  for (const url of offlineSet.pages) {
+    if (!pagesCurrent || !(await cache.match(url))) toFetch.push(url);
+  }
   for (const routine of offlineSet.routines) {
     for (const url of routine.urls) {
       if (!stillCurrent[routine.id] || !(await cache.match(url))) toFetch.push(url);
@@ -186,6 +192,7 @@ async function keepOfflineSet(user) {
   }
   const index = {
     version: VERSION,
+    pages: offlineSet.pagesUpdated,
     routines: Object.fromEntries(offlineSet.routines.map((r) => [r.id, r.updated])),
   };
   await cache.put(indexKey, new Response(JSON.stringify(index), { headers: { "Content-Type": "application/json" } }));

@@ -38,11 +38,25 @@ def sessions_of(user, since: datetime | None = None) -> list[dict]:
     return sorted(sessions, key=lambda s: s["started_at"], reverse=True)
 
 
+def one_session(user, session_id) -> dict | None:
+    """One of the runner's sessions with its sets; None if they have no such session."""
+    query = (
+        select(Event)
+        .where(Event.user_id == user.id, Event.session_id == session_id)
+        .order_by(Event.at, Event.received_at)
+    )
+    events = list(db.session.scalars(query))
+    return _session(session_id, events, routine_names(user)) if events else None
+
+
 def _session(session_id, events: list[Event], names: dict) -> dict:
     started = next((e for e in events if e.type == "session.started"), None)
     finished = next((e for e in events if e.type == "session.finished"), None)
+    mornings = [e for e in events if e.type == "morning.checked"]
     routine = started.data["routine"] if started else None
     sets = [_set(e) for e in events if e.type == "set.logged"]
+    # A morning answer comes the day after: never the stand-in for the start.
+    first = started or next((e for e in events if e.type != "morning.checked"), events[0])
     pains = [s["pain"] for s in sets if s["pain"] is not None]
     return {
         "id": str(session_id),
@@ -52,11 +66,12 @@ def _session(session_id, events: list[Event], names: dict) -> dict:
         else None,
         # Events can arrive in any order: until session.started is here, the first
         # event's time stands in for the start.
-        "started_at": (started or events[0]).at,
-        "offset_min": (started or events[0]).at_offset_min,
+        "started_at": first.at,
+        "offset_min": first.at_offset_min,
         "finished_at": finished.at if finished else None,
         "sets": sets,
         "highest_pain": max(pains) if pains else None,
+        "morning": mornings[-1].data["feel"] if mornings else None,
         "updated_at": max(e.received_at for e in events),
     }
 

@@ -6,7 +6,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-EVENT_TYPES = ("session.started", "set.logged", "session.finished")
+EVENT_TYPES = ("session.started", "set.logged", "session.finished", "morning.checked")
+MORNING_FEELINGS = ("better", "same", "worse")
+MAX_LEVEL = 10  # ladder rungs either side of the exercise itself
 ENVELOPE_FIELDS = {"id", "type", "at", "session", "data"}
 MAX_FUTURE = timedelta(hours=24)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -112,7 +114,8 @@ def session_started_data(data: dict, known_exercises) -> dict:
 
 def set_logged_data(data: dict, known_exercises) -> dict:
     only_fields(
-        data, {"exercise", "set", "side", "reps", "hold_s", "load_kg", "rpe", "pain", "note"}
+        data,
+        {"exercise", "set", "side", "reps", "hold_s", "load_kg", "rpe", "pain", "note", "level"},
     )
     exercise = data.get("exercise")
     if not isinstance(exercise, str) or not exercise:
@@ -139,6 +142,9 @@ def set_logged_data(data: dict, known_exercises) -> dict:
         "rpe": whole_number(data, "rpe", 1, 10),
         "pain": whole_number(data, "pain", 0, 10),
         "note": note,
+        # The ladder rung the runner did (0: the exercise itself, +n harder, -n easier);
+        # older clients don't send it, and then it was the exercise itself.
+        "level": whole_number(data, "level", -MAX_LEVEL, MAX_LEVEL) or 0,
     }
 
 
@@ -147,10 +153,20 @@ def session_finished_data(data: dict, known_exercises) -> dict:
     return {}
 
 
+def morning_checked_data(data: dict, known_exercises) -> dict:
+    """The next-morning answer for the session in the envelope's `session`: how the body
+    feels compared with before that session (pain-monitoring model, CONTENT.md rule 1)."""
+    only_fields(data, {"feel"})
+    if data.get("feel") not in MORNING_FEELINGS:
+        raise Invalid("data.feel: must be 'better', 'same' or 'worse'")
+    return {"feel": data["feel"]}
+
+
 DATA_RULES = {
     "session.started": session_started_data,
     "set.logged": set_logged_data,
     "session.finished": session_finished_data,
+    "morning.checked": morning_checked_data,
 }
 
 

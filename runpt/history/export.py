@@ -1,0 +1,144 @@
+"""All of a runner's data, to take elsewhere: JSON (everything) and CSV (events, and
+sessions as derived from them)."""
+
+import csv
+import io
+from datetime import timedelta, timezone
+
+from sqlalchemy import select
+
+from runpt.extensions import db
+from runpt.routines.models import Routine
+from runpt.sync.models import Event
+from runpt.sync.sessions import sessions_of
+
+EVENT_COLUMNS = (
+    "id", "type", "at", "session", "routine", "exercise", "set", "side", "reps", "hold_s",
+    "load_kg", "rpe", "pain", "level", "note", "feel", "received_at",
+)  # fmt: skip
+SESSION_COLUMNS = (
+    "session", "routine", "routine_name", "started_at", "finished_at", "sets",
+    "highest_pain", "morning",
+)  # fmt: skip
+# A cell starting with one of these is a formula to a spreadsheet: a note typed as
+# "=HYPERLINK(...)" must open as text, not run (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def local_iso(moment, offset_min: int) -> str:
+    return moment.astimezone(timezone(timedelta(minutes=offset_min))).isoformat()
+
+
+def events_of(user) -> list[dict]:
+    """Every event as the device sent it (time in the runner's own offset), oldest first."""
+    query = (
+        select(Event)
+        .where(Event.user_id == user.id)
+        .order_by(Event.at, Event.received_at, Event.id)
+    )
+    return [
+        {
+            "id": str(event.id),
+            "type": event.type,
+            "at": local_iso(event.at, event.at_offset_min),
+            "session": str(event.session_id),
+            "data": event.data,
+            "received_at": event.received_at.isoformat(),
+        }
+        for event in db.session.scalars(query)
+    ]
+
+
+def derived_sessions(user) -> list[dict]:
+    sessions = []
+    for session in reversed(sessions_of(user)):
+        morning = session.get("morning")
+        sessions.append(
+            {
+                "session": session["id"],
+                "routine": session["routine"],
+                "routine_name": session["routine_name"],
+                "started_at": local_iso(session["started_at"], session["offset_min"]),
+                "finished_at": local_iso(session["finished_at"], session["offset_min"])
+                if session["finished_at"]
+                else None,
+                "sets": [{**one, "at": one["at"].isoformat()} for one in session["sets"]],
+                "highest_pain": session["highest_pain"],
+                "morning": morning,
+            }
+        )
+    return sessions
+
+
+def own_routines(user) -> list[dict]:
+    routines = db.session.scalars(select(Routine).where(Routine.owner_id == user.id))
+    return [
+        {
+            "id": routine.id,
+            "name": routine.name,
+            "summary": routine.summary,
+            "steps": [
+                {
+                    "exercise": step.exercise.slug,
+                    "sets": step.dose.sets,
+                    "reps": step.dose.reps,
+                    "hold_s": step.dose.hold_s,
+                    "rest_s": step.dose.rest_s,
+                    "level": step.level,
+                }
+                for step in routine.steps
+            ],
+        }
+        for routine in routines
+    ]
+
+
+def everything(user, plan, exported_at) -> dict:
+    return {
+        "format": "runpt-export-1",
+        "exported_at": exported_at.isoformat(),
+        "runner": {"email": user.email, "since": user.created_at.isoformat()},
+        "plan": {"weekdays": plan.days, "time": plan.time_of_day} if plan else None,
+        "routines": own_routines(user),
+        "events": events_of(user),
+        "sessions": derived_sessions(user),
+    }
+
+
+def events_csv(user) -> str:
+    rows = []
+    for event in events_of(user):
+        data = event["data"]
+        rows.append(
+            {
+                **{k: data.get(k) for k in EVENT_COLUMNS if k in data},
+                "id": event["id"],
+                "type": event["type"],
+                "at": event["at"],
+                "session": event["session"],
+                "received_at": event["received_at"],
+            }
+        )
+    return _csv(EVENT_COLUMNS, rows)
+
+
+def sessions_csv(user) -> str:
+    rows = [{**s, "sets": len(s["sets"])} for s in derived_sessions(user)]
+    return _csv(SESSION_COLUMNS, rows)
+
+
+def _csv(columns, rows) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _cell(value) for key, value in row.items()})
+    return out.getvalue()
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

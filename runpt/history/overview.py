@@ -1,0 +1,56 @@
+"""What the home page and the history page both show about the runner's weeks."""
+
+from datetime import UTC, datetime
+
+from runpt.extensions import db
+from runpt.history.models import TrainingPlan
+from runpt.history.weeks import (
+    WEEKLY_TARGET,
+    local_day,
+    next_session_day,
+    runner_today,
+    streak,
+    weeks,
+)
+
+
+def plan_of(user) -> TrainingPlan | None:
+    return db.session.get(TrainingPlan, user.id)
+
+
+def overview(user, summaries) -> dict:
+    """This week against the target, the streak and the next session due: what the
+    home page and the history page both show."""
+    today = runner_today(summaries)
+    days = [local_day(s.started_at, s.offset_min) for s in summaries]
+    plan = plan_of(user)
+    this_week = weeks(days, today, 1)[0]
+    return {
+        "today": today,
+        "this_week": this_week,
+        "target": WEEKLY_TARGET,
+        "streak": streak(days, today),
+        "plan": plan,
+        "next_day": next_session_day(plan.days if plan else [], days, today),
+        "session_days": days,
+    }
+
+
+def morning_question(summaries) -> dict | None:
+    """The session to ask about the next morning, when the runner's phone didn't see it
+    finish (it was logged on another device): the latest finished session, from
+    yesterday or the day before, not answered yet. app.js asks once per session."""
+    if not summaries:
+        return None
+    latest = summaries[0]
+    if latest.finished_at is None or latest.morning is not None:
+        return None
+    day = local_day(latest.started_at, latest.offset_min)
+    if not 1 <= (runner_today(summaries) - day).days <= 2:
+        return None
+    return {"session": str(latest.session_id), "day": day.isoformat()}
+
+
+def as_of() -> str:
+    """When the page was made: an offline copy shows how old its data is."""
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,92 @@
+"""The "report for my physio": the last weeks of adherence, pain and the ladder level
+of each exercise, on one printable page."""
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from runpt.extensions import db
+from runpt.history.charts import Series, line_chart
+from runpt.history.pain import PAIN_BANDS, pain_per_session
+from runpt.history.weeks import WEEKLY_TARGET, local_day, monday_of, weeks
+from runpt.library.models import Exercise
+from runpt.progression.engine import ExerciseFacts, ladder, variant_name
+from runpt.sync.models import Event
+
+
+def physio_report(user, summaries, today, how_many_weeks: int) -> dict:
+    first_day = monday_of(today) - timedelta(weeks=how_many_weeks - 1)
+    in_period = [s for s in summaries if local_day(s.started_at, s.offset_min) >= first_day]
+    days = [local_day(s.started_at, s.offset_min) for s in in_period]
+    report_weeks = weeks(days, today, how_many_weeks)
+    pains = pain_per_session(in_period)
+    chart = None
+    if pains:
+        chart = line_chart(
+            "report-pain",
+            "Highest pain during each session",
+            f"{len(pains)} sessions with pain logged; latest {pains[-1].pain}, highest "
+            f"{max(p.pain for p in pains)} (0-2 safe, 3-5 acceptable, over 5 too much).",
+            [Series("Pain", [(p.day, p.pain) for p in pains])],
+            y_max=10,
+            bands=PAIN_BANDS,
+        )
+    return {
+        "first_day": first_day,
+        "report_weeks": report_weeks,
+        "weeks_met": sum(1 for w in report_weeks if w.met),
+        "session_count": len(in_period),
+        "target_sessions": (WEEKLY_TARGET[0] * how_many_weeks, WEEKLY_TARGET[1] * how_many_weeks),
+        "pains": pains,
+        "pain_chart": chart,
+        "mornings": Counter(s.morning for s in in_period if s.morning),
+        "exercises": exercise_levels(user, first_day),
+    }
+
+
+def exercise_levels(user, first_day) -> list[dict]:
+    """Per exercise logged in the period: its ladder rung the last time, how many
+    sessions, the best set and the highest pain."""
+    # A day's start in the runner's time can be up to 14 hours either side of UTC.
+    since = datetime.combine(first_day, time(), tzinfo=UTC) - timedelta(hours=14)
+    query = (
+        select(Event.exercise, Event.session_id, Event.at, Event.at_offset_min, Event.data)
+        .where(Event.user_id == user.id, Event.exercise.is_not(None), Event.at >= since)
+        .order_by(Event.at)
+    )
+    rows = defaultdict(list)
+    for row in db.session.execute(query):
+        if local_day(row.at, row.at_offset_min) >= first_day:
+            rows[row.exercise].append(row)
+    library = {
+        e.slug: e for e in db.session.scalars(select(Exercise).where(Exercise.slug.in_(rows)))
+    }
+    levels = []
+    for slug, logged in rows.items():
+        exercise = library[slug]
+        facts = ExerciseFacts.of(exercise)
+        measure = "hold_s" if exercise.is_hold else "reps"
+        amounts = [r.data.get(measure) for r in logged if r.data.get(measure) is not None]
+        pains = [r.data["pain"] for r in logged if r.data.get("pain") is not None]
+        level = logged[-1].data.get("level") or 0
+        rungs = ladder(facts)
+        try:
+            rung_name = variant_name(facts, level)
+        except ValueError:
+            rung_name = exercise.name
+        levels.append(
+            {
+                "exercise": exercise,
+                "rung": rung_name,
+                "rung_number": [lvl for lvl, _ in rungs].index(level) + 1
+                if any(lvl == level for lvl, _ in rungs)
+                else None,
+                "rungs": len(rungs),
+                "sessions": len({r.session_id for r in logged}),
+                "best": max(amounts) if amounts else None,
+                "unit": " s" if exercise.is_hold else " reps",
+                "highest_pain": max(pains) if pains else None,
+            }
+        )
+    return sorted(levels, key=lambda item: (item["exercise"].group, item["exercise"].name))

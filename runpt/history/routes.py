@@ -1,0 +1,258 @@
+import json
+from datetime import UTC, datetime
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from runpt.extensions import db
+from runpt.history import bp, export
+from runpt.history.charts import Series, line_chart
+from runpt.history.models import TrainingPlan
+from runpt.history.overview import as_of, overview, plan_of
+from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session, zone
+from runpt.history.progress import bests, logged_exercises, session_results, side_balance
+from runpt.history.summaries import current_summaries
+from runpt.history.weeks import (
+    WEEKDAY_NAMES,
+    parse_time_of_day,
+    parse_weekdays,
+    plan_calendar,
+    runner_today,
+    weeks,
+)
+from runpt.library.models import PROBLEMS, Exercise
+from runpt.library.queries import exercise_by_slug, exercise_names
+from runpt.sync.sessions import one_session, routine_names
+
+CALENDAR_WEEKS = 12
+REPORT_WEEKS = 8
+
+
+@bp.get("/")
+@login_required
+def index():
+    summaries = current_summaries(current_user)
+    facts = overview(current_user, summaries)
+    show_all = request.args.get("all") == "1"
+    return render_template(
+        "history/index.html",
+        **facts,
+        calendar=weeks(facts["session_days"], facts["today"], CALENDAR_WEEKS),
+        sessions=summaries if show_all else summaries[:30],
+        more=len(summaries) > 30 and not show_all,
+        total=len(summaries),
+        # Summaries keep the routine reference as text; an own routine's id too.
+        names={str(ref): name for ref, name in routine_names(current_user).items()},
+        WEEKDAY_NAMES=WEEKDAY_NAMES,
+        as_of=as_of(),
+    )
+
+
+@bp.get("/sessions/<uuid:session_id>")
+@login_required
+def session(session_id):
+    found = one_session(current_user, session_id)
+    if found is None:
+        abort(404)
+    return render_template(
+        "history/session.html", session=found, names=exercise_names(), zone=zone, as_of=as_of()
+    )
+
+
+@bp.route("/plan", methods=["GET", "POST"])
+@login_required
+def plan():
+    plan = plan_of(current_user) or TrainingPlan(user_id=current_user.id, weekdays="")
+    errors = {}
+    if request.method == "POST":
+        days = parse_weekdays(request.form.getlist("day"))
+        time_of_day = parse_time_of_day(request.form.get("time", ""))
+        if days is None:
+            errors["day"] = "Pick days from Monday to Sunday."
+        elif len(days) > 4:
+            errors["day"] = (
+                "Pick at most 4 days: 2–3 sessions a week is the aim, with rest between."
+            )
+        if time_of_day is None:
+            errors["time"] = "Give a time like 07:30 (24-hour clock)."
+        if not errors:
+            plan.weekdays = ",".join(str(d) for d in days)
+            plan.time_of_day = time_of_day
+            db.session.add(plan)
+            db.session.commit()
+            flash("Training days saved.", "success")
+            return redirect(url_for("history.plan"))
+    return render_template(
+        "history/plan.html", plan=plan, errors=errors, WEEKDAY_NAMES=WEEKDAY_NAMES,
+    ), 400 if errors else 200  # fmt: skip
+
+
+@bp.get("/plan.ics")
+@login_required
+def plan_ics():
+    plan = plan_of(current_user)
+    if plan is None or not plan.days:
+        return Response(
+            "Pick your training days first (History → Training days), then download the "
+            "calendar file.\n",
+            status=404,
+            mimetype="text/plain",
+        )
+    today = runner_today(current_summaries(current_user))
+    body = plan_calendar(
+        plan.days, plan.time_of_day, f"runpt-plan-{current_user.id}@{request.host}", today
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="runpt-training-plan.ics"'},
+    )
+
+
+@bp.get("/progress")
+@login_required
+def progress_index():
+    names = exercise_names()
+    logged = [
+        (slug, names.get(slug, slug), count, last)
+        for slug, count, last in logged_exercises(current_user)
+    ]
+    return render_template("history/progress_index.html", logged=logged, as_of=as_of())
+
+
+@bp.get("/progress/<slug>")
+@login_required
+def progress(slug: str):
+    exercise = exercise_by_slug(slug)
+    if exercise is None:
+        abort(404)
+    results = session_results(current_user, slug, is_hold=exercise.is_hold)
+    unit = " s" if exercise.is_hold else ""
+    measure = "seconds held" if exercise.is_hold else "reps"
+    chart = progress_chart(exercise, results, unit, measure)
+    load_chart = None
+    if any(r.best_load for r in results):
+        points = [(r.day, r.best_load) for r in results if r.best_load]
+        load_chart = line_chart(
+            "load-chart", f"{exercise.name}: heaviest load per session",
+            f"Load in kg, {len(points)} sessions, from {points[0][1]} kg to {points[-1][1]} kg.",
+            [Series("Load", points)], unit=" kg",
+        )  # fmt: skip
+    return render_template(
+        "history/progress.html",
+        exercise=exercise,
+        results=results,
+        chart=chart,
+        load_chart=load_chart,
+        bests=bests(results),
+        balance=side_balance(results) if exercise.per_side else None,
+        unit=unit,
+        measure=measure,
+        as_of=as_of(),
+    )
+
+
+def progress_chart(exercise: Exercise, results, unit: str, measure: str):
+    if not results:
+        return None
+    if exercise.per_side:
+        series = [
+            Series(
+                f"{side.capitalize()} side",
+                [(r.day, r.total_by_side[side]) for r in results if side in r.total_by_side],
+                css=f"series-{side}",
+            )
+            for side in ("left", "right")
+        ]
+        what = f"total {measure} per side"
+    else:
+        series = [Series("Best set", [(r.day, r.best) for r in results if r.best is not None])]
+        what = f"best set ({measure})"
+    points = [p for s in series for p in s.points]
+    if not points:
+        return None
+    first, last = series[0].points[0], series[0].points[-1]
+    description = (
+        f"{what.capitalize()} in {len(results)} sessions, from {first[1]:g}{unit} on "
+        f"{first[0]:%-d %b %Y} to {last[1]:g}{unit} on {last[0]:%-d %b %Y}."
+    )
+    return line_chart("progress-chart", f"{exercise.name}: {what}", description, series, unit=unit)
+
+
+@bp.get("/pain")
+@login_required
+def pain():
+    summaries = current_summaries(current_user)
+    overall = pain_per_session(summaries)
+    problems_of = dict(db.session.execute(select(Exercise.slug, Exercise.problems)).all())
+    per_problem = pain_per_problem(summaries, problems_of)
+    charts = {}
+    if overall:
+        charts["all"] = pain_chart("pain-all", "Highest pain during each session", overall)
+    for problem, points in per_problem.items():
+        charts[problem] = pain_chart(
+            f"pain-{problem}", f"{PROBLEMS[problem]}: highest pain during its exercises", points
+        )
+    return render_template(
+        "history/pain.html",
+        overall=overall,
+        per_problem=per_problem,
+        charts=charts,
+        PROBLEMS=PROBLEMS,
+        zone=zone,
+        as_of=as_of(),
+    )
+
+
+def pain_chart(chart_id: str, title: str, points):
+    high = max(p.pain for p in points)
+    description = (
+        f"{len(points)} sessions from {points[0].day:%-d %b %Y} to {points[-1].day:%-d %b %Y}; "
+        f"latest {points[-1].pain}, highest {high}. 0-2 is safe, 3-5 acceptable, over 5 too much."
+    )
+    return line_chart(
+        chart_id, title, description, [Series("Pain", [(p.day, p.pain) for p in points])],
+        y_max=10, bands=PAIN_BANDS,
+    )  # fmt: skip
+
+
+@bp.get("/report")
+@login_required
+def report():
+    from runpt.history.report import physio_report
+
+    summaries = current_summaries(current_user)
+    facts = overview(current_user, summaries)
+    return render_template(
+        "history/report.html",
+        **facts,
+        **physio_report(current_user, summaries, facts["today"], REPORT_WEEKS),
+        as_of=as_of(),
+    )
+
+
+@bp.get("/export.json")
+@login_required
+def export_json():
+    now = datetime.now(UTC)
+    body = export.everything(current_user, plan_of(current_user), now)
+    return Response(
+        json.dumps(body, ensure_ascii=False, indent=1),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="runpt-{now:%Y-%m-%d}.json"'},
+    )
+
+
+@bp.get("/export/<any(events, sessions):what>.csv")
+@login_required
+def export_csv(what: str):
+    body = (
+        export.events_csv(current_user) if what == "events" else export.sessions_csv(current_user)
+    )
+    day = datetime.now(UTC)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="runpt-{what}-{day:%Y-%m-%d}.csv"'},
+    )

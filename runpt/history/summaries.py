@@ -1,0 +1,151 @@
+"""Session summaries kept in step with the events they come from.
+
+Events are only ever added (or all of a runner's removed with the account), so a
+session's number of events says whether its summary is current. Each read counts them
+per session in one index-only query and rebuilds just the summaries that differ: no
+work when nothing changed, one session's worth after a sync. Two readers rebuilding the
+same summary write the same row; an older view written last is corrected on the next
+read, because its count is wrong.
+"""
+
+from collections import defaultdict
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from runpt.extensions import db
+from runpt.history.models import SessionSummary
+from runpt.sync.models import Event
+
+SUMMARY_FIELDS = (
+    "event_count", "routine", "started_at", "offset_min", "finished_at",
+    "set_count", "highest_pain", "pain_by_exercise", "morning",
+)  # fmt: skip
+
+
+def summarise(events: list) -> dict:
+    """The summary of one session from its events (rows with type, at, at_offset_min,
+    data), in the order they happened."""
+    by_type = defaultdict(list)
+    for event in events:
+        by_type[event.type].append(event)
+    started = by_type["session.started"][:1]
+    finished = by_type["session.finished"][:1]
+    mornings = by_type["morning.checked"]
+    # Until session.started arrives, the first logged event's time stands in for the
+    # start (a morning answer comes a day later, so it is the last resort).
+    first = (started or by_type["set.logged"] or finished or events)[0]
+    pains: dict[str, int] = {}
+    for event in by_type["set.logged"]:
+        pain = event.data.get("pain")
+        if pain is not None:
+            slug = event.data["exercise"]
+            pains[slug] = max(pain, pains.get(slug, 0))
+    routine = started[0].data["routine"] if started else None
+    return {
+        "event_count": len(events),
+        "routine": None if routine is None else str(routine),
+        "started_at": first.at,
+        "offset_min": first.at_offset_min,
+        "finished_at": finished[0].at if finished else None,
+        "set_count": len(by_type["set.logged"]),
+        "highest_pain": max(pains.values()) if pains else None,
+        "pain_by_exercise": pains,
+        # The latest answer counts: a runner may correct a mis-tap.
+        "morning": mornings[-1].data["feel"] if mornings else None,
+    }
+
+
+def stale_sessions(user_id: int) -> tuple[list, list]:
+    """(sessions whose summary is missing or out of date, summaries with no events)."""
+    counts = dict(
+        db.session.execute(
+            select(Event.session_id, func.count())
+            .where(Event.user_id == user_id)
+            .group_by(Event.session_id)
+        ).all()
+    )
+    counted = dict(
+        db.session.execute(
+            select(SessionSummary.session_id, SessionSummary.event_count).where(
+                SessionSummary.user_id == user_id
+            )
+        ).all()
+    )
+    stale = [sid for sid, count in counts.items() if counted.get(sid) != count]
+    orphans = [sid for sid in counted if sid not in counts]
+    return stale, orphans
+
+
+def rebuild(user_id: int, session_ids: list) -> None:
+    """Summaries of these sessions made again from their events."""
+    columns = (Event.session_id, Event.type, Event.at, Event.at_offset_min, Event.data)
+    events = defaultdict(list)
+    for chunk in _chunks(sorted(session_ids), 500):
+        query = (
+            select(*columns)
+            .where(Event.user_id == user_id, Event.session_id.in_(chunk))
+            .order_by(Event.at, Event.received_at, Event.id)
+        )
+        for row in db.session.execute(query):
+            events[row.session_id].append(row)
+    existing = (
+        {
+            summary.session_id: summary
+            for summary in db.session.scalars(
+                select(SessionSummary).where(
+                    SessionSummary.user_id == user_id, SessionSummary.session_id.in_(session_ids)
+                )
+            )
+        }
+        if len(session_ids) <= 500
+        else {}
+    )
+    for session_id, rows in events.items():
+        fields = summarise(rows)
+        summary = existing.get(session_id) or db.session.get(SessionSummary, (user_id, session_id))
+        if summary is None:
+            db.session.add(SessionSummary(user_id=user_id, session_id=session_id, **fields))
+        else:
+            for name in SUMMARY_FIELDS:
+                setattr(summary, name, fields[name])
+
+
+def current_summaries(user) -> list[SessionSummary]:
+    """Every session of the runner, newest first, each summary current."""
+    # Another request may insert the same new summary first; then ours is dropped and
+    # the next attempt finds theirs (the same events make the same summary).
+    for _attempt in range(3):
+        if bring_up_to_date(user.id):
+            break
+    query = (
+        select(SessionSummary)
+        .where(SessionSummary.user_id == user.id)
+        .order_by(SessionSummary.started_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def bring_up_to_date(user_id: int) -> bool:
+    """Rebuild what is stale; False if another request's write got in the way."""
+    stale, orphans = stale_sessions(user_id)
+    if not stale and not orphans:
+        return True
+    rebuild(user_id, stale)
+    if orphans:
+        db.session.execute(
+            delete(SessionSummary).where(
+                SessionSummary.user_id == user_id, SessionSummary.session_id.in_(orphans)
+            )
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,387 @@
+"""History as a runner reads it: the calendar and this week, each session, training
+days and the calendar file, progress per exercise, pain, the next-morning check,
+export, the physio report, and that another runner sees none of it."""
+
+import csv
+import io
+import json
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from runpt.extensions import db
+from runpt.history.models import SessionSummary, TrainingPlan
+from tests.events import event, finished, logged, new_session, started
+from tests.test_routines import other_runner
+
+ZONE = timezone(timedelta(hours=1))
+
+
+def days_ago(days: float, hour: int = 8) -> datetime:
+    """A moment `days` before today, at `hour` on the runner's clock (UTC+1)."""
+    now = datetime.now(UTC).astimezone(ZONE)
+    return (now - timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def a_session(when: datetime, *sets: dict, routine="runners-essentials", done=True) -> list:
+    """The events of one session at `when`; each set is a dict of set.logged data."""
+    session = new_session()
+    events = [started(session, routine=routine, at=when.isoformat())]
+    for number, data in enumerate(sets, start=1):
+        moment = (when + timedelta(minutes=number)).isoformat()
+        events.append(logged(session, set_no=data.pop("set", number), at=moment, **data))
+    if done:
+        events.append(finished(session, at=(when + timedelta(minutes=25)).isoformat()))
+    return events
+
+
+def sync(client, events: list) -> list:
+    response = client.post("/api/sync", json={"events": events})
+    assert response.status_code == 200
+    return response.get_json()["results"]
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def morning(session: str, feel: str, when: datetime) -> dict:
+    return event("morning.checked", session, {"feel": feel}, at=when.isoformat())
+
+
+# --- the calendar, this week and each session -------------------------------------
+
+
+def test_history_shows_this_week_the_streak_and_every_session(signed_in):
+    today = datetime.now(UTC).astimezone(ZONE)
+    monday = today - timedelta(days=today.weekday())
+    # Two sessions in each of the three weeks before this one, and one this week.
+    for weeks_back in (1, 2, 3):
+        for day in (0, 2):
+            when = (monday - timedelta(weeks=weeks_back) + timedelta(days=day)).replace(hour=7)
+            sync(signed_in, a_session(when, {"pain": 1}))
+    sync(signed_in, a_session(monday.replace(hour=7), {"pain": 4, "note": "<b>knee</b>"}))
+
+    page = text(signed_in.get("/history/"))
+    assert re.search(r"<strong data-week-count>1</strong> of 2–3 sessions this week", page)
+    assert "3 weeks in a row at 2 or more" in page
+    assert 'Sessions <span class="muted">(7)</span>' in page
+    assert page.count('class="trained') == 7
+    assert "Runner&#39;s essentials" in page or "Runner's essentials" in page
+    assert "highest pain 4" in page
+
+    first = re.search(r'href="(/history/sessions/[0-9a-f-]{36})"', page).group(1)
+    detail = text(signed_in.get(first))
+    assert "&lt;b&gt;knee&lt;/b&gt;" in detail and "<b>knee</b>" not in detail
+    assert "Highest pain during: <strong>4</strong> (acceptable)" in detail
+    assert "Next morning: not answered" in detail
+
+
+def test_a_session_synced_in_parts_is_counted_whole(signed_in, app):
+    """A summary is rebuilt when more of its session's events arrive."""
+    events = a_session(days_ago(0), {"reps": 10}, {"reps": 11})
+    sync(signed_in, events[:2])
+    assert "1 set" in text(signed_in.get("/history/"))
+    sync(signed_in, events[2:])
+    page = text(signed_in.get("/history/"))
+    assert "2 sets" in page and "not finished" not in page
+    with app.app_context():
+        summary = db.session.scalars(select(SessionSummary)).one()
+        assert (summary.event_count, summary.set_count) == (4, 2)
+
+
+def test_a_session_whose_start_arrives_last_keeps_its_true_start(signed_in):
+    events = a_session(days_ago(3, hour=6), {"reps": 10})
+    sync(signed_in, [morning(events[0]["session"], "same", days_ago(2))])
+    sync(signed_in, events[1:])
+    sync(signed_in, events[:1])
+    page = text(signed_in.get("/history/"))
+    expected = days_ago(3, hour=6).strftime("%a %-d %b %Y, 06:00")
+    assert expected in page and "next morning same" in page
+
+
+def test_no_sessions_yet_says_how_to_start(signed_in):
+    page = text(signed_in.get("/history/"))
+    assert "No sessions yet" in page
+    assert "<strong data-week-count>0</strong>" in page
+
+
+# --- training days, the next session due and the calendar file --------------------
+
+
+def test_training_days_show_the_next_session_on_home_and_make_a_calendar_file(signed_in):
+    today = datetime.now(UTC).astimezone(ZONE).date()
+    tomorrow = (today + timedelta(days=1)).isoweekday()
+    response = signed_in.post("/history/plan", data={"day": [str(tomorrow)], "time": "06:30"})
+    assert response.status_code == 302
+    home = text(signed_in.get("/"))
+    assert "Next session: <strong>tomorrow</strong> at 06:30" in home
+
+    ics = signed_in.get("/history/plan.ics")
+    assert ics.mimetype == "text/calendar"
+    assert "attachment" in ics.headers["Content-Disposition"]
+    body = text(ics)
+    day_code = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][tomorrow - 1]
+    assert f"RRULE:FREQ=WEEKLY;BYDAY={day_code}\r\n" in body
+    assert re.search(r"DTSTART:\d{8}T063000\r\n", body)
+
+
+def test_training_today_moves_the_next_session_on(signed_in):
+    today = datetime.now(UTC).astimezone(ZONE).date()
+    signed_in.post("/history/plan", data={"day": [str(today.isoweekday())], "time": "07:00"})
+    assert "Next session: <strong>today</strong>" in text(signed_in.get("/"))
+    sync(signed_in, a_session(days_ago(0, hour=0), {"reps": 10}))
+    home = text(signed_in.get("/"))
+    assert "Next session: <strong>today</strong>" not in home
+    assert f"Next session: <strong>{today.strftime('%A')}</strong>" in home  # in a week
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"day": ["8"], "time": "07:00"}, "Pick days from Monday to Sunday."),
+        ({"day": ["1", "2", "3", "4", "5"], "time": "07:00"}, "Pick at most 4 days"),
+        ({"day": ["1"], "time": "25:00"}, "Give a time like 07:30"),
+        ({"day": ["1"]}, "Give a time like 07:30"),
+    ],
+    ids=["not-a-weekday", "five-days", "hour-25", "no-time"],
+)
+def test_a_bad_plan_is_refused_with_a_reason_and_the_saved_one_kept(signed_in, app, form, message):
+    assert signed_in.post("/history/plan", data={"day": ["2"], "time": "18:00"}).status_code == 302
+    response = signed_in.post("/history/plan", data=form)
+    assert response.status_code == 400
+    assert message in text(response)
+    with app.app_context():
+        plan = db.session.scalars(select(TrainingPlan)).one()
+        assert (plan.weekdays, plan.time_of_day) == ("2", "18:00")
+
+
+def test_no_calendar_file_before_training_days_are_picked(signed_in):
+    response = signed_in.get("/history/plan.ics")
+    assert response.status_code == 404
+    assert "Pick your training days first" in text(response)
+
+
+# --- progress per exercise ---------------------------------------------------------
+
+
+def one_sided(left: int, right: int) -> list[dict]:
+    return [
+        {"exercise": "clamshell", "side": side, "reps": reps, "set": 1}
+        for side, reps in (("left", left), ("right", right))
+    ]
+
+
+def test_progress_charts_best_sets_with_a_text_alternative(signed_in):
+    for days, reps in ((20, 10), (13, 12), (6, 15)):
+        sync(signed_in, a_session(days_ago(days), {"reps": reps}, {"reps": reps - 2}))
+    page = text(signed_in.get("/history/progress/glute-bridge"))
+    svg = re.search(r"<svg class=\"chart\".*?</svg>", page, re.S).group(0)
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert "from 10 on" in svg and "to 15 on" in svg  # the description in words
+    assert svg.count("<circle") == 3
+    assert "Best set: <strong>15 reps</strong>" in page
+    table = re.search(r"<table class=\"sets-table\" data-progress-table>.*?</table>", page, re.S)
+    assert table.group(0).count("<tr>") == 4  # header + 3 sessions
+
+    listing = text(signed_in.get("/history/progress"))
+    assert "Glute bridge" in listing and "3 sessions" in listing
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "flagged"),
+    [(10, 9, False), (10, 8, True), (20, 18, False), (9, 10, False), (8, 10, True)],
+    ids=["10-percent", "20-percent", "exactly-10", "left-weaker-10", "left-weaker-20"],
+)
+def test_left_against_right_flags_a_difference_over_ten_percent(signed_in, left, right, flagged):
+    sync(signed_in, a_session(days_ago(1), *one_sided(left, right)))
+    page = text(signed_in.get("/history/progress/clamshell"))
+    assert ("data-side-flag" in page) is flagged
+    if flagged:
+        weaker = "right" if right < left else "left"
+        assert f"Your {weaker} side did 20% less." in page
+
+
+def test_load_gets_its_own_chart_and_best(signed_in):
+    for days, load in ((9, 10), (2, 12.5)):
+        sync(
+            signed_in, a_session(days_ago(days), {"exercise": "romanian-deadlift", "load_kg": load})
+        )
+    page = text(signed_in.get("/history/progress/romanian-deadlift"))
+    assert 'id="load-chart"' in page
+    assert "Heaviest load: <strong>12.5 kg</strong>" in page
+
+
+def test_progress_of_an_unknown_exercise_is_not_found(signed_in):
+    assert signed_in.get("/history/progress/moonwalk").status_code == 404
+
+
+# --- pain over time ----------------------------------------------------------------
+
+
+def test_pain_per_session_and_per_running_problem(signed_in):
+    sync(signed_in, a_session(days_ago(8), {"exercise": "eccentric-heel-drop", "pain": 6}))
+    sync(signed_in, a_session(days_ago(1), {"exercise": "eccentric-heel-drop", "pain": 2},
+                              {"exercise": "glute-bridge", "pain": 0}))  # fmt: skip
+    page = text(signed_in.get("/history/pain"))
+    assert "Latest: <strong>2</strong> (safe)" in page
+    assert 'data-pain-problem="achilles"' in page  # heel drops address Achilles pain
+    assert 'id="pain-all"' in page and 'class="band band-too-much"' in page
+    # The table gives the same numbers in words.
+    assert re.search(r"<td>6</td><td>too much</td>", page)
+
+
+def test_no_pain_logged_says_so(signed_in):
+    sync(signed_in, a_session(days_ago(1), {"pain": None}))
+    assert "No pain logged yet" in text(signed_in.get("/history/pain"))
+
+
+# --- the next-morning check ----------------------------------------------------------
+
+
+def test_the_morning_answer_is_an_event_shown_with_its_session(signed_in):
+    events = a_session(days_ago(1), {"pain": 3})
+    sync(signed_in, events)
+    session = events[0]["session"]
+    [result] = sync(signed_in, [morning(session, "worse", days_ago(0, hour=0))])
+    assert result["status"] == "accepted"
+    detail = text(signed_in.get(f"/history/sessions/{session}"))
+    assert "Next morning: <strong>worse</strong>" in detail
+    [api] = signed_in.get("/api/sessions").get_json()["sessions"]
+    assert api["morning"] == "worse" and len(api["sets"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"feel": "awful"}, "data.feel: must be 'better', 'same' or 'worse'"),
+        ({}, "data.feel: must be 'better', 'same' or 'worse'"),
+        ({"feel": "same", "pain": 2}, "data.pain: is not a field of this event type"),
+    ],
+    ids=["unknown-feeling", "missing", "extra-field"],
+)
+def test_a_bad_morning_answer_is_rejected_with_its_reason(signed_in, app, data, error):
+    [result] = sync(signed_in, [event("morning.checked", new_session(), data)])
+    assert result == {"id": result["id"], "status": "rejected", "error": error}
+
+
+def test_home_asks_about_yesterdays_session_done_on_another_device(signed_in):
+    events = a_session(days_ago(1), {"reps": 10})
+    sync(signed_in, events)
+    home = text(signed_in.get("/"))
+    assert f'data-morning-session="{events[0]["session"]}"' in home
+    sync(signed_in, [morning(events[0]["session"], "better", days_ago(0, hour=0))])
+    assert "data-morning-session" not in text(signed_in.get("/"))
+
+
+def test_home_does_not_ask_about_an_old_or_unfinished_session(signed_in):
+    sync(signed_in, a_session(days_ago(5), {"reps": 10}))
+    assert "data-morning-session" not in text(signed_in.get("/"))
+    sync(signed_in, a_session(days_ago(1), {"reps": 10}, done=False))
+    assert "data-morning-session" not in text(signed_in.get("/"))
+
+
+# --- export and the physio report ----------------------------------------------------
+
+
+def test_export_json_has_every_event_and_the_derived_sessions(signed_in, app):
+    events = a_session(days_ago(2), {"reps": 10, "note": "fine"}, {"reps": 9})
+    sync(signed_in, events)
+    sync(signed_in, [morning(events[0]["session"], "same", days_ago(1))])
+    other = other_runner(app)
+    sync(other, a_session(days_ago(1), {"note": "someone else's"}))
+    response = signed_in.get("/history/export.json")
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = json.loads(text(response))
+    assert body["format"] == "runpt-export-1"
+    assert body["runner"]["email"] == "runner@example.com"
+    assert sorted(e["id"] for e in body["events"]) == sorted(
+        [e["id"] for e in events] + [body["events"][-1]["id"]]
+    )
+    assert {e["type"] for e in body["events"]} == {
+        "session.started", "set.logged", "session.finished", "morning.checked"
+    }  # fmt: skip
+    assert "someone else's" not in text(response)
+    [session] = body["sessions"]
+    assert session["morning"] == "same" and len(session["sets"]) == 2
+    assert session["started_at"].endswith("+01:00")  # the runner's own clock
+
+
+def test_export_csv_of_events_and_sessions_opens_safely_in_a_spreadsheet(signed_in):
+    sync(signed_in, a_session(days_ago(1), {"reps": 10, "note": '=HYPERLINK("x")'}))
+    rows = list(csv.DictReader(io.StringIO(text(signed_in.get("/history/export/events.csv")))))
+    assert [r["type"] for r in rows] == ["session.started", "set.logged", "session.finished"]
+    assert rows[1]["reps"] == "10" and rows[1]["exercise"] == "glute-bridge"
+    assert rows[1]["note"] == '\'=HYPERLINK("x")'  # text, never a formula
+    sessions = list(
+        csv.DictReader(io.StringIO(text(signed_in.get("/history/export/sessions.csv"))))
+    )
+    assert len(sessions) == 1 and sessions[0]["sets"] == "1"
+    assert signed_in.get("/history/export/secrets.csv").status_code == 404
+
+
+def test_the_physio_report_covers_eight_weeks_of_adherence_pain_and_levels(signed_in):
+    sync(signed_in, a_session(days_ago(70), {"pain": 9}))  # before the 8 weeks
+    sync(signed_in, a_session(days_ago(14), {"pain": 3, "reps": 12}))
+    plank = {"exercise": "side-plank", "hold_s": 30, "side": "left"}
+    sync(signed_in, a_session(days_ago(7), {"pain": 1, "reps": 14, "level": 2}, plank))
+    page = text(signed_in.get("/history/report"))
+    assert "<strong>2</strong> sessions (aim: 16–24" in page
+    assert "Latest 1, highest 3 over 2 sessions" in page
+    levels = re.search(r"data-report-levels.*?</table>", page, re.S).group(0)
+    assert "Marching bridge" in levels  # glute bridge's second harder rung
+    assert "14 reps" in levels and "Side plank" in levels
+    assert 'id="report-pain"' in page
+
+
+# --- the offline set keeps history ---------------------------------------------------
+
+
+def test_history_pages_are_kept_offline_and_refreshed_after_new_logs(signed_in):
+    before = signed_in.get("/offline/urls").get_json()
+    assert "/history/" in before["pages"] and "/history/report" in before["pages"]
+    events = a_session(days_ago(1), {"reps": 10})
+    sync(signed_in, events)
+    after = signed_in.get("/offline/urls").get_json()
+    assert f"/history/sessions/{events[0]['session']}" in after["pages"]
+    assert "/history/progress/glute-bridge" in after["pages"]
+    assert after["pagesUpdated"] != before["pagesUpdated"]
+    # Steps show "last time": every routine is fetched again after new logs.
+    old = {r["id"]: r["updated"] for r in before["routines"]}
+    assert all(old[r["id"]] != r["updated"] for r in after["routines"])
+
+
+def test_history_pages_say_how_old_their_data_is(signed_in):
+    for url in ("/history/", "/history/pain", "/history/progress", "/history/report"):
+        made = re.search(r'data-as-of="([^"]+)"', text(signed_in.get(url))).group(1)
+        assert abs(datetime.fromisoformat(made) - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+# --- summaries stay derived from events --------------------------------------------
+
+
+def test_summaries_are_rebuilt_from_events_and_removed_with_the_account(signed_in, app):
+    sync(signed_in, a_session(days_ago(1), {"reps": 10}))
+    signed_in.get("/history/")
+    with app.app_context():
+        db.session.execute(db.update(SessionSummary).values(set_count=99, event_count=1))
+        db.session.commit()
+    assert "1 set" in text(signed_in.get("/history/"))  # the wrong count is corrected
+    signed_in.post("/history/plan", data={"day": ["1"], "time": "07:00"})
+    response = signed_in.post("/auth/delete", data={"password": "long-enough-1"})
+    assert response.status_code == 200
+    with app.app_context():
+        for model in (SessionSummary, TrainingPlan):
+            assert db.session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_another_runners_history_is_never_shown(signed_in, app):
+    sync(signed_in, a_session(days_ago(1), {"note": "private note"}))
+    other = other_runner(app)
+    for url in ("/history/", "/history/progress", "/history/pain", "/history/report",
+                "/history/progress/glute-bridge", "/history/export.json"):  # fmt: skip
+        body = text(other.get(url))
+        assert "private note" not in body and "runner@example.com" not in body
+    assert "No sessions yet" in text(other.get("/history/"))
