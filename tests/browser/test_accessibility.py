@@ -8,7 +8,15 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.conftest import register
-from tests.browser.helpers import create_routine, start_session
+from tests.browser.helpers import (
+    create_routine,
+    outbox_for,
+    runner_id,
+    server_sessions,
+    start_session,
+    wait_until,
+)
+from tests.browser.test_history import pretend_the_session_was_yesterday
 
 AXE = Axe()
 
@@ -46,8 +54,20 @@ def test_no_axe_violation_on_any_page(page, scheme):
     start_session(page, routine_id)
     expect(page.locator("[data-timer-label]")).to_have_text("Get ready")  # a running timer
     check()
+    page.locator("[data-log-form] button[type=submit]").click()  # one set, pain 0
     page.get_by_role("button", name="Finish session").click()
     expect(page.locator("#summary")).to_be_visible()
+    check()
+    page.goto("/")
+    assert wait_until(lambda: outbox_for(page, runner_id(page)) == 0)
+    session = server_sessions(page)[0]["id"]
+    for path in ["/history/", "/history/progress", "/history/progress/side-plank",
+                 "/history/pain", "/history/report", "/history/plan",
+                 f"/history/sessions/{session}"]:  # fmt: skip
+        check(path)
+    pretend_the_session_was_yesterday(page)
+    page.goto("/")
+    expect(page.locator("#morning-check")).to_be_visible()  # the next-morning question
     check()
     assert found == []
 

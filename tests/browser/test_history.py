@@ -1,0 +1,88 @@
+"""History in Chromium: the next-morning question is asked once and its answer syncs
+like any log, even offline; history stays readable with no signal."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import register
+from tests.browser.helpers import (
+    create_routine,
+    outbox_for,
+    run_whole_session,
+    runner_id,
+    server_sessions,
+    wait_for_offline_set,
+    wait_until,
+)
+
+ONE_SET = [("glute-bridge", {"sets": 1, "reps": 5, "rest_s": 0})]
+
+
+def pretend_the_session_was_yesterday(page):
+    """The phone remembers the day of its last finished session; move it back a day, as
+    if the runner opened the app the next morning."""
+    page.evaluate(
+        """async () => {
+          const user = Number(document.body.dataset.user);
+          const last = await RunptOutbox.getMeta(`morning:${user}`);
+          const day = new Date(); day.setDate(day.getDate() - 1);
+          const pad = (n) => String(n).padStart(2, "0");
+          last.day = `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+          await RunptOutbox.setMeta(`morning:${user}`, last);
+        }"""
+    )
+
+
+def test_the_next_morning_question_is_asked_once_and_its_answer_syncs_offline(context, page):
+    register(page)
+    routine_id = create_routine(page, "Bridges", ONE_SET)
+    run_whole_session(page, routine_id, sets=1)
+    page.goto("/")
+    wait_until(lambda: outbox_for(page, runner_id(page)) == 0)
+    question = page.locator("#morning-check")
+    expect(question).to_be_hidden()  # the same day: nothing to ask yet
+
+    pretend_the_session_was_yesterday(page)
+    page.reload()
+    expect(question).to_be_visible()
+    expect(question).to_contain_text("yesterday's session")
+    context.set_offline(True)
+    question.get_by_role("button", name="Worse").click()
+    expect(question.get_by_role("status")).to_contain_text("suggest less load")
+    assert outbox_for(page, runner_id(page)) == 1  # kept on the phone until there's signal
+
+    context.set_offline(False)
+    assert wait_until(lambda: outbox_for(page, runner_id(page)) == 0)
+    [session] = server_sessions(page)
+    assert session["morning"] == "worse"
+    page.reload()
+    expect(page.locator("#morning-check")).to_be_hidden()  # asked once
+    page.goto(f"/routines/{routine_id}")
+    expect(page.locator("[data-suggestion='regress']")).to_contain_text("Worse the next morning")
+
+
+def test_history_is_readable_offline_and_says_how_old_it_is(context, page):
+    register(page)
+    routine_id = create_routine(page, "Bridges", ONE_SET)
+    run_whole_session(page, routine_id, sets=1)
+    page.goto("/history/")
+    wait_until(lambda: outbox_for(page, runner_id(page)) == 0)
+    page.goto("/")  # after the sync the service worker keeps history again
+    wait_for_offline_set(page)
+    expected = f"/history/sessions/{server_sessions(page)[0]['id']}"
+    assert wait_until(
+        lambda: page.evaluate(
+            "async (url) => !!(await caches.match(url))", expected
+        )  # the kept copy of this session's page
+    )
+
+    context.set_offline(True)
+    page.goto("/history/")
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    expect(page.locator("[data-as-of]")).to_contain_text("Data as of the last sync")
+    expect(page.locator("[data-history-sessions] li")).to_have_count(1)
+    page.locator("[data-history-sessions] a").click()
+    expect(page.get_by_role("heading", name="Bridges")).to_be_visible()
+    page.goto("/history/progress/glute-bridge")
+    expect(page.get_by_role("img", name=re.compile("Glute bridge"))).to_be_visible()
