@@ -3,6 +3,7 @@ like any log, even offline; history stays readable with no signal."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import register
@@ -34,6 +35,7 @@ def pretend_the_session_was_yesterday(page):
     )
 
 
+@pytest.mark.end_to_end
 def test_the_next_morning_question_is_asked_once_and_its_answer_syncs_offline(context, page):
     register(page)
     routine_id = create_routine(page, "Bridges", ONE_SET)

@@ -4,6 +4,7 @@ session, and syncs every log exactly once when the connection is back."""
 import json
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM_ARGS, login, new_email, phone_context_options, register
@@ -128,6 +129,7 @@ def test_cold_start_with_the_server_stopped_runs_a_session_then_syncs(context, p
     assert sessions[0]["finished_at"] is not None
 
 
+@pytest.mark.end_to_end
 def test_cold_start_offline_runs_a_session_and_syncs_when_back_online(context, page):
     tab, _ = run_offline_session(context, page, lambda: context.set_offline(True))
     context.set_offline(False)  # the `online` event, with no action from the runner
@@ -191,6 +193,7 @@ def test_a_401_keeps_the_logs_asks_to_sign_in_and_syncs_after(context, page):
     assert sum(len(s["sets"]) for s in server_sessions(page)) == 1
 
 
+@pytest.mark.end_to_end
 def test_another_runner_on_the_same_phone_never_uploads_the_first_runners_logs(context, page):
     register(page)
     first = runner_id(page)

@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import register
@@ -21,6 +22,7 @@ SHORT = [
 ]
 
 
+@pytest.mark.end_to_end
 def test_a_whole_short_routine_runs_and_reaches_the_server_once(page):
     register(page)
     routine_id = create_routine(page, "Short test", SHORT)
