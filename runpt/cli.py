@@ -1,4 +1,5 @@
-"""`flask --app wsgi ...` commands: prepare the database, load the library, add a user."""
+"""`flask --app wsgi ...` commands: prepare the database, load the library, add a user,
+export a runner's data."""
 
 import fcntl
 
@@ -75,3 +76,24 @@ def init_app(app: Flask) -> None:
         if errors:
             raise click.ClickException("; ".join(errors.values()))
         click.echo(f"Created {user.email}.")
+
+    @app.cli.command("export")
+    @click.argument("email")
+    @click.option("--output", "-o", type=click.File("w"), default="-", help="Default: stdout.")
+    def export_command(email, output):
+        """Write all of a runner's data as JSON (what History > Your data downloads)."""
+        import json
+        from datetime import UTC, datetime
+
+        from sqlalchemy import func, select
+
+        from runpt.auth.models import User
+        from runpt.history import export
+        from runpt.history.models import TrainingPlan
+
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+        if user is None:
+            raise click.ClickException(f"No runner with the email {email}.")
+        plan = db.session.get(TrainingPlan, user.id)
+        body = export.everything(user, plan, datetime.now(UTC))
+        output.write(json.dumps(body, ensure_ascii=False, indent=1) + "\n")
