@@ -385,3 +385,36 @@ def test_another_runners_history_is_never_shown(signed_in, app):
         body = text(other.get(url))
         assert "private note" not in body and "runner@example.com" not in body
     assert "No sessions yet" in text(other.get("/history/"))
+
+
+def test_many_stale_summaries_are_rebuilt_at_once_and_one_without_events_dropped(signed_in, app):
+    """More sessions out of date than one batch of 500 (as after the migration that added
+    summaries, for a runner with years of logs), and a summary whose events are gone."""
+    import uuid
+
+    from runpt.auth.models import User
+    from runpt.history.summaries import current_summaries
+    from runpt.sync.ingest import ingest
+
+    events = []
+    for n in range(510):
+        events += a_session(days_ago(n // 3 + 1, hour=6 + n % 3), {"reps": 10}, done=False)
+    with app.app_context():
+        user = db.session.scalars(select(User)).one()
+        for start in range(0, len(events), 500):
+            ingest(user.id, events[start : start + 500])
+        assert len(current_summaries(user)) == 510
+        db.session.execute(db.update(SessionSummary).values(set_count=99, event_count=1))
+        gone = uuid.uuid4()
+        db.session.add(
+            SessionSummary(
+                user_id=user.id, session_id=gone, event_count=2, routine=None,
+                started_at=days_ago(0), offset_min=60, finished_at=None, set_count=1,
+                highest_pain=None, pain_by_exercise={}, morning=None,
+            )
+        )  # fmt: skip
+        db.session.commit()
+        summaries = current_summaries(user)
+        assert len(summaries) == 510 and gone not in {s.session_id for s in summaries}
+        assert {(s.event_count, s.set_count) for s in summaries} == {(2, 1)}
+        assert db.session.scalar(select(func.count()).select_from(SessionSummary)) == 510

@@ -78,14 +78,15 @@ def line_chart(
     )
     for s in series:
         points = sorted(s.points)
-        coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+        # Each point's position is worked out once, for the line and for its dot.
+        at = [(f"{x(d):.1f}", f"{y(v):.1f}") for d, v in points]
         if len(points) > 1:
+            coords = " ".join(f"{cx},{cy}" for cx, cy in at)
             parts.append(f'<polyline class="line {s.css}" points="{coords}"/>')
         # Many points: thinner dots so the line stays readable.
         radius = 4 if len(points) <= 40 else 2.5
         parts.extend(
-            f'<circle class="dot {s.css}" cx="{x(d):.1f}" cy="{y(v):.1f}" r="{radius}"/>'
-            for d, v in points
+            f'<circle class="dot {s.css}" cx="{cx}" cy="{cy}" r="{radius}"/>' for cx, cy in at
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -47,8 +47,10 @@ def pain_per_problem(summaries, problems_of: dict[str, list[str]]) -> dict[str, 
         for slug, pain in (s.pain_by_exercise or {}).items():
             for problem in problems_of.get(slug, ()):
                 highest[problem] = max(pain, highest.get(problem, 0))
-        day = local_day(s.started_at, s.offset_min)
+        if not highest:
+            continue
+        day, session_id = local_day(s.started_at, s.offset_min), str(s.session_id)
         for problem, pain in highest.items():
             if problem in per_problem:
-                per_problem[problem].append(PainPoint(day, pain, str(s.session_id)))
+                per_problem[problem].append(PainPoint(day, pain, session_id))
     return {problem: points for problem, points in per_problem.items() if points}

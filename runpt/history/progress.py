@@ -69,31 +69,50 @@ def session_results(user, slug: str, *, is_hold: bool) -> list[SessionResult]:
         .where(Event.user_id == user.id, Event.exercise == slug)
         .order_by(Event.at)
     )
-    by_session = defaultdict(list)
-    for row in db.session.execute(query):
-        by_session[row.session_id].append(row)
+    # One pass over plain tuples: three years of one exercise is a few thousand sets.
+    first_set: dict = {}
+    sets_of: dict = {}
+    for session_id, at, offset_min, data in db.session.execute(query):
+        sets = sets_of.get(session_id)
+        if sets is None:
+            first_set[session_id] = (at, offset_min)
+            sets_of[session_id] = sets = []
+        sets.append(data)
     measure = "hold_s" if is_hold else "reps"
-    results = [_result(sid, rows, measure) for sid, rows in by_session.items()]
+    results = [
+        _result(session_id, *first_set[session_id], sets, measure)
+        for session_id, sets in sets_of.items()
+    ]
     return sorted(results, key=lambda r: r.day)
 
 
-def _result(session_id, rows, measure: str) -> SessionResult:
-    amounts = [r.data.get(measure) for r in rows if r.data.get(measure) is not None]
-    loads = [r.data.get("load_kg") for r in rows if r.data.get("load_kg")]
+def _result(session_id, at: datetime, offset_min: int, sets: list[dict], measure: str):
+    """One session's sets (their data, in order) reduced to a SessionResult."""
+    best = best_load = highest_pain = highest_rpe = None
     totals: dict = defaultdict(float)
-    for r in rows:
-        totals[r.data.get("side")] += r.data.get(measure) or 0
-    pains = [r.data["pain"] for r in rows if r.data.get("pain") is not None]
-    rpes = [r.data["rpe"] for r in rows if r.data.get("rpe") is not None]
+    for data in sets:
+        amount = data.get(measure)
+        if amount is not None and (best is None or amount > best):
+            best = amount
+        load = data.get("load_kg")
+        if load and (best_load is None or load > best_load):
+            best_load = load
+        totals[data.get("side")] += amount or 0
+        pain = data.get("pain")
+        if pain is not None and (highest_pain is None or pain > highest_pain):
+            highest_pain = pain
+        rpe = data.get("rpe")
+        if rpe is not None and (highest_rpe is None or rpe > highest_rpe):
+            highest_rpe = rpe
     return SessionResult(
         session_id=str(session_id),
-        day=local_day(rows[0].at, rows[0].at_offset_min),
-        best=max(amounts) if amounts else None,
-        best_load=max(loads) if loads else None,
+        day=local_day(at, offset_min),
+        best=best,
+        best_load=best_load,
         total_by_side=dict(totals),
-        level=rows[-1].data.get("level") or 0,
-        highest_pain=max(pains) if pains else None,
-        highest_rpe=max(rpes) if rpes else None,
+        level=sets[-1].get("level") or 0,
+        highest_pain=highest_pain,
+        highest_rpe=highest_rpe,
     )
 
 

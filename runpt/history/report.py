@@ -55,21 +55,27 @@ def exercise_levels(user, first_day) -> list[dict]:
         .where(Event.user_id == user.id, Event.exercise.is_not(None), Event.at >= since)
         .order_by(Event.at)
     )
-    rows = defaultdict(list)
-    for row in db.session.execute(query):
-        if local_day(row.at, row.at_offset_min) >= first_day:
-            rows[row.exercise].append(row)
+    logged = defaultdict(list)  # {slug: [(session id, set data)]}, oldest first
+    for slug, session_id, at, offset_min, data in db.session.execute(query):
+        if local_day(at, offset_min) >= first_day:
+            logged[slug].append((session_id, data))
     library = {
-        e.slug: e for e in db.session.scalars(select(Exercise).where(Exercise.slug.in_(rows)))
+        e.slug: e for e in db.session.scalars(select(Exercise).where(Exercise.slug.in_(logged)))
     }
     levels = []
-    for slug, logged in rows.items():
+    for slug, sets in logged.items():
         exercise = library[slug]
         facts = ExerciseFacts.of(exercise)
         measure = "hold_s" if exercise.is_hold else "reps"
-        amounts = [r.data.get(measure) for r in logged if r.data.get(measure) is not None]
-        pains = [r.data["pain"] for r in logged if r.data.get("pain") is not None]
-        level = logged[-1].data.get("level") or 0
+        best = highest_pain = None
+        for _session_id, data in sets:
+            amount = data.get(measure)
+            if amount is not None and (best is None or amount > best):
+                best = amount
+            pain = data.get("pain")
+            if pain is not None and (highest_pain is None or pain > highest_pain):
+                highest_pain = pain
+        level = sets[-1][1].get("level") or 0
         rungs = ladder(facts)
         try:
             rung_name = variant_name(facts, level)
@@ -83,10 +89,10 @@ def exercise_levels(user, first_day) -> list[dict]:
                 if any(lvl == level for lvl, _ in rungs)
                 else None,
                 "rungs": len(rungs),
-                "sessions": len({r.session_id for r in logged}),
-                "best": max(amounts) if amounts else None,
+                "sessions": len({session_id for session_id, _ in sets}),
+                "best": best,
                 "unit": " s" if exercise.is_hold else " reps",
-                "highest_pain": max(pains) if pains else None,
+                "highest_pain": highest_pain,
             }
         )
     return sorted(levels, key=lambda item: (item["exercise"].group, item["exercise"].name))

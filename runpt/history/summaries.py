@@ -2,13 +2,17 @@
 
 Events are only ever added (or all of a runner's removed with the account), so a
 session's number of events says whether its summary is current. Each read counts them
-per session in one index-only query and rebuilds just the summaries that differ: no
-work when nothing changed, one session's worth after a sync. Two readers rebuilding the
+per session from an index and compares the counts in the database, which answers with
+just the summaries that differ: no work when nothing changed, one session's worth after
+a sync. Two readers rebuilding the
 same summary write the same row; an older view written last is corrected on the next
 read, because its count is wrong.
 """
 
+import uuid
 from collections import defaultdict
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -57,24 +61,35 @@ def summarise(events: list) -> dict:
 
 
 def stale_sessions(user_id: int) -> tuple[list, list]:
-    """(sessions whose summary is missing or out of date, summaries with no events)."""
-    counts = dict(
-        db.session.execute(
-            select(Event.session_id, func.count())
-            .where(Event.user_id == user_id)
-            .group_by(Event.session_id)
-        ).all()
+    """(sessions whose summary is missing or out of date, summaries with no events).
+
+    The database compares the counts: a read where nothing changed gets two empty
+    answers back, instead of every session's count to compare here."""
+    counts = (
+        select(Event.session_id, func.count().label("events"))
+        .where(Event.user_id == user_id)
+        .group_by(Event.session_id)
+        .subquery()
     )
-    counted = dict(
-        db.session.execute(
-            select(SessionSummary.session_id, SessionSummary.event_count).where(
-                SessionSummary.user_id == user_id
-            )
-        ).all()
+    summary = (SessionSummary.user_id == user_id) & (
+        SessionSummary.session_id == counts.c.session_id
     )
-    stale = [sid for sid, count in counts.items() if counted.get(sid) != count]
-    orphans = [sid for sid in counted if sid not in counts]
-    return stale, orphans
+    stale = db.session.scalars(
+        select(counts.c.session_id)
+        .outerjoin(SessionSummary, summary)
+        .where(
+            SessionSummary.event_count.is_(None) | (SessionSummary.event_count != counts.c.events)
+        )
+    ).all()
+    has_events = (
+        select(Event.id)
+        .where(Event.user_id == user_id, Event.session_id == SessionSummary.session_id)
+        .exists()
+    )
+    orphans = db.session.scalars(
+        select(SessionSummary.session_id).where(SessionSummary.user_id == user_id, ~has_events)
+    ).all()
+    return list(stale), list(orphans)
 
 
 def rebuild(user_id: int, session_ids: list) -> None:
@@ -89,21 +104,15 @@ def rebuild(user_id: int, session_ids: list) -> None:
         )
         for row in db.session.execute(query):
             events[row.session_id].append(row)
-    existing = (
-        {
-            summary.session_id: summary
-            for summary in db.session.scalars(
-                select(SessionSummary).where(
-                    SessionSummary.user_id == user_id, SessionSummary.session_id.in_(session_ids)
-                )
-            )
-        }
-        if len(session_ids) <= 500
-        else {}
-    )
+    existing = {}
+    for chunk in _chunks(sorted(events), 500):
+        query = select(SessionSummary).where(
+            SessionSummary.user_id == user_id, SessionSummary.session_id.in_(chunk)
+        )
+        existing.update((summary.session_id, summary) for summary in db.session.scalars(query))
     for session_id, rows in events.items():
         fields = summarise(rows)
-        summary = existing.get(session_id) or db.session.get(SessionSummary, (user_id, session_id))
+        summary = existing.get(session_id)
         if summary is None:
             db.session.add(SessionSummary(user_id=user_id, session_id=session_id, **fields))
         else:
@@ -111,7 +120,22 @@ def rebuild(user_id: int, session_ids: list) -> None:
                 setattr(summary, name, fields[name])
 
 
-def current_summaries(user) -> list[SessionSummary]:
+class Summary(NamedTuple):
+    """A session summary as pages read it: plain values, no ORM object to track."""
+
+    session_id: uuid.UUID
+    event_count: int
+    routine: str | None
+    started_at: datetime
+    offset_min: int
+    finished_at: datetime | None
+    set_count: int
+    highest_pain: int | None
+    pain_by_exercise: dict
+    morning: str | None
+
+
+def current_summaries(user) -> list[Summary]:
     """Every session of the runner, newest first, each summary current."""
     # Another request may insert the same new summary first; then ours is dropped and
     # the next attempt finds theirs (the same events make the same summary).
@@ -119,11 +143,11 @@ def current_summaries(user) -> list[SessionSummary]:
         if bring_up_to_date(user.id):
             break
     query = (
-        select(SessionSummary)
+        select(SessionSummary.session_id, *(getattr(SessionSummary, f) for f in SUMMARY_FIELDS))
         .where(SessionSummary.user_id == user.id)
         .order_by(SessionSummary.started_at.desc())
     )
-    return list(db.session.scalars(query))
+    return [Summary._make(row) for row in db.session.execute(query)]
 
 
 def bring_up_to_date(user_id: int) -> bool:

@@ -4,6 +4,7 @@ target helps adherence)."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
 WEEKLY_TARGET = (2, 3)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -12,7 +13,14 @@ ICS_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 def local_day(moment: datetime, offset_min: int) -> date:
     """The day on the runner's clock when it happened."""
-    return moment.astimezone(timezone(timedelta(minutes=offset_min))).date()
+    return moment.astimezone(_zone(offset_min)).date()
+
+
+@lru_cache(maxsize=128)
+def _zone(offset_min: int) -> timezone:
+    # Pages call local_day for every session (and the report for every set): the
+    # handful of offsets a runner lives in are made once.
+    return timezone(timedelta(minutes=offset_min))
 
 
 def runner_today(summaries, now: datetime | None = None) -> date:
