@@ -18,8 +18,9 @@ A_ROUTINE_OF_THE_SECOND = (
 )
 
 
-def test_upgrading_to_never_reused_ids_keeps_every_row(tmp_path):
-    app = create_app(
+def app_with_an_old_database(tmp_path):
+    """An app on an SQLite file that tests upgrade step by step (no migration at start)."""
+    return create_app(
         {
             "INSTANCE_PATH": str(tmp_path),
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
@@ -27,6 +28,10 @@ def test_upgrading_to_never_reused_ids_keeps_every_row(tmp_path):
             "SECRET_KEY": "x",
         }
     )
+
+
+def test_upgrading_to_never_reused_ids_keeps_every_row(tmp_path):
+    app = app_with_an_old_database(tmp_path)
     with app.app_context():
         directory = app.extensions["migrate"].directory
         upgrade(directory=directory, revision="0002")
@@ -59,14 +64,7 @@ def test_upgrading_to_never_reused_ids_keeps_every_row(tmp_path):
 
 
 def test_upgrading_to_history_keeps_routine_steps_at_the_exercise_itself(tmp_path):
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
-            "AUTO_MIGRATE": False,
-            "SECRET_KEY": "x",
-        }
-    )
+    app = app_with_an_old_database(tmp_path)
     with app.app_context():
         directory = app.extensions["migrate"].directory
         upgrade(directory=directory, revision="0003")
