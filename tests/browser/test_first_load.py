@@ -26,3 +26,18 @@ def test_the_sync_bar_appearing_moves_nothing_on_the_page(page):
     assert at_start["bar"] is False  # hidden from sight and screen readers until it speaks
     # ...but its room was kept: the content did not jump down when it appeared.
     assert page.locator("#main").bounding_box()["y"] == at_start["top"]
+
+
+def test_the_service_worker_is_registered_only_after_the_page_has_loaded(page):
+    page.add_init_script(
+        """const register = navigator.serviceWorker.register.bind(navigator.serviceWorker);
+        window.registeredWhen = [];
+        navigator.serviceWorker.register = (...args) => {
+            window.registeredWhen.push(document.readyState);
+            return register(...args);
+        };"""
+    )
+    register(page)
+    page.goto("/library/")
+    page.evaluate("navigator.serviceWorker.ready")
+    assert page.evaluate("window.registeredWhen") == ["complete"]
