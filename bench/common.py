@@ -59,10 +59,12 @@ class Server:
         threads: int = 1,
         worker_class: str | None = None,
         port: int | None = None,
+        app: str = "hello_app:app",
     ):
         self.tmp = Path(tempfile.mkdtemp(prefix="runpt-bench-"))
         self.database_url = database_url or "sqlite:///" + str(self.tmp / "runpt.sqlite3")
         self.workers, self.threads, self.worker_class = workers, threads, worker_class
+        self.app = app  # a module in bench/ (gzip_app:app puts a compressing proxy in front)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
@@ -91,8 +93,10 @@ class Server:
             str(self.workers),
             "--threads",
             str(self.threads),
+            # The checkout's own runpt first, not whichever one the venv has installed
+            # (an editable install may point at another worktree).
             "--pythonpath",
-            str(BENCH),
+            f"{BENCH},{ROOT}",
             "--graceful-timeout",
             "2",
             "--log-level",
@@ -102,7 +106,7 @@ class Server:
         ]
         if self.worker_class:
             command += ["--worker-class", self.worker_class]
-        command.append("hello_app:app")
+        command.append(self.app)
         self.log = (self.tmp / "server.log").open("ab")
         self.process = subprocess.Popen(
             command, cwd=self.tmp, env=env, stdout=self.log, stderr=subprocess.STDOUT

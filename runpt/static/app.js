@@ -665,6 +665,13 @@ async function labelDataAge() {
   label.textContent = text;
 }
 
+/** On a first visit the service worker's install (the shell, then every routine's
+ * pages) would compete with the page's own loading for the network and the CPU. */
+function afterLoad(work) {
+  if (document.readyState === "complete") work();
+  else window.addEventListener("load", work, { once: true });
+}
+
 function start() {
   document.addEventListener("click", onClick);
   document.addEventListener("submit", onSubmit);
@@ -688,7 +695,7 @@ function start() {
     outbox.setMeta("signed-in", null);
     forgetDeletedRunner();
   }
-  registerServiceWorker().catch(() => {});
+  afterLoad(() => registerServiceWorker().catch(() => {}));
 }
 
 start();
