@@ -18,6 +18,10 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
+# Measure this checkout's runpt, not whichever one the venv's editable install points at
+# (a git worktree shares the main checkout's venv).
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 CHROMIUM = os.environ.get("RUNPT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -92,7 +96,7 @@ class Server:
             "--threads",
             str(self.threads),
             "--pythonpath",
-            str(BENCH),
+            f"{ROOT},{BENCH}",
             "--graceful-timeout",
             "2",
             "--log-level",
@@ -107,6 +111,14 @@ class Server:
         self.process = subprocess.Popen(
             command, cwd=self.tmp, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_up(self):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -114,10 +126,15 @@ class Server:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
                     if answer.status == 200:
-                        return self
+                        break
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("server did not start")
+        else:
+            raise RuntimeError("server did not start")
+        with urllib.request.urlopen(self.url + "/bench/source", timeout=5) as answer:
+            self.source = answer.read().decode()
+        if not self.source.startswith(str(ROOT)):
+            raise RuntimeError(f"server runs {self.source}, not this checkout's runpt")
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -181,12 +198,28 @@ class Runner:
         return self.get_json("/offline/urls")
 
 
+def checkout() -> dict:
+    """Which code was measured: this checkout's path, commit and whether it had edits."""
+
+    def git(*args):
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return {
+        "path": str(ROOT),
+        "commit": git("rev-parse", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--", "runpt")),
+    }
+
+
 def write_result(name: str, payload: dict) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
     payload = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "machine": machine(),
+        "checkout": checkout(),
         "loadavg_at_end": os.getloadavg(),
         **payload,
     }
