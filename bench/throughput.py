@@ -36,6 +36,7 @@ def wrk(
     cookie: str,
     env: dict | None = None,
     script: str | None = None,
+    accept_encoding: str | None = None,
 ) -> dict:
     command = [
         "wrk",
@@ -48,6 +49,8 @@ def wrk(
         "-H",
         f"Cookie: {cookie}",
     ]
+    if accept_encoding:
+        command += ["-H", f"Accept-Encoding: {accept_encoding}"]
     if script:
         command += ["-s", script]
     command.append(url)
@@ -98,7 +101,29 @@ def median_run(runs: list[dict]) -> dict:
     }
 
 
-def run_config(workers: int, threads: int, duration: int, others: int, rounds: int) -> dict:
+def on_the_wire(server: Server, path: str, cookie: str, accept_encoding: str | None) -> dict:
+    """What one response looks like to wrk: its encoding and body bytes."""
+    import urllib.request
+
+    headers = {"Cookie": cookie}
+    if accept_encoding:
+        headers["Accept-Encoding"] = accept_encoding
+    request = urllib.request.Request(server.url + path, headers=headers)
+    with urllib.request.urlopen(request) as answer:
+        return {
+            "content_encoding": answer.headers.get("Content-Encoding"),
+            "body_bytes": len(answer.read()),
+        }
+
+
+def run_config(
+    workers: int,
+    threads: int,
+    duration: int,
+    others: int,
+    rounds: int,
+    accept_encoding: str | None,
+) -> dict:
     server = Server(workers=workers, threads=threads)
     with running(server):
         runner, routine = seed(server, others)
@@ -109,25 +134,35 @@ def run_config(workers: int, threads: int, duration: int, others: int, rounds: i
         status, _, body = runner.get(step_urls[0])
         assert status == 200 and b'id="step"' in body, body[:200]
         env = {"BASE": base, "STEPS": str(len(step_urls))}
-        results = {"server": server.describe(), "steps_in_routine": len(step_urls), "runs": []}
+        results = {
+            "server": server.describe(),
+            "runpt": server.source,
+            "steps_in_routine": len(step_urls),
+            "accept_encoding": accept_encoding,
+            "hello_response": on_the_wire(server, "/bench/hello", cookie, accept_encoding),
+            "step_response": on_the_wire(server, step_urls[0], cookie, accept_encoding),
+            "runs": [],
+        }
+        print(
+            f"  as wrk gets them: hello {results['hello_response']}, step "
+            f"{results['step_response']}",
+            flush=True,
+        )
+        hello_args = {"accept_encoding": accept_encoding}
+        step_args = {"env": env, "script": str(BENCH / "steps.lua"), **hello_args}
         for connections in CONCURRENCY:
             # warm-up, not recorded
-            wrk(server.url + "/bench/hello", connections, 2, cookie)
-            wrk(server.url + base + "0", connections, 2, cookie, env, str(BENCH / "steps.lua"))
+            wrk(server.url + "/bench/hello", connections, 2, cookie, **hello_args)
+            wrk(server.url + base + "0", connections, 2, cookie, **step_args)
             # The machine is shared: hello and step alternate in short slices, and the
             # median of the rounds is kept, so both see the same background load.
             hellos, steps_ = [], []
             for _ in range(rounds):
-                hellos.append(wrk(server.url + "/bench/hello", connections, duration, cookie))
+                hellos.append(
+                    wrk(server.url + "/bench/hello", connections, duration, cookie, **hello_args)
+                )
                 steps_.append(
-                    wrk(
-                        server.url + base + "0",
-                        connections,
-                        duration,
-                        cookie,
-                        env,
-                        str(BENCH / "steps.lua"),
-                    )
+                    wrk(server.url + base + "0", connections, duration, cookie, **step_args)
                 )
             hello, step = median_run(hellos), median_run(steps_)
             row = {
@@ -161,18 +196,28 @@ def main():
     parser.add_argument(
         "--others", type=int, default=20000, help="events of another runner already stored"
     )
+    parser.add_argument(
+        "--accept-encoding",
+        default="gzip",
+        help="Accept-Encoding header wrk sends (as a browser would); '' sends none",
+    )
     parser.add_argument("--name", default="throughput")
     args = parser.parse_args()
     started = time.time()
     configs = []
     for config in args.configs:
         workers, threads = (int(x) for x in config.split("x"))
-        configs.append(run_config(workers, threads, args.duration, args.others, args.rounds))
+        configs.append(
+            run_config(
+                workers, threads, args.duration, args.others, args.rounds, args.accept_encoding
+            )
+        )
     path = write_result(
         args.name,
         {
             "command": " ".join(sys.argv),
             "tool": "wrk 4.1.0 -t1",
+            "accept_encoding": args.accept_encoding,
             "duration_s": args.duration,
             "rounds": args.rounds,
             "configs": configs,
