@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 
 from runpt.library.dose import minutes
 from runpt.library.queries import exercise_names
-from runpt.routines.editing import routine_for
+from runpt.routines.editing import routine_for, routine_version
 from runpt.run import bp
-from runpt.run.plan import last_time, plan
+from runpt.run.plan import last_time, plan, plan_as_of
 from runpt.sync.sessions import sessions_of
 
 
@@ -39,15 +39,20 @@ def player(routine_id: int):
 @bp.get("/run/<int:routine_id>/steps/<int:index>")
 @login_required
 def step(routine_id: int, index: int):
-    """One step as an htmx fragment, at its own URL so no cache mistakes it for a page."""
-    routine = routine_for(current_user, routine_id)
-    steps = plan(routine)
+    """One step as an htmx fragment, at its own URL so no cache mistakes it for a page.
+    The player asks for every step of a session: the routine's plan is laid out once
+    per change of the routine (`plan_as_of`), not on every request."""
+    steps = plan_as_of(*routine_version(current_user, routine_id))
     if not 0 <= index < len(steps):
         abort(404)
     current = steps[index]
     previous = last_time(current_user, current.exercise.slug, current.side)
     return render_template(
-        "run/_step.html", routine=routine, step=current, total=len(steps), last=previous
+        "run/_step.html",
+        step=current,
+        total=len(steps),
+        exercises=steps[-1].exercise_no,  # every exercise has at least one set
+        last=previous,
     )
 
 
