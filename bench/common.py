@@ -178,8 +178,10 @@ class Runner:
     def cookie_header(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
-    def get(self, path: str) -> tuple[int, dict, bytes]:
-        with self.opener.open(self.base + path) as answer:
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+        """The answer as sent: urllib does not decode a compressed body."""
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        with self.opener.open(request) as answer:
             return answer.status, dict(answer.headers), answer.read()
 
     def get_json(self, path: str):
