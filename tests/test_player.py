@@ -5,6 +5,7 @@ import shutil
 from datetime import UTC, datetime
 
 import pytest
+from flask import template_rendered
 from sqlalchemy import create_engine, select, update
 
 from runpt.extensions import db
@@ -309,3 +310,26 @@ def test_reloading_a_changed_exercise_shows_in_routines_using_it(signed_in, app,
     body = signed_in.get(f"/run/{builtin_id}/steps/{index}").get_data(as_text=True)
     assert "Bridge, renamed" in body
     # (The app fixture loads the package's library again afterwards.)
+
+
+def test_the_log_forms_fixed_scales_are_drawn_once_and_complete(signed_in, app):
+    """Effort and pain scales are the same on every step: drawn once per process."""
+    with app.app_context():
+        routine_id = builtin().id
+    drawn = []
+
+    def record(sender, template, context, **extra):
+        drawn.append(template.name)
+
+    with template_rendered.connected_to(record, app):
+        bodies = [
+            signed_in.get(f"/run/{routine_id}/steps/{i}").get_data(as_text=True) for i in (0, 1)
+        ]
+    assert drawn.count("run/_step.html") == 2
+    assert drawn.count("run/_pain_scale.html") <= 1 and drawn.count("run/_rpe_options.html") <= 1
+    for body in bodies:
+        rpe = re.search(r'<select name="rpe">(.*?)</select>', body, re.S).group(1)
+        assert re.findall(r'<option value="(\d*)">', rpe) == ["", *map(str, range(1, 11))]
+        pains = re.findall(r'<input type="radio" name="pain" value="(\d+)" ?(checked)?>', body)
+        assert pains == [(str(n), "checked" if n == 0 else "") for n in range(11)]
+        assert body.count('class="pain-ok"') == 3 and body.count('class="pain-high"') == 5

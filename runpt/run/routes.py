@@ -1,7 +1,9 @@
 from datetime import datetime, timedelta, timezone
+from functools import cache
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from runpt.library.dose import minutes
 from runpt.library.queries import exercise_names
@@ -22,6 +24,21 @@ def readable(text: str) -> str:
     """Text from a device, safe to write as UTF-8. JSON can carry half of a surrogate
     pair ("\\ud800"), which no page can be encoded with; it is shown as "?"."""
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+@bp.app_template_global("rendered_once")
+def rendered_once(template: str) -> Markup:
+    """A template that takes no values, drawn once per process: the log form's effort
+    and pain scales are the same in every step fragment, and drawing them was half of
+    the fragment's template time."""
+    if current_app.debug:  # templates may change while the development server runs
+        return Markup(render_template(template))
+    return _rendered(template)
+
+
+@cache
+def _rendered(template: str) -> Markup:
+    return Markup(render_template(template))
 
 
 @bp.get("/run/<int:routine_id>")
