@@ -6,7 +6,11 @@ same run, under wrk at 1, 8 and 32 concurrent connections.
 
 A config "WxT" is gunicorn --workers W --threads T (T > 1 uses the gthread worker).
 The runner has past sessions (so the fragment shows "Last time"), and another runner
-has --others events, so the event table is not empty. wrk runs on the same 2 cores.
+has --others events, so the event table is not empty. wrk runs on the same 2 cores and
+sends `Accept-Encoding: gzip` like a browser (the app then compresses the fragment; hello
+is too short to be). Besides req/s and latency, each slice records the server's CPU time
+per request (gunicorn master + workers): on a shared machine the hello/step ratio of
+CPU time is steadier than that of req/s.
 """
 
 import argparse
@@ -63,6 +67,7 @@ def wrk(
         check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
     if "50" not in latency or "99" not in latency:
         raise RuntimeError("could not read wrk's latency distribution:\n" + out)
@@ -70,6 +75,7 @@ def wrk(
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": rps,
+        "requests": requests,
         "p50_ms": to_ms(latency["50"]),
         "p99_ms": to_ms(latency["99"]),
         "non_2xx": int(errors.group(1)) if errors else 0,
@@ -95,8 +101,41 @@ def seed(server: Server, others: int) -> tuple[Runner, dict]:
     return runner, routine
 
 
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_ms(server: Server) -> float:
+    """CPU time (user + system) used so far by gunicorn's master and its workers."""
+    master = server.process.pid
+    pids = [master]
+    for task in os.listdir(f"/proc/{master}/task"):
+        with open(f"/proc/{master}/task/{task}/children") as children:
+            pids += [int(pid) for pid in children.read().split()]
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total * TICK_MS
+
+
+def measured(server: Server, *args, **kwargs) -> dict:
+    """A wrk slice plus the server's CPU time per request during it: unlike req/s,
+    barely moved by other jobs on a shared machine."""
+    before = server_cpu_ms(server)
+    result = wrk(*args, **kwargs)
+    result["server_cpu_ms_per_request"] = (server_cpu_ms(server) - before) / max(
+        result["requests"], 1
+    )
+    return result
+
+
 def median_run(runs: list[dict]) -> dict:
-    return {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50_ms", "p99_ms")} | {
+    keys = ("rps", "p50_ms", "p99_ms", "server_cpu_ms_per_request")
+    return {key: statistics.median(r[key] for r in runs) for key in keys} | {
         "non_2xx": sum(r["non_2xx"] for r in runs)
     }
 
@@ -158,11 +197,12 @@ def run_config(
             # median of the rounds is kept, so both see the same background load.
             hellos, steps_ = [], []
             for _ in range(rounds):
+                hello_url, step_url = server.url + "/bench/hello", server.url + base + "0"
                 hellos.append(
-                    wrk(server.url + "/bench/hello", connections, duration, cookie, **hello_args)
+                    measured(server, hello_url, connections, duration, cookie, **hello_args)
                 )
                 steps_.append(
-                    wrk(server.url + base + "0", connections, duration, cookie, **step_args)
+                    measured(server, step_url, connections, duration, cookie, **step_args)
                 )
             hello, step = median_run(hellos), median_run(steps_)
             row = {
@@ -173,6 +213,13 @@ def run_config(
                 "ratio_per_round": [
                     round(s["rps"] / h["rps"], 3) for h, s in zip(hellos, steps_, strict=True)
                 ],
+                "ratio_median_of_rounds": statistics.median(
+                    s["rps"] / h["rps"] for h, s in zip(hellos, steps_, strict=True)
+                ),
+                # The req/s ratio a CPU-bound server reaches, from CPU time per request.
+                "cpu_ratio": round(
+                    hello["server_cpu_ms_per_request"] / step["server_cpu_ms_per_request"], 3
+                ),
                 "rounds": {"hello": hellos, "step": steps_},
                 "loadavg": os.getloadavg(),
             }
@@ -180,7 +227,9 @@ def run_config(
                 f"  {server.describe():32} c={connections:2}  hello {hello['rps']:8.1f} rps "
                 f"p50 {hello['p50_ms']:6.2f} p99 {hello['p99_ms']:6.2f} ms | step "
                 f"{step['rps']:8.1f} rps p50 {step['p50_ms']:6.2f} p99 {step['p99_ms']:6.2f} ms"
-                f" | ratio {row['ratio']:.2f} {row['ratio_per_round']}  errors "
+                f" | ratio {row['ratio']:.2f} {row['ratio_per_round']} | CPU/request hello "
+                f"{hello['server_cpu_ms_per_request']:.2f} step "
+                f"{step['server_cpu_ms_per_request']:.2f} ms, ratio {row['cpu_ratio']:.2f}  errors "
                 f"{sum(r['non_2xx'] for r in hellos + steps_)}  load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
