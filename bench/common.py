@@ -18,6 +18,10 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
+# Measure this checkout's runpt, not whichever one the venv's editable install points at
+# (a git worktree shares the main checkout's venv).
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 CHROMIUM = os.environ.get("RUNPT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -96,7 +100,7 @@ class Server:
             # The checkout's own runpt first, not whichever one the venv has installed
             # (an editable install may point at another worktree).
             "--pythonpath",
-            f"{BENCH},{ROOT}",
+            f"{ROOT},{BENCH}",
             "--graceful-timeout",
             "2",
             "--log-level",
@@ -111,6 +115,14 @@ class Server:
         self.process = subprocess.Popen(
             command, cwd=self.tmp, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_up(self):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -118,10 +130,15 @@ class Server:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
                     if answer.status == 200:
-                        return self
+                        break
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("server did not start")
+        else:
+            raise RuntimeError("server did not start")
+        with urllib.request.urlopen(self.url + "/bench/source", timeout=5) as answer:
+            self.source = answer.read().decode()
+        if not self.source.startswith(str(ROOT)):
+            raise RuntimeError(f"server runs {self.source}, not this checkout's runpt")
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -165,8 +182,10 @@ class Runner:
     def cookie_header(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
-    def get(self, path: str) -> tuple[int, dict, bytes]:
-        with self.opener.open(self.base + path) as answer:
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+        """The answer as sent: urllib does not decode a compressed body."""
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        with self.opener.open(request) as answer:
             return answer.status, dict(answer.headers), answer.read()
 
     def get_json(self, path: str):
@@ -185,12 +204,28 @@ class Runner:
         return self.get_json("/offline/urls")
 
 
+def checkout() -> dict:
+    """Which code was measured: this checkout's path, commit and whether it had edits."""
+
+    def git(*args):
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return {
+        "path": str(ROOT),
+        "commit": git("rev-parse", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--", "runpt")),
+    }
+
+
 def write_result(name: str, payload: dict) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
     payload = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "machine": machine(),
+        "checkout": checkout(),
         "loadavg_at_end": os.getloadavg(),
         **payload,
     }

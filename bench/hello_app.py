@@ -6,6 +6,7 @@ login manager as the step fragment, but does no database work and renders nothin
 The app itself is not changed: this module only adds a route to its own instance.
 """
 
+import runpt
 from runpt import create_app
 
 app = create_app()
@@ -14,3 +15,9 @@ app = create_app()
 @app.get("/bench/hello")
 def bench_hello():
     return "hello", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@app.get("/bench/source")
+def bench_source():
+    """Which runpt this server runs (the checkout's, not the venv's editable install)."""
+    return runpt.__file__, 200, {"Content-Type": "text/plain; charset=utf-8"}

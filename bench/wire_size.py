@@ -1,22 +1,24 @@
-"""Item 2: bytes on the wire, compressed as a proxy in front of gunicorn would send them.
+"""Item 2: bytes on the wire, as the app sends them.
 
-runpt itself does not compress (no gzip in Flask/gunicorn); a reverse proxy does. The
-bodies the app serves are gzipped here with Python's zlib at level 6 (nginx/Caddy-style
-`gzip on`, common setting) and level 1 (nginx's default gzip_comp_level). Response
-headers are counted separately (HTTP/1.1 sends them uncompressed; HTTP/2 HPACK shrinks
-repeats).
+runpt compresses its own responses (Flask-Compress, runpt/compression.py): gzip for a
+client that accepts it (Chromium sends `Accept-Encoding: gzip, deflate, br, zstd`),
+brotli for one that prefers it, else nothing. Each URL is requested four ways and the
+body bytes the server sent are counted (urllib does not decode): as Chromium asks
+(`browser`), gzip only, preferring brotli (`br`), and without Accept-Encoding (`raw`).
+Response headers are counted separately (HTTP/1.1 sends them uncompressed; HTTP/2 HPACK
+shrinks repeats).
 
 - every step fragment of every built-in routine (target: each <= 3 KB compressed);
 - the first load of the start page `/` for a signed-in runner in a fresh Chromium
-  profile: everything the page requests (document, CSS, scripts incl. htmx, manifest,
-  icons), recorded with Playwright, service worker traffic listed apart;
-  (target <= 40 KB compressed); also the signed-out welcome page;
+  profile: everything the page requests (document, CSS, scripts incl. htmx, icons),
+  recorded with Playwright with the bytes Chromium received (`Request.sizes()`), plus
+  the web app manifest, service worker traffic listed apart (target <= 40 KB); also
+  the signed-out welcome page;
 - the whole offline set the service worker keeps (GET /offline/urls + the shell).
 
     .venv/bin/python bench/wire_size.py
 """
 
-import gzip
 import json
 import os
 import re
@@ -27,24 +29,33 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 from common import CHROMIUM, CHROMIUM_ARGS, PASSWORD, Runner, Server, running, write_result  # noqa: E402
 
-
-def gz(body: bytes, level: int) -> int:
-    return len(gzip.compress(body, compresslevel=level, mtime=0))
+ASKS = {
+    "browser": {"Accept-Encoding": "gzip, deflate, br, zstd"},  # what Chromium sends
+    "gzip": {"Accept-Encoding": "gzip"},
+    "br": {"Accept-Encoding": "gzip;q=0.5, br"},
+    "raw": {},
+}
 
 
 def header_bytes(headers: dict) -> int:
     return sum(len(k) + len(v) + 4 for k, v in headers.items()) + len("HTTP/1.1 200 OK\r\n\r\n")
 
 
-def sizes(body: bytes, headers: dict | None = None) -> dict:
-    row = {"raw": len(body), "gzip6": gz(body, 6), "gzip1": gz(body, 1)}
-    if headers is not None:
-        row["headers"] = header_bytes(headers)
+def sent(runner: Runner, url: str) -> dict:
+    """Body bytes sent for `url` asked each way, the encodings used, and the headers
+    of the answer to Chromium's request."""
+    row = {"url": url}
+    for name, headers in ASKS.items():
+        status, answer_headers, body = runner.get(url, headers)
+        assert status == 200, (url, status)
+        row[name] = len(body)
+        row[f"{name}_encoding"] = answer_headers.get("Content-Encoding")
+        if name == "browser":
+            row["headers"] = header_bytes(answer_headers)
     return row
 
 
-def total(rows) -> dict:
-    keys = ("raw", "gzip6", "gzip1", "headers")
+def total(rows, keys=("browser", "gzip", "br", "raw", "headers")) -> dict:
     return {k: sum(r.get(k, 0) for r in rows) for k in keys}
 
 
@@ -70,55 +81,64 @@ def first_load(server_url: str, signed_in: bool) -> dict:
                 max_redirects=0,
             )
             assert answer.status == 302, answer.status
-        page_rows, sw_rows, bodies = [], [], []
-
-        def on_response(response):
-            bodies.append(response)
-
-        context.on("response", on_response)
+        page_rows, sw_rows, responses = [], [], []
+        context.on("response", lambda response: responses.append(response))
         page = context.new_page()
         page.goto("/", wait_until="load")
         page.wait_for_timeout(3000)  # the service worker installs and keeps the offline set
-        for response in bodies:
+        for response in responses:
             try:
-                body = response.body()
+                body = response.body()  # decoded
+                sizes = response.request.sizes()  # as received
             except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
                 continue
             from_sw = response.request.service_worker is not None or response.from_service_worker
             row = {
                 "url": response.url.replace(server_url, ""),
                 "status": response.status,
-                **sizes(body, response.headers),
+                "encoding": response.headers.get("content-encoding"),
+                "wire": sizes["responseBodySize"],
+                "headers": sizes["responseHeadersSize"],
+                "raw": len(body),
             }
             (sw_rows if from_sw else page_rows).append(row)
         browser.close()
+    keys = ("wire", "raw", "headers")
     return {
         "page": page_rows,
-        "page_total": total(page_rows),
+        "page_total": total(page_rows, keys),
         "service_worker_requests": len(sw_rows),
-        "service_worker_total": total(sw_rows),
+        "service_worker_total": total(sw_rows, keys),
     }
 
 
 def main():
     server = Server(workers=2, threads=2)
-    result = {"command": " ".join(sys.argv), "compression": "zlib gzip level 6 and 1 on bodies"}
+    result = {
+        "command": " ".join(sys.argv),
+        "measured": "body bytes the app sent: browser = as Chromium asks, gzip = gzip only, "
+        "br = preferring brotli, raw = no Accept-Encoding",
+    }
     with running(server):
+        result["runpt"] = server.source
         runner = Runner(server.url).register()
         offline = runner.offline_set()
         builtin = offline["routines"]  # the runner has no own routines: all built-in
-        fragments = []
-        for routine in builtin:
-            for url in routine["urls"]:
-                if "/steps/" in url:
-                    status, headers, body = runner.get(url)
-                    fragments.append({"url": url, **sizes(body, headers)})
-        biggest = max(fragments, key=lambda r: r["gzip6"])
+        fragments = [
+            sent(runner, url) for routine in builtin for url in routine["urls"] if "/steps/" in url
+        ]
+        biggest = max(fragments, key=lambda r: r["browser"])
         result["step_fragments"] = {
             "count": len(fragments),
-            "gzip6_max": biggest["gzip6"],
-            "gzip6_median": statistics.median(r["gzip6"] for r in fragments),
-            "gzip1_max": max(r["gzip1"] for r in fragments),
+            "encodings (browser, gzip, br, raw)": sorted(
+                {tuple(r[f"{k}_encoding"] for k in ASKS) for r in fragments}
+            ),
+            "browser_max": max(r["browser"] for r in fragments),
+            "browser_median": statistics.median(r["browser"] for r in fragments),
+            "br_max": max(r["br"] for r in fragments),
+            "br_median": statistics.median(r["br"] for r in fragments),
+            "gzip_max": max(r["gzip"] for r in fragments),
+            "gzip_median": statistics.median(r["gzip"] for r in fragments),
             "raw_max": max(r["raw"] for r in fragments),
             "raw_median": statistics.median(r["raw"] for r in fragments),
             "headers_typical": fragments[0]["headers"],
@@ -136,31 +156,33 @@ def main():
         }
         offline_rows = {}
         for name, urls in groups.items():
-            rows = []
-            for url in urls:
-                status, headers, body = runner.get(url)
-                rows.append(sizes(body))
-            offline_rows[name] = {"urls": len(urls), **total(rows)}
+            offline_rows[name] = {"urls": len(urls), **total([sent(runner, u) for u in urls])}
         offline_rows["all"] = {
-            k: sum(g[k] for g in offline_rows.values()) for k in ("urls", "raw", "gzip6", "gzip1")
+            k: sum(g[k] for g in offline_rows.values())
+            for k in ("urls", "browser", "gzip", "br", "raw", "headers")
         }
         result["offline_set"] = {"routines": len(builtin), "groups": offline_rows}
         print("offline set:", json.dumps(offline_rows, indent=1), flush=True)
 
         # Headless Chromium does not fetch the manifest at load; a phone does (install
         # prompt), so it is counted into the start page's budget here.
-        status, headers, body = runner.get("/manifest.webmanifest")
-        result["manifest"] = sizes(body, headers)
+        manifest = sent(runner, "/manifest.webmanifest")
+        result["manifest"] = manifest
         result["first_load_signed_in"] = first_load(server.url, signed_in=True)
         result["first_load_signed_out"] = first_load(server.url, signed_in=False)
         for key in ("first_load_signed_in", "first_load_signed_out"):
             load = result[key]
-            load["page_total_with_manifest"] = total(load["page"] + [result["manifest"]])
+            with_manifest = {
+                "wire": load["page_total"]["wire"] + manifest["browser"],
+                "raw": load["page_total"]["raw"] + manifest["raw"],
+                "headers": load["page_total"]["headers"] + manifest["headers"],
+            }
+            load["page_total_with_manifest"] = with_manifest
             print(
                 key,
                 load["page_total"],
                 "with manifest",
-                load["page_total_with_manifest"],
+                with_manifest,
                 "sw:",
                 load["service_worker_requests"],
                 load["service_worker_total"],

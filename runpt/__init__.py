@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from runpt import sqlite
+from runpt import compression, sqlite
 from runpt.config import settings_from_environment
 from runpt.extensions import db, htmx, login_manager, migrate
 
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     sqlite.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     htmx.init_app(app)
+    compression.init_app(app)
     _init_login(app)
 
     from runpt import auth, cli, errors, history, library, pwa, routines, run, security, sync

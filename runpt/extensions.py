@@ -1,5 +1,6 @@
 """Flask extensions as module singletons, bound to an app in `create_app`."""
 
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,3 +16,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 htmx = Htmx()
+compress = Compress()

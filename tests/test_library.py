@@ -165,8 +165,24 @@ def test_changing_a_dose_in_the_file_updates_only_that_exercise(app, tmp_path):
     columns = Exercise.__table__.columns.keys()
     differing = {c for c, x, y in zip(columns, old, new, strict=True) if x != y}
     assert differing == {"reps"}
-    assert after["routine"] == before["routine"]
     assert after["routine_step"] == before["routine_step"]
+    # Routines using it are marked changed, and nothing else of them: devices holding
+    # them offline fetch them again, and the player's plan cache lays them out anew.
+    step_columns = RoutineStep.__table__.columns.keys()
+    routine_id, exercise_id = step_columns.index("routine_id"), step_columns.index("exercise_id")
+    using = {step[routine_id] for step in after["routine_step"] if step[exercise_id] == new[0]}
+    assert using
+    updated = Routine.__table__.columns.keys().index("updated_at")
+    for old_row, new_row in zip(before["routine"], after["routine"], strict=True):
+        rest = (
+            old_row[:updated] + old_row[updated + 1 :],
+            new_row[:updated] + new_row[updated + 1 :],
+        )
+        assert rest[0] == rest[1]
+        if old_row[0] in using:
+            assert new_row[updated] > old_row[updated]
+        else:
+            assert new_row[updated] == old_row[updated]
 
 
 def test_loading_a_new_exercise_adds_it_and_keeps_the_rest(app, tmp_path):

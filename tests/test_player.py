@@ -1,13 +1,17 @@
 """The player's pages and step fragments, at the Flask client level."""
 
 import re
+import shutil
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from flask import template_rendered
+from sqlalchemy import create_engine, select, update
 
 from runpt.extensions import db
-from runpt.routines.models import Routine
-from runpt.run.plan import plan
+from runpt.library.loader import DATA, load_library
+from runpt.routines.models import Routine, RoutineStep
+from runpt.run.plan import plan, plan_as_of
 from tests.events import at, logged, new_session, started
 
 
@@ -178,3 +182,154 @@ def test_background_offline_copies_leave_one_time_messages_for_the_runner(signed
     assert "Routine saved." not in copy.get_data(as_text=True)
     page = signed_in.get(saved.headers["Location"]).get_data(as_text=True)
     assert "Routine saved." in page
+
+
+# --- the plan cache: laid out once per change of a routine, never stale ------------------
+
+
+def step_ids(routine_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(RoutineStep.id)
+            .where(RoutineStep.routine_id == routine_id)
+            .order_by(RoutineStep.position)
+        )
+    )
+
+
+def dose_line(client, routine_id: int, index: int = 0) -> str:
+    body = client.get(f"/run/{routine_id}/steps/{index}").get_data(as_text=True)
+    return re.search(r'<span class="dose-now">(.*?)</span>', body).group(1)
+
+
+def test_step_fragments_reuse_the_laid_out_plan(signed_in, app):
+    routine_id = own_routine(signed_in, "glute-bridge", "clamshell")
+    signed_in.get(f"/run/{routine_id}/steps/0")
+    hits = plan_as_of.cache_info().hits
+    signed_in.get(f"/run/{routine_id}/steps/1")
+    signed_in.get(f"/run/{routine_id}/steps/2")
+    assert plan_as_of.cache_info().hits == hits + 2
+
+
+def test_the_cached_plan_holds_plain_values_not_database_rows(signed_in, app):
+    routine_id = own_routine(signed_in, "glute-bridge", "side-plank")
+    signed_in.get(f"/run/{routine_id}/steps/0")
+    with app.app_context():
+        updated_at = db.session.get(Routine, routine_id).updated_at
+        steps = plan_as_of(routine_id, updated_at)
+    for step in steps:
+        values = [*vars(step).values(), *vars(step.exercise).values(), *vars(step.dose).values()]
+        assert not any(isinstance(value, db.Model) for value in values)
+        assert isinstance(step.exercise.cues, tuple)
+
+
+def test_an_edited_dose_shows_in_the_next_step_fragment(signed_in, app):
+    routine_id = own_routine(signed_in, "glute-bridge")
+    assert dose_line(signed_in, routine_id) == "Set 1 of 3 · 10 reps"  # cached now
+    with app.app_context():
+        (bridge,) = step_ids(routine_id)
+    signed_in.post(
+        f"/routines/{routine_id}/steps/{bridge}/dose",
+        data={"sets": "4", "reps": "15", "rest_s": "30"},
+    )
+    assert dose_line(signed_in, routine_id) == "Set 1 of 4 · 15 reps"
+    assert 'data-total="4"' in signed_in.get(f"/run/{routine_id}/steps/3").get_data(as_text=True)
+
+
+def test_two_edits_within_one_tick_of_the_clock_both_show(signed_in, app, monkeypatch):
+    """The cache key is the routine's updated_at: a second change in the same
+    microsecond must still move it."""
+    routine_id = own_routine(signed_in, "glute-bridge")
+    with app.app_context():
+        (bridge,) = step_ids(routine_id)
+        frozen = db.session.get(Routine, routine_id).updated_at
+    monkeypatch.setattr("runpt.routines.editing.utcnow", lambda: frozen)
+    for reps in ("11", "12"):
+        signed_in.post(
+            f"/routines/{routine_id}/steps/{bridge}/dose",
+            data={"sets": "2", "reps": reps, "rest_s": "30"},
+        )
+        assert dose_line(signed_in, routine_id) == f"Set 1 of 2 · {reps} reps"
+
+
+def test_added_moved_and_removed_steps_show_in_the_fragments(signed_in, app):
+    routine_id = own_routine(signed_in, "glute-bridge")
+    assert "Glute bridge" in signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    signed_in.post(f"/routines/{routine_id}/steps", data={"exercise": "clamshell"})
+    with app.app_context():
+        bridge, clamshell = step_ids(routine_id)
+    signed_in.post(f"/routines/{routine_id}/steps/{clamshell}/move", data={"direction": "up"})
+    first = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    assert 'data-exercise="clamshell"' in first and "Exercise 1 of 2" in first
+    signed_in.post(f"/routines/{routine_id}/steps/{clamshell}/delete")
+    first = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    assert 'data-exercise="glute-bridge"' in first and "Exercise 1 of 1" in first
+
+
+def test_a_change_committed_by_another_process_shows_at_once(signed_in, app):
+    """Another gunicorn worker shares no memory with this one: it changes the database,
+    moving updated_at as every change does, and nothing tells this process."""
+    routine_id = own_routine(signed_in, "glute-bridge")
+    assert dose_line(signed_in, routine_id) == "Set 1 of 3 · 10 reps"  # cached here
+    with app.app_context():
+        (bridge,) = step_ids(routine_id)
+        other_process = create_engine(db.engine.url)
+    with other_process.begin() as connection:
+        connection.execute(
+            update(RoutineStep.__table__).where(RoutineStep.id == bridge).values(sets=3, reps=8)
+        )
+        connection.execute(
+            update(Routine.__table__)
+            .where(Routine.id == routine_id)
+            .values(updated_at=datetime.now(UTC))
+        )
+    other_process.dispose()
+    assert dose_line(signed_in, routine_id) == "Set 1 of 3 · 8 reps"
+
+
+def test_reloading_a_changed_exercise_shows_in_routines_using_it(signed_in, app, tmp_path):
+    """`flask load-library` with a changed exercise (here its name and default reps)
+    marks every routine using it as changed, built-in or a runner's own."""
+    routine_id = own_routine(signed_in, "glute-bridge")
+    with app.app_context():
+        builtin_id = builtin().id
+        index = next(s.index for s in plan(builtin()) if s.exercise.slug == "glute-bridge")
+    assert dose_line(signed_in, routine_id) == "Set 1 of 3 · 10 reps"
+    signed_in.get(f"/run/{builtin_id}/steps/{index}")  # both cached now
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    source = (folder / "exercises.toml").read_text()
+    start = source.index('slug = "glute-bridge"')
+    end = source.index("[[exercise]]", start)
+    block = source[start:end].replace("\nreps = 10\n", "\nreps = 14\n")
+    block = block.replace('name = "Glute bridge"', 'name = "Bridge, renamed"')
+    (folder / "exercises.toml").write_text(source[:start] + block + source[end:])
+    with app.app_context():
+        load_library(folder)
+    assert dose_line(signed_in, routine_id) == "Set 1 of 3 · 14 reps"
+    body = signed_in.get(f"/run/{builtin_id}/steps/{index}").get_data(as_text=True)
+    assert "Bridge, renamed" in body
+    # (The app fixture loads the package's library again afterwards.)
+
+
+def test_the_log_forms_fixed_scales_are_drawn_once_and_complete(signed_in, app):
+    """Effort and pain scales are the same on every step: drawn once per process."""
+    with app.app_context():
+        routine_id = builtin().id
+    drawn = []
+
+    def record(sender, template, context, **extra):
+        drawn.append(template.name)
+
+    with template_rendered.connected_to(record, app):
+        bodies = [
+            signed_in.get(f"/run/{routine_id}/steps/{i}").get_data(as_text=True) for i in (0, 1)
+        ]
+    assert drawn.count("run/_step.html") == 2
+    assert drawn.count("run/_pain_scale.html") <= 1 and drawn.count("run/_rpe_options.html") <= 1
+    for body in bodies:
+        rpe = re.search(r'<select name="rpe">(.*?)</select>', body, re.S).group(1)
+        assert re.findall(r'<option value="(\d*)">', rpe) == ["", *map(str, range(1, 11))]
+        pains = re.findall(r'<input type="radio" name="pain" value="(\d+)" ?(checked)?>', body)
+        assert pains == [(str(n), "checked" if n == 0 else "") for n in range(11)]
+        assert body.count('class="pain-ok"') == 3 and body.count('class="pain-high"') == 5

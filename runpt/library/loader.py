@@ -8,11 +8,12 @@ updates just that exercise.
 import tomllib
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from runpt.extensions import db
 from runpt.library.models import Exercise
 from runpt.routines.models import Routine, RoutineStep
+from runpt.timestamps import utcnow
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -50,6 +51,7 @@ def _update(row, values: dict) -> bool:
 
 def load_exercises(entries: list[dict]) -> dict[str, Exercise]:
     existing = {e.slug: e for e in db.session.scalars(select(Exercise))}
+    changed = []
     for entry in entries:
         values = exercise_values(entry)
         exercise = existing.get(entry["slug"])
@@ -57,9 +59,18 @@ def load_exercises(entries: list[dict]) -> dict[str, Exercise]:
             exercise = Exercise(slug=entry["slug"], **values)
             db.session.add(exercise)
             existing[exercise.slug] = exercise
-        else:
-            _update(exercise, values)
+        elif _update(exercise, values):
+            changed.append(exercise.id)
     db.session.flush()
+    if changed:
+        # Every routine using a changed exercise (built-in or a runner's own) shows it
+        # differently now: mark it changed, so devices fetch it again and the player's
+        # plan cache (keyed on updated_at) lays it out anew.
+        using = select(RoutineStep.routine_id).where(RoutineStep.exercise_id.in_(changed))
+        db.session.execute(
+            update(Routine).where(Routine.id.in_(using)).values(updated_at=utcnow()),
+            execution_options={"synchronize_session": "fetch"},
+        )
     return existing
 
 
@@ -87,6 +98,8 @@ def load_routines(entries: list[dict], exercises: dict[str, Exercise]) -> None:
         current = [(s.exercise_id, *(getattr(s, f) for f in STEP_OVERRIDES)) for s in routine.steps]
         if wanted != current:
             routine.steps = [_routine_step(i, values) for i, values in enumerate(wanted)]
+            # New steps alone leave the routine's own row as it was: say it changed.
+            routine.updated_at = utcnow()
 
 
 def _routine_step(position: int, values: tuple) -> RoutineStep:

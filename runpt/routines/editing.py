@@ -1,9 +1,10 @@
 """Reading and changing routines, with the runner's ownership checked in one place."""
 
 import re
+from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from runpt.extensions import db
 from runpt.library.models import Exercise
@@ -33,16 +34,41 @@ def visible_routines(user) -> list[Routine]:
     return [*builtin, *own]
 
 
-def routine_for(user, routine_id: int, *, editable: bool = False) -> Routine:
-    """A routine the runner may see (or edit); anything else is a 404, never a 403,
-    so another runner's routine ids reveal nothing."""
+def _visible(user, editable: bool):
     condition = Routine.owner_id == user.id
     if not editable:
         condition = or_(condition, Routine.owner_id.is_(None))
-    routine = db.session.scalar(select(Routine).where(Routine.id == routine_id, condition))
+    return condition
+
+
+def routine_for(user, routine_id: int, *, editable: bool = False) -> Routine:
+    """A routine the runner may see (or edit); anything else is a 404, never a 403,
+    so another runner's routine ids reveal nothing."""
+    routine = db.session.scalar(
+        select(Routine).where(Routine.id == routine_id, _visible(user, editable))
+    )
     if routine is None:
         abort(404)
     return routine
+
+
+# Built once, as a table (not ORM) query: the player runs it for every step fragment,
+# and building and compiling an ORM statement costs several times running this one.
+_routine = Routine.__table__
+_VERSION = select(_routine.c.id, _routine.c.updated_at).where(
+    _routine.c.id == bindparam("routine_id"),
+    or_(_routine.c.owner_id == bindparam("user_id"), _routine.c.owner_id.is_(None)),
+)
+
+
+def routine_version(user, routine_id: int) -> tuple[int, datetime]:
+    """`(id, updated_at)` of a routine the runner may see, by the same rule as
+    `routine_for` (built in, or their own) but reading two columns instead of the
+    whole routine: what the player's step fragments need to find its cached plan."""
+    row = db.session.execute(_VERSION, {"routine_id": routine_id, "user_id": user.id}).first()
+    if row is None:
+        abort(404)
+    return row.id, row.updated_at
 
 
 def step_of(routine: Routine, step_id: int) -> RoutineStep:
@@ -162,6 +188,11 @@ def set_details(routine: Routine, name: str, summary: str) -> None:
 
 def save(routine: Routine) -> None:
     """Commit a change to a routine or its steps, marking the routine as changed so
-    devices holding it offline know to fetch it again."""
-    routine.updated_at = utcnow()
+    devices holding it offline know to fetch it again, and so the player's plan cache
+    (keyed on `updated_at`, `run.plan.plan_as_of`) lays it out anew. Every change moves
+    `updated_at` forward, even two within one tick of the clock."""
+    now, before = utcnow(), routine.updated_at
+    routine.updated_at = (
+        now if before is None or now > before else before + timedelta(microseconds=1)
+    )
     db.session.commit()

@@ -1,8 +1,11 @@
 """A routine laid out as the player steps through it: one step per set and side."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from runpt.extensions import db
 from runpt.library.dose import GET_READY_S, SIDE_SWITCH_S, Dose
@@ -11,9 +14,20 @@ from runpt.sync.models import Event
 
 
 @dataclass(frozen=True)
+class StepExercise:
+    """What a step shows of its exercise: plain values copied from the row, so a laid-out
+    routine can be kept between requests without holding database objects."""
+
+    slug: str
+    name: str
+    cues: tuple[str, ...]
+    phase: str
+
+
+@dataclass(frozen=True)
 class Step:
     index: int
-    routine_step: RoutineStep
+    exercise: StepExercise
     dose: Dose
     set_no: int
     side: str | None
@@ -22,16 +36,19 @@ class Step:
     # routine's rest between sets, a short switch between left and right.
     wait_kind: str
     wait_s: int
+    # The routine step it comes from, and the rung of the exercise's ladder it is at.
+    routine_step_id: int
+    level: int
+    variant: str | None
 
-    @property
-    def exercise(self):
-        return self.routine_step.exercise
 
-
-def plan(routine: Routine) -> list[Step]:
+def _lay_out(routine_steps: Iterable[RoutineStep]) -> tuple[Step, ...]:
     steps: list[Step] = []
-    for exercise_no, routine_step in enumerate(routine.steps, start=1):
+    for exercise_no, routine_step in enumerate(routine_steps, start=1):
         dose = routine_step.dose
+        row = routine_step.exercise
+        exercise = StepExercise(row.slug, row.name, tuple(row.cues), row.phase)
+        origin = (routine_step.id, routine_step.level, routine_step.variant)
         for set_no in range(1, dose.sets + 1):
             for side in dose.sides:
                 if set_no == 1 and side in (None, "left"):
@@ -40,8 +57,32 @@ def plan(routine: Routine) -> list[Step]:
                     wait = ("switch", SIDE_SWITCH_S)
                 else:
                     wait = ("rest", dose.rest_s)
-                steps.append(Step(len(steps), routine_step, dose, set_no, side, exercise_no, *wait))
-    return steps
+                steps.append(
+                    Step(len(steps), exercise, dose, set_no, side, exercise_no, *wait, *origin)
+                )
+    return tuple(steps)
+
+
+def plan(routine: Routine) -> list[Step]:
+    return list(_lay_out(routine.steps))
+
+
+@lru_cache(maxsize=1024)
+def plan_as_of(routine_id: int, updated_at: datetime) -> tuple[Step, ...]:
+    """The plan of a routine as it was at its last change, laid out once per process.
+
+    Safe with several worker processes because the key is read from the database on
+    every request: every change to a routine's steps, doses or exercises moves its
+    `updated_at` (`routines.editing.save`, `library.loader`), so an entry made before
+    a change committed anywhere is never asked for again. Holds plain frozen values,
+    never database objects.
+    """
+    rows = db.session.scalars(
+        select(RoutineStep)
+        .where(RoutineStep.routine_id == routine_id)
+        .order_by(RoutineStep.position)
+    )
+    return _lay_out(rows)
 
 
 @dataclass(frozen=True)
@@ -54,19 +95,25 @@ class LastTime:
     at: object
 
 
+# Built once, as a table (not ORM) query reading two columns: it runs for every step
+# fragment, and building an ORM statement and its objects costs more than the look-up
+# (index user_id, exercise, at).
+_event = Event.__table__
+_LAST_SETS = (
+    select(_event.c.data, _event.c.at)
+    .where(_event.c.user_id == bindparam("user_id"), _event.c.exercise == bindparam("exercise"))
+    .order_by(_event.c.at.desc())
+    .limit(10)
+)
+
+
 def last_time(user, exercise_slug: str, side: str | None) -> LastTime | None:
     """The runner's most recent logged set of this exercise (same side where it has one)."""
-    query = (
-        select(Event)
-        .where(Event.user_id == user.id, Event.exercise == exercise_slug)
-        .order_by(Event.at.desc())
-        .limit(10)
-    )
-    for event in db.session.scalars(query):
-        if side is None or event.data.get("side") in (side, None):
-            data = event.data
+    rows = db.session.execute(_LAST_SETS, {"user_id": user.id, "exercise": exercise_slug})
+    for data, at in rows:
+        if side is None or data.get("side") in (side, None):
             return LastTime(
                 data.get("reps"), data.get("hold_s"), data.get("load_kg"),
-                data.get("rpe"), data.get("pain"), event.at,
+                data.get("rpe"), data.get("pain"), at,
             )  # fmt: skip
     return None
