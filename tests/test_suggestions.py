@@ -150,3 +150,13 @@ def test_another_runners_logs_never_shape_my_suggestions(signed_in, app):
     other = other_runner(app)
     bridge_session(other, "runners-essentials", pain=8)
     assert "data-suggestion" not in text(signed_in.get(f"/routines/{routine}"))
+
+
+def test_a_corrected_morning_answer_counts_on_the_step_too(signed_in):
+    routine = create(signed_in, "Mine", "glute-bridge")
+    session = bridge_session(signed_in, routine)
+    answers = [("worse", days_ago(0, hour=0)), ("better", days_ago(0, hour=1))]
+    sync(signed_in, [event("morning.checked", session, {"feel": feel}, at=when.isoformat())
+                     for feel, when in answers])  # fmt: skip
+    step = text(signed_in.get(f"/run/{routine}/steps/0"))
+    assert 'data-suggestion="progress"' in step  # the later answer, "better", counts

@@ -1,7 +1,7 @@
 """Progression suggestions for a runner's routine: the engine (runpt/progression) fed
 with what they logged last time, and accepting one into their own copy of the routine."""
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from runpt.extensions import db
 from runpt.progression.engine import ExerciseFacts, LoggedSet, Suggestion, Target, suggest
@@ -10,69 +10,67 @@ from runpt.routines.models import Routine, RoutineStep
 from runpt.sync.models import Event
 
 
-def target_of(step: RoutineStep) -> Target:
-    dose = step.dose
-    return Target(dose.sets, None if dose.is_hold else dose.reps, dose.hold_s, step.level)
+def target_of(dose, level: int) -> Target:
+    """What a routine step asks for, as the engine reads it."""
+    return Target(dose.sets, None if dose.is_hold else dose.reps, dose.hold_s, level)
 
 
-def last_session_sets(user, slug: str, since=None) -> tuple[object, list[LoggedSet]] | None:
-    """(session id, its sets of this exercise) for the latest session that logged it,
-    after `since` when given (the step's dose changed then: older sets were for another
-    target)."""
+def last_session(user, slug: str, since=None) -> tuple[list[LoggedSet], str | None] | None:
+    """The sets of this exercise in the latest session that logged it (after `since`
+    when given: the step's dose changed then, so older sets were for another target),
+    and that session's next-morning answer. One query: it runs for the first set of
+    every strength exercise in the player."""
     latest = select(Event.session_id).where(Event.user_id == user.id, Event.exercise == slug)
     if since is not None:
         latest = latest.where(Event.at > since)
-    session_id = db.session.scalar(latest.order_by(Event.at.desc()).limit(1))
-    if session_id is None:
-        return None
-    query = select(Event.data).where(
-        Event.user_id == user.id, Event.session_id == session_id, Event.exercise == slug
-    )
-    sets = [
-        LoggedSet(
-            set_no=data.get("set") or 1,
-            side=data.get("side"),
-            reps=data.get("reps"),
-            hold_s=data.get("hold_s"),
-            load_kg=data.get("load_kg"),
-            rpe=data.get("rpe"),
-            pain=data.get("pain"),
-        )
-        for data in db.session.scalars(query)
-    ]
-    return session_id, sets
-
-
-def morning_after(user, session_id) -> str | None:
-    """The next-morning answer for a session (the latest, if corrected), or None."""
+    latest = latest.order_by(Event.at.desc()).limit(1).scalar_subquery()
     query = (
-        select(Event.data)
+        select(Event.type, Event.data)
         .where(
             Event.user_id == user.id,
-            Event.session_id == session_id,
-            Event.type == "morning.checked",
+            Event.session_id == latest,
+            or_(Event.exercise == slug, Event.type == "morning.checked"),
         )
-        .order_by(Event.at.desc())
-        .limit(1)
+        .order_by(Event.at)
     )
-    answer = db.session.scalar(query)
-    return answer["feel"] if answer else None
+    sets, morning = [], None
+    for kind, data in db.session.execute(query):
+        if kind == "morning.checked":
+            morning = data["feel"]  # the latest answer counts
+        else:
+            sets.append(
+                LoggedSet(
+                    set_no=data.get("set") or 1,
+                    side=data.get("side"),
+                    reps=data.get("reps"),
+                    hold_s=data.get("hold_s"),
+                    load_kg=data.get("load_kg"),
+                    rpe=data.get("rpe"),
+                    pain=data.get("pain"),
+                )
+            )
+    return (sets, morning) if sets else None
+
+
+def suggestion_from(user, facts: ExerciseFacts, target: Target, since=None) -> Suggestion | None:
+    """The engine's suggestion for the runner's next time at this target."""
+    if facts.phase != "strength":
+        return None
+    # A level saved before the ladder got shorter can't be judged: no suggestion.
+    if not -len(facts.easier) <= target.level <= len(facts.harder):
+        return None
+    last = last_session(user, facts.slug, since)
+    if last is None:
+        return None
+    sets, morning = last
+    return suggest(facts, target, sets, morning)
 
 
 def suggestion_for(user, step: RoutineStep) -> Suggestion | None:
-    exercise = step.exercise
-    if exercise.phase != "strength":
-        return None
-    last = last_session_sets(user, exercise.slug, step.dose_changed_at)
-    if last is None:
-        return None
-    session_id, sets = last
-    target = target_of(step)
-    # A level saved before the ladder changed can't be judged; the step shows no hint.
-    facts = ExerciseFacts.of(exercise)
-    if not -len(facts.easier) <= target.level <= len(facts.harder):
-        return None
-    return suggest(facts, target, sets, morning_after(user, session_id))
+    return suggestion_from(
+        user, ExerciseFacts.of(step.exercise), target_of(step.dose, step.level),
+        step.dose_changed_at,
+    )  # fmt: skip
 
 
 def suggestions_for(user, routine: Routine) -> dict[int, Suggestion]:

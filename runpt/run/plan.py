@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 
 from runpt.extensions import db
 from runpt.library.dose import GET_READY_S, SIDE_SWITCH_S, Dose
+from runpt.progression.engine import ExerciseFacts
 from runpt.routines.models import Routine, RoutineStep
 from runpt.sync.models import Event
 
@@ -21,7 +22,7 @@ class StepExercise:
     slug: str
     name: str
     cues: tuple[str, ...]
-    phase: str
+    facts: ExerciseFacts  # what the progression engine needs to know about it
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Step:
     routine_step_id: int
     level: int
     variant: str | None
+    dose_changed_at: datetime | None
 
 
 def _lay_out(routine_steps: Iterable[RoutineStep]) -> tuple[Step, ...]:
@@ -47,8 +49,11 @@ def _lay_out(routine_steps: Iterable[RoutineStep]) -> tuple[Step, ...]:
     for exercise_no, routine_step in enumerate(routine_steps, start=1):
         dose = routine_step.dose
         row = routine_step.exercise
-        exercise = StepExercise(row.slug, row.name, tuple(row.cues), row.phase)
-        origin = (routine_step.id, routine_step.level, routine_step.variant)
+        exercise = StepExercise(row.slug, row.name, tuple(row.cues), ExerciseFacts.of(row))
+        origin = (
+            routine_step.id, routine_step.level, routine_step.variant,
+            routine_step.dose_changed_at,
+        )  # fmt: skip
         for set_no in range(1, dose.sets + 1):
             for side in dose.sides:
                 if set_no == 1 and side in (None, "left"):

@@ -5,12 +5,10 @@ from flask import abort, current_app, render_template
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from runpt.extensions import db
-from runpt.history.suggestions import suggestion_for
+from runpt.history.suggestions import suggestion_from, target_of
 from runpt.library.dose import minutes
 from runpt.library.queries import exercise_names
 from runpt.routines.editing import routine_for, routine_version
-from runpt.routines.models import RoutineStep
 from runpt.run import bp
 from runpt.run.plan import last_time, plan, plan_as_of
 from runpt.sync.sessions import sessions_of
@@ -68,15 +66,13 @@ def step(routine_id: int, index: int):
     current = steps[index]
     previous = last_time(current_user, current.exercise.slug, current.side)
     # The progression suggestion goes on a strength exercise's first set, where the
-    # runner decides how hard to go (the only steps that read more than "last time").
+    # runner decides how hard to go; everything it needs but the logs is in the plan.
     suggestion = None
-    if (
-        current.set_no == 1
-        and current.side in (None, "left")
-        and current.exercise.phase == "strength"
-    ):
-        routine_step = db.session.get(RoutineStep, current.routine_step_id)
-        suggestion = suggestion_for(current_user, routine_step)
+    if current.set_no == 1 and current.side in (None, "left"):
+        target = target_of(current.dose, current.level)
+        suggestion = suggestion_from(
+            current_user, current.exercise.facts, target, current.dose_changed_at
+        )
     return render_template(
         "run/_step.html",
         step=current,
