@@ -70,9 +70,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": int(os.environ.get("LOGIN_RATE_LIMIT", "10")),
         # Responses compressed by the app (runpt/compression.py) where the client accepts
         # it. gzip first, so browsers (which accept both alike) get it: a step fragment is
-        # 1.6 KB either way (brotli saves ~8%), and gzip costs the server half the CPU
-        # (~0.12 against ~0.19 ms). Brotli for a client that prefers it. Nothing is
-        # compressed as a stream: static files are read whole first.
+        # ~1.6 KB either way (brotli saves ~4%) and brotli costs the server ~0.07 ms more
+        # CPU per fragment (docs/performance.md). Brotli for a client that prefers it.
+        # Nothing is compressed as a stream: static files are read whole first.
         "COMPRESS_ALGORITHM": ["gzip", "br"],
         "COMPRESS_STREAMS": False,
     }
