@@ -7,6 +7,7 @@ const outbox = self.RunptOutbox;
 const page = document.body.dataset;
 const user = page.user ? Number(page.user) : null;
 const syncUrl = page.syncUrl || "/api/sync";
+const SEND_AFTER_LOG_MS = 300;
 
 /* ---------- sync: triggers and the status a runner always sees ---------- */
 
@@ -122,8 +123,12 @@ async function logEvent(type, session, data, extra = {}) {
   const event = { ...outbox.makeEvent(user, type, session, data), ...extra };
   await outbox.add(event); // outbox first: the log is safe before any network request
   showSyncStatus();
-  if (navigator.onLine) syncNow();
-  askForBackgroundSync();
+  // Sending waits a moment so the next step is drawn first: the upload and the service
+  // worker's work for it would otherwise compete with fetching and showing that step.
+  setTimeout(() => {
+    if (navigator.onLine) syncNow();
+    askForBackgroundSync();
+  }, SEND_AFTER_LOG_MS);
   return event;
 }
 
