@@ -50,7 +50,10 @@ METRICS = {
 # page name -> (signed in?, path; "{routine}" is the first built-in routine's id)
 # how the app is served -> (bench/ module for gunicorn, description)
 MODES = {
-    "direct": ("hello_app:app", "gunicorn directly (what runpt itself sends; it compresses since issue #8)"),
+    "direct": (
+        "hello_app:app",
+        "gunicorn directly (what runpt itself sends; compressed since issue #8)",
+    ),
     "gzip": ("gzip_app:app", "behind a gzip proxy, level 6 (bench/gzip_app.py), as deployed"),
 }
 PAGES = {
