@@ -20,44 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from runpt.extensions import db
 from runpt.history.models import SessionSummary
 from runpt.sync.models import Event
+from runpt.sync.sessions import summarise
 
 SUMMARY_FIELDS = (
     "event_count", "routine", "started_at", "offset_min", "finished_at",
     "set_count", "highest_pain", "pain_by_exercise", "morning",
 )  # fmt: skip
-
-
-def summarise(events: list) -> dict:
-    """The summary of one session from its events (rows with type, at, at_offset_min,
-    data), in the order they happened."""
-    by_type = defaultdict(list)
-    for event in events:
-        by_type[event.type].append(event)
-    started = by_type["session.started"][:1]
-    finished = by_type["session.finished"][:1]
-    mornings = by_type["morning.checked"]
-    # Until session.started arrives, the first logged event's time stands in for the
-    # start (a morning answer comes a day later, so it is the last resort).
-    first = (started or by_type["set.logged"] or finished or events)[0]
-    pains: dict[str, int] = {}
-    for event in by_type["set.logged"]:
-        pain = event.data.get("pain")
-        if pain is not None:
-            slug = event.data["exercise"]
-            pains[slug] = max(pain, pains.get(slug, 0))
-    routine = started[0].data["routine"] if started else None
-    return {
-        "event_count": len(events),
-        "routine": None if routine is None else str(routine),
-        "started_at": first.at,
-        "offset_min": first.at_offset_min,
-        "finished_at": finished[0].at if finished else None,
-        "set_count": len(by_type["set.logged"]),
-        "highest_pain": max(pains.values()) if pains else None,
-        "pain_by_exercise": pains,
-        # The latest answer counts: a runner may correct a mis-tap.
-        "morning": mornings[-1].data["feel"] if mornings else None,
-    }
 
 
 def stale_sessions(user_id: int) -> tuple[list, list]:

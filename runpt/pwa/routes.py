@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
 from runpt.extensions import db
-from runpt.history.models import TrainingPlan
+from runpt.history.overview import plan_of
 from runpt.history.progress import logged_exercises
 from runpt.history.summaries import current_summaries
 from runpt.library.models import Exercise
@@ -159,7 +159,7 @@ def offline_set():
 def pages_token(user, routines, logs_changed: str) -> str:
     """Changes whenever a kept page would look different: new logs, a changed routine
     or training plan, or a new day ("next session: today")."""
-    plan = db.session.get(TrainingPlan, user.id)
+    plan = plan_of(user)
     newest = max((r.updated_at for r in routines), default=None)
     parts = [
         logs_changed,

@@ -38,6 +38,39 @@ def sessions_of(user, since: datetime | None = None) -> list[dict]:
     return sorted(sessions, key=lambda s: s["started_at"], reverse=True)
 
 
+def summarise(events: list) -> dict:
+    """The summary of one session from its events (rows with type, at, at_offset_min,
+    data), in the order they happened."""
+    by_type = defaultdict(list)
+    for event in events:
+        by_type[event.type].append(event)
+    started = by_type["session.started"][:1]
+    finished = by_type["session.finished"][:1]
+    mornings = by_type["morning.checked"]
+    # Until session.started arrives, the first logged event's time stands in for the
+    # start (a morning answer comes a day later, so it is the last resort).
+    first = (started or by_type["set.logged"] or finished or events)[0]
+    pains: dict[str, int] = {}
+    for event in by_type["set.logged"]:
+        pain = event.data.get("pain")
+        if pain is not None:
+            slug = event.data["exercise"]
+            pains[slug] = max(pain, pains.get(slug, 0))
+    routine = started[0].data["routine"] if started else None
+    return {
+        "event_count": len(events),
+        "routine": None if routine is None else str(routine),
+        "started_at": first.at,
+        "offset_min": first.at_offset_min,
+        "finished_at": finished[0].at if finished else None,
+        "set_count": len(by_type["set.logged"]),
+        "highest_pain": max(pains.values()) if pains else None,
+        "pain_by_exercise": pains,
+        # The latest answer counts: a runner may correct a mis-tap.
+        "morning": mornings[-1].data["feel"] if mornings else None,
+    }
+
+
 def one_session(user, session_id) -> dict | None:
     """One of the runner's sessions with its sets; None if they have no such session."""
     query = (
@@ -51,27 +84,20 @@ def one_session(user, session_id) -> dict | None:
 
 def _session(session_id, events: list[Event], names: dict) -> dict:
     started = next((e for e in events if e.type == "session.started"), None)
-    finished = next((e for e in events if e.type == "session.finished"), None)
-    mornings = [e for e in events if e.type == "morning.checked"]
     routine = started.data["routine"] if started else None
-    sets = [_set(e) for e in events if e.type == "set.logged"]
-    # A morning answer comes the day after: never the stand-in for the start.
-    first = started or next((e for e in events if e.type != "morning.checked"), events[0])
-    pains = [s["pain"] for s in sets if s["pain"] is not None]
+    summary = summarise(events)
     return {
         "id": str(session_id),
         "routine": routine,
         "routine_name": names.get(routine, "A routine no longer in your list")
         if routine is not None
         else None,
-        # Events can arrive in any order: until session.started is here, the first
-        # event's time stands in for the start.
-        "started_at": first.at,
-        "offset_min": first.at_offset_min,
-        "finished_at": finished.at if finished else None,
-        "sets": sets,
-        "highest_pain": max(pains) if pains else None,
-        "morning": mornings[-1].data["feel"] if mornings else None,
+        "started_at": summary["started_at"],
+        "offset_min": summary["offset_min"],
+        "finished_at": summary["finished_at"],
+        "sets": [_set(e) for e in events if e.type == "set.logged"],
+        "highest_pain": summary["highest_pain"],
+        "morning": summary["morning"],
         "updated_at": max(e.received_at for e in events),
     }
 
