@@ -32,8 +32,10 @@ def test_scripts_wait_for_the_page_and_it_describes_itself(
     body = page_html(client, app, path)
     scripts = SCRIPT.findall(body)
     assert scripts
-    # Deferred: downloaded alongside the HTML, run after it is parsed, never blocking it.
-    assert all(re.search(r"\bdefer\b", attributes) for attributes in scripts), scripts
+    # Deferred (module scripts always are): downloaded alongside the HTML, run after it
+    # is parsed, never blocking it.
+    deferred = r'\bdefer\b|type="module"'
+    assert all(re.search(deferred, attributes) for attributes in scripts), scripts
     assert re.search(r'<html lang="en">', body)
     assert re.search(r'<meta name="viewport" content="width=device-width, initial-scale=1', body)
     description = re.search(r'<meta name="description" content="([^"]+)">', body)

@@ -67,7 +67,8 @@ def test_player_page_and_step_fragment_are_different_urls(signed_in, app):
     fragment = step.get_data(as_text=True)
     assert "<html" not in fragment and "<body" not in fragment
     assert 'id="step"' in fragment
-    assert f'data-step-url="/run/{routine_id}/steps/"' in player.get_data(as_text=True)
+    # The player steps through the routine's unit, which holds every step fragment.
+    assert f'data-unit-url="/offline/routines/{routine_id}"' in player.get_data(as_text=True)
 
 
 def test_step_shows_exercise_dose_side_tempo_cues_and_controls(signed_in, app):
@@ -331,5 +332,6 @@ def test_the_log_forms_fixed_scales_are_drawn_once_and_complete(signed_in, app):
         rpe = re.search(r'<select name="rpe">(.*?)</select>', body, re.S).group(1)
         assert re.findall(r'<option value="(\d*)">', rpe) == ["", *map(str, range(1, 11))]
         pains = re.findall(r'<input type="radio" name="pain" value="(\d+)" ?(checked)?>', body)
-        assert pains == [(str(n), "checked" if n == 0 else "") for n in range(11)]
+        # Nothing chosen: pain the runner didn't report must not be logged as 0.
+        assert pains == [(str(n), "") for n in range(11)]
         assert body.count('class="pain-ok"') == 3 and body.count('class="pain-high"') == 5

@@ -1,33 +1,28 @@
 import hashlib
 import json
 import os
-from datetime import date
 from functools import cache
 from pathlib import Path
 
-from flask import current_app, jsonify, render_template, url_for
+from flask import abort, current_app, jsonify, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
 from runpt.extensions import db
-from runpt.history.overview import plan_of
-from runpt.history.progress import logged_exercises
-from runpt.history.summaries import current_summaries
 from runpt.library.models import Exercise
-from runpt.pwa import bp
-from runpt.routines.editing import visible_routines
-from runpt.run.plan import plan
-from runpt.sync.models import Event
+from runpt.pwa import bp, offline_set
+from runpt.routines.editing import routine_for, visible_routines
 
-RECENT_SESSIONS_OFFLINE = 10
 STATIC = Path(__file__).resolve().parent.parent / "static"
 TEMPLATES = STATIC.parent / "templates"
+DATA = STATIC.parent / "data"
 
 # What the service worker keeps at install: enough to open the app with no signal.
 SHELL_FILES = [
     "app.css",
-    "app.js",
     "outbox.js",
+    "sw-offline-set.js",
+    *(f"js/{module.name}" for module in sorted((STATIC / "js").glob("*.js"))),
     "vendor/htmx-2.0.11.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
@@ -80,20 +75,30 @@ def manifest():
 
 
 @cache
-def service_worker_source() -> str:
-    """sw.js with its version and shell list filled in. The version is a hash of every
-    file the app shell is made of, so changing any of them makes a new worker."""
-    shell = [f"/static/{name}" for name in SHELL_FILES] + ["/offline", "/manifest.webmanifest"]
-    # RELEASE (optional, e.g. a build id) lets a deployment ship a new worker on purpose.
+def release() -> str:
+    """The version of everything a phone keeps: a hash of the service worker, the shell
+    files, every template, exercise figure and data file (plus `RELEASE`, which lets a
+    deployment ship a new one on purpose). Any change to them is a new worker, and a new
+    worker keeps every unit of the offline set again."""
     digest = hashlib.sha256(os.environ.get("RELEASE", "").encode())
     sources = [STATIC / "sw.js", *(STATIC / name for name in SHELL_FILES)]
-    # Pages inline templates and exercise figures: a change to either is a new version,
-    # and a new version makes the worker keep every routine's pages again.
     sources += sorted(TEMPLATES.rglob("*.html")) + sorted((STATIC / "figures").glob("*.svg"))
+    sources += sorted(DATA.glob("*.toml"))
     for path in sources:
         digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@cache
+def service_worker_source() -> str:
+    """sw.js with its version and shell list filled in."""
+    shell = [f"/static/{name}" for name in SHELL_FILES] + [
+        url_for("pwa.offline"),
+        url_for("pwa.signed_out_offline"),
+        url_for("pwa.manifest"),
+    ]
     source = (STATIC / "sw.js").read_text()
-    source = source.replace('"__VERSION__"', json.dumps(digest.hexdigest()[:12]))
+    source = source.replace('"__VERSION__"', json.dumps(release()))
     return source.replace('["__SHELL__"]', json.dumps(shell))
 
 
@@ -114,79 +119,58 @@ def service_worker():
 
 @bp.get("/offline/urls")
 @login_required
-def offline_set():
-    """Everything the service worker keeps for this runner: each routine's page, its
-    player and every step fragment (with the routine's last change, so only changed
-    routines are fetched again), plus the pages a session needs around it."""
+def offline_manifest():
+    """Every unit the service worker keeps for this runner, with its version: each
+    routine, the library, and the runner's other pages (runpt/pwa/offline_set.py)."""
     routines = visible_routines(current_user)
-    exercises = db.session.scalars(select(Exercise.slug)).all()
-    pages = [
-        url_for("routines.home"),
-        url_for("routines.index"),
-        url_for("run.sessions"),
-        url_for("library.index"),
-        *(url_for("library.exercise", slug=slug) for slug in exercises),
-        *history_pages(current_user),
-    ]
-    # Steps show "last time" and progression suggestions: new logs change them too.
-    logs = db.session.scalar(
-        select(func.max(Event.received_at)).where(Event.user_id == current_user.id)
-    )
-    logs_changed = logs.isoformat() if logs else ""
-    return jsonify(
-        user=current_user.id,
-        pages=pages,
-        pagesUpdated=pages_token(current_user, routines, logs_changed),
-        routines=[
-            {
-                "id": routine.id,
-                "updated": f"{routine.updated_at.isoformat()} {logs_changed}",
-                "urls": [
-                    url_for("routines.show", routine_id=routine.id),
-                    url_for("run.player", routine_id=routine.id),
-                    *(
-                        url_for("run.step", routine_id=routine.id, index=step.index)
-                        for step in plan(routine)
-                    ),
-                ],
-            }
-            for routine in routines
-            if routine.steps
-        ],
-    )
+    return jsonify(offline_set.manifest(current_user, routines, release()))
 
 
-def pages_token(user, routines, logs_changed: str) -> str:
-    """Changes whenever a kept page would look different: new logs, a changed routine
-    or training plan, or a new day ("next session: today")."""
-    plan = plan_of(user)
-    newest = max((r.updated_at for r in routines), default=None)
-    parts = [
-        logs_changed,
-        newest.isoformat() if newest else "",
-        f"{plan.weekdays}@{plan.time_of_day}" if plan else "",
-        date.today().isoformat(),
-    ]
-    return "|".join(parts)
+@bp.get("/offline/routines/<int:routine_id>")
+@login_required
+def routine_bundle(routine_id: int):
+    """One routine, whole, in one response: the phone stores it as a unit, and the
+    player steps through it from memory."""
+    routine = routine_for(current_user, routine_id)
+    if not offline_set.step_count(routine):
+        abort(404)
+    version = offline_set.routine_versions(current_user, [routine], release())[routine.id]
+    return _unit(offline_set.routine_unit(routine, version))
 
 
-def history_pages(user) -> list[str]:
-    """History as of the last sync: the calendar, pain, the physio report, progress of
-    every exercise logged and the latest sessions' details."""
-    summaries = current_summaries(user)[:RECENT_SESSIONS_OFFLINE]
-    return [
-        url_for("history.index"),
-        url_for("history.pain"),
-        url_for("history.report"),
-        url_for("history.progress_index"),
-        *(url_for("history.progress", slug=slug) for slug, _, _ in logged_exercises(user)),
-        *(url_for("history.session", session_id=s.session_id) for s in summaries),
-    ]
+@bp.get("/offline/library")
+@login_required
+def library_bundle():
+    version = offline_set.library_version(current_user, release())
+    return _unit(offline_set.pages_unit("library", version, offline_set.library_paths()))
+
+
+@bp.get("/offline/pages")
+@login_required
+def pages_bundle():
+    routines = visible_routines(current_user)
+    version = offline_set.personal_version(current_user, routines, release())
+    paths = offline_set.personal_paths(current_user)
+    return _unit(offline_set.pages_unit("pages", version, paths))
+
+
+def _unit(body: dict):
+    """A unit of the offline set, marked with its version and its runner (the service
+    worker keeps a unit only for the runner signed in on the phone)."""
+    response = jsonify({**body, "user": current_user.id})
+    response.headers["X-Runpt-Version"] = body["version"]
+    return response
 
 
 @bp.get("/offline")
 def offline():
     return render_template("pwa/offline.html")
+
+
+@bp.get("/offline/signed-out")
+def signed_out_offline():
+    """Where logging out with no signal ends: kept in the shell, so it opens offline."""
+    return render_template("pwa/signed_out.html")
 
 
 @bp.get("/healthz")

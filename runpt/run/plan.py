@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 
 from runpt.extensions import db
 from runpt.library.dose import GET_READY_S, SIDE_SWITCH_S, Dose
-from runpt.progression.engine import ExerciseFacts
+from runpt.progression.engine import ExerciseFacts, variant_name
 from runpt.routines.models import Routine, RoutineStep
 from runpt.sync.models import Event
 
@@ -42,6 +42,15 @@ class Step:
     level: int
     variant: str | None
     dose_changed_at: datetime | None
+
+    @property
+    def easier(self) -> str | None:
+        """The name of the next easier rung of its ladder (what a pain stop offers to go
+        on with), or None at the easiest one."""
+        level = self.level - 1
+        if -level > len(self.exercise.facts.easier):
+            return None
+        return variant_name(self.exercise.facts, level)
 
 
 def _lay_out(routine_steps: Iterable[RoutineStep]) -> tuple[Step, ...]:

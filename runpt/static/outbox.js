@@ -17,6 +17,10 @@ const RunptOutbox = (() => {
   const DB_NAME = "runpt";
   const DB_VERSION = 1;
   const BATCH = 500;
+  // A connection that accepts and never answers (one bar of signal) must not hold the
+  // one-flush-at-a-time queue for ever: give up and try again at the next trigger. A
+  // batch the server did store meanwhile comes back `duplicate` then.
+  const SEND_TIMEOUT_MS = 20000;
   let databasePromise = null;
 
   function openDatabase() {
@@ -108,6 +112,17 @@ const RunptOutbox = (() => {
     return transaction(["meta"], "readwrite", ({ meta }) => meta.put({ key, value }));
   }
 
+  /** Read, change and write one meta entry in one transaction, so two writers (a page
+   * and the service worker) can't lose each other's change. */
+  function updateMeta(key, change) {
+    return transaction(["meta"], "readwrite", async ({ meta }) => {
+      const entry = await asPromise(meta.get(key));
+      const value = change(entry ? entry.value : undefined);
+      meta.put({ key, value });
+      return value;
+    });
+  }
+
   /** Apply the server's answers: drop what it holds, set aside what it refused. */
   function settle(batch, results) {
     const byId = new Map(batch.map((event) => [event.id, event]));
@@ -134,6 +149,7 @@ const RunptOutbox = (() => {
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         credentials: "same-origin",
         redirect: "manual",
+        signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
         body: JSON.stringify({
           events: batch.map(({ id, type, at, session, data }) => ({ id, type, at, session, data })),
         }),
@@ -147,7 +163,7 @@ const RunptOutbox = (() => {
     try {
       answer = await response.json();
     } catch {
-      return "failed";
+      return "failed"; // cut off mid-answer, or timed out while reading it
     }
     if (!answer || !Array.isArray(answer.results)) return "failed";
     await settle(batch, answer.results);
@@ -169,6 +185,23 @@ const RunptOutbox = (() => {
     return "ok";
   }
 
+  /* The session in progress, one per runner on this device: it survives a killed app. */
+
+  function loadRun(user) {
+    return transaction(["runs"], "readonly", ({ runs }) => asPromise(runs.get(user)));
+  }
+
+  function saveRun(run) {
+    return transaction(["runs"], "readwrite", ({ runs }) => runs.put(run));
+  }
+
+  function clearRun(user) {
+    return transaction(["runs", "meta"], "readwrite", ({ runs, meta }) => {
+      runs.delete(user);
+      meta.delete(`run-unit:${user}`);
+    });
+  }
+
   /** Everything this device holds for one runner: outbox, refused logs, run, meta. */
   function forgetRunner(user) {
     return transaction(["outbox", "attention", "runs", "meta"], "readwrite", (stores) => {
@@ -181,7 +214,8 @@ const RunptOutbox = (() => {
         };
       }
       stores.runs.delete(user);
-      for (const key of [`last-sync:${user}`, `needs-sign-in:${user}`, `offline:${user}`]) {
+      const keys = [`last-sync:${user}`, `needs-sign-in:${user}`, `offline:${user}`, `run-unit:${user}`];
+      for (const key of keys) {
         stores.meta.delete(key);
       }
     });
@@ -214,7 +248,7 @@ const RunptOutbox = (() => {
 
   return {
     openDatabase, transaction, asPromise, localTimestamp, makeEvent, add, waiting,
-    needingAttention, getMeta, setMeta, flush, forgetRunner,
+    needingAttention, getMeta, setMeta, updateMeta, flush, forgetRunner, loadRun, saveRun, clearRun,
   };
 })();
 

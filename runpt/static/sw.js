@@ -1,11 +1,13 @@
-/* runpt service worker: the app opens and a whole session runs with no signal.
+/* runpt service worker: the app opens and a whole session runs with no signal, and a
+ * signal that answers nothing (one bar on a trail) is no slower than none at all.
  *
  * Caches (one name per purpose; the shell's name carries the version):
- * - runpt-shell-<version>: styles, scripts, htmx, icons, the offline page. Taken at
+ * - runpt-shell-<version>: styles, scripts, htmx, icons, the offline pages. Taken at
  *   install; `activate` deletes only older runpt shell caches.
- * - runpt-user-<id>: one runner's pages and step fragments. Only responses the server
- *   marked with that runner's id (X-Runpt-User) go in, and only the signed-in runner's
- *   cache is read, so two runners on one phone never see each other's pages.
+ * - runpt-user-<id>: one runner's offline set (sw-offline-set.js) and the pages they
+ *   opened. Only responses the server marked with that runner's id go in, and only
+ *   the signed-in runner's cache is read, so two runners on one phone never see each
+ *   other's pages.
  * Never cached: anything but GET, /api/*, /auth/*, this file.
  *
  * The version and shell list are filled in by the server (runpt/pwa/routes.py) from
@@ -13,16 +15,26 @@
  */
 "use strict";
 
-importScripts("/static/outbox.js");
+importScripts("/static/outbox.js", "/static/sw-offline-set.js");
 
 const VERSION = "__VERSION__";
 const SHELL = ["__SHELL__"];
 const SHELL_CACHE = `runpt-shell-${VERSION}`;
 const OFFLINE_PAGE = "/offline";
-const OFFLINE_SET_URL = "/offline/urls";
-const NETWORK_TIMEOUT_MS = 2500;
+// How long a page waits for the network when the phone has a copy: a few times what the
+// server usually takes, never under PAGE_WAIT_MIN_MS. After a wait runs out, the network
+// is "suspect" for a while: pages come from the phone at once and refresh behind.
+const PAGE_WAIT_MIN_MS = 300;
+const PAGE_WAIT_MAX_MS = 2000;
+const SUSPECT_FOR_MS = 30000;
+// Right after the runner sent a form, the next page must be the server's answer.
+const FRESH_WAIT_MS = 8000;
+const FRESH_FOR_MS = 10000;
+const NO_COPY_WAIT_MS = 10000;
+const OTHER_WAIT_MS = 4000;
 
 const outbox = self.RunptOutbox;
+const network = { typicalMs: 100, suspectUntil: 0, freshUntil: 0 };
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: a new version waits until the runner taps "Update", so a
@@ -54,86 +66,117 @@ self.addEventListener("fetch", (event) => {
   }
   if (SHELL.includes(url.pathname)) {
     event.respondWith(fromShell(request));
+  } else if (routineIdOfUnit(url.pathname) !== null) {
+    event.respondWith(routineForPlayer(request, event));
   } else if (request.mode === "navigate") {
-    event.respondWith(pageNetworkFirst(request));
-  } else if (isStepFragment(url)) {
-    event.respondWith(fragmentCacheFirst(request, event));
+    event.respondWith(pageFromPhoneOrNetwork(event));
+  } else if (stepOf(url.pathname)) {
+    event.respondWith(stepFromUnit(request, event));
   } else {
     event.respondWith(networkThenCache(request));
   }
 });
-
-function isStepFragment(url) {
-  return /^\/run\/\d+\/steps\/\d+$/.test(url.pathname);
-}
-
-async function signedInRunner() {
-  try {
-    return await outbox.getMeta("signed-in");
-  } catch {
-    return null;
-  }
-}
-
-function userCacheName(user) {
-  return `runpt-user-${user}`;
-}
 
 async function fromShell(request) {
   const cached = await caches.match(request, { cacheName: SHELL_CACHE });
   return cached || fetch(request);
 }
 
-/** A response made for a runner goes into that runner's cache, nothing else does. */
-async function remember(request, response) {
-  const owner = response.headers.get("X-Runpt-User");
-  if (!response.ok || response.redirected || !owner) return;
-  const cache = await caches.open(userCacheName(owner));
-  await cache.put(request.url, response);
+function offlinePage() {
+  return caches.match(OFFLINE_PAGE, { cacheName: SHELL_CACHE }).then((page) => page || Response.error());
 }
 
-async function fromUserCache(request, ignoreSearch = false) {
-  const user = await signedInRunner();
-  if (!user) return undefined;
-  const cache = await caches.open(userCacheName(user));
-  return (await cache.match(request.url)) || (ignoreSearch ? cache.match(request.url, { ignoreSearch: true }) : undefined);
-}
-
-function fetchWithin(request, milliseconds) {
+/** A promise that rejects if `promise` hasn't settled within `milliseconds`. */
+function within(promise, milliseconds) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("network too slow")), milliseconds);
-    fetch(request).then(
-      (response) => { clearTimeout(timer); resolve(response); },
+    promise.then(
+      (value) => { clearTimeout(timer); resolve(value); },
       (error) => { clearTimeout(timer); reject(error); },
     );
   });
 }
 
-/** Pages: the network when it answers quickly (fresh data), else this runner's copy,
- * else the offline page. */
-async function pageNetworkFirst(request) {
-  try {
-    const response = await fetchWithin(request, NETWORK_TIMEOUT_MS);
-    remember(request, response.clone());
-    return response;
-  } catch {
-    const cached = await fromUserCache(request, true);
-    if (cached) return cached;
-    return (await caches.match(OFFLINE_PAGE, { cacheName: SHELL_CACHE })) || Response.error();
-  }
+function pageWait() {
+  if (Date.now() < network.freshUntil) return FRESH_WAIT_MS;
+  return Math.min(PAGE_WAIT_MAX_MS, Math.max(PAGE_WAIT_MIN_MS, 3 * network.typicalMs));
 }
 
-/** Step fragments: from this runner's cache at once (stepping must feel instant, online
- * or not), refreshed from the network behind the scenes for next time. */
-async function fragmentCacheFirst(request, event) {
-  const cached = await fromUserCache(request);
-  const refresh = fetch(request).then(async (response) => {
+/** The page from the network, timed, so the wait can follow what this server takes. */
+function timedFetch(request) {
+  const started = Date.now();
+  return fetch(request).then((response) => {
+    network.typicalMs = 0.7 * network.typicalMs + 0.3 * (Date.now() - started);
+    network.suspectUntil = 0;
+    return response;
+  });
+}
+
+/** Pages: the network when it answers within a short wait (fresh data), else the
+ * phone's copy at once, refreshed behind the scenes; with no copy, the network for
+ * longer, then the offline page. */
+async function pageFromPhoneOrNetwork(event) {
+  const request = event.request;
+  const fresh = timedFetch(request).then(async (response) => {
     await remember(request, response.clone());
     return response;
   });
-  if (cached) {
-    event.waitUntil(refresh.catch(() => {}));
+  const cached = await fromUserCache(request, true);
+  if (!cached) {
+    try {
+      return await within(fresh, NO_COPY_WAIT_MS);
+    } catch {
+      return offlinePage();
+    }
+  }
+  event.waitUntil(fresh.catch(() => {}));
+  const offline = self.navigator && self.navigator.onLine === false;
+  if (offline || Date.now() < network.suspectUntil) return cached;
+  try {
+    return await within(fresh, pageWait());
+  } catch {
+    network.suspectUntil = Date.now() + SUSPECT_FOR_MS;
     return cached;
+  }
+}
+
+/** The routine the player steps through: the phone's whole copy when it is of the
+ * routine as the page knew it (`changed`: its last edit), else the server's, kept as a
+ * unit on the way; with no connection, an older whole copy is better than none. */
+async function routineForPlayer(request, event) {
+  const url = new URL(request.url);
+  const wanted = url.searchParams.get("changed");
+  const user = await signedInRunner();
+  const cached = user ? await (await caches.open(userCacheName(user))).match(url.pathname) : undefined;
+  if (cached && (!wanted || cached.headers.get("X-Runpt-Routine-Changed") === wanted)) return cached;
+  try {
+    const response = await within(fetch(request.url, copyRequest()), NO_COPY_WAIT_MS);
+    if (response.ok && user) event.waitUntil(keepRoutineFrom(response.clone(), user));
+    if (response.ok || !cached) return response;
+  } catch {
+    /* no signal: the phone's copy, if any, below */
+  }
+  return cached || notOnThisPhone();
+}
+
+function notOnThisPhone() {
+  const body = { error: "This routine isn't saved on your phone yet. Connect once to keep it offline." };
+  return new Response(JSON.stringify(body), { status: 503, headers: { "Content-Type": "application/json" } });
+}
+
+/** One step fragment (htmx's way in): from the routine's unit on the phone. */
+async function stepFromUnit(request, event) {
+  const [routineId, index] = stepOf(new URL(request.url).pathname);
+  const user = await signedInRunner();
+  const cache = user ? await caches.open(userCacheName(user)) : null;
+  const unit = cache ? await cache.match(unitPath(routineId)) : undefined;
+  const refresh = fetch(request);
+  if (unit) {
+    const html = (await unit.json()).steps[index];
+    if (html) {
+      event.waitUntil(refresh.catch(() => {}));
+      return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+    }
   }
   return refresh.catch(() => new Response(
     "<p class=\"error\" role=\"alert\">This step isn't saved on your phone yet. Reconnect once to keep it offline.</p>",
@@ -143,7 +186,7 @@ async function fragmentCacheFirst(request, event) {
 
 async function networkThenCache(request) {
   try {
-    const response = await fetch(request);
+    const response = await within(fetch(request), OTHER_WAIT_MS);
     remember(request, response.clone());
     return response;
   } catch (error) {
@@ -153,95 +196,6 @@ async function networkThenCache(request) {
   }
 }
 
-/* ---------- the runner's offline set: every routine, page and step ---------- */
-
-/** Fetch the list of what to keep offline; (re)load each routine whose `updated`
- * changed since last time; drop what is gone. Reports the size to the pages. */
-async function keepOfflineSet(user) {
-  const response = await fetch(OFFLINE_SET_URL, { credentials: "same-origin", redirect: "manual" });
-  if (!response.ok) return;
-  const offlineSet = await response.json();
-  if (String(offlineSet.user) !== String(user)) return;
-  const cache = await caches.open(userCacheName(user));
-  const indexKey = "/__runpt/offline-index";
-  const previous = await cache.match(indexKey).then((r) => (r ? r.json() : { routines: {} }));
-  // A new version of the app renders pages differently: keep everything again.
-  if (previous.version !== VERSION) previous.routines = {};
-  const wanted = new Set(offlineSet.pages);
-  const stillCurrent = {};
-  for (const routine of offlineSet.routines) {
-    routine.urls.forEach((url) => wanted.add(url));
-    if (previous.routines[routine.id] === routine.updated) stillCurrent[routine.id] = true;
-  }
-  // Pages change with new logs (history) or a new version; otherwise only missing ones
-  // are fetched, so opening a page doesn't copy the whole set again.
-  const pagesCurrent = previous.version === VERSION && previous.pages === offlineSet.pagesUpdated;
-  const toFetch = [];
-  for (const url of offlineSet.pages) {
-    if (!pagesCurrent || !(await cache.match(url))) toFetch.push(url);
-  }
-  for (const routine of offlineSet.routines) {
-    for (const url of routine.urls) {
-      if (!stillCurrent[routine.id] || !(await cache.match(url))) toFetch.push(url);
-    }
-  }
-  await fetchInto(cache, toFetch, user);
-  for (const request of await cache.keys()) {
-    const path = new URL(request.url).pathname;
-    if (path !== indexKey && !wanted.has(path) && !isVisitedPage(path)) await cache.delete(request);
-  }
-  const index = {
-    version: VERSION,
-    pages: offlineSet.pagesUpdated,
-    routines: Object.fromEntries(offlineSet.routines.map((r) => [r.id, r.updated])),
-  };
-  await cache.put(indexKey, new Response(JSON.stringify(index), { headers: { "Content-Type": "application/json" } }));
-  const summary = { routines: offlineSet.routines.length, bytes: await cacheBytes(cache), at: Date.now() };
-  await outbox.setMeta(`offline:${user}`, summary);
-  await tellPages({ type: "offline-ready", ...summary });
-}
-
-function isVisitedPage(path) {
-  return !path.startsWith("/run/") && !path.startsWith("/routines/");
-}
-
-async function fetchInto(cache, urls, user) {
-  const queue = [...new Set(urls)];
-  const worker = async () => {
-    while (queue.length) {
-      const url = queue.shift();
-      try {
-        // Marked so the server doesn't hand this background copy the runner's one-time
-        // messages ("Routine saved."), which belong on the page they are looking at.
-        const response = await fetch(url, {
-          credentials: "same-origin",
-          redirect: "manual",
-          headers: { "X-Runpt-Offline-Copy": "1" },
-        });
-        if (response.ok && response.headers.get("X-Runpt-User") === String(user)) {
-          await cache.put(url, response);
-        }
-      } catch {
-        /* offline part-way: the next page load tries again */
-      }
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
-}
-
-async function cacheBytes(cache) {
-  let bytes = 0;
-  for (const request of await cache.keys()) {
-    const response = await cache.match(request);
-    bytes += (await response.clone().arrayBuffer()).byteLength;
-  }
-  return bytes;
-}
-
-async function tellPages(message) {
-  for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
-}
-
 /* ---------- messages from pages, and Background Sync ---------- */
 
 self.addEventListener("message", (event) => {
@@ -249,7 +203,9 @@ self.addEventListener("message", (event) => {
   if (message.type === "skip-waiting") {
     self.skipWaiting();
   } else if (message.type === "cache-routines" && message.user) {
-    event.waitUntil(keepOfflineSet(message.user).catch(() => {}));
+    event.waitUntil(keepOfflineSetSoon(message.user).catch(() => {}));
+  } else if (message.type === "expect-fresh") {
+    network.freshUntil = Date.now() + FRESH_FOR_MS;
   } else if (message.type === "forget-user" && message.user) {
     // Logout: this runner's pages go; their outbox (unsynced logs) stays.
     event.waitUntil((async () => {

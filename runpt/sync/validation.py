@@ -103,12 +103,16 @@ def storable(text: str) -> bool:
 
 
 def session_started_data(data: dict, known_exercises) -> dict:
-    only_fields(data, {"routine"})
+    only_fields(data, {"routine", "planned_sets"})
     routine = data.get("routine")
+    # How many strength sets (one per set and side) the routine planned when it started:
+    # a session counts toward the week once half of them are logged.
+    planned = whole_number(data, "planned_sets", 0, 1000)
+    extra = {} if planned is None else {"planned_sets": planned}
     if isinstance(routine, str) and 0 < len(routine) <= MAX_ROUTINE_REF and storable(routine):
-        return {"routine": routine}
+        return {"routine": routine, **extra}
     if isinstance(routine, int) and not isinstance(routine, bool) and 1 <= routine <= MAX_ID:
-        return {"routine": routine}
+        return {"routine": routine, **extra}
     raise Invalid("data.routine: must be a routine slug or a positive routine id")
 
 

@@ -82,18 +82,34 @@ def runner_id(page) -> int:
     return int(page.evaluate("document.body.dataset.user"))
 
 
+def offline_manifest(page) -> dict:
+    return json.loads(page.request.get("/offline/urls").text())
+
+
+def kept_offline(page) -> dict:
+    """What the service worker says the phone holds: {routines: {id: version}, ...}."""
+    return page.evaluate("u => RunptOutbox.getMeta(`offline:${u}`)", runner_id(page)) or {}
+
+
 def wait_for_offline_set(page, timeout: float = 30.0) -> dict:
-    """Wait until the service worker has kept every routine for offline use."""
-    user = runner_id(page)
-    expected = len(json.loads(page.request.get("/offline/urls").text())["routines"])
+    """Wait until the service worker holds every unit of the offline set in the version
+    the server lists now: each routine, the library and the runner's other pages."""
+    manifest = offline_manifest(page)
+    wanted = {str(r["id"]): r["version"] for r in manifest["routines"]}
 
     def kept():
-        summary = page.evaluate("u => RunptOutbox.getMeta(`offline:${u}`)", user)
-        return summary if summary and summary["routines"] == expected else None
+        held = kept_offline(page)
+        whole = (
+            held.get("routines") == wanted
+            and held.get("library") == manifest["library"]["version"]
+            and held.get("pages") == manifest["pages"]["version"]
+            and "bytes" in held
+        )
+        return held if whole else None
 
-    summary = wait_until(kept, timeout)
-    assert summary, f"the service worker did not keep all {expected} routines offline"
-    return summary
+    held = wait_until(kept, timeout)
+    assert held, f"the service worker did not keep all {len(wanted)} routines offline"
+    return held
 
 
 def outbox_for(page, user: int) -> int:

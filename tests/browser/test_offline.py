@@ -57,43 +57,62 @@ def check_installable(page):
     assert page.locator("meta[name=apple-mobile-web-app-capable]").count() == 1
 
 
-def test_after_login_every_routine_is_kept_offline_and_its_size_shown(page):
-    register(page)
-    summary = wait_for_offline_set(page)
-    assert summary["routines"] >= 7 and summary["bytes"] > 10_000
-    page.reload()
-    expect(page.locator("[data-offline-summary]")).to_have_text(
-        re.compile(r"^\d+ routines available offline · [\d.]+ (KB|MB) on this phone$")
-    )
-    cached = page.evaluate(
+def cached_paths(page) -> list[str]:
+    return page.evaluate(
         """async (user) => {
             const cache = await caches.open(`runpt-user-${user}`);
             return (await cache.keys()).map(r => new URL(r.url).pathname);
         }""",
         runner_id(page),
     )
-    assert "/" in cached and "/routines" in cached
-    assert any(re.fullmatch(r"/run/\d+/steps/0", path) for path in cached)
+
+
+def kept_unit(page, routine_id: int) -> dict | None:
+    """The routine's unit as the phone holds it, or None."""
+    return page.evaluate(
+        """async ([user, id]) => {
+            const cache = await caches.open(`runpt-user-${user}`);
+            const unit = await cache.match(`/offline/routines/${id}`);
+            return unit ? unit.json() : null;
+        }""",
+        [runner_id(page), routine_id],
+    )
+
+
+def test_after_login_every_routine_is_kept_offline_and_its_size_shown(page):
+    register(page)
+    held = wait_for_offline_set(page)
+    assert len(held["routines"]) >= 7 and held["bytes"] > 10_000
+    page.reload()
+    expect(page.locator("[data-offline-summary]")).to_have_text(
+        re.compile(r"^\d+ routines available offline · [\d.]+ (KB|MB) on this phone$")
+    )
+    cached = cached_paths(page)
+    assert "/" in cached and "/routines" in cached and "/library/glute-bridge" in cached
+    assert any(re.fullmatch(r"/offline/routines/\d+", path) for path in cached)
     assert any(re.fullmatch(r"/run/\d+", path) for path in cached)
+    # Steps are kept inside their routine's unit, not one by one.
+    assert not any("/steps/" in path for path in cached)
+    # Every routine on the list says it can be started with no signal.
+    badges = page.locator("[data-offline-routine]")
+    expect(badges.first).to_have_text("Ready offline")
+    assert badges.count() == len(held["routines"])
+    assert set(badges.all_text_contents()) == {"Ready offline"}
 
 
 def test_a_changed_routine_is_kept_again(page):
     register(page)
     routine_id = create_routine(page, "Changing", TWO_SETS)
     wait_for_offline_set(page)
-    step_url = f"/run/{routine_id}/steps/2"
+    assert len(kept_unit(page, routine_id)["steps"]) == 2
     page.goto(f"/routines/{routine_id}/edit")
     page.get_by_label("Add an exercise").select_option("clamshell")
     page.get_by_role("button", name="Add exercise").click()
     expect(page.locator("li.editor-step")).to_have_count(2)
-    page.goto("/")
-    kept = wait_until(
-        lambda: page.evaluate(
-            "async ([u, url]) => !!(await (await caches.open(`runpt-user-${u}`)).match(url))",
-            [runner_id(page), step_url],
-        )
-    )
-    assert kept, "the new step of the changed routine was not kept offline"
+    # Kept again within a few seconds of the change, with no other page opened.
+    unit = wait_until(lambda: (u := kept_unit(page, routine_id)) and len(u["steps"]) > 2 and u)
+    assert unit, "the changed routine was not kept offline again"
+    assert "Clamshell" in unit["steps"][-1]
 
 
 def run_offline_session(context, page, go_offline):

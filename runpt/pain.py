@@ -1,0 +1,25 @@
+"""The pain-monitoring model (CONTENT.md rule 1, Silbernagel et al. 2007) in one place:
+0-2 is safe, 3-5 acceptable if it settles by the next morning, above 5 too much. Pages
+get it as the Jinja global `pain`; the player's JavaScript reads it from the markup."""
+
+SAFE_MAX = 2
+ACCEPTABLE_MAX = 5
+HIGHEST = 10
+
+# A note with one of these says the pain was sharp: the exercise stops, whatever number
+# was tapped (CONTENT.md: "stop an exercise on sharp or worsening pain").
+SHARP_PAIN_WORDS = ("sharp", "stabbing", "shooting", "had to stop")
+
+SAFETY_LINE = (
+    "Stop on sharp or worsening pain; see a clinician for pain that lasts, swelling, "
+    "numbness, or pain at night."
+)
+
+
+def zone(pain: int | None) -> str:
+    """'safe', 'acceptable' or 'too much'; '' when no pain was logged."""
+    if pain is None:
+        return ""
+    if pain <= SAFE_MAX:
+        return "safe"
+    return "acceptable" if pain <= ACCEPTABLE_MAX else "too much"

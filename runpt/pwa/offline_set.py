@@ -1,0 +1,240 @@
+"""What a runner's phone keeps for use with no signal, in a few versioned units.
+
+The service worker keeps each routine as one unit: its page, its player and every step
+fragment, fetched in one response and stored whole, so a routine is either all on the
+phone or not started offline at all. The library and the runner's other pages (home,
+past sessions, history) are two more units. A small manifest lists every unit with its
+version; the phone fetches only the units whose version it doesn't hold.
+
+A unit's version changes exactly when something it shows changes:
+- a routine: the app release, the routine's last change, and the runner's latest log
+  of any exercise in it ("last time" and the progression suggestion on its steps), or
+  latest next-morning answer (which steers suggestions);
+- the library: the app release and the runner (the header shows who is signed in);
+- the other pages: new logs, a changed routine or training plan, a new day.
+
+Every page in a unit is rendered by its own view, as the runner would get it by opening
+its URL (`render_page`), so no markup exists twice.
+"""
+
+import hashlib
+from datetime import date
+
+from flask import current_app, request, url_for
+from sqlalchemy import func, select
+from werkzeug.exceptions import HTTPException
+
+from runpt.extensions import db
+from runpt.history.overview import plan_of
+from runpt.history.progress import logged_exercises
+from runpt.history.summaries import current_summaries
+from runpt.library.models import Exercise
+from runpt.routines.models import Routine, RoutineStep
+from runpt.run.plan import plan_as_of
+from runpt.sync.models import Event
+
+RECENT_SESSIONS_OFFLINE = 10
+# Marks the service worker's background copies: they never use up one-time messages
+# or set cookies (base.html, runpt/security.py).
+OFFLINE_COPY = "X-Runpt-Offline-Copy"
+
+
+def render_page(path: str) -> str | None:
+    """The page at `path`, rendered by its own view for the signed-in runner within this
+    request; None when it isn't there for them (a 404, or a redirect).
+
+    A nested request context shares this request's app context, so the runner loaded
+    for this request is the one the view sees."""
+    with current_app.test_request_context(path, headers={OFFLINE_COPY: "1"}):
+        try:
+            rule, args = request.url_rule, request.view_args
+            if rule is None:
+                return None
+            answer = current_app.view_functions[rule.endpoint](**args)
+        except HTTPException:
+            return None
+        response = current_app.make_response(answer)
+        if response.status_code != 200:
+            return None
+        return response.get_data(as_text=True)
+
+
+def rendered(paths: list[str]) -> dict[str, str]:
+    """{path: page} for every path that renders."""
+    pages = {}
+    for path in paths:
+        page = render_page(path)
+        if page is not None:
+            pages[path] = page
+    return pages
+
+
+def _digest(*parts) -> str:
+    text = "|".join("" if part is None else str(part) for part in parts)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# --- routines ---------------------------------------------------------------------------
+
+
+def routine_urls(routine: Routine, steps: int) -> list[str]:
+    """Every URL a routine's unit holds: its page, its player and each step."""
+    return [
+        url_for("routines.show", routine_id=routine.id),
+        url_for("run.player", routine_id=routine.id),
+        *(url_for("run.step", routine_id=routine.id, index=index) for index in range(steps)),
+    ]
+
+
+def latest_logs(user) -> tuple[dict[str, object], object]:
+    """({exercise slug: time of the runner's latest log of it}, time of their latest
+    next-morning answer): what a routine's steps and suggestions are made from."""
+    per_exercise = dict(
+        db.session.execute(
+            select(Event.exercise, func.max(Event.at))
+            .where(Event.user_id == user.id, Event.exercise.is_not(None))
+            .group_by(Event.exercise)
+        ).all()
+    )
+    mornings = db.session.scalar(
+        select(func.max(Event.at)).where(Event.user_id == user.id, Event.type == "morning.checked")
+    )
+    return per_exercise, mornings
+
+
+def exercises_of(routine_ids: list[int]) -> dict[int, list[str]]:
+    """{routine id: the slugs of its exercises}, in one query."""
+    found: dict[int, list[str]] = {routine_id: [] for routine_id in routine_ids}
+    rows = db.session.execute(
+        select(RoutineStep.routine_id, Exercise.slug)
+        .join(Exercise, Exercise.id == RoutineStep.exercise_id)
+        .where(RoutineStep.routine_id.in_(routine_ids))
+    )
+    for routine_id, slug in rows:
+        found[routine_id].append(slug)
+    return found
+
+
+def routine_versions(user, routines: list[Routine], release: str) -> dict[int, str]:
+    """{routine id: the version of its offline unit} (see the module docstring)."""
+    per_exercise, mornings = latest_logs(user)
+    slugs = exercises_of([routine.id for routine in routines])
+    versions = {}
+    for routine in routines:
+        logged = [per_exercise[slug] for slug in slugs[routine.id] if slug in per_exercise]
+        latest = max(logged, default=None)
+        versions[routine.id] = _digest(release, user.id, routine.updated_at, latest, mornings)
+    return versions
+
+
+def step_count(routine: Routine) -> int:
+    return len(plan_as_of(routine.id, routine.updated_at))
+
+
+def routine_unit(routine: Routine, version: str) -> dict:
+    """One routine, whole: its page, its player and every step fragment."""
+    plan = plan_as_of(routine.id, routine.updated_at)
+    show, player, *step_paths = routine_urls(routine, len(plan))
+    return {
+        "kind": "routine",
+        "id": routine.id,
+        "name": routine.name,
+        "version": version,
+        # The routine's last change, as its pages name it: the player asks for the unit
+        # of the routine it shows, so an edit just made is never stepped through stale.
+        "changed": routine.updated_at.isoformat(),
+        "pages": rendered([show, player]),
+        # Every step, in order: the player steps through these without asking anyone.
+        "steps": [render_page(path) for path in step_paths],
+        "exercise_of_step": [step.exercise_no for step in plan],
+        # What a session of it plans, for counting it honestly (session.started).
+        "strength_steps": sum(1 for step in plan if step.exercise.facts.phase == "strength"),
+    }
+
+
+# --- the library and the runner's other pages -----------------------------------------
+
+
+def library_paths() -> list[str]:
+    slugs = db.session.scalars(select(Exercise.slug).order_by(Exercise.slug)).all()
+    return [url_for("library.index"), *(url_for("library.exercise", slug=s) for s in slugs)]
+
+
+def library_version(user, release: str) -> str:
+    return _digest(release, user.id)
+
+
+def personal_paths(user) -> list[str]:
+    """Home, routines, past sessions and history as of the last sync: the calendar, pain,
+    the physio report, progress of every exercise logged and the latest sessions."""
+    summaries = current_summaries(user)[:RECENT_SESSIONS_OFFLINE]
+    return [
+        url_for("routines.home"),
+        url_for("routines.index"),
+        url_for("run.sessions"),
+        url_for("history.index"),
+        url_for("history.pain"),
+        url_for("history.report"),
+        url_for("history.plan"),
+        url_for("history.progress_index"),
+        *(url_for("history.progress", slug=slug) for slug, _, _ in logged_exercises(user)),
+        *(url_for("history.session", session_id=s.session_id) for s in summaries),
+    ]
+
+
+def personal_version(user, routines: list[Routine], release: str) -> str:
+    """Changes whenever one of these pages would look different: new logs, a changed
+    routine or training plan, or a new day ("next session: today")."""
+    plan = plan_of(user)
+    logs = db.session.scalar(select(func.max(Event.received_at)).where(Event.user_id == user.id))
+    newest = max((r.updated_at for r in routines), default=None)
+    return _digest(
+        release,
+        user.id,
+        logs,
+        newest,
+        len(routines),
+        f"{plan.weekdays}@{plan.time_of_day}" if plan else "",
+        date.today().isoformat(),
+    )
+
+
+def pages_unit(kind: str, version: str, paths: list[str]) -> dict:
+    return {"kind": kind, "version": version, "pages": rendered(paths)}
+
+
+# --- the manifest -----------------------------------------------------------------------
+
+
+def routine_entry(routine: Routine, version: str) -> dict:
+    return {
+        "id": routine.id,
+        "name": routine.name,
+        "version": version,
+        "bundle": url_for("pwa.routine_bundle", routine_id=routine.id, v=version),
+        "urls": routine_urls(routine, step_count(routine)),
+    }
+
+
+def manifest(user, routines: list[Routine], release: str) -> dict:
+    """Every unit the phone should hold, with its version and where to fetch it."""
+    versions = routine_versions(user, routines, release)
+    library = library_version(user, release)
+    personal = personal_version(user, routines, release)
+    return {
+        "user": user.id,
+        "release": release,
+        "routines": [
+            routine_entry(routine, versions[routine.id])
+            for routine in routines
+            if step_count(routine)
+        ],
+        "library": {
+            "version": library,
+            "bundle": url_for("pwa.library_bundle", v=library),
+        },
+        "pages": {
+            "version": personal,
+            "bundle": url_for("pwa.pages_bundle", v=personal),
+        },
+    }

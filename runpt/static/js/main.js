@@ -1,0 +1,73 @@
+/* runpt in the browser: wires the page to its modules. Plain native ES modules, no
+ * bundler, no inline scripts (the Content-Security-Policy forbids them); the outbox and
+ * the sync loop are in outbox.js, shared with the service worker. */
+
+import { answerMorningQuestion, askMorningQuestion } from "./morning.js";
+import { afterLoad, outbox, user } from "./page.js";
+import { offerResume, onPlayerClick, onPlayerSubmit, onPlayerVisible, resumeSession } from "./player.js";
+import {
+  applyUpdate, expectFreshPage, finishLoggingOut, forgetDeletedRunner, logOut, refreshOfflineSet,
+  registerServiceWorker, rememberSignedInRunner, showSignedInHeader, showWhatIsKept,
+} from "./sw-client.js";
+import { labelDataAge, showSyncStatus, syncNow, watchForSyncMoments } from "./sync-status.js";
+
+/** One listener for every button, so swapped-in fragments need no wiring. */
+function onClick(event) {
+  const target = event.target.closest("button, a");
+  if (!target) return;
+  if (target.matches("[data-start-session]")) event.preventDefault();
+  if (onPlayerClick(target)) return;
+  if (target.matches("[data-apply-update]")) {
+    applyUpdate();
+  } else if (target.matches("[data-print]")) {
+    window.print();
+  } else if (target.matches("[data-morning-feel], [data-morning-later]")) {
+    answerMorningQuestion(target);
+  }
+}
+
+function onSubmit(event) {
+  const form = event.target;
+  if (onPlayerSubmit(form)) {
+    event.preventDefault();
+  } else if (form.matches("[data-logout]") && user) {
+    event.preventDefault();
+    logOut(form);
+  } else if (form.matches("[data-confirm]") && !confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  } else if (form.method === "post") {
+    expectFreshPage();
+  }
+}
+
+async function startSignedIn() {
+  if (await finishLoggingOut()) return;
+  rememberSignedInRunner();
+  watchForSyncMoments(onPlayerVisible);
+  showSyncStatus();
+  syncNow();
+  offerResume();
+  resumeSession();
+  showWhatIsKept();
+  askMorningQuestion();
+  labelDataAge();
+}
+
+function start() {
+  document.addEventListener("click", onClick);
+  document.addEventListener("submit", onSubmit);
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    // A routine's steps changed in the editor: keep the new version offline now.
+    if (event.detail.target && event.detail.target.id === "steps") refreshOfflineSet();
+  });
+  if (user) {
+    startSignedIn();
+  } else {
+    showSignedInHeader();
+    if (!document.querySelector("[data-when-signed-in]")) outbox.setMeta("signed-in", null);
+    forgetDeletedRunner();
+  }
+  afterLoad(() => registerServiceWorker().catch(() => {}));
+}
+
+start();

@@ -1,0 +1,33 @@
+/* What every runpt page shares: who is signed in, the outbox (outbox.js, loaded before
+ * the modules because the service worker uses the same file), and small words. */
+
+export const outbox = self.RunptOutbox;
+export const page = document.body.dataset;
+export const user = page.user ? Number(page.user) : null;
+export const syncUrl = page.syncUrl || "/api/sync";
+
+export function plural(count, one, many) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export function minutesAgo(time) {
+  const minutes = Math.round((Date.now() - time) / 60000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}
+
+/** On a first visit the service worker's install and the offline set would compete
+ * with the page's own loading for the network and the CPU. */
+export function afterLoad(work) {
+  if (document.readyState === "complete") work();
+  else window.addEventListener("load", work, { once: true });
+}
+
+/** Copies of the app's <template> elements: texts and cards live in the markup, where
+ * the server fills them from the rule they come from. */
+export function fromTemplate(id) {
+  const template = document.getElementById(id);
+  return template ? template.content.firstElementChild.cloneNode(true) : null;
+}

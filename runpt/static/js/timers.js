@@ -1,0 +1,100 @@
+/* Timers: computed from timestamps, so they stay right after the screen was off or the
+ * app was in the background (the ticks only draw). A timer is a plain object, e.g.
+ * {step: 3, kind: "rest", endsAt: 1764480000000}, kept in the run so a resumed session
+ * finds it where it should be. */
+
+import { signalEnd } from "./cues.js";
+
+const LABELS = { "get-ready": "Get ready", rest: "Rest", switch: "Switch sides", hold: "Hold" };
+const ticks = { interval: null };
+
+function stepElement() {
+  return document.getElementById("step");
+}
+
+/** Show `timer` on the step on screen and tick until it ends. `keep(timer)` is told
+ * of every change so the run can save it. */
+export function runTimer(timer, keep) {
+  stopTimer();
+  const step = stepElement();
+  if (!step) return;
+  const box = step.querySelector("[data-timer]");
+  box.hidden = false;
+  box.classList.remove("done");
+  box.dataset.kind = timer.kind;
+  box.querySelector("[data-timer-label]").textContent = LABELS[timer.kind] || "Timer";
+  const skip = box.querySelector("[data-timer-skip]");
+  skip.textContent = timer.kind === "hold" ? "Stop hold" : "Skip countdown";
+  skip.hidden = false;
+  showHoldButton(timer.kind !== "hold");
+  announce(`${LABELS[timer.kind]}: ${Math.ceil((timer.endsAt - Date.now()) / 1000)} seconds`);
+  const draw = () => {
+    const left = Math.max(0, Math.ceil((timer.endsAt - Date.now()) / 1000));
+    box.querySelector("[data-timer-clock]").textContent = clockText(left);
+    if (left === 0) timerDone(timer, box, keep);
+  };
+  draw();
+  if (!box.classList.contains("done")) ticks.interval = setInterval(draw, 250);
+}
+
+export function stopTimer() {
+  if (ticks.interval) clearInterval(ticks.interval);
+  ticks.interval = null;
+}
+
+function clockText(seconds) {
+  const minutes = Math.floor(seconds / 60);
+  return minutes ? `${minutes}:${String(seconds % 60).padStart(2, "0")}` : String(seconds);
+}
+
+/** While a hold runs, its start button would only start it again: hide it. */
+function showHoldButton(visible) {
+  const button = stepElement() && stepElement().querySelector("[data-hold-start]");
+  if (button) button.hidden = !visible;
+}
+
+function timerDone(timer, box, keep) {
+  stopTimer();
+  box.classList.add("done");
+  box.querySelector("[data-timer-label]").textContent = timer.kind === "hold" ? "Hold done" : "Go";
+  box.querySelector("[data-timer-skip]").hidden = true;
+  if (timer.kind === "hold") fillHeldSeconds(timer, timer.endsAt);
+  showHoldButton(true);
+  if (!timer.finished) {
+    keep({ ...timer, finished: true });
+    announce(timer.kind === "hold" ? "Hold done. Log the set." : "Time to go.");
+    signalEnd();
+  }
+}
+
+function fillHeldSeconds(timer, endedAt) {
+  const field = stepElement() && stepElement().querySelector("[name=hold_s]");
+  if (field && timer.startedAt) field.value = String(Math.round((endedAt - timer.startedAt) / 1000));
+}
+
+/** "Skip countdown" or "Stop hold": a stopped hold fills in the seconds held. */
+export function skipTimer(timer) {
+  const step = stepElement();
+  if (!step || !timer) return;
+  if (timer.kind === "hold") fillHeldSeconds(timer, Date.now());
+  stopTimer();
+  step.querySelector("[data-timer]").hidden = true;
+  showHoldButton(true);
+}
+
+export function holdTimer() {
+  const step = stepElement();
+  const now = Date.now();
+  return { step: Number(step.dataset.index), kind: "hold", startedAt: now, endsAt: now + Number(step.dataset.hold) * 1000 };
+}
+
+export function waitTimer(step) {
+  const wait = Number(step.dataset.wait);
+  if (!(wait > 0)) return null;
+  return { step: Number(step.dataset.index), kind: step.dataset.waitKind, endsAt: Date.now() + wait * 1000 };
+}
+
+function announce(text) {
+  const region = stepElement() && stepElement().querySelector("[data-timer-announce]");
+  if (region) region.textContent = text;
+}

@@ -1,0 +1,222 @@
+/* runpt service worker, part two: the runner's offline set (imported by sw.js).
+ *
+ * The server lists what a phone should hold as units, each with a version
+ * (GET /offline/urls, runpt/pwa/offline_set.py): every routine (its page, its player and
+ * every step fragment, in one response), the library, and the runner's other pages.
+ * A unit is fetched only when its version changed, stored whole, and only then marked
+ * as kept in IndexedDB (`offline:<user>`): a routine half fetched is never "ready", and
+ * the player can't start one that isn't.
+ */
+"use strict";
+
+const OFFLINE_SET_URL = "/offline/urls";
+const MANIFEST_WAIT_MS = 10000;
+const UNIT_WAIT_MS = 30000;
+
+async function signedInRunner() {
+  try {
+    return await self.RunptOutbox.getMeta("signed-in");
+  } catch {
+    return null;
+  }
+}
+
+function userCacheName(user) {
+  return `runpt-user-${user}`;
+}
+
+function unitPath(routineId) {
+  return `/offline/routines/${routineId}`;
+}
+
+function routineIdOfUnit(path) {
+  const match = /^\/offline\/routines\/(\d+)$/.exec(path);
+  return match ? Number(match[1]) : null;
+}
+
+function stepOf(path) {
+  const match = /^\/run\/(\d+)\/steps\/(\d+)$/.exec(path);
+  return match ? [Number(match[1]), Number(match[2])] : null;
+}
+
+/** How the worker asks for a copy: marked so the server doesn't hand it the runner's
+ * one-time messages ("Routine saved.") or a cookie (runpt/security.py). */
+function copyRequest() {
+  return { credentials: "same-origin", redirect: "manual", headers: { "X-Runpt-Offline-Copy": "1" } };
+}
+
+/** A response made for a runner goes into that runner's cache, nothing else does. */
+async function remember(request, response) {
+  const owner = response.headers.get("X-Runpt-User");
+  if (!response.ok || response.redirected || !owner) return;
+  const cache = await caches.open(userCacheName(owner));
+  await cache.put(request.url, response);
+}
+
+async function fromUserCache(request, ignoreSearch = false) {
+  const user = await signedInRunner();
+  if (!user) return undefined;
+  const cache = await caches.open(userCacheName(user));
+  return (await cache.match(request.url)) || (ignoreSearch ? cache.match(request.url, { ignoreSearch: true }) : undefined);
+}
+
+async function fetchUnit(url, milliseconds) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), milliseconds);
+  try {
+    const response = await fetch(url, { ...copyRequest(), signal: controller.signal });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null; // offline part-way: the next page load tries again
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function page(html, user) {
+  return new Response(html, {
+    headers: { "Content-Type": "text/html; charset=utf-8", "X-Runpt-User": String(user) },
+  });
+}
+
+/** Store a unit's pages, then (for a routine) the unit itself, then mark it kept. */
+async function keepUnit(user, unit) {
+  if (String(unit.user) !== String(user)) return false;
+  const cache = await caches.open(userCacheName(user));
+  for (const [path, html] of Object.entries(unit.pages)) await cache.put(path, page(html, user));
+  if (unit.kind === "routine") {
+    const body = JSON.stringify(unit);
+    await cache.put(unitPath(unit.id), new Response(body, {
+      headers: {
+        "Content-Type": "application/json",
+        "X-Runpt-Version": unit.version,
+        "X-Runpt-Routine-Changed": unit.changed,
+        "X-Runpt-User": String(user),
+      },
+    }));
+  }
+  await self.RunptOutbox.updateMeta(`offline:${user}`, (kept) => markKept(kept, unit));
+  return true;
+}
+
+function emptyKept() {
+  return { routines: {}, names: {}, paths: {} };
+}
+
+/** What the phone holds, with one more unit. Versions carry the app's release, so a new
+ * release refetches every unit while the older whole copies go on working. */
+function markKept(kept, unit) {
+  kept = kept || emptyKept();
+  if (unit.kind === "routine") {
+    kept.routines[unit.id] = unit.version;
+    kept.names[unit.id] = unit.name;
+  } else {
+    kept[unit.kind] = unit.version;
+    kept.paths[unit.kind] = Object.keys(unit.pages);
+  }
+  return kept;
+}
+
+/** The player fetched a routine the phone didn't hold in that version: keep it. */
+async function keepRoutineFrom(response, user) {
+  try {
+    await keepUnit(user, await response.json());
+  } catch {
+    /* not a unit after all: nothing kept */
+  }
+}
+
+let keeping = null;
+let keepAgain = null;
+
+/** One refresh of the offline set at a time; a request during one queues exactly one
+ * more, so a burst of page loads and edits costs one manifest each, not a pile. */
+function keepOfflineSetSoon(user) {
+  if (keepAgain) return keepAgain;
+  const start = () => {
+    keepAgain = null;
+    keeping = keepOfflineSet(user).finally(() => { keeping = null; });
+    return keeping;
+  };
+  if (keeping) {
+    keepAgain = keeping.catch(() => {}).then(start);
+    return keepAgain;
+  }
+  return start();
+}
+
+/** Fetch the manifest; fetch each unit whose version the phone doesn't hold; drop
+ * what is gone; tell the pages what is ready. */
+async function keepOfflineSet(user) {
+  const manifest = await fetchUnit(OFFLINE_SET_URL, MANIFEST_WAIT_MS);
+  if (!manifest || String(manifest.user) !== String(user)) return;
+  const cache = await caches.open(userCacheName(user));
+  const kept = (await self.RunptOutbox.getMeta(`offline:${user}`)) || emptyKept();
+  let changed = false;
+  for (const routine of manifest.routines) {
+    if (kept.routines[routine.id] === routine.version && (await cache.match(unitPath(routine.id)))) continue;
+    const unit = await fetchUnit(routine.bundle, UNIT_WAIT_MS);
+    if (unit && unit.version === routine.version && (await keepUnit(user, unit))) changed = true;
+  }
+  for (const kind of ["library", "pages"]) {
+    if (kept[kind] === manifest[kind].version) continue;
+    const unit = await fetchUnit(manifest[kind].bundle, UNIT_WAIT_MS);
+    if (!unit || !(await keepUnit(user, unit))) continue;
+    changed = true;
+    const stale = (kept.paths[kind] || []).filter((path) => !(path in unit.pages));
+    await Promise.all(stale.map((path) => cache.delete(path)));
+  }
+  changed = (await dropRoutinesGone(user, cache, manifest)) || changed;
+  if (changed) await dropSingleSteps(cache);
+  await tellPagesWhatIsKept(user, cache, changed);
+}
+
+async function dropRoutinesGone(user, cache, manifest) {
+  const listed = new Set(manifest.routines.map((routine) => String(routine.id)));
+  const kept = (await self.RunptOutbox.getMeta(`offline:${user}`)) || emptyKept();
+  const gone = Object.keys(kept.routines).filter((id) => !listed.has(id));
+  for (const id of gone) {
+    await Promise.all([unitPath(id), `/routines/${id}`, `/run/${id}`].map((path) => cache.delete(path)));
+  }
+  if (!gone.length) return false;
+  await self.RunptOutbox.updateMeta(`offline:${user}`, (current) => {
+    current = current || emptyKept();
+    for (const id of gone) {
+      delete current.routines[id];
+      delete current.names[id];
+    }
+    return current;
+  });
+  return true;
+}
+
+/** Step fragments are kept inside their routine's unit; single copies kept by an older
+ * version of runpt are only taking space. */
+async function dropSingleSteps(cache) {
+  const singles = (await cache.keys()).filter((request) => stepOf(new URL(request.url).pathname));
+  await Promise.all(singles.map((request) => cache.delete(request)));
+}
+
+/** "7 routines available offline · 1.2 MB": the size is counted only after a change. */
+async function tellPagesWhatIsKept(user, cache, changed) {
+  const kept = (await self.RunptOutbox.getMeta(`offline:${user}`)) || emptyKept();
+  if (changed || kept.bytes === undefined) {
+    kept.bytes = await cacheBytes(cache);
+    kept.at = Date.now();
+    await self.RunptOutbox.setMeta(`offline:${user}`, kept);
+  }
+  await tellPages({ type: "offline-ready", routines: Object.keys(kept.routines).length, bytes: kept.bytes });
+}
+
+async function cacheBytes(cache) {
+  let bytes = 0;
+  for (const request of await cache.keys()) {
+    const response = await cache.match(request);
+    bytes += (await response.clone().arrayBuffer()).byteLength;
+  }
+  return bytes;
+}
+
+async function tellPages(message) {
+  for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
+}
