@@ -20,7 +20,7 @@ its URL (`render_page`), so no markup exists twice.
 import hashlib
 from datetime import date
 
-from flask import current_app, request, url_for
+from flask import current_app, render_template, request, url_for
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +28,7 @@ from runpt.extensions import db
 from runpt.history.overview import plan_of
 from runpt.history.progress import logged_exercises
 from runpt.history.summaries import current_summaries
+from runpt.library.dose import minutes
 from runpt.library.models import Exercise
 from runpt.routines.models import Routine, RoutineStep
 from runpt.run.plan import plan_as_of
@@ -144,6 +145,10 @@ def routine_unit(routine: Routine, version: str) -> dict:
         # of the routine it shows, so an edit just made is never stepped through stale.
         "changed": routine.updated_at.isoformat(),
         "pages": rendered([show, player]),
+        # Its row in the routine lists: a list page kept on the phone from before this
+        # routine existed shows it all the same (main.js), without fetching that page.
+        "row": render_template("routines/_routine_row.html", routine=routine, minutes=minutes),
+        "own": not routine.is_builtin,
         # Every step, in order: the player steps through these without asking anyone.
         "steps": [render_page(path) for path in step_paths],
         "exercise_of_step": [step.exercise_no for step in plan],
@@ -182,18 +187,17 @@ def personal_paths(user) -> list[str]:
     ]
 
 
-def personal_version(user, routines: list[Routine], release: str) -> str:
+def personal_version(user, release: str) -> str:
     """Changes whenever one of these pages would look different: new logs, a changed
-    routine or training plan, or a new day ("next session: today")."""
+    training plan, or a new day ("next session: today"). Not a changed routine: its own
+    unit carries its row for the routine lists, so an edit or an accepted suggestion
+    costs the manifest and that routine's unit, nothing more."""
     plan = plan_of(user)
     logs = db.session.scalar(select(func.max(Event.received_at)).where(Event.user_id == user.id))
-    newest = max((r.updated_at for r in routines), default=None)
     return _digest(
         release,
         user.id,
         logs,
-        newest,
-        len(routines),
         f"{plan.weekdays}@{plan.time_of_day}" if plan else "",
         date.today().isoformat(),
     )
@@ -220,7 +224,7 @@ def manifest(user, routines: list[Routine], release: str) -> dict:
     """Every unit the phone should hold, with its version and where to fetch it."""
     versions = routine_versions(user, routines, release)
     library = library_version(user, release)
-    personal = personal_version(user, routines, release)
+    personal = personal_version(user, release)
     return {
         "user": user.id,
         "release": release,

@@ -148,8 +148,7 @@ def library_bundle():
 @bp.get("/offline/pages")
 @login_required
 def pages_bundle():
-    routines = visible_routines(current_user)
-    version = offline_set.personal_version(current_user, routines, release())
+    version = offline_set.personal_version(current_user, release())
     paths = offline_set.personal_paths(current_user)
     return _unit(offline_set.pages_unit("pages", version, paths))
 

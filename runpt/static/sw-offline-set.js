@@ -100,7 +100,7 @@ async function keepUnit(user, unit) {
 }
 
 function emptyKept() {
-  return { routines: {}, names: {}, paths: {} };
+  return { routines: {}, rows: {}, paths: {} };
 }
 
 /** What the phone holds, with one more unit. Versions carry the app's release, so a new
@@ -109,7 +109,8 @@ function markKept(kept, unit) {
   kept = kept || emptyKept();
   if (unit.kind === "routine") {
     kept.routines[unit.id] = unit.version;
-    kept.names[unit.id] = unit.name;
+    kept.rows = kept.rows || {};
+    kept.rows[unit.id] = { html: unit.row, own: unit.own };
   } else {
     kept[unit.kind] = unit.version;
     kept.paths[unit.kind] = Object.keys(unit.pages);
@@ -183,7 +184,7 @@ async function dropRoutinesGone(user, cache, manifest) {
     current = current || emptyKept();
     for (const id of gone) {
       delete current.routines[id];
-      delete current.names[id];
+      if (current.rows) delete current.rows[id];
     }
     return current;
   });

@@ -55,7 +55,8 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """The app in its own process, started and stopped like a real deployment."""
+    """The app in its own process, started and stopped like a real deployment; paused
+    (SIGSTOP) it is a signal that answers nothing: connections are accepted, no reply."""
 
     def __init__(self, port: int, database_url: str, workdir: Path):
         self.port = port
@@ -63,6 +64,8 @@ class LiveServer:
         self.database_url = database_url
         self.workdir = workdir
         self.process = None
+        self.paused = False
+        self.access_log = workdir / "access.log"
 
     def start(self, release: str = ""):
         env = {
@@ -81,11 +84,33 @@ class LiveServer:
         return self
 
     def _spawn(self, env: dict, log):
+        # Its own process group, so a pause stops the master and its workers together.
         return subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "2", "--threads", "4", "--graceful-timeout", "1", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+             "--workers", "2", "--threads", "4", "--graceful-timeout", "1",
+             "--access-logfile", str(self.access_log),
+             "--access-logformat", "%(m)s %(U)s %(s)s %(B)s", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
+
+    def pause(self):
+        os.killpg(self.process.pid, signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self):
+        os.killpg(self.process.pid, signal.SIGCONT)
+        self.paused = False
+
+    def requests_made(self) -> list[tuple[str, str, int, int]]:
+        """Every request the server answered so far: (method, path, status, bytes)."""
+        if not self.access_log.exists():
+            return []
+        lines = self.access_log.read_text().splitlines()
+        made = []
+        for line in lines:
+            method, path, status, size = line.split()
+            made.append((method, path, int(status), 0 if size == "-" else int(size)))
+        return made
 
     def _wait_until_up(self):
         deadline = time.monotonic() + 30
@@ -101,6 +126,8 @@ class LiveServer:
         raise RuntimeError("server did not answer /healthz within 30 s")
 
     def stop(self):
+        if self.paused:
+            self.resume()
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:

@@ -9,8 +9,10 @@
 import { showCueSetting } from "./cues.js";
 import { logEvent } from "./log.js";
 import { rememberForTomorrow } from "./morning.js";
+import { carryLastPain, readLogForm, showAcceptablePain, showEasierVariant } from "./log-form.js";
 import { fromTemplate, outbox, user } from "./page.js";
 import { painResponse } from "./pain.js";
+import { painStopCard, stopChoice } from "./pain-stop.js";
 import { keepScreenOn, letScreenSleep } from "./screen.js";
 import { holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
 
@@ -130,7 +132,17 @@ function showStep(index, note = null) {
   // Not awaited: the step is drawn at once; IndexedDB keeps the order of the writes.
   outbox.saveRun(run);
   playerPage().querySelector("[data-progress]").style.width = `${(100 * run.position) / unit.steps.length}%`;
-  htmx.swap("#player", unit.steps[run.position], { swapStyle: "innerHTML", swapDelay: 0, settleDelay: 0 });
+  try {
+    htmx.swap("#player", unit.steps[run.position], { swapStyle: "innerHTML", swapDelay: 0, settleDelay: 0 });
+  } catch (problem) {
+    // Never a silent stall: say so, and offer the ways on. The set already logged is
+    // in the outbox, once.
+    const card = fromTemplate("step-problem");
+    card.querySelector("[data-problem-detail]").textContent = String(problem.message || problem);
+    document.getElementById("player").replaceChildren(card);
+    card.focus();
+    return;
+  }
   onStepShown(note);
 }
 
@@ -141,8 +153,8 @@ function onStepShown(note) {
   if (!step || !current.run) return;
   step.focus({ preventScroll: true });
   window.scrollTo(0, 0);
-  showEasierVariant(step);
-  carryLastPain(step);
+  showEasierVariant(step, current.run);
+  carryLastPain(step, current.run);
   if (note) showAcceptablePain(step, note.acceptable);
   const index = Number(step.dataset.index);
   const saved = current.run.timer && current.run.timer.step === index ? current.run.timer : null;
@@ -158,88 +170,13 @@ function keepTimer(timer) {
   outbox.saveRun(current.run);
 }
 
-function exerciseNo(step) {
-  return Number(step.dataset.exerciseNo);
-}
-
-/** After a pain stop, the rest of the exercise is its easier variant: say so. */
-function showEasierVariant(step) {
-  if (!(exerciseNo(step) in current.run.eased)) return;
-  const line = step.querySelector("[data-eased]");
-  line.querySelector("[data-eased-name]").textContent = step.dataset.easier;
-  line.hidden = false;
-}
-
-/** A later set offers the previous set's pain, marked, for the runner to change;
- * the first set of an exercise offers none (pain is never invented). */
-function carryLastPain(step) {
-  const previous = current.run.logged.filter((set) => set.exercise === step.dataset.exercise).at(-1);
-  if (!previous || previous.pain === null || previous.pain === undefined) return;
-  const choice = step.querySelector(`input[name=pain][value="${previous.pain}"]`);
-  if (!choice) return;
-  choice.checked = true;
-  choice.closest("label").classList.add("carried");
-  step.querySelector("[data-pain-carried]").hidden = false;
-}
-
-function showAcceptablePain(step, pain) {
-  const line = step.querySelector("[data-pain-acceptable]");
-  if (!line) return;
-  line.querySelector("[data-pain-value]").textContent = String(pain);
-  line.hidden = false;
-}
-
-/** Outside the limits the form carries (its min and max come from the server's
- * validation rules), or not a number at all. */
-function outOfRange(field) {
-  const validity = field.validity;
-  return Boolean(validity) && (validity.rangeUnderflow || validity.rangeOverflow || validity.badInput);
-}
-
-function readLogForm(form, step) {
-  const value = (name) => {
-    const field = form.elements[name];
-    return field && field.value !== "" ? field.value : null;
-  };
-  const whole = (name, label) => {
-    const field = form.elements[name];
-    const raw = value(name);
-    if (raw === null) return null;
-    const number = Number(raw);
-    if (!Number.isInteger(number) || outOfRange(field)) {
-      throw new Error(`${label}: a whole number from ${field.min} to ${field.max}.`);
-    }
-    return number;
-  };
-  const load = value("load_kg") === null ? null : Number(value("load_kg"));
-  const loadField = form.elements.load_kg;
-  if (load !== null && (Number.isNaN(load) || outOfRange(loadField))) {
-    throw new Error(`Load: a number from ${loadField.min} to ${loadField.max} kg.`);
-  }
-  const note = (value("note") || "").trim();
-  const eased = current.run.eased[exerciseNo(step)];
-  return {
-    exercise: step.dataset.exercise,
-    set: Number(step.dataset.set),
-    side: step.dataset.side || null,
-    reps: whole("reps", "Reps"),
-    hold_s: whole("hold_s", "Held seconds"),
-    load_kg: load,
-    rpe: whole("rpe", "Effort"),
-    pain: whole("pain", "Pain"),
-    note: note ? note.slice(0, 1000) : null,
-    // The ladder rung done: the step's own, or its easier variant after a pain stop.
-    level: eased ?? Number(step.dataset.level || 0),
-  };
-}
-
 async function logSet(form) {
   if (current.busy || !current.run) return; // a second tap while the first is saved
   const step = stepElement();
   const error = form.querySelector("[data-log-error]");
   let data;
   try {
-    data = readLogForm(form, step);
+    data = readLogForm(form, step, current.run);
   } catch (problem) {
     error.textContent = problem.message;
     error.hidden = false;
@@ -263,49 +200,20 @@ async function logSet(form) {
 /* ---------- a pain stop: the exercise ends here today ---------- */
 
 function showPainStop(step, set, reason) {
-  const card = fromTemplate("pain-stop");
-  card.querySelector(`[data-reason="${reason}"]`).hidden = false;
-  card.querySelector("[data-stop-pain]").textContent = String(set.pain);
-  card.querySelector("[data-stop-exercise]").textContent = step.dataset.exerciseName;
-  const easier = card.querySelector("[data-stop-easier]");
-  if (step.dataset.easier && !(exerciseNo(step) in current.run.eased)) {
-    easier.querySelector("[data-easier-name]").textContent = step.dataset.easier;
-  } else {
-    easier.remove(); // at the easiest rung, or already on it: skipping is the way on
-  }
-  Object.assign(card.dataset, {
-    index: step.dataset.index,
-    exercise: set.exercise,
-    set: String(set.set),
-    side: set.side || "",
-    reason,
-    pain: set.pain === null ? "" : String(set.pain),
-    exerciseNo: step.dataset.exerciseNo,
-    level: String(set.level),
-  });
+  const card = painStopCard(step, set, reason, current.run);
   stopTimer();
   document.getElementById("player").replaceChildren(card);
   card.focus();
 }
 
 async function choose(button) {
-  const card = button.closest("[data-pain-stop]");
-  const choice = button.dataset.stopChoice;
-  const stop = card.dataset;
-  await logEvent("exercise.stopped", current.run.session, {
-    exercise: stop.exercise,
-    set: Number(stop.set),
-    side: stop.side || null,
-    reason: stop.reason,
-    pain: stop.pain === "" ? null : Number(stop.pain),
-    choice: choice === "finish" ? "skip" : choice,
-  });
-  const index = Number(stop.index);
-  if (choice === "easier") {
-    current.run.eased[stop.exerciseNo] = Number(stop.level) - 1;
-    showStep(index + 1);
-  } else if (choice === "skip") {
-    showStep(nextExercise(index));
+  const chosen = stopChoice(button);
+  await logEvent("exercise.stopped", current.run.session, chosen.event);
+  if (chosen.choice === "easier") {
+    current.run.eased[chosen.exerciseNo] = chosen.easierLevel;
+    showStep(chosen.index + 1);
+  } else if (chosen.choice === "skip") {
+    showStep(nextExercise(chosen.index));
   } else {
     finishSession();
   }
@@ -313,10 +221,9 @@ async function choose(button) {
 
 /** The first step after `index` that belongs to another exercise. */
 function nextExercise(index) {
-  const unit = current.unit;
-  const exercise = unit.exercise_of_step[index];
+  const { exercise_of_step: exerciseOf, steps } = current.unit;
   let next = index + 1;
-  while (next < unit.steps.length && unit.exercise_of_step[next] === exercise) next += 1;
+  while (next < steps.length && exerciseOf[next] === exerciseOf[index]) next += 1;
   return next;
 }
 
@@ -368,9 +275,11 @@ export function onPlayerClick(target) {
   } else if (!current.run) {
     return false;
   } else if (target.matches("[data-step-skip]")) {
-    showStep(Number(stepElement().dataset.index) + 1);
+    showStep(current.run.position + 1);
   } else if (target.matches("[data-step-back]")) {
-    showStep(Number(stepElement().dataset.index) - 1);
+    showStep(current.run.position - 1);
+  } else if (target.matches("[data-step-retry]")) {
+    showStep(current.run.position);
   } else if (target.matches("[data-finish]")) {
     finishSession();
   } else if (target.matches("[data-stop-choice]")) {

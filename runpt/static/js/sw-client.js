@@ -91,11 +91,28 @@ export async function showWhatIsKept() {
     line.textContent = `${plural(count, "routine", "routines")} available offline · ${megabytes(kept.bytes)} on this phone`;
     line.hidden = false;
   }
+  addRowsOfKeptRoutines(kept);
   for (const badge of document.querySelectorAll("[data-offline-routine]")) {
     const ready = badge.dataset.offlineRoutine in kept.routines;
     badge.textContent = ready ? "Ready offline" : "Not on this phone yet";
     badge.classList.toggle("ready", ready);
     badge.hidden = false;
+  }
+}
+
+/** A routine list kept on the phone from before a routine was made (a copy, an accepted
+ * suggestion) still shows it: its row comes with the routine's own unit. */
+function addRowsOfKeptRoutines(kept) {
+  for (const list of document.querySelectorAll("[data-routine-list]")) {
+    for (const [id, row] of Object.entries(kept.rows || {})) {
+      if (list.querySelector(`[data-routine-row="${id}"]`)) continue;
+      if (list.dataset.routineList === "own" && !row.own) continue;
+      if (document.querySelector(`[data-routine-row="${id}"]`)) continue; // listed elsewhere
+      const holder = document.createElement("template");
+      holder.innerHTML = row.html; // the server's own escaped markup, as in any page
+      list.append(holder.content);
+      document.querySelector("[data-no-own-routines]")?.remove();
+    }
   }
 }
 
