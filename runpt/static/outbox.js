@@ -182,7 +182,9 @@ const RunptOutbox = (() => {
     }
     await setMeta(`needs-sign-in:${user}`, false);
     await setMeta(`last-sync:${user}`, Date.now());
-    return "ok";
+    // "sent": the server has logs it didn't have a moment ago, so pages made before
+    // show less than it knows (the service worker stops trusting its copies as current).
+    return pending.length ? "sent" : "ok";
   }
 
   /* The session in progress, one per runner on this device: it survives a killed app. */
@@ -224,7 +226,8 @@ const RunptOutbox = (() => {
   let running = null;
   let nextRun = null;
 
-  /** Send the runner's waiting events. One flush at a time (Web Locks also keep tabs
+  /** Send the runner's waiting events: "sent", "ok" (nothing waited), "signed-out" or
+   * "failed". One flush at a time (Web Locks also keep tabs
    * and the service worker apart). A call during a flush queues exactly one more, so
    * a log made meanwhile is not left behind and a burst of triggers costs one run. */
   function flush(user, syncUrl = "/api/sync") {

@@ -60,6 +60,20 @@ async function fromUserCache(request, ignoreSearch = false) {
   return (await cache.match(request.url)) || (ignoreSearch ? cache.match(request.url, { ignoreSearch: true }) : undefined);
 }
 
+/** Whether the phone's copy of this page is what the server would send now: a page of
+ * a unit that the manifest, moments ago, said the phone holds in its current version,
+ * with nothing sent to the server since (logs or a form: see `network.checkedAt`). */
+async function isCurrentCopy(request) {
+  if (Date.now() - network.checkedAt > CURRENT_FOR_MS) return false;
+  const user = await signedInRunner();
+  const kept = user ? await self.RunptOutbox.getMeta(`offline:${user}`) : null;
+  if (!kept) return false;
+  const path = new URL(request.url).pathname;
+  const routine = /^\/(?:routines|run)\/(\d+)$/.exec(path);
+  if (routine) return routine[1] in kept.routines;
+  return Object.values(kept.paths || {}).some((paths) => paths.includes(path));
+}
+
 async function fetchUnit(url, milliseconds) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), milliseconds);
@@ -153,22 +167,32 @@ async function keepOfflineSet(user) {
   if (!manifest || String(manifest.user) !== String(user)) return;
   const cache = await caches.open(userCacheName(user));
   const kept = (await self.RunptOutbox.getMeta(`offline:${user}`)) || emptyKept();
+  const checked = Date.now();
+  const changesBefore = network.changes;
   let changed = false;
+  let current = true;
   for (const routine of manifest.routines) {
     if (kept.routines[routine.id] === routine.version && (await cache.match(unitPath(routine.id)))) continue;
     const unit = await fetchUnit(routine.bundle, UNIT_WAIT_MS);
-    if (unit && unit.version === routine.version && (await keepUnit(user, unit))) changed = true;
+    const keptNow = unit && unit.version === routine.version && (await keepUnit(user, unit));
+    changed = changed || keptNow;
+    current = current && keptNow;
   }
   for (const kind of ["library", "pages"]) {
     if (kept[kind] === manifest[kind].version) continue;
     const unit = await fetchUnit(manifest[kind].bundle, UNIT_WAIT_MS);
-    if (!unit || !(await keepUnit(user, unit))) continue;
+    if (!unit || !(await keepUnit(user, unit))) {
+      current = false;
+      continue;
+    }
     changed = true;
     const stale = (kept.paths[kind] || []).filter((path) => !(path in unit.pages));
     await Promise.all(stale.map((path) => cache.delete(path)));
   }
   changed = (await dropRoutinesGone(user, cache, manifest)) || changed;
   if (changed) await dropSingleSteps(cache);
+  // Everything the phone holds is what the server had when the manifest was read.
+  if (current && network.changes === changesBefore) network.checkedAt = checked;
   await tellPagesWhatIsKept(user, cache, changed);
 }
 

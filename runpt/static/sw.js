@@ -34,7 +34,15 @@ const NO_COPY_WAIT_MS = 10000;
 const OTHER_WAIT_MS = 4000;
 
 const outbox = self.RunptOutbox;
-const network = { typicalMs: 100, suspectUntil: 0, freshUntil: 0 };
+// What the worker knows of the network and of its copies: how long the server usually
+// takes, until when it is suspect, whether the next page must be the server's answer,
+// and when the manifest last said every unit on the phone is current (`checkedAt`).
+// `changes` counts what the runner sent meanwhile, so a check that overlapped one
+// can't vouch for the copies.
+const network = { typicalMs: 100, suspectUntil: 0, freshUntil: 0, checkedAt: 0, changes: 0 };
+// For this long after that check, a page of a unit the phone holds is served at once
+// (and refreshed behind): it is what the server would send.
+const CURRENT_FOR_MS = 120000;
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: a new version waits until the runner taps "Update", so a
@@ -97,19 +105,21 @@ function within(promise, milliseconds) {
   });
 }
 
+/** How long this navigation waits for the network before the phone's copy. The page
+ * right after a form the runner sent waits longest: it must be the server's answer. */
 function pageWait() {
-  if (Date.now() < network.freshUntil) return FRESH_WAIT_MS;
+  if (Date.now() < network.freshUntil) {
+    network.freshUntil = 0; // for this navigation only
+    return FRESH_WAIT_MS;
+  }
   return Math.min(PAGE_WAIT_MAX_MS, Math.max(PAGE_WAIT_MIN_MS, 3 * network.typicalMs));
 }
 
-/** The page from the network, timed, so the wait can follow what this server takes. */
-function timedFetch(request) {
-  const started = Date.now();
-  return fetch(request).then((response) => {
-    network.typicalMs = 0.7 * network.typicalMs + 0.3 * (Date.now() - started);
-    network.suspectUntil = 0;
-    return response;
-  });
+/** Learn what this server usually takes, from pages that came in time. A page that
+ * lost the race (it came seconds later, after a hung connection) says nothing of it. */
+function learnTypical(milliseconds) {
+  network.typicalMs = 0.7 * network.typicalMs + 0.3 * Math.min(milliseconds, PAGE_WAIT_MAX_MS);
+  network.suspectUntil = 0;
 }
 
 /** Pages: the network when it answers within a short wait (fresh data), else the
@@ -117,7 +127,8 @@ function timedFetch(request) {
  * longer, then the offline page. */
 async function pageFromPhoneOrNetwork(event) {
   const request = event.request;
-  const fresh = timedFetch(request).then(async (response) => {
+  const started = Date.now();
+  const fresh = fetch(request).then(async (response) => {
     await remember(request, response.clone());
     return response;
   });
@@ -129,11 +140,15 @@ async function pageFromPhoneOrNetwork(event) {
       return offlinePage();
     }
   }
-  event.waitUntil(fresh.catch(() => {}));
+  event.waitUntil(fresh.then(() => { network.suspectUntil = 0; }, () => {}));
   const offline = self.navigator && self.navigator.onLine === false;
   if (offline || Date.now() < network.suspectUntil) return cached;
+  // Unless the runner just sent a form, a copy known to be current needs no wait.
+  if (Date.now() >= network.freshUntil && (await isCurrentCopy(request))) return cached;
   try {
-    return await within(fresh, pageWait());
+    const response = await within(fresh, pageWait());
+    learnTypical(Date.now() - started);
+    return response;
   } catch {
     network.suspectUntil = Date.now() + SUSPECT_FOR_MS;
     return cached;
@@ -206,6 +221,9 @@ self.addEventListener("message", (event) => {
     event.waitUntil(keepOfflineSetSoon(message.user).catch(() => {}));
   } else if (message.type === "expect-fresh") {
     network.freshUntil = Date.now() + FRESH_FOR_MS;
+    copiesMayBeBehind();
+  } else if (message.type === "data-changed") {
+    copiesMayBeBehind();
   } else if (message.type === "forget-user" && message.user) {
     // Logout: this runner's pages go; their outbox (unsynced logs) stays.
     event.waitUntil((async () => {
@@ -218,10 +236,16 @@ self.addEventListener("message", (event) => {
   }
 });
 
+function copiesMayBeBehind() {
+  network.checkedAt = 0;
+  network.changes += 1;
+}
+
 async function flushFromWorker() {
   const user = await signedInRunner();
   if (!user) return;
   const outcome = await outbox.flush(user);
+  if (outcome === "sent") copiesMayBeBehind();
   await tellPages({ type: "synced", outcome });
   // A failed flush makes Background Sync try again later.
   if (outcome === "failed") throw new Error("sync failed; will retry");

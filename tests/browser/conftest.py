@@ -6,15 +6,12 @@ With CI set, a missing Chromium fails the run instead of skipping it.
 """
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.live_server import LiveServer, free_port
 
 CHROMIUM = os.environ.get("RUNPT_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,96 +45,6 @@ def chromium_path():
     pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class LiveServer:
-    """The app in its own process, started and stopped like a real deployment; paused
-    (SIGSTOP) it is a signal that answers nothing: connections are accepted, no reply."""
-
-    def __init__(self, port: int, database_url: str, workdir: Path):
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.database_url = database_url
-        self.workdir = workdir
-        self.process = None
-        self.paused = False
-        self.access_log = workdir / "access.log"
-
-    def start(self, release: str = ""):
-        env = {
-            **os.environ,
-            "DATABASE_URL": self.database_url,
-            "SECRET_KEY": "browser-test-secret",
-            "AUTO_MIGRATE": "1",
-            "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",  # cheaper for tests, as in conftest
-            "FLASK_DEBUG": "0",
-            # A different release is a new service worker, as after a deployment.
-            "RELEASE": release,
-        }
-        with (self.workdir / "server.log").open("ab") as log:
-            self.process = self._spawn(env, log)
-        self._wait_until_up()
-        return self
-
-    def _spawn(self, env: dict, log):
-        # Its own process group, so a pause stops the master and its workers together.
-        return subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "2", "--threads", "4", "--graceful-timeout", "1",
-             "--access-logfile", str(self.access_log),
-             "--access-logformat", "%(m)s %(U)s %(s)s %(B)s", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-
-    def pause(self):
-        os.killpg(self.process.pid, signal.SIGSTOP)
-        self.paused = True
-
-    def resume(self):
-        os.killpg(self.process.pid, signal.SIGCONT)
-        self.paused = False
-
-    def requests_made(self) -> list[tuple[str, str, int, int]]:
-        """Every request the server answered so far: (method, path, status, bytes)."""
-        if not self.access_log.exists():
-            return []
-        lines = self.access_log.read_text().splitlines()
-        made = []
-        for line in lines:
-            method, path, status, size = line.split()
-            made.append((method, path, int(status), 0 if size == "-" else int(size)))
-        return made
-
-    def _wait_until_up(self):
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited; see {self.workdir / 'server.log'}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not answer /healthz within 30 s")
-
-    def stop(self):
-        if self.paused:
-            self.resume()
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-
 @pytest.fixture(scope="session")
 def server_database_url(tmp_path_factory):
     """The browser tests' server has its own database (PostgreSQL when the suite runs
@@ -150,7 +57,8 @@ def server_database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_server(server_database_url, tmp_path_factory, chromium_path):
-    server = LiveServer(free_port(), server_database_url, tmp_path_factory.mktemp("server"))
+    # One fixed port for the whole session: a restarted server must come back on it.
+    server = LiveServer(server_database_url, tmp_path_factory.mktemp("server"), port=free_port())
     server.start()
     yield server
     server.stop()

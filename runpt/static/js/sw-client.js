@@ -3,7 +3,7 @@
  * and logging out or deleting an account with or without a signal. */
 
 import { outbox, plural, user } from "./page.js";
-import { showSyncStatus } from "./sync-status.js";
+import { showSyncStatus, tellWorkerDataChanged } from "./sync-status.js";
 
 const LOGOUT_WAIT_MS = 4000;
 let waitingWorker = null;
@@ -63,8 +63,7 @@ export function refreshOfflineSet() {
 
 /** The runner sent a form: the page that answers must be the server's, not a copy. */
 export function expectFreshPage() {
-  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
-  if (worker) worker.postMessage({ type: "expect-fresh" });
+  tellWorkerDataChanged("expect-fresh");
 }
 
 /** Where the browser has Background Sync (Chromium), the service worker sends what

@@ -5,7 +5,17 @@ import { minutesAgo, outbox, plural, syncUrl, user } from "./page.js";
 
 export function syncNow() {
   if (!user) return Promise.resolve();
-  return outbox.flush(user, syncUrl).then(showSyncStatus, showSyncStatus);
+  return outbox.flush(user, syncUrl).then((outcome) => {
+    if (outcome === "sent") tellWorkerDataChanged();
+    return showSyncStatus();
+  }, showSyncStatus);
+}
+
+/** The server knows more than the pages on the phone show (logs sent, a form sent):
+ * the service worker stops serving its copies as current until it checks again. */
+export function tellWorkerDataChanged(kind = "data-changed") {
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (worker) worker.postMessage({ type: kind });
 }
 
 export async function showSyncStatus() {
