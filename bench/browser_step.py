@@ -28,7 +28,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import CHROMIUM, CHROMIUM_ARGS, PASSWORD, Server, running, write_result  # noqa: E402
+from common import CHROMIUM, CHROMIUM_ARGS, PASSWORD, ROOT, Server, running, write_result  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+from tests.browser.helpers import wait_for_offline_set  # noqa: E402
 
 ARM = """
 (n) => {
@@ -67,7 +70,7 @@ def run_session(page, routine_id: int) -> list[dict]:
     page.goto(f"/run/{routine_id}")
     page.get_by_role("button", name="Start session").click()
     page.locator("#step").wait_for()
-    total = int(page.locator("#player-page").get_attribute("data-total"))
+    total = int(page.locator("#step").get_attribute("data-total"))
     samples = []
     for n in range(1, total):
         assert page.locator("#step").get_attribute("data-index") == str(n - 1)
@@ -130,17 +133,7 @@ def main():
         context = browser.new_context(base_url=server.url, **phone)
         page = context.new_page()
         register(page, f"sw-{time.monotonic_ns()}@example.com")
-        user = page.evaluate("document.body.dataset.user")
-        expected = len(page.request.get("/offline/urls").json()["routines"])
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            kept = page.evaluate("u => RunptOutbox.getMeta('offline:' + u)", user)
-            if kept and kept["routines"] == expected:
-                break
-            time.sleep(0.25)
-        else:
-            raise RuntimeError("the service worker did not keep the offline set")
-        result["offline_set_kept"] = kept
+        result["offline_set_kept"] = wait_for_offline_set(page, timeout=60)["routines"]
         samples = run_session(page, routine_id)
         assert page.evaluate("!!navigator.serviceWorker.controller")
         result["modes"]["online, service worker"] = summary(samples)

@@ -95,7 +95,8 @@ class LiveServer:
         ]  # fmt: skip
         if self.access_log:
             command += ["--access-logfile", str(self.access_log)]
-            command += ["--access-logformat", "%(m)s %(U)s %(s)s %(B)s"]
+            # The last field: whether the service worker asked for a background copy.
+            command += ["--access-logformat", "%(m)s %(U)s %(s)s %(B)s %({x-runpt-offline-copy}i)s"]
         return [*command, self.app]
 
     def spawn(self, release: str = "") -> "LiveServer":
@@ -159,14 +160,15 @@ class LiveServer:
         os.killpg(self.process.pid, signal.SIGCONT)
         self.paused = False
 
-    def requests_made(self) -> list[tuple[str, str, int, int]]:
-        """Every request the server answered so far: (method, path, status, body bytes)."""
+    def requests_made(self) -> list[tuple[str, str, int, int, bool]]:
+        """Every request the server answered so far: (method, path, status, body bytes,
+        whether it was the service worker's background copy)."""
         if self.access_log is None or not self.access_log.exists():
             return []
         made = []
         for line in self.access_log.read_text().splitlines():
-            method, path, status, size = line.split()
-            made.append((method, path, int(status), 0 if size == "-" else int(size)))
+            method, path, status, size, copy = line.split()
+            made.append((method, path, int(status), 0 if size == "-" else int(size), copy == "1"))
         return made
 
     def errors(self) -> list[str]:

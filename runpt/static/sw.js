@@ -42,7 +42,7 @@ const outbox = self.RunptOutbox;
 const network = { typicalMs: 100, suspectUntil: 0, freshUntil: 0, checkedAt: 0, changes: 0 };
 // For this long after that check, a page of a unit the phone holds is served at once
 // (and refreshed behind): it is what the server would send.
-const CURRENT_FOR_MS = 120000;
+const CURRENT_FOR_MS = 60000;
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: a new version waits until the runner taps "Update", so a
