@@ -116,6 +116,9 @@ export async function resumeSession() {
 }
 
 function play(run, unit) {
+  // A run saved by an older version of runpt lacks what later ones added.
+  run.logged = run.logged || [];
+  run.eased = run.eased || {};
   current.run = run;
   current.unit = unit;
   keepScreenOn();
