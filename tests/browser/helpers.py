@@ -91,6 +91,18 @@ def kept_offline(page) -> dict:
     return page.evaluate("u => RunptOutbox.getMeta(`offline:${u}`)", runner_id(page)) or {}
 
 
+def kept_unit(page, routine_id: int) -> dict | None:
+    """The routine's unit as the phone holds it, or None."""
+    return page.evaluate(
+        """async ([user, id]) => {
+            const cache = await caches.open(`runpt-user-${user}`);
+            const unit = await cache.match(`/offline/routines/${id}`);
+            return unit ? unit.json() : null;
+        }""",
+        [runner_id(page), routine_id],
+    )
+
+
 def wait_for_offline_set(page, timeout: float = 30.0) -> dict:
     """Wait until the service worker holds every unit of the offline set in the version
     the server lists now: each routine, the library and the runner's other pages."""

@@ -16,6 +16,7 @@ from tests.browser.conftest import new_email, register
 from tests.browser.helpers import (
     create_routine,
     kept_offline,
+    kept_unit,
     log_set,
     offline_manifest,
     outbox_for,
@@ -90,6 +91,21 @@ def test_a_routine_not_on_the_phone_says_so_and_starts_nothing(context, page, se
     assert wait_until(lambda: str(routine_id) in kept_offline(page).get("routines", {}))
     page.reload()
     expect(badge(page, routine_id)).to_have_text("Ready offline")
+
+
+def test_a_routine_changed_on_another_device_replaces_its_copy_at_the_next_sync(context, page):
+    register(page)
+    routine_id = create_routine(page, "Two phones", [("glute-bridge", {"sets": 1, "reps": 5})])
+    wait_for_offline_set(page)
+    assert len(kept_unit(page, routine_id)["steps"]) == 1
+    # Another device of the same runner adds an exercise.
+    added = page.request.post(f"/routines/{routine_id}/steps", form={"exercise": "clamshell"})
+    assert added.ok
+    # The connection comes back on this phone: it syncs, and the routine is kept anew.
+    context.set_offline(True)
+    context.set_offline(False)
+    unit = wait_until(lambda: (u := kept_unit(page, routine_id)) and len(u["steps"]) > 1 and u)
+    assert unit and "Clamshell" in unit["steps"][-1]
 
 
 def sync_events(page, events: list[dict]) -> None:

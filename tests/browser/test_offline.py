@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import CHROMIUM_ARGS, login, new_email, phone_context_options, register
 from tests.browser.helpers import (
     create_routine,
+    kept_unit,
     log_set,
     outbox_for,
     run_whole_session,
@@ -64,18 +65,6 @@ def cached_paths(page) -> list[str]:
             return (await cache.keys()).map(r => new URL(r.url).pathname);
         }""",
         runner_id(page),
-    )
-
-
-def kept_unit(page, routine_id: int) -> dict | None:
-    """The routine's unit as the phone holds it, or None."""
-    return page.evaluate(
-        """async ([user, id]) => {
-            const cache = await caches.open(`runpt-user-${user}`);
-            const unit = await cache.match(`/offline/routines/${id}`);
-            return unit ? unit.json() : null;
-        }""",
-        [runner_id(page), routine_id],
     )
 
 

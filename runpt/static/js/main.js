@@ -7,7 +7,8 @@ import { afterLoad, outbox, user } from "./page.js";
 import { offerResume, onPlayerClick, onPlayerSubmit, onPlayerVisible, resumeSession } from "./player.js";
 import {
   applyUpdate, expectFreshPage, finishLoggingOut, forgetDeletedRunner, logOut, refreshOfflineSet,
-  registerServiceWorker, rememberSignedInRunner, showSignedInHeader, showWhatIsKept,
+  refreshOfflineSetBetweenSessions, registerServiceWorker, rememberSignedInRunner, showSignedInHeader,
+  showWhatIsKept,
 } from "./sw-client.js";
 import { labelDataAge, showSyncStatus, syncNow, watchForSyncMoments } from "./sync-status.js";
 
@@ -43,7 +44,10 @@ function onSubmit(event) {
 async function startSignedIn() {
   if (await finishLoggingOut()) return;
   rememberSignedInRunner();
-  watchForSyncMoments(onPlayerVisible);
+  watchForSyncMoments(() => {
+    onPlayerVisible();
+    refreshOfflineSetBetweenSessions();
+  });
   showSyncStatus();
   syncNow();
   offerResume();

@@ -55,6 +55,13 @@ function keepOfflineSet(registration) {
   if (worker) worker.postMessage({ type: "cache-routines", user });
 }
 
+/** At a sync moment (back online, runpt back in view): a routine changed on another
+ * device replaces its copy. Not while a session runs: its logs change what steps show,
+ * and the player has its own copy of the routine anyway. */
+export async function refreshOfflineSetBetweenSessions() {
+  if (user && !(await outbox.loadRun(user))) refreshOfflineSet();
+}
+
 /** A routine changed (edited, copied, a suggestion accepted): keep its new version now. */
 export function refreshOfflineSet() {
   if (!user || !("serviceWorker" in navigator)) return;

@@ -48,13 +48,18 @@ export async function showSyncStatus() {
   showPendingSessions(pending);
 }
 
-export function watchForSyncMoments(onVisible) {
-  window.addEventListener("online", syncNow);
+/** Sync when the connection comes back or runpt comes into view; `onSyncMoment` is
+ * told too (the player takes the wake lock again, the offline set is checked). */
+export function watchForSyncMoments(onSyncMoment) {
+  window.addEventListener("online", () => {
+    syncNow();
+    onSyncMoment();
+  });
   window.addEventListener("offline", showSyncStatus);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible") return;
     syncNow();
-    onVisible();
+    onSyncMoment();
   });
   // Keep "Synced 2 min ago" true while the page stays open.
   setInterval(showSyncStatus, 30000);
