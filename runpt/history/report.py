@@ -13,6 +13,7 @@ from runpt.history.weeks import WEEKLY_TARGET, local_day, monday_of, weeks
 from runpt.library.models import Exercise
 from runpt.progression.engine import ExerciseFacts, ladder, variant_name
 from runpt.sync.models import Event
+from runpt.sync.sessions import current_sets
 
 
 def physio_report(user, summaries, today, how_many_weeks: int) -> dict:
@@ -51,14 +52,18 @@ def exercise_levels(user, first_day) -> list[dict]:
     # A day's start in the runner's time can be up to 14 hours either side of UTC.
     since = datetime.combine(first_day, time(), tzinfo=UTC) - timedelta(hours=14)
     query = (
-        select(Event.exercise, Event.session_id, Event.at, Event.at_offset_min, Event.data)
+        select(
+            Event.exercise, Event.session_id, Event.id, Event.at, Event.received_at,
+            Event.at_offset_min, Event.data,
+        )
         .where(Event.user_id == user.id, Event.exercise.is_not(None), Event.at >= since)
         .order_by(Event.at)
-    )
+    )  # fmt: skip
+    rows = [r for r in db.session.execute(query) if local_day(r.at, r.at_offset_min) >= first_day]
     logged = defaultdict(list)  # {slug: [(session id, set data)]}, oldest first
-    for slug, session_id, at, offset_min, data in db.session.execute(query):
-        if local_day(at, offset_min) >= first_day:
-            logged[slug].append((session_id, data))
+    # A set logged twice (a double tap, a correction) is one set: the latest counts.
+    for row in current_sets(rows):
+        logged[row.exercise].append((row.session_id, row.data))
     library = {
         e.slug: e for e in db.session.scalars(select(Exercise).where(Exercise.slug.in_(logged)))
     }

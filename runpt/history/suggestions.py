@@ -8,6 +8,7 @@ from runpt.progression.engine import ExerciseFacts, LoggedSet, Suggestion, Targe
 from runpt.routines import editing
 from runpt.routines.models import Routine, RoutineStep
 from runpt.sync.models import Event
+from runpt.sync.sessions import current_sets
 
 
 def target_of(dose, level: int) -> Target:
@@ -25,7 +26,7 @@ def last_session(user, slug: str, since=None) -> tuple[list[LoggedSet], str | No
         latest = latest.where(Event.at > since)
     latest = latest.order_by(Event.at.desc()).limit(1).scalar_subquery()
     query = (
-        select(Event.type, Event.data)
+        select(Event.session_id, Event.id, Event.type, Event.at, Event.received_at, Event.data)
         .where(
             Event.user_id == user.id,
             Event.session_id == latest,
@@ -33,23 +34,28 @@ def last_session(user, slug: str, since=None) -> tuple[list[LoggedSet], str | No
         )
         .order_by(Event.at)
     )
-    sets, morning = [], None
-    for kind, data in db.session.execute(query):
-        if kind == "morning.checked":
-            morning = data["feel"]  # the latest answer counts
+    rows, morning = [], None
+    for row in db.session.execute(query):
+        if row.type == "morning.checked":
+            morning = row.data["feel"]  # the latest answer counts
         else:
-            sets.append(
-                LoggedSet(
-                    set_no=data.get("set") or 1,
-                    side=data.get("side"),
-                    reps=data.get("reps"),
-                    hold_s=data.get("hold_s"),
-                    load_kg=data.get("load_kg"),
-                    rpe=data.get("rpe"),
-                    pain=data.get("pain"),
-                )
-            )
+            rows.append(row)
+    # A set logged twice (a double tap, a correction after Back) is judged once: the latest.
+    sets = [logged_set(row.data) for row in current_sets(rows)]
     return (sets, morning) if sets else None
+
+
+def logged_set(data: dict) -> LoggedSet:
+    """A set.logged event's data as the engine reads it."""
+    return LoggedSet(
+        set_no=data.get("set") or 1,
+        side=data.get("side"),
+        reps=data.get("reps"),
+        hold_s=data.get("hold_s"),
+        load_kg=data.get("load_kg"),
+        rpe=data.get("rpe"),
+        pain=data.get("pain"),
+    )
 
 
 def suggestion_from(user, facts: ExerciseFacts, target: Target, since=None) -> Suggestion | None:

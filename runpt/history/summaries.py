@@ -62,7 +62,10 @@ def stale_sessions(user_id: int) -> tuple[list, list]:
 
 def rebuild(user_id: int, session_ids: list) -> None:
     """Summaries of these sessions made again from their events."""
-    columns = (Event.session_id, Event.type, Event.at, Event.at_offset_min, Event.data)
+    columns = (
+        Event.session_id, Event.id, Event.type, Event.at, Event.at_offset_min,
+        Event.received_at, Event.data,
+    )  # fmt: skip
     events = defaultdict(list)
     for chunk in _chunks(sorted(session_ids), 500):
         query = (

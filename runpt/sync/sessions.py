@@ -1,13 +1,49 @@
 """Sessions and sets derived from a runner's events (the events are the truth)."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.routines.models import Routine
 from runpt.sync.models import Event
+
+Logged = TypeVar("Logged")
+
+
+def step_of(event) -> tuple:
+    """Which step of which session a set.logged event is about: its session, exercise,
+    set and side. Two events with the same step are the same set logged twice."""
+    data = event.data
+    return (event.session_id, data.get("exercise"), data.get("set"), data.get("side"))
+
+
+def _logged_order(event) -> tuple:
+    """Later wins: the time on the device, then the order the server received them in,
+    then the id (so two devices' events with the same time still have one winner)."""
+    return (event.at, event.received_at, event.id)
+
+
+def current_sets(set_events: Iterable[Logged]) -> list[Logged]:
+    """The sets as they stand: of several set.logged events for the same step (a double
+    tap, or a correction after Back), only the latest counts. Every event stays stored
+    as a fact; counts, pain, progress, progression and exports read this instead of the
+    raw list, so a set logged twice is one set. The rule lives here alone, so every
+    derivation agrees (docs/sync-protocol.md, "How the server reads events back").
+
+    Each event needs `session_id`, `at`, `received_at`, `id` and `data`. The sets come
+    back in the order each step was first logged, with the latest values."""
+    latest: dict[tuple, Logged] = {}
+    for event in set_events:
+        step = step_of(event)
+        kept = latest.get(step)
+        if kept is None or _logged_order(event) > _logged_order(kept):
+            # Assigning to an existing key keeps its place: first-logged order.
+            latest[step] = event
+    return list(latest.values())
 
 
 def routine_names(user) -> dict:
@@ -39,19 +75,20 @@ def sessions_of(user, since: datetime | None = None) -> list[dict]:
 
 
 def summarise(events: list) -> dict:
-    """The summary of one session from its events (rows with type, at, at_offset_min,
-    data), in the order they happened."""
+    """The summary of one session from its events (rows with session_id, id, type, at,
+    at_offset_min, received_at and data), in the order they happened."""
     by_type = defaultdict(list)
     for event in events:
         by_type[event.type].append(event)
     started = by_type["session.started"][:1]
     finished = by_type["session.finished"][:1]
     mornings = by_type["morning.checked"]
+    sets = current_sets(by_type["set.logged"])
     # Until session.started arrives, the first logged event's time stands in for the
     # start (a morning answer comes a day later, so it is the last resort).
     first = (started or by_type["set.logged"] or finished or events)[0]
     pains: dict[str, int] = {}
-    for event in by_type["set.logged"]:
+    for event in sets:
         pain = event.data.get("pain")
         if pain is not None:
             slug = event.data["exercise"]
@@ -63,7 +100,7 @@ def summarise(events: list) -> dict:
         "started_at": first.at,
         "offset_min": first.at_offset_min,
         "finished_at": finished[0].at if finished else None,
-        "set_count": len(by_type["set.logged"]),
+        "set_count": len(sets),
         "highest_pain": max(pains.values()) if pains else None,
         "pain_by_exercise": pains,
         # The latest answer counts: a runner may correct a mis-tap.
@@ -95,7 +132,7 @@ def _session(session_id, events: list[Event], names: dict) -> dict:
         "started_at": summary["started_at"],
         "offset_min": summary["offset_min"],
         "finished_at": summary["finished_at"],
-        "sets": [_set(e) for e in events if e.type == "set.logged"],
+        "sets": [_set(e) for e in current_sets(e for e in events if e.type == "set.logged")],
         "highest_pain": summary["highest_pain"],
         "morning": summary["morning"],
         "updated_at": max(e.received_at for e in events),
