@@ -25,10 +25,15 @@ def days_ago(days: float, hour: int = 8) -> datetime:
     return (now - timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def a_session(when: datetime, *sets: dict, routine="runners-essentials", done=True) -> list:
-    """The events of one session at `when`; each set is a dict of set.logged data."""
+def a_session(
+    when: datetime, *sets: dict, routine="runners-essentials", done=True, planned=None
+) -> list:
+    """The events of one session at `when`; each set is a dict of set.logged data. The
+    start plans as many strength sets as are logged (so a finished one counts toward the
+    week), unless `planned` says otherwise."""
     session = new_session()
-    events = [started(session, routine=routine, at=when.isoformat())]
+    planned = len(sets) if planned is None else planned
+    events = [started(session, routine=routine, planned_sets=planned, at=when.isoformat())]
     for number, data in enumerate(sets, start=1):
         moment = (when + timedelta(minutes=number)).isoformat()
         events.append(logged(session, set_no=data.pop("set", number), at=moment, **data))
@@ -322,7 +327,18 @@ def test_export_csv_of_events_and_sessions_opens_safely_in_a_spreadsheet(signed_
     assert signed_in.get("/history/export/secrets.csv").status_code == 404
 
 
-def test_the_physio_report_covers_eight_weeks_of_adherence_pain_and_levels(signed_in):
+def joined(app, days: int) -> None:
+    """Make the (only) runner's account `days` old."""
+    from runpt.auth.models import User
+
+    with app.app_context():
+        user = db.session.scalars(select(User)).one()
+        user.created_at = datetime.now(UTC) - timedelta(days=days)
+        db.session.commit()
+
+
+def test_the_physio_report_covers_eight_weeks_of_adherence_pain_and_levels(signed_in, app):
+    joined(app, 100)
     sync(signed_in, a_session(days_ago(70), {"pain": 9}))  # before the 8 weeks
     sync(signed_in, a_session(days_ago(14), {"pain": 3, "reps": 12}))
     plank = {"exercise": "side-plank", "hold_s": 30, "side": "left"}

@@ -62,7 +62,9 @@ def derived_sessions(user) -> list[dict]:
                 "finished_at": local_iso(session["finished_at"], session["offset_min"])
                 if session["finished_at"]
                 else None,
+                "planned_sets": session["planned_sets"],
                 "sets": [{**one, "at": one["at"].isoformat()} for one in session["sets"]],
+                "stops": [{**one, "at": one["at"].isoformat()} for one in session["stops"]],
                 "highest_pain": session["highest_pain"],
                 "morning": morning,
             }

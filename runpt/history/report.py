@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.history.charts import Series, line_chart
+from runpt.history.counting import Tally
 from runpt.history.pain import PAIN_BANDS, pain_per_session
 from runpt.history.weeks import WEEKLY_TARGET, local_day, monday_of, weeks
 from runpt.library.models import Exercise
@@ -16,11 +17,18 @@ from runpt.sync.models import Event
 from runpt.sync.sessions import current_sets
 
 
-def physio_report(user, summaries, today, how_many_weeks: int) -> dict:
+def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) -> dict:
+    """Adherence counts the sessions that count (runpt.history.counting) in the weeks
+    since the account was made; pain reads every session, partial ones too (a session
+    cut short by pain is the one a physio needs to see)."""
     first_day = monday_of(today) - timedelta(weeks=how_many_weeks - 1)
     in_period = [s for s in summaries if local_day(s.started_at, s.offset_min) >= first_day]
-    days = [local_day(s.started_at, s.offset_min) for s in in_period]
-    report_weeks = weeks(days, today, how_many_weeks)
+    counted = [s for s in counting.counted if local_day(s.started_at, s.offset_min) >= first_day]
+    days = [local_day(s.started_at, s.offset_min) for s in counted]
+    # A week before the account existed can't have been missed.
+    offset = summaries[0].offset_min if summaries else 0
+    joined = monday_of(local_day(user.created_at, offset))
+    report_weeks = [w for w in weeks(days, today, how_many_weeks) if w.monday >= joined]
     pains = pain_per_session(in_period)
     chart = None
     if pains:
@@ -37,8 +45,12 @@ def physio_report(user, summaries, today, how_many_weeks: int) -> dict:
         "first_day": first_day,
         "report_weeks": report_weeks,
         "weeks_met": sum(1 for w in report_weeks if w.met),
-        "session_count": len(in_period),
-        "target_sessions": (WEEKLY_TARGET[0] * how_many_weeks, WEEKLY_TARGET[1] * how_many_weeks),
+        "session_count": len(counted),
+        "partial_count": sum(1 for s in in_period if s.session_id in counting.partial),
+        "target_sessions": (
+            WEEKLY_TARGET[0] * len(report_weeks),
+            WEEKLY_TARGET[1] * len(report_weeks),
+        ),
         "pains": pains,
         "pain_chart": chart,
         "mornings": Counter(s.morning for s in in_period if s.morning),

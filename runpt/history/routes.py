@@ -8,6 +8,7 @@ from sqlalchemy import select
 from runpt.extensions import db
 from runpt.history import bp, export
 from runpt.history.charts import Series, line_chart
+from runpt.history.counting import one_session_counts
 from runpt.history.models import TrainingPlan
 from runpt.history.overview import as_of, overview, plan_of
 from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session, zone
@@ -55,8 +56,15 @@ def session(session_id):
     found = one_session(current_user, session_id)
     if found is None:
         abort(404)
+    counted, planned = one_session_counts(current_user, found)
     return render_template(
-        "history/session.html", session=found, names=exercise_names(), zone=zone, as_of=as_of()
+        "history/session.html",
+        session=found,
+        counted=counted,
+        planned=planned,
+        names=exercise_names(),
+        zone=zone,
+        as_of=as_of(),
     )
 
 
@@ -227,7 +235,7 @@ def report():
     return render_template(
         "history/report.html",
         **facts,
-        **physio_report(current_user, summaries, facts["today"], REPORT_WEEKS),
+        **physio_report(current_user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
         as_of=as_of(),
     )
 

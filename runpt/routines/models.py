@@ -42,6 +42,16 @@ class Routine(db.Model):
     def seconds(self) -> int:
         return sum(step.dose.seconds() for step in self.steps)
 
+    def planned_strength_sets(self) -> int:
+        """The strength steps the player lays out for this routine: one per set and side
+        (what session.started's `planned_sets` carries, and what counting measures a
+        session against)."""
+        return sum(
+            step.dose.sets * len(step.dose.sides)
+            for step in self.steps
+            if step.exercise.phase == "strength"
+        )
+
     def renumber(self) -> None:
         """Positions 0..n-1 in list order, after an insert, a move or a removal."""
         for position, step in enumerate(self.steps):

@@ -8,6 +8,7 @@ from typing import TypeVar
 from sqlalchemy import select
 
 from runpt.extensions import db
+from runpt.library.models import Exercise
 from runpt.routines.models import Routine
 from runpt.sync.models import Event
 
@@ -69,14 +70,40 @@ def sessions_of(user, since: datetime | None = None) -> list[dict]:
     by_session = defaultdict(list)
     for event in db.session.scalars(query.order_by(Event.at, Event.received_at)):
         by_session[event.session_id].append(event)
-    names = routine_names(user)
-    sessions = [_session(sid, events, names) for sid, events in by_session.items()]
+    names, strength = routine_names(user), strength_exercises()
+    sessions = [
+        _session(sid, events, names, strength)
+        for sid, events in by_session.items()
+        if makes_a_session(events)
+    ]
     return sorted(sessions, key=lambda s: s["started_at"], reverse=True)
 
 
-def summarise(events: list) -> dict:
+# Only these make a session: a next-morning answer, a finish or a stop on its own (a
+# device that lost the rest, or a stray tap) is kept as a fact but is no session.
+SESSION_MAKERS = frozenset({"session.started", "set.logged"})
+
+
+def makes_a_session(events) -> bool:
+    """Whether these events (all of one session id) are a session: a session.started or
+    at least one set.logged. A lone morning.checked never counts toward a week."""
+    return any(event.type in SESSION_MAKERS for event in events)
+
+
+def strength_exercises() -> frozenset[str]:
+    """Slugs of the library's strength exercises: counting a session asks how many of
+    its strength sets were logged."""
+    return frozenset(db.session.scalars(select(Exercise.slug).where(Exercise.phase == "strength")))
+
+
+def summarise(events: list, strength: frozenset[str] = frozenset()) -> dict:
     """The summary of one session from its events (rows with session_id, id, type, at,
-    at_offset_min, received_at and data), in the order they happened."""
+    at_offset_min, received_at and data), in the order they happened. `strength` holds
+    the strength exercises' slugs, to count the strength sets logged.
+
+    A group of events that `makes_a_session` refuses still gets a summary (routine None
+    and no sets), so its event count is kept and it is never rebuilt for nothing;
+    `is_a_session_summary` tells them apart when reading."""
     by_type = defaultdict(list)
     for event in events:
         by_type[event.type].append(event)
@@ -101,6 +128,11 @@ def summarise(events: list) -> dict:
         "offset_min": first.at_offset_min,
         "finished_at": finished[0].at if finished else None,
         "set_count": len(sets),
+        # What the player laid out when the session started (null from older clients),
+        # against the strength sets logged: a session counts toward the week with at
+        # least half of them (runpt.history.counting).
+        "planned_sets": started[0].data.get("planned_sets") if started else None,
+        "strength_sets": sum(1 for event in sets if event.data["exercise"] in strength),
         "highest_pain": max(pains.values()) if pains else None,
         "pain_by_exercise": pains,
         # The latest answer counts: a runner may correct a mis-tap.
@@ -116,13 +148,15 @@ def one_session(user, session_id) -> dict | None:
         .order_by(Event.at, Event.received_at)
     )
     events = list(db.session.scalars(query))
-    return _session(session_id, events, routine_names(user)) if events else None
+    if not makes_a_session(events):
+        return None
+    return _session(session_id, events, routine_names(user), strength_exercises())
 
 
-def _session(session_id, events: list[Event], names: dict) -> dict:
+def _session(session_id, events: list[Event], names: dict, strength: frozenset[str]) -> dict:
     started = next((e for e in events if e.type == "session.started"), None)
     routine = started.data["routine"] if started else None
-    summary = summarise(events)
+    summary = summarise(events, strength)
     return {
         "id": str(session_id),
         "routine": routine,
@@ -132,7 +166,12 @@ def _session(session_id, events: list[Event], names: dict) -> dict:
         "started_at": summary["started_at"],
         "offset_min": summary["offset_min"],
         "finished_at": summary["finished_at"],
+        "planned_sets": summary["planned_sets"],
+        "strength_sets": summary["strength_sets"],
         "sets": [_set(e) for e in current_sets(e for e in events if e.type == "set.logged")],
+        # Where the player stopped an exercise for pain, and what the runner chose then
+        # (a stop tapped twice for the same step is one stop, like a set).
+        "stops": [_set(e) for e in current_sets(e for e in events if e.type == "exercise.stopped")],
         "highest_pain": summary["highest_pain"],
         "morning": summary["morning"],
         "updated_at": max(e.received_at for e in events),
