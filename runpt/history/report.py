@@ -55,7 +55,26 @@ def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) 
         "pain_chart": chart,
         "mornings": Counter(s.morning for s in in_period if s.morning),
         "exercises": exercise_levels(user, first_day),
+        "stops": stops_since(user, first_day),
     }
+
+
+def stops_since(user, first_day) -> list[dict]:
+    """Every exercise the player stopped for pain from `first_day` on, oldest first,
+    with the day it happened: what a physio most needs to see."""
+    since = datetime.combine(first_day, time(), tzinfo=UTC) - timedelta(hours=14)
+    query = (
+        select(Event.session_id, Event.id, Event.at, Event.received_at, Event.at_offset_min,
+               Event.data)
+        .where(Event.user_id == user.id, Event.type == "exercise.stopped", Event.at >= since)
+        .order_by(Event.at)
+    )  # fmt: skip
+    rows = [r for r in db.session.execute(query) if local_day(r.at, r.at_offset_min) >= first_day]
+    # A stop tapped twice for the same step is one stop, like a set.
+    return [
+        {**row.data, "day": local_day(row.at, row.at_offset_min), "session": str(row.session_id)}
+        for row in current_sets(rows)
+    ]
 
 
 def exercise_levels(user, first_day) -> list[dict]:

@@ -236,6 +236,7 @@ def report():
         "history/report.html",
         **facts,
         **physio_report(current_user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
+        names=exercise_names(),
         as_of=as_of(),
     )
 
