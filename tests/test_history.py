@@ -227,12 +227,14 @@ def test_progress_of_an_unknown_exercise_is_not_found(signed_in):
 
 
 def test_pain_per_session_and_per_running_problem(signed_in):
-    sync(signed_in, a_session(days_ago(8), {"exercise": "eccentric-heel-drop", "pain": 6}))
+    achilles = {"routine": "achilles-care"}
+    sync(signed_in, a_session(days_ago(8), {"exercise": "eccentric-heel-drop", "pain": 6},
+                              **achilles))  # fmt: skip
     sync(signed_in, a_session(days_ago(1), {"exercise": "eccentric-heel-drop", "pain": 2},
-                              {"exercise": "glute-bridge", "pain": 0}))  # fmt: skip
+                              {"exercise": "glute-bridge", "pain": 0}, **achilles))  # fmt: skip
     page = text(signed_in.get("/history/pain"))
     assert "Latest: <strong>2</strong> (safe)" in page
-    assert 'data-pain-problem="achilles"' in page  # heel drops address Achilles pain
+    assert 'data-pain-problem="achilles"' in page  # the routine trains Achilles pain
     assert 'id="pain-all"' in page and 'class="band band-too-much"' in page
     # The table gives the same numbers in words.
     assert re.search(r"<td>6</td><td>too much</td>", page)

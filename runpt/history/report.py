@@ -9,7 +9,7 @@ from sqlalchemy import select
 from runpt.extensions import db
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import Tally
-from runpt.history.pain import PAIN_BANDS, pain_per_session
+from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session, routine_problems
 from runpt.history.weeks import WEEKLY_TARGET, local_day, monday_of, weeks
 from runpt.library.models import Exercise
 from runpt.progression.engine import ExerciseFacts, ladder, variant_name
@@ -30,6 +30,8 @@ def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) 
     joined = monday_of(local_day(user.created_at, offset))
     report_weeks = [w for w in weeks(days, today, how_many_weeks) if w.monday >= joined]
     pains = pain_per_session(in_period)
+    # The same attribution as the pain page: under the problem the routine trains.
+    by_problem = pain_per_problem(in_period, routine_problems(user))
     chart = None
     if pains:
         chart = line_chart(
@@ -52,6 +54,7 @@ def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) 
             WEEKLY_TARGET[1] * len(report_weeks),
         ),
         "pains": pains,
+        "pain_by_problem": by_problem,
         "pain_chart": chart,
         "mornings": Counter(s.morning for s in in_period if s.morning),
         "exercises": exercise_levels(user, first_day),
