@@ -136,3 +136,23 @@ def test_upgrading_to_honest_counting_drops_summaries_to_rebuild_and_keeps_event
         assert tuple(row) == (None, 0)
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_upgrading_to_routine_guidance_gives_own_routines_none(tmp_path):
+    """A runner's own routine gets no red flags, running line or triage, and is no add-on;
+    built-in ones get theirs from routines.toml when the library loads."""
+    app = app_with_an_old_database(tmp_path)
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0006")
+        run = db.session.execute
+        run(text(TWO_RUNNERS))
+        run(text(A_ROUTINE_OF_THE_SECOND))
+        db.session.commit()
+
+        upgrade(directory=directory)
+
+        row = run(text("SELECT name, red_flags, running, triage, add_on FROM routine")).one()
+        assert tuple(row) == ("Mine", "", "", "[]", 0)
+        db.session.rollback()
+        db.engine.dispose()

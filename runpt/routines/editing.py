@@ -111,6 +111,10 @@ def copy_routine(user, source: Routine) -> Routine:
         name=f"{source.name} (my copy)"[:MAX_NAME],
         summary=source.summary,
         problem=source.problem,
+        red_flags=source.red_flags,
+        running=source.running,
+        triage=source.triage,
+        add_on=source.add_on,
         owner_id=user.id,
         steps=[
             RoutineStep(
