@@ -187,3 +187,15 @@ def test_the_plan_the_player_lays_out_is_what_a_session_plans(app):
         for routine in db.session.scalars(select(Routine).where(Routine.owner_id.is_(None))):
             steps = [s for s in plan(routine) if s.exercise.facts.phase == "strength"]
             assert routine.planned_strength_sets() == len(steps), routine.slug
+
+
+def test_a_daily_add_on_is_shown_but_never_counted_toward_the_week(signed_in, app):
+    drops = [{"exercise": "eccentric-heel-drop", "set": n, "reps": 15} for n in (1, 2, 3)]
+    for hour in (6, 18):  # twice a day, as the Alfredson protocol asks
+        sync(signed_in, a_session(this_week(hour), *drops, routine="achilles-heel-drops"))
+    assert week_status(signed_in)[0] == "0"
+    history = text(signed_in.get("/history/"))
+    assert history.count("daily add-on, not counted toward the week") == 2
+    assert "data-partial" not in history
+    session = re.search(r'href="(/history/sessions/[^"]+)"', history).group(1)
+    assert "A daily home add-on" in text(signed_in.get(session))

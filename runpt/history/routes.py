@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from runpt.extensions import db
 from runpt.history import bp, export
 from runpt.history.charts import Series, line_chart
-from runpt.history.counting import one_session_counts
+from runpt.history.counting import add_on_routines, one_session_counts
 from runpt.history.models import TrainingPlan
 from runpt.history.overview import as_of, overview, plan_of
 from runpt.history.pain import (
@@ -62,11 +62,13 @@ def session(session_id):
     if found is None:
         abort(404)
     counted, planned = one_session_counts(current_user, found)
+    add_on = str(found["routine"]) in add_on_routines(current_user)
     return render_template(
         "history/session.html",
         session=found,
         counted=counted,
         planned=planned,
+        add_on=add_on,
         names=exercise_names(),
         zone=zone,
         as_of=as_of(),

@@ -26,6 +26,13 @@ PROBLEMS = {
 
 PHASES = {"warm-up": "Warm-up", "strength": "Strength", "cool-down": "Cool-down"}
 
+# CONTENT.md's safety text, whole, in one short line: on every exercise page (and the
+# player's step, which the templates reach as `safety_line`).
+SAFETY_LINE = (
+    "Stop an exercise on sharp or worsening pain; see a clinician for pain that lasts, "
+    "swelling, numbness, or pain at night."
+)
+
 
 class Exercise(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
