@@ -19,8 +19,10 @@ first that applies wins:
    one loads or the area of its routine's problem: hold.
 3. Pain 3-5 (rule 1; heel drops in the Alfredson protocol's words, rule 2): hold, unless
    the next morning was better or the same and pain is no higher than the session before.
-4. Target not reached: a set below the target reps or hold seconds, or fewer sets than the
-   target on either side: hold (rule None).
+4. Holds that fell set after set, the last more than one step short (45, 40, 35, 30 s):
+   ease off by the lever (rule 7: an isometric is 45 s at a steady effort), not "keep
+   4 × 45 s". Otherwise a target not reached (a set below the target reps or hold
+   seconds, or fewer sets than the target on either side) holds (rule None).
 5. Effort: an RPE above 7 holds (move on at about RPE 6-7, rule 3; about 70% effort,
    rule 7). No RPE at all blocks only the calf raise ladder, where effort is the gate.
 6. Before any progress: no pain logged holds a pain-gated exercise or any exercise of a
@@ -412,6 +414,7 @@ def suggest(
         _too_much(exercise, target, logged, morning, situation, plan)
         or _sore_area(exercise, target, morning, situation)
         or _acceptable_pain(exercise, target, logged, morning, situation, plan)
+        or _fading_hold(exercise, target, logged, plan)
         or _check_target(exercise, target, logged)
         or _check_effort(exercise, target, logged, plan)
         or _progress(exercise, target, logged, morning, situation, plan)
@@ -475,6 +478,26 @@ def _acceptable_pain(exercise, target, logged, morning, situation, plan) -> Sugg
         f"until pain is 0–2, or steady and settled by the next morning ({RULE_NAMES[1]})."
     )
     return _hold(target, 1, reason)
+
+
+def _fading_hold(exercise, target, logged, plan) -> Suggestion | None:
+    """Holds that fell set after set (45, 40, 35, 30 s) were too hard: an isometric is
+    45 s or more at a steady effort (rule 7), so asking for the same again won't do; ease
+    off by the lever (the higher wall sit, keeping 45 s). One set a step short is only
+    short, and holds as a missed target."""
+    if not exercise.is_hold:
+        return None
+    for side in sides_at(exercise, target.level):
+        held = [
+            _done(exercise, s)
+            for s in sorted(logged, key=lambda s: s.set_no)
+            if side is None or s.side == side
+        ]
+        falling = all(later <= earlier for earlier, later in zip(held, held[1:], strict=False))
+        if len(held) >= 2 and falling and target.hold_s - held[-1] > plan.step:
+            why = f"{_side_text(side)}holds fell from {held[0]} to {held[-1]} s across the sets"
+            return _regress(exercise, target, plan, why[0].upper() + why[1:], rule=7)
+    return None
 
 
 def _check_target(exercise, target, logged) -> Suggestion | None:
@@ -578,9 +601,10 @@ def _too_soon(exercise, target, new, dwell, evidence) -> Suggestion | None:
     return _hold(target, None, reason)
 
 
-def _regress(exercise, target, plan, why) -> Suggestion:
+def _regress(exercise, target, plan, why, rule: int = 1) -> Suggestion:
     """One step easier by the exercise's lever (see the module docstring), or a hold at
-    the very bottom."""
+    the very bottom. `rule` is the one that asks for it: pain (1), or holds that fell
+    (7)."""
     now = _amount(exercise, target)
     more_easier = -target.level < len(exercise.easier)
     rung_first = plan.lever != "reps"
@@ -602,8 +626,8 @@ def _regress(exercise, target, plan, why) -> Suggestion:
             f"stop on sharp pain, and {SEE_A_CLINICIAN} ({RULE_NAMES[1]})."
         )
         return _hold(target, 1, reason)
-    reason = f"{why}: {how} {_next_text(exercise, target, easier)} ({RULE_NAMES[1]})."
-    return Suggestion("regress", reason, 1, easier)
+    reason = f"{why}: {how} {_next_text(exercise, target, easier)} ({RULE_NAMES[rule]})."
+    return Suggestion("regress", reason, rule, easier)
 
 
 # --- small pieces ----------------------------------------------------------------------
