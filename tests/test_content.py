@@ -356,3 +356,27 @@ def test_the_library_in_the_database_has_the_new_exercises(app):
                 "eccentric-heel-drop-bent-knee", "band-foot-inversion", "adductor-squeeze",
                 "split-squat"} <= slugs  # fmt: skip
         assert len(builtin_routines()) == len(ROUTINES) == 10
+
+
+def test_start_carries_the_planned_strength_steps_for_session_started(signed_in, app):
+    """The player sends them as session.started's planned_sets (counting, item 5)."""
+    with app.app_context():
+        routine = builtin("knee-pain-relief")
+        routine_id, planned = routine.id, routine.planned_strength_sets()
+    for url in (f"/routines/{routine_id}", f"/run/{routine_id}"):
+        assert f'data-planned-sets="{planned}">Start session' in text(signed_in.get(url))
+
+
+@pytest.mark.parametrize(
+    ("slug", "exercise", "easier"),
+    [
+        ("knee-pain-relief", "step-down", "Step-down holding a rail"),  # at level -1
+        ("knee-patellar-tendon", "wall-sit", "Higher wall sit (knees bent about 45°)"),
+        ("runners-essentials", "glute-bridge", "Short-range bridge"),
+        ("knee-pain-relief", "wall-sit", None),  # already the easiest
+    ],
+)
+def test_each_step_knows_the_easier_variant_a_pain_stop_offers(app, slug, exercise, easier):
+    with app.app_context():
+        steps = [s for s in plan(builtin(slug)) if s.exercise.slug == exercise]
+    assert {s.easier_variant for s in steps} == {easier}

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 
 from runpt.extensions import db
 from runpt.library.dose import GET_READY_S, SIDE_SWITCH_S, Dose
-from runpt.progression.engine import ExerciseFacts
+from runpt.progression.engine import ExerciseFacts, variant_name
 from runpt.routines.models import Routine, RoutineStep
 from runpt.sync.models import Event
 
@@ -45,6 +45,15 @@ class Step:
     # The running problem the routine trains ("" for none): the progression engine is
     # stricter in a problem routine (pain and a settled next morning before progress).
     problem: str = ""
+
+    @property
+    def easier_variant(self) -> str | None:
+        """The rung one below this step's, which the player offers when pain stops the
+        exercise (its remaining sets are then logged at `level - 1`); None at the bottom."""
+        try:
+            return variant_name(self.exercise.facts, self.level - 1)
+        except ValueError:
+            return None
 
 
 def _lay_out(routine_steps: Iterable[RoutineStep], problem: str = "") -> tuple[Step, ...]:
