@@ -188,3 +188,16 @@ def test_a_new_level_waits_for_two_sessions_over_seven_days(signed_in, app):
     assert action == "progress" and "move up a level to Eccentric heel drop with a backpack" in (
         reason
     )
+
+
+def test_a_flare_before_the_exercise_was_last_done_does_not_hold_it(signed_in):
+    """Pain 7 on step-downs an hour before a clean glute-bridge session: the bridge was
+    done after it, without pain, so the flare is not 'since'."""
+    routine = step_down_routine(signed_in)
+    bridge = [{"exercise": "glute-bridge", "set": n, "reps": 10, "pain": 0, "rpe": 6}
+              for n in (1, 2, 3)]  # fmt: skip
+    sync(signed_in, a_session(days_ago(6), *bridge, routine=routine))
+    sync(signed_in, a_session(days_ago(1, hour=7), *sets("step-down", 1, reps=8, pain=7)))
+    sync(signed_in, a_session(days_ago(1, hour=8), *bridge, routine=routine))
+    action, reason = suggestion_of(text(signed_in.get(f"/routines/{routine}")), "Glute bridge")
+    assert action == "progress", reason

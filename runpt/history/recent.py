@@ -10,9 +10,9 @@ session on. Sets and stops go through `current_sets`: a step logged twice counts
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.history.pain import routine_problems
@@ -34,11 +34,14 @@ from runpt.sync.models import Event
 from runpt.sync.sessions import current_sets, makes_a_session
 
 # Enough of an exercise's sets to see its last few sessions and how long it has been at
-# a level (a 3-set, two-sided exercise logs 6 a session: 50 sessions).
-RECENT_SETS = 300
+# a level: a 5-set, two-sided exercise logs 10 a session, so at least 12 sessions, weeks
+# more than the 7 days a level waits. It runs for the first set of every strength step.
+RECENT_SETS = 120
 # Enough of every exercise's events since the exercise was last done.
 WINDOW_EVENTS = 3000
 WINDOW_TYPES = ("session.started", "set.logged", "exercise.stopped", "morning.checked")
+# How long before its first set a session's start may be (get ready, warm-up drills).
+SESSION_LEAD = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def judged(
     target). `problem` is the running problem of the routine it is shown in."""
     sessions = recent_sessions(user, facts.slug)
     latest = next((s for s in sessions if since is None or s[-1].at > since), None)
-    window = window_events(user, latest[0].session_id) if latest else []
+    window = window_events(user, latest[0].at) if latest else []
     stop = latest_stop(window, facts.slug)
     if latest is None and stop is None:
         return None
@@ -106,21 +109,21 @@ def recent_sessions(user, slug: str) -> list[list]:
     return [current_sets(reversed(rows)) for rows in by_session.values()]
 
 
-def window_events(user, session_id) -> list:
-    """Every session's starts, sets, stops and morning answers from the start of this
-    session on, oldest first."""
-    start = (
-        select(func.min(Event.at))
-        .where(Event.user_id == user.id, Event.session_id == session_id)
-        .scalar_subquery()
-    )
+def window_events(user, first_set_at: datetime) -> list:
+    """Every session's starts, sets, stops and morning answers from a little before the
+    exercise's latest session began (so its session.started is in, for its routine's
+    problem) on, oldest first. One range scan of the (user, at) index."""
+    since = first_set_at - SESSION_LEAD
     query = (
         select(Event.session_id, Event.id, Event.type, Event.at, Event.received_at, Event.data)
-        .where(Event.user_id == user.id, Event.at >= start, Event.type.in_(WINDOW_TYPES))
+        .where(Event.user_id == user.id, Event.at >= since, Event.type.in_(WINDOW_TYPES))
         .order_by(Event.at.desc())
         .limit(WINDOW_EVENTS)
     )
-    return list(reversed(db.session.execute(query).all()))
+    rows = list(reversed(db.session.execute(query).all()))
+    # Sessions that ended before the exercise's session began are not "since".
+    later = {r.session_id for r in rows if r.at >= first_set_at}
+    return [r for r in rows if r.session_id in later]
 
 
 def morning_of(window: list, session_id) -> str | None:

@@ -1,4 +1,4 @@
-"""honest counting: planned and logged strength sets in each session summary
+"""honest counting: planned and logged strength sets in each session summary; events by time
 
 Revision ID: 0006
 Revises: 0004
@@ -21,6 +21,9 @@ depends_on = None
 
 
 def upgrade():
+    # The progression engine reads every event since a session began (pain stops and
+    # flares in other exercises): a range of one runner's events by time.
+    op.create_index('ix_event_user_at', 'event', ['user_id', 'at'])
     op.execute('DELETE FROM session_summary')
     with op.batch_alter_table('session_summary', schema=None) as batch_op:
         batch_op.add_column(sa.Column('planned_sets', sa.Integer(), nullable=True))
@@ -30,6 +33,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_event_user_at', table_name='event')
     op.execute('DELETE FROM session_summary')
     with op.batch_alter_table('session_summary', schema=None) as batch_op:
         batch_op.drop_column('strength_sets')
