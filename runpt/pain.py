@@ -10,9 +10,11 @@ HIGHEST = 10
 # was tapped (CONTENT.md: "stop an exercise on sharp or worsening pain").
 SHARP_PAIN_WORDS = ("sharp", "stabbing", "shooting", "had to stop")
 
+# CONTENT.md's safety text, whole, in one short line: on every exercise page, the
+# player's step and a pain stop (templates: `pain.SAFETY_LINE`).
 SAFETY_LINE = (
-    "Stop on sharp or worsening pain; see a clinician for pain that lasts, swelling, "
-    "numbness, or pain at night."
+    "Stop an exercise on sharp or worsening pain; see a clinician for pain that lasts, "
+    "swelling, numbness, or pain at night."
 )
 
 

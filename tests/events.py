@@ -10,8 +10,12 @@ def at(minutes: float = 0, offset_hours: int = 1) -> str:
     return (datetime.now(UTC) + timedelta(minutes=minutes)).astimezone(zone).isoformat()
 
 
-def started(session: str, routine="runners-essentials", **extra) -> dict:
-    return event("session.started", session, {"routine": routine}, **extra)
+def started(session: str, routine="runners-essentials", planned_sets=None, **extra) -> dict:
+    """A session.started event; `planned_sets` only when given (older clients leave it out)."""
+    data = {"routine": routine}
+    if planned_sets is not None:
+        data["planned_sets"] = planned_sets
+    return event("session.started", session, data, **extra)
 
 
 def logged(session: str, exercise="glute-bridge", set_no=1, at: str | None = None, **data) -> dict:

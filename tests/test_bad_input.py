@@ -103,6 +103,15 @@ def without(field: str, inside_data: bool = False) -> dict:
     return base
 
 
+def stop(**changes) -> dict:
+    """An exercise.stopped event; a change to None leaves that field out."""
+    data = {"exercise": "step-down", "set": 2, "side": None, "reason": "pain", "pain": 6,
+            "choice": "skip", **changes}  # fmt: skip
+    return event(
+        "exercise.stopped", new_session(), {k: v for k, v in data.items() if v is not None}
+    )
+
+
 def nested(depth: int):
     value = "deep"
     for _ in range(depth):
@@ -182,11 +191,31 @@ EVENTS = [
     (
         "unknown type",
         with_envelope(type="set.deleted"),
-        "type: must be one of session.started, set.logged, session.finished, morning.checked",
+        "type: must be one of session.started, set.logged, session.finished, morning.checked, "
+        "exercise.stopped",
     ),  # fmt: skip
     ("unknown data field", with_data(mood="great"), "data.mood: is not a field of this event type"),
     ("a note nested 500 deep", with_data(note=nested(500)), "data.note: must be text or null"),
     ("data is a list", with_envelope(data=[1]), "data: must be a JSON object"),
+    (
+        "planned sets 1001",
+        started(new_session(), planned_sets=1001),
+        "data.planned_sets: 1001 is out of range 0-1000",
+    ),  # fmt: skip
+    (
+        "planned sets as text",
+        started(new_session(), planned_sets="24"),
+        "data.planned_sets: must be a whole number from 0 to 1000",
+    ),  # fmt: skip
+    ("stop without a reason", stop(reason=None), "data.reason: must be 'pain' or 'sharp-pain'"),
+    ("stop with pain 5", stop(pain=5), "data.pain: must be above 5 when the reason is 'pain'"),
+    ("stop with no choice", stop(choice="later"), "data.choice: must be 'easier' or 'skip'"),
+    ("stop with no set", stop(set=None), "data.set: is required"),
+    (
+        "stop of an unknown exercise",
+        stop(exercise="moon-walk"),
+        "data.exercise: 'moon-walk' is not an exercise in the library",
+    ),  # fmt: skip
     (
         "finished with data",
         event("session.finished", new_session(), {"early": True}),

@@ -2,6 +2,7 @@
 page and on its step in the player."""
 
 import html
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -29,8 +30,34 @@ def title_of(slug: str) -> str:
     return root.find(f"{SVG}title").text.strip()
 
 
-def test_the_library_has_38_exercises_to_draw():
-    assert len(SLUGS) == 38
+def test_the_library_has_45_exercises_to_draw():
+    assert len(SLUGS) == 45
+
+
+@pytest.mark.parametrize("slug", ["eccentric-heel-drop", "eccentric-heel-drop-bent-knee"])
+def test_the_heel_drop_figures_show_the_heel_going_below_the_step(slug):
+    """The point of the exercise (CONTENT.md rule 2): the heel drops below the step's top,
+    which a dashed line marks at the step's height."""
+    root = ET.parse(figure_path(slug)).getroot()
+    step = next(e for e in root.iter(f"{SVG}rect"))
+    top = float(step.get("y"))
+    level = next(e for e in root.iter(f"{SVG}path") if e.get("stroke-dasharray"))
+    assert level.get("d").endswith(f"{top:g}") or f"{top:g}H" in level.get("d")
+    # The body is drawn with the thick strokes; the faded path is the other leg, lifted.
+    body = next(g for g in root.iter(f"{SVG}g") if g.get("stroke-width") == "8")
+    points = [
+        tuple(float(n) for n in pair.split())
+        for path in body.iter(f"{SVG}path")
+        if path.get("stroke-opacity") is None
+        for pair in re.findall(r"[ML](\d+ \d+)", path.get("d"))
+    ]
+    # Off the step's edge, where the heel hangs: well below the step's top.
+    lowest_off_the_step = max(y for x, y in points if x < float(step.get("x")))
+    assert lowest_off_the_step > top + 8
+    assert "below" in title_of(slug)
+    heel = root.find(f".//{SVG}circle[@id='fig-eccentric-heel-drop-heel']")
+    if heel is not None:
+        assert float(heel.get("cy")) > top
 
 
 def test_every_exercise_in_the_database_has_a_figure(app):

@@ -368,7 +368,10 @@ def test_exercise_page_shows_everything_a_runner_needs(client, app):
     for problem in expected["problems"]:
         assert PROBLEMS[problem] in body
         assert f'href="/library/?problem={problem}"' in body
-    assert "Stop on sharp or worsening pain." in body
+    assert (
+        "Stop an exercise on sharp or worsening pain; see a clinician for pain that lasts, "
+        "swelling, numbness, or pain at night. " + expected["safety"]
+    ) in body
     assert "How to do it" in body and "Form cues" in body and "Common mistakes" in body
 
 

@@ -90,3 +90,69 @@ def test_upgrading_to_history_keeps_routine_steps_at_the_exercise_itself(tmp_pat
         assert run(text("SELECT count(*) FROM session_summary")).scalar() == 0
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_upgrading_to_honest_counting_drops_summaries_to_rebuild_and_keeps_events(tmp_path):
+    """Summaries made before a set logged twice counted once are dropped; history
+    rebuilds them from the events, which stay."""
+    app = app_with_an_old_database(tmp_path)
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0004")
+        run = db.session.execute
+        run(text(TWO_RUNNERS))
+        session = uuid.uuid4().hex
+        run(
+            text(
+                "INSERT INTO event (id, user_id, type, at, at_offset_min, session_id, data, "
+                "received_at) VALUES (:id, 2, 'session.finished', '2026-01-01', 0, :s, '{}', "
+                "'2026-01-01')"
+            ),  # fmt: skip
+            {"id": uuid.uuid4().hex, "s": session},
+        )
+        run(
+            text(
+                "INSERT INTO session_summary (user_id, session_id, event_count, started_at, "
+                "offset_min, set_count, pain_by_exercise) VALUES (2, :s, 1, '2026-01-01', 0, 2, "
+                "'{}')"
+            ),  # fmt: skip
+            {"s": session},
+        )
+        db.session.commit()
+
+        upgrade(directory=directory)
+
+        assert run(text("SELECT count(*) FROM session_summary")).scalar() == 0
+        assert run(text("SELECT count(*) FROM event")).scalar() == 1
+        run(
+            text(
+                "INSERT INTO session_summary (user_id, session_id, event_count, started_at, "
+                "offset_min, set_count, pain_by_exercise) VALUES (2, :s, 1, '2026-01-01', 0, 0, "
+                "'{}')"
+            ),  # fmt: skip
+            {"s": session},
+        )
+        row = run(text("SELECT planned_sets, strength_sets FROM session_summary")).one()
+        assert tuple(row) == (None, 0)
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def test_upgrading_to_routine_guidance_gives_own_routines_none(tmp_path):
+    """A runner's own routine gets no red flags, running line or triage, and is no add-on;
+    built-in ones get theirs from routines.toml when the library loads."""
+    app = app_with_an_old_database(tmp_path)
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0006")
+        run = db.session.execute
+        run(text(TWO_RUNNERS))
+        run(text(A_ROUTINE_OF_THE_SECOND))
+        db.session.commit()
+
+        upgrade(directory=directory)
+
+        row = run(text("SELECT name, red_flags, running, triage, add_on FROM routine")).one()
+        assert tuple(row) == ("Mine", "", "", "[]", 0)
+        db.session.rollback()
+        db.engine.dispose()

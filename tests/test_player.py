@@ -332,6 +332,7 @@ def test_the_log_forms_fixed_scales_are_drawn_once_and_complete(signed_in, app):
         rpe = re.search(r'<select name="rpe">(.*?)</select>', body, re.S).group(1)
         assert re.findall(r'<option value="(\d*)">', rpe) == ["", *map(str, range(1, 11))]
         pains = re.findall(r'<input type="radio" name="pain" value="(\d+)" ?(checked)?>', body)
-        # Nothing chosen: pain the runner didn't report must not be logged as 0.
+        # No pain is pre-selected: a set logged without one is stored as null, not 0.
         assert pains == [(str(n), "") for n in range(11)]
+        assert "checked" not in re.search(r'<div class="pain-scale">.*?</div>', body, re.S).group(0)
         assert body.count('class="pain-ok"') == 3 and body.count('class="pain-high"') == 5

@@ -22,6 +22,11 @@ def builtin_routines() -> list[Routine]:
     ).all()
 
 
+def builtin_sessions() -> list[Routine]:
+    """The built-in 20-30 minute sessions: every built-in routine but the daily add-ons."""
+    return [routine for routine in builtin_routines() if not routine.add_on]
+
+
 def builtin(slug: str = "runners-essentials") -> Routine:
     return db.session.scalar(select(Routine).where(Routine.slug == slug))
 
@@ -97,15 +102,27 @@ def test_builtin_routines_cover_the_essentials_and_every_running_problem(app):
 
 
 def test_every_builtin_routine_lasts_20_to_30_minutes(app):
+    """By the estimate with a changeover between exercises (CHANGEOVER_S)."""
     with app.app_context():
-        for routine in builtin_routines():
+        for routine in builtin_sessions():
             seconds = routine.seconds()
             assert 20 * 60 <= seconds <= 30 * 60, f"{routine.slug}: {seconds / 60:.1f} min"
 
 
+def test_a_daily_add_on_is_short_strength_work(app):
+    """The Alfredson heel drops, twice a day: no warm-up or stretch of their own, and
+    short enough to do twice (CONTENT.md rule 2)."""
+    with app.app_context():
+        add_ons = [r for r in builtin_routines() if r.add_on]
+        assert [r.slug for r in add_ons] == ["achilles-heel-drops"]
+        for routine in add_ons:
+            assert {s.exercise.phase for s in routine.steps} == {"strength"}
+            assert routine.seconds() <= 15 * 60, routine.slug
+
+
 def test_every_builtin_routine_goes_warm_up_then_strength_then_stretching(app):
     with app.app_context():
-        for routine in builtin_routines():
+        for routine in builtin_sessions():
             phases = [step.exercise.phase for step in routine.steps]
             assert phases[0] == "warm-up" and phases[-1] == "cool-down", routine.slug
             assert "strength" in phases, routine.slug
@@ -141,7 +158,7 @@ def test_routine_page_shows_about_n_min_and_phases_in_order(signed_in, app):
     with app.app_context():
         routines = [
             (r.id, r.name, minutes(r.seconds()), r.steps[0].exercise.name)
-            for r in builtin_routines()
+            for r in builtin_sessions()
         ]
     for routine_id, name, duration, first in routines:
         response = signed_in.get(f"/routines/{routine_id}")

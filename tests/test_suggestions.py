@@ -26,6 +26,13 @@ def bridge_session(client, routine, reps=(10, 10, 10), pain=0, rpe=6, days=1) ->
     return session
 
 
+def two_bridge_sessions(client, routine, **session) -> str:
+    """Two sessions at the same dose: a dose grows only after 2 (runpt convention). Returns
+    the later session's id."""
+    bridge_session(client, routine, days=2, **session)
+    return bridge_session(client, routine, **session)
+
+
 def accept_form(page: str) -> dict:
     form = re.search(r'<form method="post" action="(/routines/\d+/steps/\d+/accept)">(.*?)</form>',
                      page, re.S)  # fmt: skip
@@ -43,6 +50,9 @@ def bridge_step(app, routine_id: int) -> RoutineStep:
 
 def test_a_good_session_suggests_progress_and_accepting_changes_the_own_routine(signed_in, app):
     routine = create(signed_in, "Mine", "glute-bridge")
+    bridge_session(signed_in, routine, days=2)
+    page = text(signed_in.get(f"/routines/{routine}"))
+    assert 'data-suggestion="hold"' in page and "keep 3 × 10 for one more session" in page
     bridge_session(signed_in, routine)
     page = text(signed_in.get(f"/routines/{routine}"))
     assert 'data-suggestion="progress"' in page
@@ -62,7 +72,7 @@ def test_accepting_on_a_built_in_routine_makes_the_runners_own_copy(signed_in, a
     with app.app_context():
         builtin = db.session.scalar(select(Routine).where(Routine.slug == "runners-essentials"))
         builtin_id = builtin.id
-    bridge_session(signed_in, "runners-essentials")
+    two_bridge_sessions(signed_in, "runners-essentials")
     page = text(signed_in.get(f"/routines/{builtin_id}"))
     assert "Accept in my copy" in page
     form = accept_form(page)
@@ -95,7 +105,7 @@ def test_pain_over_five_eases_off_and_short_sets_hold(signed_in):
 
 def test_a_stale_or_forged_suggestion_changes_nothing(signed_in, app):
     routine = create(signed_in, "Mine", "glute-bridge")
-    bridge_session(signed_in, routine)
+    two_bridge_sessions(signed_in, routine)
     form = accept_form(text(signed_in.get(f"/routines/{routine}")))
     for forged in ({**form["data"], "reps": "50"}, {**form["data"], "level": "4"},
                    {**form["data"], "sets": "x"}, {}):  # fmt: skip
@@ -116,7 +126,7 @@ def test_nothing_logged_or_warm_up_means_no_suggestion(signed_in):
 
 def test_the_next_sessions_first_set_shows_the_suggestion(signed_in):
     routine = create(signed_in, "Mine", "glute-bridge")
-    bridge_session(signed_in, routine)
+    two_bridge_sessions(signed_in, routine)
     first = text(signed_in.get(f"/run/{routine}/steps/0"))
     assert 'data-suggestion="progress"' in first and "add 2 reps" in first
     assert "Accept it on the routine" in first
@@ -125,15 +135,16 @@ def test_the_next_sessions_first_set_shows_the_suggestion(signed_in):
 
 def test_a_step_up_the_ladder_shows_the_variant_and_logs_its_level(signed_in, app):
     routine = create(signed_in, "Mine", "glute-bridge")
+    bridge_session(signed_in, routine, days=10)  # the level's first session, 10 days ago
     bridge_session(signed_in, routine)
     form = accept_form(text(signed_in.get(f"/routines/{routine}")))
     signed_in.post(form["url"], data=form["data"])  # 3 × 12
-    bridge_session(signed_in, routine, reps=(12, 12, 12), days=0)
-    form = accept_form(text(signed_in.get(f"/routines/{routine}")))
-    signed_in.post(form["url"], data=form["data"])  # 3 × 14
-    bridge_session(signed_in, routine, reps=(14, 14, 14), days=0)
-    form = accept_form(text(signed_in.get(f"/routines/{routine}")))
-    signed_in.post(form["url"], data=form["data"])  # 3 × 15
+    for reps in ((12, 12, 12), (14, 14, 14)):  # two sessions at each dose, then accept
+        bridge_session(signed_in, routine, reps=reps, days=0)
+        bridge_session(signed_in, routine, reps=reps, days=0)
+        form = accept_form(text(signed_in.get(f"/routines/{routine}")))
+        signed_in.post(form["url"], data=form["data"])  # 3 × 14, then 3 × 15
+    bridge_session(signed_in, routine, reps=(15, 15, 15), days=0)
     bridge_session(signed_in, routine, reps=(15, 15, 15), days=0)
     page = text(signed_in.get(f"/routines/{routine}"))
     assert "move up a level to Up on two, down on one" in page
@@ -154,7 +165,7 @@ def test_another_runners_logs_never_shape_my_suggestions(signed_in, app):
 
 def test_a_corrected_morning_answer_counts_on_the_step_too(signed_in):
     routine = create(signed_in, "Mine", "glute-bridge")
-    session = bridge_session(signed_in, routine)
+    session = two_bridge_sessions(signed_in, routine)
     answers = [("worse", days_ago(0, hour=0)), ("better", days_ago(0, hour=1))]
     sync(signed_in, [event("morning.checked", session, {"feel": feel}, at=when.isoformat())
                      for feel, when in answers])  # fmt: skip

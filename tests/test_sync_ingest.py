@@ -88,6 +88,18 @@ def test_a_bad_event_never_blocks_the_good_ones_and_results_keep_request_order(r
     assert stored_count() == 2
 
 
+def stopped(**changes) -> dict:
+    """An exercise.stopped event as the player writes it (pain 6 in set 2, easier variant)."""
+    data = {"exercise": "step-down", "set": 2, "side": "left", "reason": "pain", "pain": 6,
+            "choice": "easier"}  # fmt: skip
+    data.update(changes)
+    return event(
+        "exercise.stopped",
+        new_session(),
+        {k: v for k, v in data.items() if v is not None or k not in changes},
+    )
+
+
 def with_data(**changes) -> dict:
     base = logged(new_session())
     base["data"] = {**base["data"], **changes}
@@ -160,6 +172,24 @@ REJECTIONS = [
     (started(new_session(), routine=None), ["data.routine:"]),
     (started(new_session(), routine="r" * 101), ["data.routine:"]),
     (event("session.finished", new_session(), {"early": True}), ["data.early:"]),
+    (started(new_session(), planned_sets=-1), ["data.planned_sets:", "range 0-1000"]),
+    (started(new_session(), planned_sets=1001), ["data.planned_sets:", "range 0-1000"]),
+    (started(new_session(), planned_sets="12"), ["data.planned_sets:", "whole number"]),
+    (started(new_session(), planned_sets=2.5), ["data.planned_sets:", "whole number"]),
+    (stopped(exercise="moon-walk"), ["data.exercise:", "not an exercise"]),
+    (stopped(exercise=None), ["data.exercise:"]),
+    (stopped(set=None), ["data.set:", "required"]),
+    (stopped(set=0), ["data.set:", "range"]),
+    (stopped(side="middle"), ["data.side:"]),
+    (stopped(reason=None), ["data.reason:", "'pain' or 'sharp-pain'"]),
+    (stopped(reason="tired"), ["data.reason:", "'pain' or 'sharp-pain'"]),
+    (stopped(pain=5), ["data.pain:", "above 5", "'pain'"]),
+    (stopped(pain=None), ["data.pain:", "above 5"]),
+    (stopped(pain=11), ["data.pain:", "range 0-10"]),
+    (stopped(reason="sharp-pain", pain=-1), ["data.pain:", "range 0-10"]),
+    (stopped(choice=None), ["data.choice:", "'easier' or 'skip'"]),
+    (stopped(choice="rest"), ["data.choice:", "'easier' or 'skip'"]),
+    (stopped(level=-1), ["data.level:", "not a field"]),
 ]
 
 
@@ -235,3 +265,38 @@ def test_an_uppercase_uuid_is_the_same_event(runners):
     shouting = dict(first, id=first["id"].upper())
     assert ingest(ana, [shouting])[0].status == "duplicate"
     assert stored_count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "stored"),
+    [
+        ({}, {"exercise": "step-down", "set": 2, "side": "left", "reason": "pain", "pain": 6,
+              "choice": "easier"}),
+        ({"pain": 10, "choice": "skip"}, {"pain": 10, "choice": "skip"}),
+        ({"reason": "sharp-pain", "pain": None}, {"reason": "sharp-pain", "pain": None}),
+        ({"reason": "sharp-pain", "pain": 3}, {"reason": "sharp-pain", "pain": 3}),
+        ({"side": None, "set": 1}, {"side": None, "set": 1}),
+    ],
+    ids=["pain-6-easier", "pain-10-skip", "sharp-no-pain", "sharp-pain-3", "no-side"],
+)  # fmt: skip
+def test_an_exercise_stop_is_stored_with_its_reason_and_choice(runners, changes, stored):
+    ana, _ = runners
+    stop = stopped(**changes)
+    assert ingest(ana, [stop])[0].status == "accepted"
+    row = db.session.get(Event, uuid.UUID(stop["id"]))
+    assert {k: row.data[k] for k in stored} == stored
+    assert row.exercise is None  # the exercise column is for sets only
+
+
+@pytest.mark.parametrize(
+    ("planned", "stored"), [(None, None), (0, 0), (24, 24), (1000, 1000)], ids=str
+)
+def test_a_session_start_carries_its_planned_strength_sets(runners, planned, stored):
+    ana, _ = runners
+    start = (
+        started(new_session()) if planned is None else started(new_session(), planned_sets=planned)
+    )
+    assert ingest(ana, [start])[0].status == "accepted"
+    assert db.session.get(Event, uuid.UUID(start["id"])).data == {
+        "routine": "runners-essentials", "planned_sets": stored,
+    }  # fmt: skip

@@ -13,12 +13,13 @@ from runpt.sync.models import Event
 from runpt.sync.sessions import sessions_of
 
 EVENT_COLUMNS = (
-    "id", "type", "at", "session", "routine", "exercise", "set", "side", "reps", "hold_s",
-    "load_kg", "rpe", "pain", "level", "note", "feel", "received_at",
+    "id", "type", "at", "session", "routine", "planned_sets", "exercise", "set", "side", "reps",
+    "hold_s", "load_kg", "rpe", "pain", "level", "note", "feel", "reason", "choice",
+    "received_at",
 )  # fmt: skip
 SESSION_COLUMNS = (
-    "session", "routine", "routine_name", "started_at", "finished_at", "sets",
-    "highest_pain", "morning",
+    "session", "routine", "routine_name", "started_at", "finished_at", "planned_sets", "sets",
+    "highest_pain", "morning", "stops",
 )  # fmt: skip
 # A cell starting with one of these is a formula to a spreadsheet: a note typed as
 # "=HYPERLINK(...)" must open as text, not run (OWASP "CSV injection").
@@ -62,7 +63,9 @@ def derived_sessions(user) -> list[dict]:
                 "finished_at": local_iso(session["finished_at"], session["offset_min"])
                 if session["finished_at"]
                 else None,
+                "planned_sets": session["planned_sets"],
                 "sets": [{**one, "at": one["at"].isoformat()} for one in session["sets"]],
+                "stops": [{**one, "at": one["at"].isoformat()} for one in session["stops"]],
                 "highest_pain": session["highest_pain"],
                 "morning": morning,
             }
@@ -123,8 +126,18 @@ def events_csv(user) -> str:
 
 
 def sessions_csv(user) -> str:
-    rows = [{**s, "sets": len(s["sets"])} for s in derived_sessions(user)]
+    rows = [
+        {**s, "sets": len(s["sets"]), "stops": "; ".join(stop_text(stop) for stop in s["stops"])}
+        for s in derived_sessions(user)
+    ]
     return _csv(SESSION_COLUMNS, rows)
+
+
+def stop_text(stop: dict) -> str:
+    """A pain stop in one cell, e.g. "step-down set 2 left: pain 6, easier"."""
+    where = f"{stop['exercise']} set {stop['set']}" + (f" {stop['side']}" if stop["side"] else "")
+    why = "sharp pain" if stop["reason"] == "sharp-pain" else f"pain {stop['pain']}"
+    return f"{where}: {why}, {stop['choice']}"
 
 
 def _csv(columns, rows) -> str:

@@ -28,6 +28,11 @@ class SessionSummary(db.Model):
     offset_min: Mapped[int]
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     set_count: Mapped[int]
+    # The strength steps the routine had when started (session.started's planned_sets;
+    # None from older clients) and the strength sets logged: whether the session counts
+    # toward the weekly target (runpt.history.counting).
+    planned_sets: Mapped[int | None]
+    strength_sets: Mapped[int] = mapped_column(default=0)
     highest_pain: Mapped[int | None]
     # {exercise slug: highest pain during it}, for pain per running problem.
     pain_by_exercise: Mapped[dict] = mapped_column(JSON)

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from runpt.extensions import db
+from runpt.history.counting import tally
 from runpt.history.models import TrainingPlan
 from runpt.history.weeks import (
     WEEKLY_TARGET,
@@ -20,9 +21,14 @@ def plan_of(user) -> TrainingPlan | None:
 
 def overview(user, summaries) -> dict:
     """This week against the target, the streak and the next session due: what the
-    home page and the history page both show."""
+    home page and the history page both show. Only sessions that count (finished, with
+    at least half their strength sets: runpt.history.counting) make the week."""
     today = runner_today(summaries)
-    days = [local_day(s.started_at, s.offset_min) for s in summaries]
+    counting = tally(user, summaries)
+    days = [local_day(s.started_at, s.offset_min) for s in counting.counted]
+    partial_days = {
+        local_day(s.started_at, s.offset_min) for s in summaries if s.session_id in counting.partial
+    }
     plan = plan_of(user)
     this_week = weeks(days, today, 1)[0]
     return {
@@ -33,6 +39,8 @@ def overview(user, summaries) -> dict:
         "plan": plan,
         "next_day": next_session_day(plan.days if plan else [], days, today),
         "session_days": days,
+        "partial_days": partial_days,
+        "tally": counting,
     }
 
 

@@ -1,13 +1,25 @@
 """Pain over time: the highest pain during each session, overall and per running
-problem (an exercise counts for every problem it addresses). Zones follow the
-pain-monitoring model (CONTENT.md rule 1): 0-2 safe, 3-5 acceptable, over 5 too much."""
+problem. Zones follow the pain-monitoring model (CONTENT.md rule 1): 0-2 safe, 3-5
+acceptable, over 5 too much.
 
+A session's pain belongs to the problem the runner is training for, not to every problem
+its exercises happen to be tagged with (knee pain logged on step-downs is not "hip
+strain"): the routine's problem, or for a routine with none (Runner's essentials, most
+of a runner's own), the problems the runner said they have. Until runners can say so,
+such a session is charted overall only.
+"""
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import or_, select
+
+from runpt.extensions import db
 from runpt.history.charts import Band
 from runpt.history.weeks import local_day
 from runpt.library.models import PROBLEMS
+from runpt.routines.models import Routine
 
 PAIN_BANDS = (
     Band(0, 2, "band-safe"),
@@ -38,19 +50,50 @@ def pain_per_session(summaries) -> list[PainPoint]:
     ]
 
 
-def pain_per_problem(summaries, problems_of: dict[str, list[str]]) -> dict[str, list[PainPoint]]:
+def routine_problems(user) -> dict[str, str]:
+    """{routine reference as a summary keeps it: the running problem it trains} for the
+    built-in routines and the runner's own ones that have a problem (copies keep it)."""
+    query = select(Routine.id, Routine.slug, Routine.problem).where(
+        or_(Routine.owner_id == user.id, Routine.owner_id.is_(None)), Routine.problem != ""
+    )
+    return {
+        slug or str(routine_id): problem for routine_id, slug, problem in db.session.execute(query)
+    }
+
+
+def pain_per_problem(
+    summaries,
+    routine_problems: dict[str, str],
+    own_problems: Sequence[str] = (),
+    exercise_problems: dict[str, list[str]] | None = None,
+) -> dict[str, list[PainPoint]]:
     """{problem slug: points} for each running problem with any pain logged, in the
-    order of PROBLEMS. `problems_of` maps an exercise slug to the problems it addresses."""
+    order of PROBLEMS.
+
+    A session of a routine with a problem (`routine_problems`, by reference) puts its
+    highest pain under that problem alone. A session of a routine with none puts, under
+    each of the runner's `own_problems`, the highest pain of its exercises that address
+    that problem (`exercise_problems`: exercise slug -> problems); with no own problems
+    (today's default) it is charted overall only."""
     per_problem: dict[str, list[PainPoint]] = {problem: [] for problem in PROBLEMS}
     for s in reversed(summaries):
-        highest: dict[str, int] = {}
-        for slug, pain in (s.pain_by_exercise or {}).items():
-            for problem in problems_of.get(slug, ()):
-                highest[problem] = max(pain, highest.get(problem, 0))
-        if not highest:
+        if s.highest_pain is None:
             continue
         day, session_id = local_day(s.started_at, s.offset_min), str(s.session_id)
-        for problem, pain in highest.items():
+        for problem, pain in _pain_by_problem(s, routine_problems, own_problems,
+                                              exercise_problems or {}).items():  # fmt: skip
             if problem in per_problem:
                 per_problem[problem].append(PainPoint(day, pain, session_id))
     return {problem: points for problem, points in per_problem.items() if points}
+
+
+def _pain_by_problem(summary, routine_problems, own_problems, exercise_problems) -> dict:
+    """{problem: highest pain} one session adds to the problems' charts."""
+    trained = routine_problems.get(summary.routine or "")
+    if trained:
+        return {trained: summary.highest_pain}
+    highest: dict[str, int] = {}
+    for slug, pain in (summary.pain_by_exercise or {}).items():
+        for problem in set(exercise_problems.get(slug, ())) & set(own_problems):
+            highest[problem] = max(pain, highest.get(problem, 0))
+    return highest

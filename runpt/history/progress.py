@@ -1,6 +1,9 @@
 """Progress per exercise: what the runner did each session, their bests, and left
-against right for one-sided work (a difference over 10% is worth flagging: CONTENT.md
-rule 3, Hébert-Losier et al. 2017)."""
+against right for one-sided work. A difference over 10% is flagged: runpt's convention,
+the limb symmetry index of at least 90% clinicians commonly use (CONTENT.md rule 14), not
+a published threshold; for calf raises a gap of a few reps is within a heel-raise test's
+own error (about ±6 reps, Hébert-Losier et al. 2017), so the flag says to watch it, not
+that something is wrong."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,6 +14,7 @@ from sqlalchemy import func, select
 from runpt.extensions import db
 from runpt.history.weeks import local_day
 from runpt.sync.models import Event
+from runpt.sync.sessions import current_sets
 
 SIDE_DIFFERENCE_FLAG = 0.10
 
@@ -65,24 +69,23 @@ def logged_exercises(user) -> list[tuple[str, int, datetime]]:
 def session_results(user, slug: str, *, is_hold: bool) -> list[SessionResult]:
     """Each session's sets of this exercise, oldest first."""
     query = (
-        select(Event.session_id, Event.at, Event.at_offset_min, Event.data)
+        select(
+            Event.session_id, Event.id, Event.at, Event.received_at, Event.at_offset_min,
+            Event.data,
+        )
         .where(Event.user_id == user.id, Event.exercise == slug)
         .order_by(Event.at)
-    )
-    # One pass over plain tuples: three years of one exercise is a few thousand sets.
-    first_set: dict = {}
-    sets_of: dict = {}
-    for session_id, at, offset_min, data in db.session.execute(query):
-        sets = sets_of.get(session_id)
-        if sets is None:
-            first_set[session_id] = (at, offset_min)
-            sets_of[session_id] = sets = []
-        sets.append(data)
+    )  # fmt: skip
+    # One pass over plain rows: three years of one exercise is a few thousand sets.
+    rows_of: dict = {}
+    for row in db.session.execute(query):
+        rows_of.setdefault(row.session_id, []).append(row)
     measure = "hold_s" if is_hold else "reps"
-    results = [
-        _result(session_id, *first_set[session_id], sets, measure)
-        for session_id, sets in sets_of.items()
-    ]
+    results = []
+    for session_id, rows in rows_of.items():
+        # A set logged twice (a double tap, a correction) is one set: the latest counts.
+        sets = [row.data for row in current_sets(rows)]
+        results.append(_result(session_id, rows[0].at, rows[0].at_offset_min, sets, measure))
     return sorted(results, key=lambda r: r.day)
 
 

@@ -8,19 +8,30 @@ from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.history.charts import Series, line_chart
-from runpt.history.pain import PAIN_BANDS, pain_per_session
+from runpt.history.counting import Tally
+from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session, routine_problems
 from runpt.history.weeks import WEEKLY_TARGET, local_day, monday_of, weeks
 from runpt.library.models import Exercise
 from runpt.progression.engine import ExerciseFacts, ladder, variant_name
 from runpt.sync.models import Event
+from runpt.sync.sessions import current_sets
 
 
-def physio_report(user, summaries, today, how_many_weeks: int) -> dict:
+def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) -> dict:
+    """Adherence counts the sessions that count (runpt.history.counting) in the weeks
+    since the account was made; pain reads every session, partial ones too (a session
+    cut short by pain is the one a physio needs to see)."""
     first_day = monday_of(today) - timedelta(weeks=how_many_weeks - 1)
     in_period = [s for s in summaries if local_day(s.started_at, s.offset_min) >= first_day]
-    days = [local_day(s.started_at, s.offset_min) for s in in_period]
-    report_weeks = weeks(days, today, how_many_weeks)
+    counted = [s for s in counting.counted if local_day(s.started_at, s.offset_min) >= first_day]
+    days = [local_day(s.started_at, s.offset_min) for s in counted]
+    # A week before the account existed can't have been missed.
+    offset = summaries[0].offset_min if summaries else 0
+    joined = monday_of(local_day(user.created_at, offset))
+    report_weeks = [w for w in weeks(days, today, how_many_weeks) if w.monday >= joined]
     pains = pain_per_session(in_period)
+    # The same attribution as the pain page: under the problem the routine trains.
+    by_problem = pain_per_problem(in_period, routine_problems(user))
     chart = None
     if pains:
         chart = line_chart(
@@ -36,13 +47,37 @@ def physio_report(user, summaries, today, how_many_weeks: int) -> dict:
         "first_day": first_day,
         "report_weeks": report_weeks,
         "weeks_met": sum(1 for w in report_weeks if w.met),
-        "session_count": len(in_period),
-        "target_sessions": (WEEKLY_TARGET[0] * how_many_weeks, WEEKLY_TARGET[1] * how_many_weeks),
+        "session_count": len(counted),
+        "partial_count": sum(1 for s in in_period if s.session_id in counting.partial),
+        "target_sessions": (
+            WEEKLY_TARGET[0] * len(report_weeks),
+            WEEKLY_TARGET[1] * len(report_weeks),
+        ),
         "pains": pains,
+        "pain_by_problem": by_problem,
         "pain_chart": chart,
         "mornings": Counter(s.morning for s in in_period if s.morning),
         "exercises": exercise_levels(user, first_day),
+        "stops": stops_since(user, first_day),
     }
+
+
+def stops_since(user, first_day) -> list[dict]:
+    """Every exercise the player stopped for pain from `first_day` on, oldest first,
+    with the day it happened: what a physio most needs to see."""
+    since = datetime.combine(first_day, time(), tzinfo=UTC) - timedelta(hours=14)
+    query = (
+        select(Event.session_id, Event.id, Event.at, Event.received_at, Event.at_offset_min,
+               Event.data)
+        .where(Event.user_id == user.id, Event.type == "exercise.stopped", Event.at >= since)
+        .order_by(Event.at)
+    )  # fmt: skip
+    rows = [r for r in db.session.execute(query) if local_day(r.at, r.at_offset_min) >= first_day]
+    # A stop tapped twice for the same step is one stop, like a set.
+    return [
+        {**row.data, "day": local_day(row.at, row.at_offset_min), "session": str(row.session_id)}
+        for row in current_sets(rows)
+    ]
 
 
 def exercise_levels(user, first_day) -> list[dict]:
@@ -51,14 +86,18 @@ def exercise_levels(user, first_day) -> list[dict]:
     # A day's start in the runner's time can be up to 14 hours either side of UTC.
     since = datetime.combine(first_day, time(), tzinfo=UTC) - timedelta(hours=14)
     query = (
-        select(Event.exercise, Event.session_id, Event.at, Event.at_offset_min, Event.data)
+        select(
+            Event.exercise, Event.session_id, Event.id, Event.at, Event.received_at,
+            Event.at_offset_min, Event.data,
+        )
         .where(Event.user_id == user.id, Event.exercise.is_not(None), Event.at >= since)
         .order_by(Event.at)
-    )
+    )  # fmt: skip
+    rows = [r for r in db.session.execute(query) if local_day(r.at, r.at_offset_min) >= first_day]
     logged = defaultdict(list)  # {slug: [(session id, set data)]}, oldest first
-    for slug, session_id, at, offset_min, data in db.session.execute(query):
-        if local_day(at, offset_min) >= first_day:
-            logged[slug].append((session_id, data))
+    # A set logged twice (a double tap, a correction) is one set: the latest counts.
+    for row in current_sets(rows):
+        logged[row.exercise].append((row.session_id, row.data))
     library = {
         e.slug: e for e in db.session.scalars(select(Exercise).where(Exercise.slug.in_(logged)))
     }

@@ -3,14 +3,20 @@ from datetime import UTC, datetime
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.history import bp, export
 from runpt.history.charts import Series, line_chart
+from runpt.history.counting import add_on_routines, one_session_counts
 from runpt.history.models import TrainingPlan
 from runpt.history.overview import as_of, overview, plan_of
-from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session, zone
+from runpt.history.pain import (
+    PAIN_BANDS,
+    pain_per_problem,
+    pain_per_session,
+    routine_problems,
+    zone,
+)
 from runpt.history.progress import bests, logged_exercises, session_results, side_balance
 from runpt.history.summaries import current_summaries
 from runpt.history.weeks import (
@@ -55,8 +61,17 @@ def session(session_id):
     found = one_session(current_user, session_id)
     if found is None:
         abort(404)
+    counted, planned = one_session_counts(current_user, found)
+    add_on = str(found["routine"]) in add_on_routines(current_user)
     return render_template(
-        "history/session.html", session=found, names=exercise_names(), zone=zone, as_of=as_of()
+        "history/session.html",
+        session=found,
+        counted=counted,
+        planned=planned,
+        add_on=add_on,
+        names=exercise_names(),
+        zone=zone,
+        as_of=as_of(),
     )
 
 
@@ -185,14 +200,15 @@ def progress_chart(exercise: Exercise, results, unit: str, measure: str):
 def pain():
     summaries = current_summaries(current_user)
     overall = pain_per_session(summaries)
-    problems_of = dict(db.session.execute(select(Exercise.slug, Exercise.problems)).all())
-    per_problem = pain_per_problem(summaries, problems_of)
+    per_problem = pain_per_problem(summaries, routine_problems(current_user))
     charts = {}
     if overall:
         charts["all"] = pain_chart("pain-all", "Highest pain during each session", overall)
     for problem, points in per_problem.items():
         charts[problem] = pain_chart(
-            f"pain-{problem}", f"{PROBLEMS[problem]}: highest pain during its exercises", points
+            f"pain-{problem}",
+            f"{PROBLEMS[problem]}: highest pain in its routine's sessions",
+            points,
         )
     return render_template(
         "history/pain.html",
@@ -227,7 +243,9 @@ def report():
     return render_template(
         "history/report.html",
         **facts,
-        **physio_report(current_user, summaries, facts["today"], REPORT_WEEKS),
+        **physio_report(current_user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
+        names=exercise_names(),
+        PROBLEMS=PROBLEMS,
         as_of=as_of(),
     )
 

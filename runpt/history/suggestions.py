@@ -1,13 +1,10 @@
 """Progression suggestions for a runner's routine: the engine (runpt/progression) fed
 with what they logged last time, and accepting one into their own copy of the routine."""
 
-from sqlalchemy import or_, select
-
-from runpt.extensions import db
-from runpt.progression.engine import ExerciseFacts, LoggedSet, Suggestion, Target, suggest
+from runpt.history.recent import judged
+from runpt.progression.engine import ExerciseFacts, Suggestion, Target, suggest
 from runpt.routines import editing
 from runpt.routines.models import Routine, RoutineStep
-from runpt.sync.models import Event
 
 
 def target_of(dose, level: int) -> Target:
@@ -15,61 +12,26 @@ def target_of(dose, level: int) -> Target:
     return Target(dose.sets, None if dose.is_hold else dose.reps, dose.hold_s, level)
 
 
-def last_session(user, slug: str, since=None) -> tuple[list[LoggedSet], str | None] | None:
-    """The sets of this exercise in the latest session that logged it (after `since`
-    when given: the step's dose changed then, so older sets were for another target),
-    and that session's next-morning answer. One query: it runs for the first set of
-    every strength exercise in the player."""
-    latest = select(Event.session_id).where(Event.user_id == user.id, Event.exercise == slug)
-    if since is not None:
-        latest = latest.where(Event.at > since)
-    latest = latest.order_by(Event.at.desc()).limit(1).scalar_subquery()
-    query = (
-        select(Event.type, Event.data)
-        .where(
-            Event.user_id == user.id,
-            Event.session_id == latest,
-            or_(Event.exercise == slug, Event.type == "morning.checked"),
-        )
-        .order_by(Event.at)
-    )
-    sets, morning = [], None
-    for kind, data in db.session.execute(query):
-        if kind == "morning.checked":
-            morning = data["feel"]  # the latest answer counts
-        else:
-            sets.append(
-                LoggedSet(
-                    set_no=data.get("set") or 1,
-                    side=data.get("side"),
-                    reps=data.get("reps"),
-                    hold_s=data.get("hold_s"),
-                    load_kg=data.get("load_kg"),
-                    rpe=data.get("rpe"),
-                    pain=data.get("pain"),
-                )
-            )
-    return (sets, morning) if sets else None
-
-
-def suggestion_from(user, facts: ExerciseFacts, target: Target, since=None) -> Suggestion | None:
-    """The engine's suggestion for the runner's next time at this target."""
+def suggestion_from(
+    user, facts: ExerciseFacts, target: Target, since=None, problem: str = ""
+) -> Suggestion | None:
+    """The engine's suggestion for the runner's next time at this target, in a routine
+    that trains `problem` ("" for none)."""
     if facts.phase != "strength":
         return None
     # A level saved before the ladder got shorter can't be judged: no suggestion.
     if not -len(facts.easier) <= target.level <= len(facts.harder):
         return None
-    last = last_session(user, facts.slug, since)
-    if last is None:
+    found = judged(user, facts, target, since, problem)
+    if found is None:
         return None
-    sets, morning = last
-    return suggest(facts, target, sets, morning)
+    return suggest(facts, target, found.sets, found.morning, found.situation)
 
 
 def suggestion_for(user, step: RoutineStep) -> Suggestion | None:
     return suggestion_from(
         user, ExerciseFacts.of(step.exercise), target_of(step.dose, step.level),
-        step.dose_changed_at,
+        step.dose_changed_at, step.routine.problem,
     )  # fmt: skip
 
 

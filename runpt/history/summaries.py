@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from runpt.extensions import db
 from runpt.history.models import SessionSummary
 from runpt.sync.models import Event
-from runpt.sync.sessions import summarise
+from runpt.sync.sessions import strength_exercises, summarise
 
 SUMMARY_FIELDS = (
     "event_count", "routine", "started_at", "offset_min", "finished_at",
-    "set_count", "highest_pain", "pain_by_exercise", "morning",
+    "set_count", "planned_sets", "strength_sets", "highest_pain", "pain_by_exercise", "morning",
 )  # fmt: skip
 
 
@@ -62,7 +62,10 @@ def stale_sessions(user_id: int) -> tuple[list, list]:
 
 def rebuild(user_id: int, session_ids: list) -> None:
     """Summaries of these sessions made again from their events."""
-    columns = (Event.session_id, Event.type, Event.at, Event.at_offset_min, Event.data)
+    columns = (
+        Event.session_id, Event.id, Event.type, Event.at, Event.at_offset_min,
+        Event.received_at, Event.data,
+    )  # fmt: skip
     events = defaultdict(list)
     for chunk in _chunks(sorted(session_ids), 500):
         query = (
@@ -78,8 +81,9 @@ def rebuild(user_id: int, session_ids: list) -> None:
             SessionSummary.user_id == user_id, SessionSummary.session_id.in_(chunk)
         )
         existing.update((summary.session_id, summary) for summary in db.session.scalars(query))
+    strength = strength_exercises() if events else frozenset()
     for session_id, rows in events.items():
-        fields = summarise(rows)
+        fields = summarise(rows, strength)
         summary = existing.get(session_id)
         if summary is None:
             db.session.add(SessionSummary(user_id=user_id, session_id=session_id, **fields))
@@ -98,9 +102,18 @@ class Summary(NamedTuple):
     offset_min: int
     finished_at: datetime | None
     set_count: int
+    planned_sets: int | None
+    strength_sets: int
     highest_pain: int | None
     pain_by_exercise: dict
     morning: str | None
+
+
+def is_a_session_summary():
+    """A summary of a session, not of events that make none (a lone morning answer, a
+    finish or a stop whose session never arrived): it has a routine (session.started)
+    or a set logged (runpt.sync.sessions.makes_a_session)."""
+    return SessionSummary.routine.is_not(None) | (SessionSummary.set_count > 0)
 
 
 def current_summaries(user) -> list[Summary]:
@@ -112,7 +125,7 @@ def current_summaries(user) -> list[Summary]:
             break
     query = (
         select(SessionSummary.session_id, *(getattr(SessionSummary, f) for f in SUMMARY_FIELDS))
-        .where(SessionSummary.user_id == user.id)
+        .where(SessionSummary.user_id == user.id, is_a_session_summary())
         .order_by(SessionSummary.started_at.desc())
     )
     return [Summary._make(row) for row in db.session.execute(query)]

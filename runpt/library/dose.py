@@ -3,7 +3,9 @@
 The duration estimate is what a routine shows ("about 24 min") and what keeps every
 built-in routine inside the article's 20-30 minutes; it mirrors how the player runs a
 step: a get-ready countdown, each set (left then right for one-sided work), a short
-switch between sides and the routine's rest between sets.
+switch between sides and the routine's rest between sets, plus a changeover between
+exercises that the player doesn't time but a runner spends (moving to the floor or a
+wall, putting a band on): without it real sessions ran 20-30% over the estimate.
 """
 
 from dataclasses import dataclass, replace
@@ -11,6 +13,8 @@ from dataclasses import dataclass, replace
 GET_READY_S = 10
 SIDE_SWITCH_S = 5
 DEFAULT_REP_S = 3
+CHANGEOVER_S = 20  # per exercise (CONTENT-REVIEW.md D: 20-30 s); runpt convention
+LONGEST_SESSION_S = 30 * 60  # the article's 20-30 minutes
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,10 @@ class Dose:
             rest_s=exercise.rest_s,
         )
 
-    def overridden(self, *, sets=None, reps=None, hold_s=None, rest_s=None) -> "Dose":
-        """This dose with a routine's own numbers where it has them."""
-        changes = {"sets": sets, "rest_s": rest_s}
+    def overridden(self, *, sets=None, reps=None, hold_s=None, rest_s=None, per_side=None):
+        """This dose with a routine's own numbers where it has them (and one side at a
+        time or not, for a rung that differs from the exercise)."""
+        changes = {"sets": sets, "rest_s": rest_s, "per_side": per_side}
         # A routine sets reps for rep work and hold seconds for holds, never a mix.
         if self.hold_s is not None:
             changes["hold_s"] = hold_s
@@ -63,7 +68,8 @@ class Dose:
     def seconds(self) -> int:
         sides = len(self.sides)
         return (
-            GET_READY_S
+            CHANGEOVER_S
+            + GET_READY_S
             + self.sets * sides * self.work_seconds()
             + (self.sets - 1) * self.rest_s
             + self.sets * (sides - 1) * SIDE_SWITCH_S

@@ -23,6 +23,11 @@ EXERCISE_FIELDS = (
 )  # fmt: skip
 DOSE_FIELDS = ("sets", "reps", "hold_s", "per_side", "tempo", "rest_s")
 STEP_OVERRIDES = ("sets", "reps", "hold_s", "rest_s")
+# A built-in routine's own fields, from routines.toml, with their value when left out.
+ROUTINE_FIELDS = {
+    "name": None, "summary": "", "problem": "", "red_flags": "", "running": "", "triage": [],
+    "add_on": False,
+}  # fmt: skip
 
 
 def read_data(name: str, folder: Path = DATA) -> dict:
@@ -77,7 +82,12 @@ def load_exercises(entries: list[dict]) -> dict[str, Exercise]:
 def _step_values(step: dict, exercises: dict[str, Exercise]) -> tuple:
     if step["exercise"] not in exercises:
         raise ValueError(f"routine step names unknown exercise {step['exercise']!r}")
-    return (exercises[step["exercise"]].id, *(step.get(f) for f in STEP_OVERRIDES))
+    # The rung the step starts at: 0 (the exercise itself) unless the file says otherwise.
+    return (
+        exercises[step["exercise"]].id,
+        *(step.get(f) for f in STEP_OVERRIDES),
+        step.get("level", 0),
+    )
 
 
 def load_routines(entries: list[dict], exercises: dict[str, Exercise]) -> None:
@@ -91,11 +101,14 @@ def load_routines(entries: list[dict], exercises: dict[str, Exercise]) -> None:
             db.session.add(routine)
         _update(
             routine,
-            {"name": entry["name"], "summary": entry.get("summary", ""),
-             "problem": entry.get("problem", "")},
+            {field: entry[field] if default is None else entry.get(field, default)
+             for field, default in ROUTINE_FIELDS.items()},
         )  # fmt: skip
         wanted = [_step_values(step, exercises) for step in entry["step"]]
-        current = [(s.exercise_id, *(getattr(s, f) for f in STEP_OVERRIDES)) for s in routine.steps]
+        current = [
+            (s.exercise_id, *(getattr(s, f) for f in STEP_OVERRIDES), s.level)
+            for s in routine.steps
+        ]
         if wanted != current:
             routine.steps = [_routine_step(i, values) for i, values in enumerate(wanted)]
             # New steps alone leave the routine's own row as it was: say it changed.
@@ -103,10 +116,11 @@ def load_routines(entries: list[dict], exercises: dict[str, Exercise]) -> None:
 
 
 def _routine_step(position: int, values: tuple) -> RoutineStep:
-    exercise_id, *overrides = values
+    exercise_id, *overrides, level = values
     return RoutineStep(
         position=position,
         exercise_id=exercise_id,
+        level=level,
         **dict(zip(STEP_OVERRIDES, overrides, strict=True)),
     )
 

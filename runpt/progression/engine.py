@@ -1,40 +1,58 @@
 """The progression engine: from the sets a runner logged last session, what to ask next time.
 
 Pure functions over small frozen dataclasses, no Flask and no database. The app builds an
-`ExerciseFacts` from the library's exercise, a `Target` from the routine step and a list
-of `LoggedSet` from that exercise's set.logged events, and shows the `Suggestion`. Rules
-and sources are CONTENT.md rules 1-7; each exercise's caps and steps are in
-runpt/data/progression.toml.
+`ExerciseFacts` from the library's exercise, a `Target` from the routine step, a list of
+`LoggedSet` from that exercise's set.logged events in its latest session, and a
+`Situation` (the routine's problem, a pain stop, a flare elsewhere, last time's pain, how
+long the runner has been at this dose and level), and shows the `Suggestion`. Rules and
+sources are CONTENT.md rules 1-7, 11 and 12; each exercise's caps, steps, rung doses,
+ease-off lever and the body areas it loads are in runpt/data/progression.toml.
+docs/progression.md has the decision table; `suggest` decides in this order, and the
+first that applies wins:
 
-`suggest` decides in this order; the first that applies wins:
-
-1. Pain (rule 1, pain-monitoring model): pain above 5 in any set, or a worse next morning,
-   regresses; pain 3-5 holds (heel drops say so in the Alfredson protocol's words, rule 2).
-   Pain that was not reported does not block.
-2. Target not reached: a set below the target reps or hold seconds, or fewer sets than the
-   target on either side, holds (rule None).
-3. Effort: an RPE above 7 holds (move on at about RPE 6-7, rule 3; about 70% effort,
+1. Too much (rule 1): the player stopped the exercise (pain above 5 or sharp pain), a set
+   had pain above 5, or the next morning was worse and the exercise loads the sore area
+   (the routine's problem; every exercise when the routine has none): ease off by the
+   exercise's lever.
+2. A sore area (rule 1): a worse morning in an area this exercise doesn't load, or pain
+   above 5 / a stop in another exercise, since this one was last done, in an area this
+   one loads or the area of its routine's problem: hold.
+3. Pain 3-5 (rule 1; heel drops in the Alfredson protocol's words, rule 2): hold, unless
+   the next morning was better or the same and pain is no higher than the session before.
+4. Holds that fell set after set, the last more than one step short (45, 40, 35, 30 s):
+   ease off by the lever (rule 7: an isometric is 45 s at a steady effort), not "keep
+   4 × 45 s". Otherwise a target not reached (a set below the target reps or hold
+   seconds, or fewer sets than the target on either side) holds (rule None).
+5. Effort: an RPE above 7 holds (move on at about RPE 6-7, rule 3; about 70% effort,
    rule 7). No RPE at all blocks only the calf raise ladder, where effort is the gate.
-4. Progress: one set more up to the cap, then reps (or seconds) in steps up to the cap,
-   then the next harder rung at its starting dose; at the top of the ladder, hold. Heel
-   drops move up a rung (add load) only when pain-free: pain 0 or not reported.
+6. Before any progress: no pain logged holds a pain-gated exercise or any exercise of a
+   problem routine ("log pain next time"); a problem routine holds until the next
+   morning is answered better or same; at least 2 sessions at a dose before it grows, and
+   2 sessions over 7 days at a level before the next (runpt convention).
+7. Progress: one set more up to the cap, then reps (or seconds) in steps up to the cap,
+   then the next harder rung at its starting dose; at the top of the ladder, hold. Where
+   each rung is a fixed dose (an RM: heavy slow resistance, the high-load heel raise) the
+   rung's own dose is the cap. Heel drops move up a rung (add load) only with pain 0
+   logged in every set.
 
-Regressing, a choice runpt makes because CONTENT.md only says "reduce the load":
+Easing off (rule 1 says "reduce the load"; what reduces it is each exercise's lever):
 - on a harder rung (level > 0): back one rung, at that rung's starting dose, a version the
-  runner has already managed;
-- otherwise one step off the reps (or hold seconds), down to a floor (half the default
-  reps, or 15 s, unless progression.toml says otherwise); at the floor, the next easier
-  rung with that reduced dose. Sets are never cut, so the session keeps its shape;
-- at the easiest rung and the floor: hold, and the reason carries the safety text's advice
-  to see a clinician.
+  runner has already managed (this drops the added load or difficulty);
+- lever "step height", "range", "load" or "variant" (what hurts is the depth, the step,
+  the weight): the next easier rung at the same dose, and only at the easiest rung fewer
+  reps or seconds, down to the floor;
+- lever "reps": one step off the reps (or hold seconds) down to the floor (half the
+  default reps, or the hold floor), then the next easier rung with that reduced dose.
+Sets are never cut, so the session keeps its shape. At the easiest rung and the floor:
+hold, with "leave it out until a clinician has seen it" and the safety text's advice.
 
 Warm-up drills and cool-down stretches never progress (rule 8 keeps stretching a short
-cool-down), so they get no suggestion; nor does an exercise with no sets logged.
+cool-down), so they get no suggestion; nor does an exercise with no sets logged and no stop.
 """
 
 import tomllib
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from math import ceil
 from pathlib import Path
 
@@ -49,12 +67,42 @@ RULE_NAMES = {
     5: "side-plank ladder",
     6: "hip strengthening dose",
     7: "isometric holds",
+    11: "heavy slow resistance",
+    12: "high-load heel raise",
 }
 MORNINGS = ("better", "same", "worse", None)
+SETTLED_MORNINGS = ("better", "same")  # pain settled by the next morning (rule 1)
 SAFE_PAIN = 2  # 0-2 is safe,
 ACCEPTABLE_PAIN = 5  # 3-5 acceptable, above 5 too much (rule 1).
 MOVE_ON_RPE = 7  # move on when the sets feel about RPE 6-7 (rules 3 and 7).
 SEE_A_CLINICIAN = "see a clinician for pain that lasts, swelling, numbness, or pain at night"
+CONVENTION = "runpt convention"
+# How long at a dose and at a level before the next step up. The cited trials stepped
+# weekly (rule 6) or every 1-3 weeks (rules 11 and 12); at 2-3 sessions a week, 2
+# sessions at a dose and 2 sessions over 7 days at a level is runpt's convention.
+SESSIONS_AT_DOSE = 2
+SESSIONS_AT_RUNG = 2
+DAYS_AT_RUNG = 7
+# The body areas exercises load (progression.toml's [pain] tables), and the area each
+# running problem is felt in.
+AREAS = ("knee", "shin", "achilles", "foot", "hip", "back")
+PROBLEM_AREAS = {
+    "knee-pain": "knee",
+    "shin-splints": "shin",
+    "achilles": "achilles",
+    "plantar-fasciitis": "foot",
+    "hip-strain": "hip",
+    "lower-back": "back",
+}
+# What each ease-off lever changes, as a reason says it. "reps" eases reps (or seconds);
+# the others step to the next easier rung first, keeping the dose.
+LEVERS = {
+    "step height": "a lower step",
+    "range": "a smaller range",
+    "load": "less load",
+    "variant": "the easier version",
+    "reps": "fewer reps",
+}
 
 
 @dataclass(frozen=True)
@@ -132,6 +180,57 @@ class ExerciseFacts:
 
 
 @dataclass(frozen=True)
+class Stop:
+    """The player stopped this exercise in the session judged (an exercise.stopped
+    event): a set's pain was above 5, or its note said sharp pain."""
+
+    set_no: int
+    side: str | None
+    reason: str  # "pain" | "sharp-pain"
+    pain: int | None
+    choice: str  # "easier" | "skip"
+
+
+@dataclass(frozen=True)
+class Flare:
+    """Since this exercise was last done: pain above 5 or a pain stop in another exercise,
+    or a worse next morning, in an area this exercise loads too."""
+
+    what: str  # e.g. "Pain 7 in Step-down", "A worse next morning"
+    area: str  # one of AREAS
+
+
+@dataclass(frozen=True)
+class Dwell:
+    """How long the runner has been at the target."""
+
+    sessions_at_dose: int  # sessions that logged this exercise since its dose last changed
+    sessions_at_rung: int  # sessions in a row at the target's level, the latest included
+    days_at_rung: int  # days from the first of those to now
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What decides a suggestion besides the exercise's own sets. The defaults say
+    "nothing known", which holds nothing back; the app always fills them in."""
+
+    problem: str = ""  # the running problem the routine trains ("" for none)
+    stop: Stop | None = None
+    flare: Flare | None = None
+    previous_pain: int | None = None  # highest pain in this exercise the session before
+    dwell: Dwell | None = None
+
+
+@dataclass(frozen=True)
+class Rung:
+    """Where a rung of the ladder starts, and whether it is done one side at a time."""
+
+    sets: int
+    amount: int  # reps, or hold seconds
+    per_side: bool
+
+
+@dataclass(frozen=True)
 class Progression:
     """How one strength exercise grows and shrinks, from progression.toml."""
 
@@ -142,7 +241,11 @@ class Progression:
     max_amount: int  # the cap for one set: reps, or hold seconds
     step: int  # reps or seconds one progression adds and one regression takes away
     floor: int  # a regression goes no lower before switching to an easier rung
-    rung_starts: tuple[tuple[int, int, int], ...] = ()  # (level, sets, amount)
+    rungs: tuple[tuple[int, Rung], ...] = ()  # (level, rung) where it differs from the default
+    fixed_rungs: bool = False  # each rung is a fixed dose (an RM): its start is its cap
+    lever: str = "reps"  # what easing off changes first (LEVERS)
+    loads: tuple[str, ...] = ()  # the body areas it loads (AREAS)
+    gated: bool = False  # moves on only with pain logged (missing pain holds)
 
 
 # --- the data --------------------------------------------------------------------------
@@ -161,6 +264,13 @@ def _entries() -> dict[str, dict]:
     return {entry["slug"]: entry for entry in progression_data()["progression"]}
 
 
+def pain_entry(slug: str) -> dict:
+    """How pain steers a strength exercise: progression.toml's [pain.<slug>] table
+    (the areas it loads, its ease-off lever, whether it is pain-gated)."""
+    return progression_data().get("pain", {}).get(slug, {})
+
+
+@lru_cache(maxsize=512)
 def progression_for(exercise: ExerciseFacts) -> Progression:
     """The exercise's entry in progression.toml, or the documented default."""
     default = progression_data()["default"]
@@ -175,6 +285,18 @@ def progression_for(exercise: ExerciseFacts) -> Progression:
     )
     # Half the default reps is a floor that scales with the exercise (4 of 8, 8 of 16).
     floor_default = default.get(floor) or ceil(exercise.reps / 2)
+    pain = pain_entry(exercise.slug)
+    rungs = tuple(
+        (
+            r["level"],
+            Rung(
+                r.get("sets", exercise.sets),
+                r.get(unit, _default_amount(exercise)),
+                r.get("per_side", exercise.per_side),
+            ),
+        )
+        for r in entry.get("rung", ())
+    )
     return Progression(
         rule=entry["rule"],
         ladder_rule=entry.get("ladder_rule", entry["rule"]),
@@ -183,8 +305,26 @@ def progression_for(exercise: ExerciseFacts) -> Progression:
         max_amount=entry.get(cap, default[cap]),
         step=entry.get(step, default[step]),
         floor=entry.get(floor, floor_default),
-        rung_starts=tuple((r["level"], r["sets"], r[unit]) for r in entry.get("rung", ())),
+        rungs=rungs,
+        fixed_rungs=not entry.get("grow", True),
+        lever=pain.get("ease_off", "reps"),
+        loads=tuple(pain.get("loads", ())),
+        gated=pain.get("gated", False),
     )
+
+
+def per_side_at(exercise: ExerciseFacts, level: int) -> bool:
+    """Whether a rung is done one side at a time: a single-leg rung of a two-leg exercise
+    is (both legs get their sets, and left and right are compared), a two-leg rung of a
+    one-leg exercise isn't. progression.toml says so per rung; otherwise the exercise's."""
+    if exercise.phase != "strength":
+        return exercise.per_side
+    rungs = dict(progression_for(exercise).rungs)
+    return rungs[level].per_side if level in rungs else exercise.per_side
+
+
+def sides_at(exercise: ExerciseFacts, level: int) -> tuple[str | None, ...]:
+    return ("left", "right") if per_side_at(exercise, level) else (None,)
 
 
 # --- the ladder ------------------------------------------------------------------------
@@ -208,41 +348,123 @@ def ladder(exercise: ExerciseFacts) -> list[tuple[int, str]]:
 
 def rung_start(exercise: ExerciseFacts, plan: Progression, level: int) -> Target:
     """Where a rung starts: its own dose from progression.toml, else the exercise's default."""
-    starts = {rung: (sets, amount) for rung, sets, amount in plan.rung_starts}
-    sets, amount = starts.get(level, (exercise.sets, _default_amount(exercise)))
+    rungs = dict(plan.rungs)
+    sets, amount = (
+        (rungs[level].sets, rungs[level].amount)
+        if level in rungs
+        else (exercise.sets, _default_amount(exercise))
+    )
     return _with_amount(exercise, Target(sets, None, None, level), amount)
+
+
+def caps_at(exercise: ExerciseFacts, plan: Progression, level: int) -> tuple[int, int]:
+    """(sets, reps or seconds) a rung grows to: the entry's caps, or for a ladder of fixed
+    doses (an RM per rung) the rung's own dose."""
+    if plan.fixed_rungs:
+        start = rung_start(exercise, plan, level)
+        return start.sets, _amount(exercise, start)
+    return plan.max_sets, plan.max_amount
+
+
+def areas_hurt(slug: str, problem: str) -> tuple[str, ...]:
+    """Where pain above 5 (or a pain stop) in an exercise was felt, as far as runpt can
+    tell: the routine's problem area when the exercise loads it (the pain belongs to the
+    problem being trained, as on the pain page), else every area the exercise loads."""
+    loads = tuple(pain_entry(slug).get("loads", ()))
+    area = PROBLEM_AREAS.get(problem)
+    return (area,) if area in loads else loads
+
+
+def flare_for(exercise: ExerciseFacts, flares, problem: str = "") -> Flare | None:
+    """The first of `flares` that holds this exercise: one in an area it loads, or in the
+    area of the problem its routine trains (every exercise of a knee routine is there for
+    the knee, so none moves on while the knee flares). None when no flare does."""
+    areas = set(progression_for(exercise).loads)
+    if problem in PROBLEM_AREAS:
+        areas.add(PROBLEM_AREAS[problem])
+    return next((flare for flare in flares if flare.area in areas), None)
+
+
+def loads_area(exercise: ExerciseFacts, problem: str) -> bool:
+    """Whether the exercise loads the area of the routine's running problem; with no
+    problem, every exercise is taken to (nothing says which area is sore)."""
+    if not problem or problem not in PROBLEM_AREAS:
+        return True
+    return PROBLEM_AREAS[problem] in progression_for(exercise).loads
 
 
 # --- deciding --------------------------------------------------------------------------
 
 
 def suggest(
-    exercise: ExerciseFacts, target: Target, logged: list[LoggedSet], morning: str | None
+    exercise: ExerciseFacts,
+    target: Target,
+    logged: list[LoggedSet],
+    morning: str | None,
+    situation: Situation = Situation(),
 ) -> Suggestion | None:
     """What to ask next session, or None when there is nothing to suggest."""
     if morning not in MORNINGS:
         raise ValueError(f"morning must be one of {MORNINGS}, not {morning!r}")
     variant_name(exercise, target.level)  # a level off the ladder is a caller's bug
-    if exercise.phase != "strength" or not logged:
+    if exercise.phase != "strength" or not (logged or situation.stop):
         return None
     plan = progression_for(exercise)
     return (
-        _check_pain(exercise, target, logged, morning, plan)
+        _too_much(exercise, target, logged, morning, situation, plan)
+        or _sore_area(exercise, target, morning, situation)
+        or _acceptable_pain(exercise, target, logged, morning, situation, plan)
+        or _fading_hold(exercise, target, logged, plan)
         or _check_target(exercise, target, logged)
         or _check_effort(exercise, target, logged, plan)
-        or _progress(exercise, target, logged, plan)
+        or _progress(exercise, target, logged, morning, situation, plan)
     )
 
 
-def _check_pain(exercise, target, logged, morning, plan) -> Suggestion | None:
+def _too_much(exercise, target, logged, morning, situation, plan) -> Suggestion | None:
     """Rule 1 first: pain decides before any count or effort does."""
-    worst = _highest(logged, "pain")
+    stop, worst = situation.stop, _highest(logged, "pain")
+    if stop is not None:
+        why = "sharp pain" if stop.reason == "sharp-pain" else f"pain {stop.pain}"
+        where = _which(LoggedSet(stop.set_no, stop.side, None, None, None, None, None))
+        return _regress(exercise, target, plan, f"Stopped at {where} for {why}")
     if worst and worst.pain > ACCEPTABLE_PAIN:
         return _regress(exercise, target, plan, f"Pain {worst.pain} in {_which(worst)} is too much")
-    if morning == "worse":
+    if morning == "worse" and loads_area(exercise, situation.problem):
         return _regress(exercise, target, plan, "Worse the next morning (pain must settle by then)")
+    return None
+
+
+def _sore_area(exercise, target, morning, situation) -> Suggestion | None:
+    """No progress for anything that loads a sore area: a worse morning, or pain too
+    much in another exercise since this one was last done (rule 1)."""
+    dose = _dose_text(exercise, target)
+    if morning == "worse":
+        area = PROBLEM_AREAS[situation.problem]
+        reason = (
+            f"Worse the next morning; this doesn't load the {area}, so keep {dose} "
+            f"while it settles ({RULE_NAMES[1]})."
+        )
+        return _hold(target, 1, reason)
+    if situation.flare is not None:
+        flare = situation.flare
+        reason = (
+            f"{flare.what} since you last did this, at the {flare.area}: keep {dose} "
+            f"until it settles ({RULE_NAMES[1]})."
+        )
+        return _hold(target, 1, reason)
+    return None
+
+
+def _acceptable_pain(exercise, target, logged, morning, situation, plan) -> Suggestion | None:
+    """Pain 3-5 holds unless it settled by the next morning and isn't rising (the
+    pain-monitoring model accepts up to 5 when it settles; rule 1)."""
+    worst = _highest(logged, "pain")
     if not worst or worst.pain <= SAFE_PAIN:
         return None
+    previous = situation.previous_pain
+    if morning in SETTLED_MORNINGS and previous is not None and worst.pain <= previous:
+        return None  # steady or falling, and settled: the other rules decide
     dose = _dose_text(exercise, target)
     if plan.rule == 2:
         # The Alfredson protocol accepts mild pain, so this hold is its own, not a warning.
@@ -253,9 +475,29 @@ def _check_pain(exercise, target, logged, morning, plan) -> Suggestion | None:
         return _hold(target, 2, reason)
     reason = (
         f"Pain {worst.pain} in {_which(worst)} is acceptable: keep {dose} "
-        f"until pain is 0–2 ({RULE_NAMES[1]})."
+        f"until pain is 0–2, or steady and settled by the next morning ({RULE_NAMES[1]})."
     )
     return _hold(target, 1, reason)
+
+
+def _fading_hold(exercise, target, logged, plan) -> Suggestion | None:
+    """Holds that fell set after set (45, 40, 35, 30 s) were too hard: an isometric is
+    45 s or more at a steady effort (rule 7), so asking for the same again won't do; ease
+    off by the lever (the higher wall sit, keeping 45 s). One set a step short is only
+    short, and holds as a missed target."""
+    if not exercise.is_hold:
+        return None
+    for side in sides_at(exercise, target.level):
+        held = [
+            _done(exercise, s)
+            for s in sorted(logged, key=lambda s: s.set_no)
+            if side is None or s.side == side
+        ]
+        falling = all(later <= earlier for earlier, later in zip(held, held[1:], strict=False))
+        if len(held) >= 2 and falling and target.hold_s - held[-1] > plan.step:
+            why = f"{_side_text(side)}holds fell from {held[0]} to {held[-1]} s across the sets"
+            return _regress(exercise, target, plan, why[0].upper() + why[1:], rule=7)
+    return None
 
 
 def _check_target(exercise, target, logged) -> Suggestion | None:
@@ -287,14 +529,29 @@ def _check_effort(exercise, target, logged, plan) -> Suggestion | None:
     return _hold(target, 7 if exercise.is_hold else 3, reason)
 
 
-def _progress(exercise, target, logged, plan) -> Suggestion:
-    """Everything went to plan: a set, then reps or seconds, then the next rung."""
+def _progress(exercise, target, logged, morning, situation, plan) -> Suggestion:
+    """Everything went to plan: a set, then reps or seconds, then the next rung; but not
+    before pain and the next morning say so, nor before the dose has had its time."""
     evidence = _evidence(exercise, target, logged)
+    problem_routine = situation.problem in PROBLEM_AREAS
+    if all(s.pain is None for s in logged) and (plan.gated or problem_routine):
+        reason = (
+            f"{evidence} but no pain logged: log pain during the sets next time, as this "
+            f"moves on only when pain says it may ({RULE_NAMES[1]})."
+        )
+        return _hold(target, 1, reason)
+    if problem_routine and morning not in SETTLED_MORNINGS:
+        reason = (
+            f"{evidence}: answer the next-morning question first, as this moves on only "
+            f"once pain has settled by the next morning ({RULE_NAMES[1]})."
+        )
+        return _hold(target, 1, reason)
     now = _amount(exercise, target)
-    if target.sets < plan.max_sets:
+    max_sets, max_amount = caps_at(exercise, plan, target.level)
+    if target.sets < max_sets:
         rule, how, new = plan.rule, "add a set to", replace(target, sets=target.sets + 1)
-    elif now < plan.max_amount:
-        more = min(now + plan.step, plan.max_amount)  # never past the cap
+    elif now < max_amount:
+        more = min(now + plan.step, max_amount)  # never past the cap
         how = f"add {_amount_text(exercise, more - now)} to"
         rule, new = plan.rule, _with_amount(exercise, target, more)
     elif target.level >= len(exercise.harder):
@@ -313,28 +570,64 @@ def _progress(exercise, target, logged, plan) -> Suggestion:
     else:
         rule, how = plan.ladder_rule, "move up a level to"
         new = rung_start(exercise, plan, target.level + 1)
+    waiting = _too_soon(exercise, target, new, situation.dwell, evidence)
+    if waiting is not None:
+        return waiting
     reason = f"{evidence}: {how} {_next_text(exercise, target, new)} ({_name(plan, rule)})."
     return Suggestion("progress", reason, rule, new)
 
 
-def _regress(exercise, target, plan, why) -> Suggestion:
-    """One step easier (see the module docstring), or a hold at the very bottom."""
+def _too_soon(exercise, target, new, dwell, evidence) -> Suggestion | None:
+    """Hold a step up that comes too soon: 2 sessions at a dose before it grows, 2
+    sessions over 7 days at a level before the next (runpt convention)."""
+    if dwell is None:
+        return None
+    dose = _dose_text(exercise, target)
+    if new.level != target.level:
+        if dwell.sessions_at_rung >= SESSIONS_AT_RUNG and dwell.days_at_rung >= DAYS_AT_RUNG:
+            return None
+        reason = (
+            f"{evidence}: stay at this level until it has had {SESSIONS_AT_RUNG} sessions over "
+            f"{DAYS_AT_RUNG} days ({dwell.sessions_at_rung} so far, over {dwell.days_at_rung} "
+            f"{'day' if dwell.days_at_rung == 1 else 'days'}), then move up ({CONVENTION})."
+        )
+        return _hold(target, None, reason)
+    if dwell.sessions_at_dose >= SESSIONS_AT_DOSE:
+        return None
+    reason = (
+        f"{evidence}: keep {dose} for one more session before it grows "
+        f"({CONVENTION}: {SESSIONS_AT_DOSE} sessions at a dose)."
+    )
+    return _hold(target, None, reason)
+
+
+def _regress(exercise, target, plan, why, rule: int = 1) -> Suggestion:
+    """One step easier by the exercise's lever (see the module docstring), or a hold at
+    the very bottom. `rule` is the one that asks for it: pain (1), or holds that fell
+    (7)."""
     now = _amount(exercise, target)
+    more_easier = -target.level < len(exercise.easier)
+    rung_first = plan.lever != "reps"
     if target.level > 0:
-        easier = rung_start(exercise, plan, target.level - 1)
+        easier, how = rung_start(exercise, plan, target.level - 1), "step down a level to"
+    elif rung_first and more_easier:
+        easier, how = (
+            replace(target, level=target.level - 1),
+            f"ease off with {LEVERS[plan.lever]}:",
+        )
     elif now > plan.floor:
         easier = _with_amount(exercise, target, max(now - plan.step, plan.floor))
-    elif -target.level < len(exercise.easier):
-        easier = replace(target, level=target.level - 1)
+        how = "reduce the load to"
+    elif more_easier:
+        easier, how = replace(target, level=target.level - 1), "step down a level to"
     else:
         reason = (
-            f"{why}, even at the easiest version: stop on sharp pain, "
-            f"and {SEE_A_CLINICIAN} ({RULE_NAMES[1]})."
+            f"{why}, even at the easiest version: leave it out until a clinician has seen it; "
+            f"stop on sharp pain, and {SEE_A_CLINICIAN} ({RULE_NAMES[1]})."
         )
         return _hold(target, 1, reason)
-    how = "step down a level to" if easier.level != target.level else "reduce the load to"
-    reason = f"{why}: {how} {_next_text(exercise, target, easier)} ({RULE_NAMES[1]})."
-    return Suggestion("regress", reason, 1, easier)
+    reason = f"{why}: {how} {_next_text(exercise, target, easier)} ({RULE_NAMES[rule]})."
+    return Suggestion("regress", reason, rule, easier)
 
 
 # --- small pieces ----------------------------------------------------------------------
@@ -357,8 +650,9 @@ def _highest(logged: list[LoggedSet], field: str) -> LoggedSet | None:
 
 
 def _pain_free(logged: list[LoggedSet]) -> bool:
-    """Pain 0 in every set that reported any (rule 2 adds load only then)."""
-    return all(not s.pain for s in logged)
+    """Pain 0 logged in every set (rule 2 adds load only then; a set with no pain logged
+    is not known to be pain-free)."""
+    return all(s.pain == 0 for s in logged)
 
 
 def _default_amount(exercise: ExerciseFacts) -> int:
@@ -382,7 +676,7 @@ def _done(exercise: ExerciseFacts, logged_set: LoggedSet) -> int:
 
 def _shortfall(exercise, target, logged) -> str | None:
     """What fell short of the target, e.g. "Right side 8 of 10 reps in set 3"; None if nothing."""
-    for side in exercise.sides:
+    for side in sides_at(exercise, target.level):
         on_side = [s for s in logged if s.side == side] if side else logged
         if len(on_side) < target.sets:
             return f"{_side_text(side)}{len(on_side)} of {target.sets} sets"
@@ -391,7 +685,7 @@ def _shortfall(exercise, target, logged) -> str | None:
     if not short:
         return None
     worst = min(short, key=lambda s: _done(exercise, s))
-    side = worst.side if exercise.per_side else None
+    side = worst.side if per_side_at(exercise, target.level) else None
     done = f"{_done(exercise, worst)} of {_amount_text(exercise, wanted)}"
     return f"{_side_text(side)}{done} in set {worst.set_no}"
 
@@ -427,7 +721,8 @@ def _next_text(exercise: ExerciseFacts, now: Target, new: Target) -> str:
 
 def _evidence(exercise: ExerciseFacts, target: Target, logged: list[LoggedSet]) -> str:
     """What the runner did, e.g. "All 3 × 12 at RPE 6 with pain 1"."""
-    text = f"All {_dose_text(exercise, target)}" + (" per side" if exercise.per_side else "")
+    per_side = per_side_at(exercise, target.level)
+    text = f"All {_dose_text(exercise, target)}" + (" per side" if per_side else "")
     hardest, worst = _highest(logged, "rpe"), _highest(logged, "pain")
     if hardest:
         text += f" at RPE {hardest.rpe}"

@@ -153,7 +153,7 @@ def routine_unit(routine: Routine, version: str) -> dict:
         "steps": [render_page(path) for path in step_paths],
         "exercise_of_step": [step.exercise_no for step in plan],
         # What a session of it plans, for counting it honestly (session.started).
-        "strength_steps": sum(1 for step in plan if step.exercise.facts.phase == "strength"),
+        "strength_steps": routine.planned_strength_sets(),
     }
 
 
@@ -207,7 +207,11 @@ def pages_unit(kind: str, version: str, paths: list[str]) -> dict:
     return {"kind": kind, "version": version, "pages": rendered(paths)}
 
 
-# --- the manifest -----------------------------------------------------------------------
+# --- the manifest, and units asked for in batches ---------------------------------------
+
+# Units in one response at most: a new phone's whole set in a few round trips, and a
+# connection cut mid-way costs one batch (the service worker asks for 4 at a time).
+MAX_UNITS_PER_REQUEST = 12
 
 
 def routine_entry(routine: Routine, version: str) -> dict:
@@ -215,9 +219,46 @@ def routine_entry(routine: Routine, version: str) -> dict:
         "id": routine.id,
         "name": routine.name,
         "version": version,
-        "bundle": url_for("pwa.routine_bundle", routine_id=routine.id, v=version),
         "urls": routine_urls(routine, step_count(routine)),
     }
+
+
+def asked_units(args) -> tuple[list[int], bool, bool] | str:
+    """(routine ids, the library?, the runner's pages?) from a units request's query, or
+    what is wrong with it, in words."""
+    raw_ids = args.getlist("routine")
+    if not all(raw.isascii() and raw.isdigit() and len(raw) <= 9 for raw in raw_ids):
+        return "routine: give routine ids as whole numbers, e.g. ?routine=3&routine=5"
+    library, pages = args.get("library") == "1", args.get("pages") == "1"
+    count = len(raw_ids) + library + pages
+    if count == 0:
+        return "Ask for at least one unit: ?routine=<id>, library=1 or pages=1."
+    if count > MAX_UNITS_PER_REQUEST:
+        return f"At most {MAX_UNITS_PER_REQUEST} units per request; this one asks for {count}."
+    return [int(raw) for raw in raw_ids], library, pages
+
+
+def units(user, routine_ids: list[int], library: bool, pages: bool, release: str) -> list[dict]:
+    """The units asked for, each whole, in the order asked (routines the runner can't see,
+    or with no steps, left out)."""
+    found = []
+    if routine_ids:
+        visible = db.session.scalars(
+            select(Routine).where(
+                Routine.id.in_(routine_ids),
+                (Routine.owner_id == user.id) | Routine.owner_id.is_(None),
+            )
+        ).all()
+        routines = sorted(
+            (r for r in visible if step_count(r)), key=lambda r: routine_ids.index(r.id)
+        )
+        versions = routine_versions(user, routines, release)
+        found += [routine_unit(routine, versions[routine.id]) for routine in routines]
+    if library:
+        found.append(pages_unit("library", library_version(user, release), library_paths()))
+    if pages:
+        found.append(pages_unit("pages", personal_version(user, release), personal_paths(user)))
+    return found
 
 
 def manifest(user, routines: list[Routine], release: str) -> dict:
@@ -233,12 +274,7 @@ def manifest(user, routines: list[Routine], release: str) -> dict:
             for routine in routines
             if step_count(routine)
         ],
-        "library": {
-            "version": library,
-            "bundle": url_for("pwa.library_bundle", v=library),
-        },
-        "pages": {
-            "version": personal,
-            "bundle": url_for("pwa.pages_bundle", v=personal),
-        },
+        "library": {"version": library},
+        "pages": {"version": personal},
+        "units": url_for("pwa.units"),
     }

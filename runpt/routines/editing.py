@@ -34,6 +34,12 @@ def visible_routines(user) -> list[Routine]:
     return [*builtin, *own]
 
 
+def builtin_routines_by_slug() -> dict[str, tuple[int, str]]:
+    """{slug: (id, name)} of the built-in routines, for the triage links between them."""
+    query = select(Routine.slug, Routine.id, Routine.name).where(Routine.owner_id.is_(None))
+    return {slug: (routine_id, name) for slug, routine_id, name in db.session.execute(query)}
+
+
 def _visible(user, editable: bool):
     condition = Routine.owner_id == user.id
     if not editable:
@@ -111,6 +117,10 @@ def copy_routine(user, source: Routine) -> Routine:
         name=f"{source.name} (my copy)"[:MAX_NAME],
         summary=source.summary,
         problem=source.problem,
+        red_flags=source.red_flags,
+        running=source.running,
+        triage=source.triage,
+        add_on=source.add_on,
         owner_id=user.id,
         steps=[
             RoutineStep(

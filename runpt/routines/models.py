@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from runpt.extensions import db
 from runpt.library.dose import Dose
 from runpt.library.models import Exercise
-from runpt.progression.engine import ExerciseFacts, variant_name
+from runpt.progression.engine import ExerciseFacts, per_side_at, variant_name
 from runpt.timestamps import UTCDateTime, utcnow
 
 
@@ -19,6 +19,16 @@ class Routine(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(Text, default="")
     problem: Mapped[str] = mapped_column(String(40), default="")
+    # Shown on the routine's page (routines.toml for built-ins; a copy keeps them): the
+    # signs that need a clinician rather than a routine, a line on running load, and the
+    # questions that tell two look-alike conditions apart ([{question, answers: [{text,
+    # routine | stop}]}]).
+    red_flags: Mapped[str] = mapped_column(Text, default="")
+    running: Mapped[str] = mapped_column(Text, default="")
+    triage: Mapped[list] = mapped_column(JSON, default=list)
+    # A short daily home add-on (the Alfredson heel drops): not a 20-30 minute session,
+    # and not counted toward the 2-3 sessions a week.
+    add_on: Mapped[bool] = mapped_column(default=False)
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="CASCADE"), index=True
     )
@@ -41,6 +51,16 @@ class Routine(db.Model):
 
     def seconds(self) -> int:
         return sum(step.dose.seconds() for step in self.steps)
+
+    def planned_strength_sets(self) -> int:
+        """The strength steps the player lays out for this routine: one per set and side
+        (what session.started's `planned_sets` carries, and what counting measures a
+        session against)."""
+        return sum(
+            step.dose.sets * len(step.dose.sides)
+            for step in self.steps
+            if step.exercise.phase == "strength"
+        )
 
     def renumber(self) -> None:
         """Positions 0..n-1 in list order, after an insert, a move or a removal."""
@@ -83,6 +103,9 @@ class RoutineStep(db.Model):
 
     @property
     def dose(self) -> Dose:
+        """The exercise's dose with the routine's own numbers, one side at a time where
+        the step's rung is (a single-leg rung of a two-leg exercise is)."""
         return Dose.of(self.exercise).overridden(
-            sets=self.sets, reps=self.reps, hold_s=self.hold_s, rest_s=self.rest_s
-        )
+            sets=self.sets, reps=self.reps, hold_s=self.hold_s, rest_s=self.rest_s,
+            per_side=per_side_at(ExerciseFacts.of(self.exercise), self.level),
+        )  # fmt: skip

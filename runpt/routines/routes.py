@@ -5,7 +5,7 @@ from runpt.extensions import db
 from runpt.history.overview import morning_question, overview
 from runpt.history.suggestions import accept, shown_target, suggestion_for, suggestions_for
 from runpt.history.summaries import current_summaries
-from runpt.library.dose import minutes
+from runpt.library.dose import LONGEST_SESSION_S, minutes
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import by_group, find_exercises
 from runpt.routines import bp
@@ -62,13 +62,27 @@ def create():
 @login_required
 def show(routine_id: int):
     routine = edit.routine_for(current_user, routine_id)
-    return render_template(
-        "routines/show.html",
-        routine=routine,
-        minutes=minutes,
-        PROBLEMS=PROBLEMS,
-        suggestions=suggestions_for(current_user, routine),
-    )
+    return render_template("routines/show.html", **_page_context(routine))
+
+
+def _page_context(routine) -> dict:
+    """What a routine's page shows, on a plain view and after a refused Accept alike."""
+    builtins = edit.builtin_routines_by_slug()
+    return {
+        "routine": routine,
+        "minutes": minutes,
+        "PROBLEMS": PROBLEMS,
+        "suggestions": suggestions_for(current_user, routine),
+        "too_long": too_long(routine),
+        "routine_ids": {slug: routine_id for slug, (routine_id, _) in builtins.items()},
+        "routine_names": {slug: name for slug, (_, name) in builtins.items()},
+    }
+
+
+def too_long(routine) -> bool:
+    """Longer than the article's 30 minutes by the estimate (a daily add-on is short by
+    design and never warned about)."""
+    return not routine.add_on and routine.seconds() > LONGEST_SESSION_S
 
 
 @bp.post("/routines/<int:routine_id>/steps/<int:step_id>/accept")
@@ -84,19 +98,21 @@ def accept_suggestion(routine_id: int, step_id: int):
     if suggestion is None or not suggestion.changes_dose or suggestion.target != shown:
         flash("That suggestion has changed since the page was loaded; here is the current one.",
               "error")  # fmt: skip
-        page = render_template(
-            "routines/show.html",
-            routine=routine,
-            minutes=minutes,
-            PROBLEMS=PROBLEMS,
-            suggestions=suggestions_for(current_user, routine),
-        )
+        page = render_template("routines/show.html", **_page_context(routine))
         return page, 409
+    name = step.exercise.name
     changed = accept(current_user, routine, step, suggestion)
     if changed.id != routine.id:
         flash(f"Saved in your own copy, “{changed.name}”: start your sessions from it.", "info")
     else:
-        flash(f"{step.exercise.name}: new target saved.", "info")
+        flash(f"{name}: new target saved.", "info")
+    if too_long(changed):
+        flash(
+            f"“{changed.name}” now takes about {minutes(changed.seconds())} minutes, more than "
+            "the 20–30 a session should take: drop a set of another exercise, or move one "
+            "to another day.",
+            "error",
+        )
     return redirect(url_for("routines.show", routine_id=changed.id)), 303
 
 

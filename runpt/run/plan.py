@@ -42,18 +42,21 @@ class Step:
     level: int
     variant: str | None
     dose_changed_at: datetime | None
+    # The running problem the routine trains ("" for none): the progression engine is
+    # stricter in a problem routine (pain and a settled next morning before progress).
+    problem: str = ""
 
     @property
-    def easier(self) -> str | None:
-        """The name of the next easier rung of its ladder (what a pain stop offers to go
-        on with), or None at the easiest one."""
-        level = self.level - 1
-        if -level > len(self.exercise.facts.easier):
+    def easier_variant(self) -> str | None:
+        """The rung one below this step's, which the player offers when pain stops the
+        exercise (its remaining sets are then logged at `level - 1`); None at the bottom."""
+        try:
+            return variant_name(self.exercise.facts, self.level - 1)
+        except ValueError:
             return None
-        return variant_name(self.exercise.facts, level)
 
 
-def _lay_out(routine_steps: Iterable[RoutineStep]) -> tuple[Step, ...]:
+def _lay_out(routine_steps: Iterable[RoutineStep], problem: str = "") -> tuple[Step, ...]:
     steps: list[Step] = []
     for exercise_no, routine_step in enumerate(routine_steps, start=1):
         dose = routine_step.dose
@@ -72,13 +75,23 @@ def _lay_out(routine_steps: Iterable[RoutineStep]) -> tuple[Step, ...]:
                 else:
                     wait = ("rest", dose.rest_s)
                 steps.append(
-                    Step(len(steps), exercise, dose, set_no, side, exercise_no, *wait, *origin)
+                    Step(
+                        len(steps),
+                        exercise,
+                        dose,
+                        set_no,
+                        side,
+                        exercise_no,
+                        *wait,
+                        *origin,
+                        problem,
+                    )  # fmt: skip
                 )
     return tuple(steps)
 
 
 def plan(routine: Routine) -> list[Step]:
-    return list(_lay_out(routine.steps))
+    return list(_lay_out(routine.steps, routine.problem))
 
 
 @lru_cache(maxsize=1024)
@@ -96,7 +109,8 @@ def plan_as_of(routine_id: int, updated_at: datetime) -> tuple[Step, ...]:
         .where(RoutineStep.routine_id == routine_id)
         .order_by(RoutineStep.position)
     )
-    return _lay_out(rows)
+    problem = db.session.scalar(select(Routine.problem).where(Routine.id == routine_id))
+    return _lay_out(rows, problem or "")
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def step(routine_id: int, index: int):
     if current.set_no == 1 and current.side in (None, "left"):
         target = target_of(current.dose, current.level)
         suggestion = suggestion_from(
-            current_user, current.exercise.facts, target, current.dose_changed_at
+            current_user, current.exercise.facts, target, current.dose_changed_at, current.problem
         )
     return render_template(
         "run/_step.html",

@@ -12,6 +12,9 @@
 const OFFLINE_SET_URL = "/offline/urls";
 const MANIFEST_WAIT_MS = 10000;
 const UNIT_WAIT_MS = 30000;
+// Units asked for in one request: a new phone's whole set (ten routines, the library and
+// the runner's pages) in a few round trips; a connection cut mid-way costs one batch.
+const UNITS_PER_REQUEST = 4;
 
 async function signedInRunner() {
   try {
@@ -160,40 +163,61 @@ function keepOfflineSetSoon(user) {
   return start();
 }
 
-/** Fetch the manifest; fetch each unit whose version the phone doesn't hold; drop
- * what is gone; tell the pages what is ready. */
+/** Fetch the manifest; fetch the units whose version the phone doesn't hold, a few per
+ * request; drop what is gone; tell the pages what is ready. */
 async function keepOfflineSet(user) {
   const manifest = await fetchUnit(OFFLINE_SET_URL, MANIFEST_WAIT_MS);
   if (!manifest || String(manifest.user) !== String(user)) return;
   const cache = await caches.open(userCacheName(user));
-  const kept = (await self.RunptOutbox.getMeta(`offline:${user}`)) || emptyKept();
   const checked = Date.now();
   const changesBefore = network.changes;
-  let changed = false;
-  let current = true;
-  for (const routine of manifest.routines) {
-    if (kept.routines[routine.id] === routine.version && (await cache.match(unitPath(routine.id)))) continue;
-    const unit = await fetchUnit(routine.bundle, UNIT_WAIT_MS);
-    const keptNow = unit && unit.version === routine.version && (await keepUnit(user, unit));
-    changed = changed || keptNow;
-    current = current && keptNow;
+  const wanted = await unitsToFetch(manifest, cache, user);
+  let kept = 0;
+  for (let start = 0; start < wanted.length; start += UNITS_PER_REQUEST) {
+    kept += await fetchAndKeep(manifest.units, wanted.slice(start, start + UNITS_PER_REQUEST), user, cache);
   }
-  for (const kind of ["library", "pages"]) {
-    if (kept[kind] === manifest[kind].version) continue;
-    const unit = await fetchUnit(manifest[kind].bundle, UNIT_WAIT_MS);
-    if (!unit || !(await keepUnit(user, unit))) {
-      current = false;
-      continue;
-    }
-    changed = true;
-    const stale = (kept.paths[kind] || []).filter((path) => !(path in unit.pages));
-    await Promise.all(stale.map((path) => cache.delete(path)));
-  }
+  let changed = kept > 0;
   changed = (await dropRoutinesGone(user, cache, manifest)) || changed;
   if (changed) await dropSingleSteps(cache);
   // Everything the phone holds is what the server had when the manifest was read.
-  if (current && network.changes === changesBefore) network.checkedAt = checked;
+  if (kept === wanted.length && network.changes === changesBefore) network.checkedAt = checked;
   await tellPagesWhatIsKept(user, cache, changed);
+}
+
+/** The units the manifest lists in a version the phone doesn't hold:
+ * [{kind: "routine", id, version}, {kind: "library", version}, ...]. */
+async function unitsToFetch(manifest, cache, user) {
+  const kept = (await self.RunptOutbox.getMeta(`offline:${user}`)) || emptyKept();
+  const wanted = [];
+  for (const routine of manifest.routines) {
+    if (kept.routines[routine.id] === routine.version && (await cache.match(unitPath(routine.id)))) continue;
+    wanted.push({ kind: "routine", id: routine.id, version: routine.version });
+  }
+  for (const kind of ["library", "pages"]) {
+    if (kept[kind] !== manifest[kind].version) wanted.push({ kind, version: manifest[kind].version });
+  }
+  return wanted;
+}
+
+/** One request for a few units; each that comes whole, in the version the manifest
+ * named, is kept (and its stale pages dropped). Returns how many were kept. */
+async function fetchAndKeep(unitsUrl, batch, user, cache) {
+  const query = batch.map((unit) => (unit.kind === "routine" ? `routine=${unit.id}` : `${unit.kind}=1`));
+  const answer = await fetchUnit(`${unitsUrl}?${query.join("&")}`, UNIT_WAIT_MS);
+  if (!answer || !Array.isArray(answer.units)) return 0;
+  let kept = 0;
+  for (const wanted of batch) {
+    const unit = answer.units.find((u) => u.kind === wanted.kind && (wanted.kind !== "routine" || u.id === wanted.id));
+    if (!unit || unit.version !== wanted.version) continue;
+    const before = wanted.kind === "routine" ? null : await self.RunptOutbox.getMeta(`offline:${user}`);
+    if (!(await keepUnit(user, unit))) continue;
+    kept += 1;
+    if (before) {
+      const stale = ((before.paths || {})[wanted.kind] || []).filter((path) => !(path in unit.pages));
+      await Promise.all(stale.map((path) => cache.delete(path)));
+    }
+  }
+  return kept;
 }
 
 async function dropRoutinesGone(user, cache, manifest) {

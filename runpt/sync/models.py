@@ -30,6 +30,8 @@ class Event(db.Model):
         Index("ix_event_user_session", "user_id", "session_id"),
         Index("ix_event_user_received", "user_id", "received_at"),
         Index("ix_event_user_exercise_at", "user_id", "exercise", "at"),
+        # Every event since a time: what the progression engine reads around a session.
+        Index("ix_event_user_at", "user_id", "at"),
     )
 
     def __repr__(self) -> str:

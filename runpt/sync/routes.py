@@ -52,6 +52,7 @@ def session_json(session: dict) -> dict:
         "finished_at": iso(session["finished_at"]),
         "updated_at": iso(session["updated_at"]),
         "sets": [{**s, "at": iso(s["at"])} for s in session["sets"]],
+        "stops": [{**s, "at": iso(s["at"])} for s in session["stops"]],
     }
 
 

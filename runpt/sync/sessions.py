@@ -1,13 +1,50 @@
 """Sessions and sets derived from a runner's events (the events are the truth)."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 
 from runpt.extensions import db
+from runpt.library.models import Exercise
 from runpt.routines.models import Routine
 from runpt.sync.models import Event
+
+Logged = TypeVar("Logged")
+
+
+def step_of(event) -> tuple:
+    """Which step of which session a set.logged event is about: its session, exercise,
+    set and side. Two events with the same step are the same set logged twice."""
+    data = event.data
+    return (event.session_id, data.get("exercise"), data.get("set"), data.get("side"))
+
+
+def _logged_order(event) -> tuple:
+    """Later wins: the time on the device, then the order the server received them in,
+    then the id (so two devices' events with the same time still have one winner)."""
+    return (event.at, event.received_at, event.id)
+
+
+def current_sets(set_events: Iterable[Logged]) -> list[Logged]:
+    """The sets as they stand: of several set.logged events for the same step (a double
+    tap, or a correction after Back), only the latest counts. Every event stays stored
+    as a fact; counts, pain, progress, progression and exports read this instead of the
+    raw list, so a set logged twice is one set. The rule lives here alone, so every
+    derivation agrees (docs/sync-protocol.md, "How the server reads events back").
+
+    Each event needs `session_id`, `at`, `received_at`, `id` and `data`. The sets come
+    back in the order each step was first logged, with the latest values."""
+    latest: dict[tuple, Logged] = {}
+    for event in set_events:
+        step = step_of(event)
+        kept = latest.get(step)
+        if kept is None or _logged_order(event) > _logged_order(kept):
+            # Assigning to an existing key keeps its place: first-logged order.
+            latest[step] = event
+    return list(latest.values())
 
 
 def routine_names(user) -> dict:
@@ -33,25 +70,52 @@ def sessions_of(user, since: datetime | None = None) -> list[dict]:
     by_session = defaultdict(list)
     for event in db.session.scalars(query.order_by(Event.at, Event.received_at)):
         by_session[event.session_id].append(event)
-    names = routine_names(user)
-    sessions = [_session(sid, events, names) for sid, events in by_session.items()]
+    names, strength = routine_names(user), strength_exercises()
+    sessions = [
+        _session(sid, events, names, strength)
+        for sid, events in by_session.items()
+        if makes_a_session(events)
+    ]
     return sorted(sessions, key=lambda s: s["started_at"], reverse=True)
 
 
-def summarise(events: list) -> dict:
-    """The summary of one session from its events (rows with type, at, at_offset_min,
-    data), in the order they happened."""
+# Only these make a session: a next-morning answer, a finish or a stop on its own (a
+# device that lost the rest, or a stray tap) is kept as a fact but is no session.
+SESSION_MAKERS = frozenset({"session.started", "set.logged"})
+
+
+def makes_a_session(events) -> bool:
+    """Whether these events (all of one session id) are a session: a session.started or
+    at least one set.logged. A lone morning.checked never counts toward a week."""
+    return any(event.type in SESSION_MAKERS for event in events)
+
+
+def strength_exercises() -> frozenset[str]:
+    """Slugs of the library's strength exercises: counting a session asks how many of
+    its strength sets were logged."""
+    return frozenset(db.session.scalars(select(Exercise.slug).where(Exercise.phase == "strength")))
+
+
+def summarise(events: list, strength: frozenset[str] = frozenset()) -> dict:
+    """The summary of one session from its events (rows with session_id, id, type, at,
+    at_offset_min, received_at and data), in the order they happened. `strength` holds
+    the strength exercises' slugs, to count the strength sets logged.
+
+    A group of events that `makes_a_session` refuses still gets a summary (routine None
+    and no sets), so its event count is kept and it is never rebuilt for nothing;
+    `is_a_session_summary` tells them apart when reading."""
     by_type = defaultdict(list)
     for event in events:
         by_type[event.type].append(event)
     started = by_type["session.started"][:1]
     finished = by_type["session.finished"][:1]
     mornings = by_type["morning.checked"]
+    sets = current_sets(by_type["set.logged"])
     # Until session.started arrives, the first logged event's time stands in for the
     # start (a morning answer comes a day later, so it is the last resort).
     first = (started or by_type["set.logged"] or finished or events)[0]
     pains: dict[str, int] = {}
-    for event in by_type["set.logged"]:
+    for event in sets:
         pain = event.data.get("pain")
         if pain is not None:
             slug = event.data["exercise"]
@@ -63,7 +127,12 @@ def summarise(events: list) -> dict:
         "started_at": first.at,
         "offset_min": first.at_offset_min,
         "finished_at": finished[0].at if finished else None,
-        "set_count": len(by_type["set.logged"]),
+        "set_count": len(sets),
+        # What the player laid out when the session started (null from older clients),
+        # against the strength sets logged: a session counts toward the week with at
+        # least half of them (runpt.history.counting).
+        "planned_sets": started[0].data.get("planned_sets") if started else None,
+        "strength_sets": sum(1 for event in sets if event.data["exercise"] in strength),
         "highest_pain": max(pains.values()) if pains else None,
         "pain_by_exercise": pains,
         # The latest answer counts: a runner may correct a mis-tap.
@@ -79,13 +148,15 @@ def one_session(user, session_id) -> dict | None:
         .order_by(Event.at, Event.received_at)
     )
     events = list(db.session.scalars(query))
-    return _session(session_id, events, routine_names(user)) if events else None
+    if not makes_a_session(events):
+        return None
+    return _session(session_id, events, routine_names(user), strength_exercises())
 
 
-def _session(session_id, events: list[Event], names: dict) -> dict:
+def _session(session_id, events: list[Event], names: dict, strength: frozenset[str]) -> dict:
     started = next((e for e in events if e.type == "session.started"), None)
     routine = started.data["routine"] if started else None
-    summary = summarise(events)
+    summary = summarise(events, strength)
     return {
         "id": str(session_id),
         "routine": routine,
@@ -95,7 +166,12 @@ def _session(session_id, events: list[Event], names: dict) -> dict:
         "started_at": summary["started_at"],
         "offset_min": summary["offset_min"],
         "finished_at": summary["finished_at"],
-        "sets": [_set(e) for e in events if e.type == "set.logged"],
+        "planned_sets": summary["planned_sets"],
+        "strength_sets": summary["strength_sets"],
+        "sets": [_set(e) for e in current_sets(e for e in events if e.type == "set.logged")],
+        # Where the player stopped an exercise for pain, and what the runner chose then
+        # (a stop tapped twice for the same step is one stop, like a set).
+        "stops": [_set(e) for e in current_sets(e for e in events if e.type == "exercise.stopped")],
         "highest_pain": summary["highest_pain"],
         "morning": summary["morning"],
         "updated_at": max(e.received_at for e in events),

@@ -6,9 +6,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-EVENT_TYPES = ("session.started", "set.logged", "session.finished", "morning.checked")
+EVENT_TYPES = (
+    "session.started", "set.logged", "session.finished", "morning.checked", "exercise.stopped",
+)  # fmt: skip
 MORNING_FEELINGS = ("better", "same", "worse")
+# Why the player stopped an exercise (CONTENT.md rule 1): pain above 5 in a set, or a note
+# saying sharp pain; and what the runner chose then.
+STOP_REASONS = ("pain", "sharp-pain")
+STOP_CHOICES = ("easier", "skip")
+TOO_MUCH_PAIN = 5  # pain above this is too much (rule 1)
 MAX_LEVEL = 10  # ladder rungs either side of the exercise itself
+MAX_PLANNED_SETS = 1000
 ENVELOPE_FIELDS = {"id", "type", "at", "session", "data"}
 MAX_FUTURE = timedelta(hours=24)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -32,6 +40,8 @@ class ValidEvent:
 
     @property
     def exercise(self) -> str | None:
+        """The exercise column: set.logged only, so "last time", progress and the report
+        find sets by an index and never mistake an exercise.stopped for a set."""
         return self.data.get("exercise") if self.type == "set.logged" else None
 
 
@@ -103,17 +113,38 @@ def storable(text: str) -> bool:
 
 
 def session_started_data(data: dict, known_exercises) -> dict:
+    """The routine started, and how many strength steps it had then (`planned_sets`, one
+    per set and side as the player lays them out): a session counts toward the weekly
+    target only with at least half of them logged. Older clients leave it out (null)."""
     only_fields(data, {"routine", "planned_sets"})
-    routine = data.get("routine")
-    # How many strength sets (one per set and side) the routine planned when it started:
-    # a session counts toward the week once half of them are logged.
-    planned = whole_number(data, "planned_sets", 0, 1000)
-    extra = {} if planned is None else {"planned_sets": planned}
+    return {
+        "routine": routine_reference(data.get("routine")),
+        "planned_sets": whole_number(data, "planned_sets", 0, MAX_PLANNED_SETS),
+    }
+
+
+def routine_reference(routine) -> str | int:
     if isinstance(routine, str) and 0 < len(routine) <= MAX_ROUTINE_REF and storable(routine):
-        return {"routine": routine, **extra}
+        return routine
     if isinstance(routine, int) and not isinstance(routine, bool) and 1 <= routine <= MAX_ID:
-        return {"routine": routine, **extra}
+        return routine
     raise Invalid("data.routine: must be a routine slug or a positive routine id")
+
+
+def library_exercise(data: dict, known_exercises) -> str:
+    exercise = data.get("exercise")
+    if not isinstance(exercise, str) or not exercise:
+        raise Invalid("data.exercise: must be an exercise slug, e.g. glute-bridge")
+    if exercise not in known_exercises:
+        raise Invalid(f"data.exercise: {exercise[:80]!r} is not an exercise in the library")
+    return exercise
+
+
+def side_of(data: dict) -> str | None:
+    side = data.get("side")
+    if side not in ("left", "right", None):
+        raise Invalid("data.side: must be 'left', 'right' or null")
+    return side
 
 
 def set_logged_data(data: dict, known_exercises) -> dict:
@@ -121,14 +152,8 @@ def set_logged_data(data: dict, known_exercises) -> dict:
         data,
         {"exercise", "set", "side", "reps", "hold_s", "load_kg", "rpe", "pain", "note", "level"},
     )
-    exercise = data.get("exercise")
-    if not isinstance(exercise, str) or not exercise:
-        raise Invalid("data.exercise: must be an exercise slug, e.g. glute-bridge")
-    if exercise not in known_exercises:
-        raise Invalid(f"data.exercise: {exercise[:80]!r} is not an exercise in the library")
-    side = data.get("side")
-    if side not in ("left", "right", None):
-        raise Invalid("data.side: must be 'left', 'right' or null")
+    exercise = library_exercise(data, known_exercises)
+    side = side_of(data)
     note = data.get("note")
     if note is not None and not isinstance(note, str):
         raise Invalid("data.note: must be text or null")
@@ -166,11 +191,36 @@ def morning_checked_data(data: dict, known_exercises) -> dict:
     return {"feel": data["feel"]}
 
 
+def exercise_stopped_data(data: dict, known_exercises) -> dict:
+    """The player stopped an exercise (CONTENT.md rule 1): a set's pain was above 5, or
+    its note said sharp pain. `set` is the set where it stopped; `choice` is what the
+    runner did then: the easier variant for the remaining sets (logged with `level` one
+    below), or skip to the next exercise. Never a session on its own."""
+    only_fields(data, {"exercise", "set", "side", "reason", "pain", "choice"})
+    exercise = library_exercise(data, known_exercises)
+    set_no = whole_number(data, "set", 1, 100, required=True)
+    side = side_of(data)
+    reason = data.get("reason")
+    if reason not in STOP_REASONS:
+        raise Invalid("data.reason: must be 'pain' or 'sharp-pain'")
+    pain = whole_number(data, "pain", 0, 10)
+    if reason == "pain" and (pain is None or pain <= TOO_MUCH_PAIN):
+        raise Invalid(f"data.pain: must be above {TOO_MUCH_PAIN} when the reason is 'pain'")
+    choice = data.get("choice")
+    if choice not in STOP_CHOICES:
+        raise Invalid("data.choice: must be 'easier' or 'skip'")
+    return {
+        "exercise": exercise, "set": set_no, "side": side, "reason": reason, "pain": pain,
+        "choice": choice,
+    }  # fmt: skip
+
+
 DATA_RULES = {
     "session.started": session_started_data,
     "set.logged": set_logged_data,
     "session.finished": session_finished_data,
     "morning.checked": morning_checked_data,
+    "exercise.stopped": exercise_stopped_data,
 }
 
 
