@@ -179,8 +179,17 @@ def group_members(group: int) -> list[int]:
 class Server:
     """gunicorn in its own process group, as deployed: master plus workers."""
 
-    def __init__(self, database_url: str, workdir: Path, port: int | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        workdir: Path,
+        port: int | None = None,
+        threads: int = 4,
+        env: dict | None = None,
+    ):
         self.database_url = database_url
+        self.threads = threads
+        self.env = env or {}
         self.workdir = workdir
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
@@ -195,10 +204,12 @@ class Server:
             "SECRET_KEY": SECRET_KEY,
             "AUTO_MIGRATE": "1",
             "FLASK_DEBUG": "0",
+            **self.env,
         }
         command = [
             sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{self.port}",
-            "--workers", "2", "--threads", "4", "--graceful-timeout", "1", "wsgi:app",
+            "--workers", "2", "--threads", str(self.threads), "--graceful-timeout", "1",
+            "wsgi:app",
         ]  # fmt: skip
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -267,11 +278,11 @@ def servers():
 # --- a runner's client -----------------------------------------------------------------
 
 
-def register(server: Server) -> str:
+def register(server: Server, email: str = "runner@example.com") -> str:
     """A new runner's account through the real form; the Cookie header that signs them in."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    form = urllib.parse.urlencode({"email": "runner@example.com", "password": PASSWORD})
+    form = urllib.parse.urlencode({"email": email, "password": PASSWORD})
     with opener.open(server.url + "/auth/register", data=form.encode(), timeout=10) as answer:
         assert answer.status == 200
         assert urllib.parse.urlsplit(answer.url).path == "/"
