@@ -7,7 +7,7 @@ from functools import cache
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from runpt.auth.models import LoginAttempt, User, password_hash_method
+from runpt.auth.models import LoginAttempt, SignIn, User, password_hash_method
 from runpt.auth.ratelimit import (
     attempt_keys,
     email_key,
@@ -134,5 +134,7 @@ def delete_account(user: User) -> None:
     db.session.execute(delete(SessionSummary).where(SessionSummary.user_id == user.id))
     db.session.execute(delete(TrainingPlan).where(TrainingPlan.user_id == user.id))
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == email_key(user.email)))
+    # Every device's sign-in ends with the account.
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
     db.session.delete(user)
     db.session.commit()

@@ -5,12 +5,19 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from runpt.auth import bp
 from runpt.auth.accounts import LoginRefused, delete_account, log_in, password_error, register
+from runpt.auth.signins import end_other_sign_ins, end_sign_in, sign_ins_of, start_sign_in
 from runpt.extensions import db
 
 SAFETY_NOTICE = (
     "runpt is exercise guidance, not a diagnosis. Stop an exercise on sharp or worsening "
     "pain; see a clinician for pain that lasts, swelling, numbness, or pain at night."
 )
+
+
+def sign_in(user, remember: bool) -> None:
+    """A new sign-in for this device, carried by the session (and remember-me) cookie."""
+    start_sign_in(user, remember, request.headers.get("User-Agent"))
+    login_user(user, remember=remember)
 
 
 def safe_next(default: str) -> str:
@@ -29,7 +36,7 @@ def register_view():
         email = request.form.get("email", "")
         user, errors = register(email, request.form.get("password", ""))
         if user is not None:
-            login_user(user, remember=True)
+            sign_in(user, remember=True)
             flash(SAFETY_NOTICE, "safety")
             return redirect(url_for("routines.home"))
     status = 400 if errors else 200
@@ -49,13 +56,16 @@ def login():
             # The same messages whether or not the email has an account.
             errors["password"], status = refused.message, refused.status
         else:
-            login_user(user, remember=bool(request.form.get("remember")))
+            sign_in(user, remember=bool(request.form.get("remember")))
             return redirect(safe_next(url_for("routines.home")))
     return render_template("auth/login.html", errors=errors, email=email), status
 
 
 @bp.post("/logout")
 def logout():
+    # Ended on the server too: a saved copy of either cookie no longer signs anyone in.
+    if current_user.is_authenticated:
+        end_sign_in(current_user)
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
@@ -74,7 +84,9 @@ def change_password():
         if not errors:
             current_user.set_password(new)
             db.session.commit()
-            flash("Password changed.", "info")
+            # Whoever knew the old password is signed out everywhere but here.
+            end_other_sign_ins(current_user)
+            flash("Password changed. Every other device is signed out.", "info")
             return redirect(url_for("routines.home"))
     status = 400 if errors else 200
     return render_template("auth/password.html", errors=errors), status
@@ -96,3 +108,21 @@ def delete_account_view():
         errors["password"] = "That is not your password. Nothing was deleted."
     status = 400 if errors else 200
     return render_template("auth/delete.html", errors=errors), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """The runner's account: where they are signed in, and a way to end the others."""
+    current = current_user.sign_in.id
+    devices = sign_ins_of(current_user)
+    return render_template("auth/account.html", devices=devices, current=current)
+
+
+@bp.post("/account/sign-out-others")
+@login_required
+def sign_out_others():
+    ended = end_other_sign_ins(current_user)
+    devices = "device" if ended == 1 else "devices"
+    flash(f"Signed out of {ended} other {devices}. This one stays signed in.", "info")
+    return redirect(url_for("auth.account"))
