@@ -4,7 +4,17 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 
 from runpt.auth import bp
-from runpt.auth.accounts import LoginRefused, delete_account, log_in, password_error, register
+from runpt.auth.accounts import (
+    LoginRefused,
+    delete_account,
+    log_in,
+    normalise_email,
+    password_error,
+    registration_errors,
+    sign_up,
+)
+from runpt.auth.devices import COOKIE as DEVICE_COOKIE
+from runpt.auth.devices import known_device, remember_device
 from runpt.auth.signins import end_other_sign_ins, end_sign_in, sign_ins_of, start_sign_in
 from runpt.extensions import db
 
@@ -14,10 +24,19 @@ SAFETY_NOTICE = (
 )
 
 
-def sign_in(user, remember: bool) -> None:
-    """A new sign-in for this device, carried by the session (and remember-me) cookie."""
+def sign_in(user, remember: bool, destination: str):
+    """A new sign-in for this device, carried by the session (and remember-me) cookie;
+    the browser is known for this account from now on (its own login allowance)."""
     start_sign_in(user, remember, request.headers.get("User-Agent"))
     login_user(user, remember=remember)
+    response = redirect(destination)
+    remember_device(response, user.email, this_device(user.email))
+    return response
+
+
+def this_device(email: str) -> str | None:
+    """This browser's device id when it has signed in to `email`'s account before."""
+    return known_device(request.cookies.get(DEVICE_COOKIE), normalise_email(email))
 
 
 def safe_next(default: str) -> str:
@@ -31,15 +50,22 @@ def safe_next(default: str) -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register_view():
-    errors, email = {}, ""
+    errors, email, status = {}, "", 200
     if request.method == "POST":
         email = request.form.get("email", "")
-        user, errors = register(email, request.form.get("password", ""))
-        if user is not None:
-            sign_in(user, remember=True)
-            flash(SAFETY_NOTICE, "safety")
-            return redirect(url_for("routines.home"))
-    status = 400 if errors else 200
+        password = request.form.get("password", "")
+        errors = registration_errors(email, password)
+        status = 400 if errors else 200
+        if not errors:
+            limit = current_app.config["LOGIN_RATE_LIMIT"]
+            try:
+                user = sign_up(email, password, request.remote_addr, limit, this_device(email))
+            except LoginRefused as refused:
+                # Never "already exists": the same words for any refused sign-up.
+                errors["password"], status = refused.message, refused.status
+            else:
+                flash(SAFETY_NOTICE, "safety")
+                return sign_in(user, remember=True, destination=url_for("routines.home"))
     return render_template("auth/register.html", errors=errors, email=email), status
 
 
@@ -51,13 +77,13 @@ def login():
         password = request.form.get("password", "")
         limit = current_app.config["LOGIN_RATE_LIMIT"]
         try:
-            user = log_in(email, password, request.remote_addr, limit)
+            user = log_in(email, password, request.remote_addr, limit, this_device(email))
         except LoginRefused as refused:
             # The same messages whether or not the email has an account.
             errors["password"], status = refused.message, refused.status
         else:
-            sign_in(user, remember=bool(request.form.get("remember")))
-            return redirect(safe_next(url_for("routines.home")))
+            remember = bool(request.form.get("remember"))
+            return sign_in(user, remember, destination=safe_next(url_for("routines.home")))
     return render_template("auth/login.html", errors=errors, email=email), status
 
 
