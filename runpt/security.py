@@ -12,6 +12,8 @@ from flask import Flask, jsonify, request
 from flask.sessions import SecureCookieSessionInterface
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# The same for every visitor; they keep their own caching headers.
+SHARED_ENDPOINTS = {"static", "pwa.service_worker", "pwa.manifest"}
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -56,15 +58,24 @@ def refuse_cross_site():
     return message, 403, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def mark_personal_pages(response):
-    """Say whose page this is. The service worker caches a page only for the runner
-    named here, and no shared cache on the way may keep it."""
+def keep_personal_data_out_of_caches(response):
+    """Nothing with a runner's data is stored by a browser's or proxy's HTTP cache
+    (`no-store`): the API, exports, the offline URL list and every page for a signed-in
+    runner. The service worker keeps what it means to keep in its own caches, which
+    `no-store` doesn't touch; pages say whose they are (`X-Runpt-User`), and the worker
+    keeps a page only for the runner named there."""
     from flask_login import current_user
 
-    if current_user.is_authenticated and response.mimetype == "text/html":
+    if request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    # Files that are the same for everyone: answered without loading the runner at all.
+    if request.endpoint in SHARED_ENDPOINTS or not current_user.is_authenticated:
+        return response
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Cookie")
+    if response.mimetype == "text/html":
         response.headers["X-Runpt-User"] = str(current_user.id)
-        response.headers["Cache-Control"] = "private, no-cache"
-        response.vary.add("Cookie")
     return response
 
 
@@ -91,4 +102,4 @@ def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
     app.before_request(refuse_cross_site)
     app.after_request(add_security_headers)
-    app.after_request(mark_personal_pages)
+    app.after_request(keep_personal_data_out_of_caches)

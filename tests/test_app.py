@@ -128,8 +128,8 @@ def test_security_headers_on_a_signed_in_page(signed_in):
     assert response.status_code == 200
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    # Personal pages are never kept by a shared cache.
-    assert response.headers["Cache-Control"] == "private, no-cache"
+    # Personal pages are never kept by any HTTP cache.
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 @pytest.mark.parametrize("path", ["/", "/library/", "/auth/login", "/auth/register"])
