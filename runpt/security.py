@@ -12,6 +12,7 @@ from flask import Flask, jsonify, request
 from flask.sessions import SecureCookieSessionInterface
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+DEFAULT_PORTS = {"http": 80, "https": 443}
 # The same for every visitor; they keep their own caching headers.
 SHARED_ENDPOINTS = {"static", "pwa.service_worker", "pwa.manifest"}
 
@@ -44,9 +45,29 @@ def is_cross_site(req) -> bool:
         # Older browsers and non-browser clients (curl, tests): no ambient
         # cross-site credentials to abuse without Origin in a modern browser.
         return False
-    if origin == "null":
-        return True
-    return urlsplit(origin).netloc != req.host
+    return not is_own_origin(origin, req)
+
+
+def origin_parts(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin such as `https://runpt.example`, with the
+    scheme's default port filled in; None for anything that is not one ("null", a path)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.username is not None:
+        return None
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return None
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def is_own_origin(origin: str, req) -> bool:
+    """Scheme, host and port all match this site's: `https://host` is another origin
+    than `http://host`, and so is the same host on another port."""
+    theirs = origin_parts(origin)
+    return theirs is not None and theirs == origin_parts(f"{req.scheme}://{req.host}")
 
 
 def refuse_cross_site():
