@@ -152,6 +152,31 @@ EVENTS = [
         "data.routine: must be a routine slug or a positive routine id",
     ),  # fmt: skip
     ("id not a uuid", with_envelope(id="not-a-uuid"), "id: 'not-a-uuid' is not a UUID"),
+    (
+        "id in upper case",
+        with_envelope(id="0B6F3B5E-7C1E-4F43-9A0E-3F4A1C2D5E6F"),
+        "id: use the lower-case form 8-4-4-4-12, e.g. 0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f",
+    ),  # fmt: skip
+    (
+        "id in braces",
+        with_envelope(id="{0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f}"),
+        "id: use the lower-case form 8-4-4-4-12, e.g. 0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f",
+    ),  # fmt: skip
+    (
+        "id as a urn",
+        with_envelope(id="urn:uuid:0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f"),
+        "id: use the lower-case form 8-4-4-4-12, e.g. 0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f",
+    ),  # fmt: skip
+    (
+        "id without dashes",
+        with_envelope(id="0b6f3b5e7c1e4f439a0e3f4a1c2d5e6f"),
+        "id: use the lower-case form 8-4-4-4-12, e.g. 0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f",
+    ),  # fmt: skip
+    (
+        "session in upper case",
+        with_envelope(session="5D1C9A57-0A2E-4A36-B1A8-2F0C6F7D9E10"),
+        "session: use the lower-case form 8-4-4-4-12, e.g. 5d1c9a57-0a2e-4a36-b1a8-2f0c6f7d9e10",
+    ),  # fmt: skip
     ("id a number", with_envelope(id=12345), "id: must be a UUID string"),
     ("session not a uuid", with_envelope(session="12345"), "session: '12345' is not a UUID"),
     (
@@ -220,6 +245,30 @@ def tuple_of(good: dict) -> tuple:
 
     row = db.session.execute(select(Event.__table__).where(Event.id == uuid.UUID(good["id"])))
     return tuple(row.one())
+
+
+def test_the_result_names_a_rejected_event_by_the_id_exactly_as_sent(signed_in):
+    """The device clears its outbox by matching this string."""
+    shouting = with_envelope(id=str(uuid.uuid4()).upper())
+    (result,) = signed_in.post("/api/sync", json={"events": [shouting]}).get_json()["results"]
+    assert result["id"] == shouting["id"] and result["status"] == "rejected"
+
+
+def test_an_id_reused_for_other_content_is_rejected_and_changes_nothing(signed_in, app):
+    first = logged(new_session(), reps=10, note="felt fine")
+    assert signed_in.post("/api/sync", json={"events": [first]}).status_code == 200
+    with app.app_context():
+        before = everything()
+    rewritten = dict(first, data={**first["data"], "reps": 30, "note": "rewritten"})
+    response = signed_in.post("/api/sync", json={"events": [rewritten, first]})
+    assert response.status_code == 200
+    assert response.get_json()["results"] == [
+        {"id": first["id"], "status": "rejected",
+         "error": "id: already used for a different event; make a new UUID for each event"},
+        {"id": first["id"], "status": "duplicate"},
+    ]  # fmt: skip
+    with app.app_context():
+        assert everything() == before
 
 
 @pytest.mark.parametrize(
