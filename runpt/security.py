@@ -6,9 +6,11 @@ so a sync replayed days after the page was loaded still works, while a form post
 from another site does not. SameSite=Lax cookies are the second lock on the door.
 """
 
+import io
+import re
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, request
+from flask import Flask, abort, current_app, jsonify, request
 from flask.sessions import SecureCookieSessionInterface
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -70,6 +72,75 @@ def is_own_origin(origin: str, req) -> bool:
     return theirs is not None and theirs == origin_parts(f"{req.scheme}://{req.host}")
 
 
+# A Host header: a host name (labels of letters, digits, "-" or "_", at most 63 each; an
+# IPv4 address is one too) or a bracketed IPv6 address, and an optional port. Browsers
+# send non-ASCII names as xn-- labels.
+LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+HOST = re.compile(
+    rf"(?:(?P<name>{LABEL}(?:\.{LABEL})*\.?)|\[[0-9A-Fa-f:.]{{2,45}}\])(?::(?P<port>[0-9]{{1,5}}))?"
+)
+MAX_HOST_NAME = 253
+READ_CHUNK = 64 * 1024
+# HSTS's max-age in seconds: a year.
+HSTS = "max-age=31536000"
+
+
+def is_valid_host(host: str) -> bool:
+    """A Host header the app can build its own links with."""
+    match = HOST.fullmatch(host)
+    if match is None or int(match["port"] or 0) > 65535:
+        return False
+    name = match["name"]
+    if name is None:
+        return True  # [IPv6]
+    if len(name) > MAX_HOST_NAME:
+        return False
+    try:
+        name.encode("ascii").decode("idna")  # an xn-- label must be real punycode
+    except UnicodeError:
+        return False
+    return True
+
+
+class RefuseMalformedHosts:
+    """WSGI middleware: a request with a Host the app can't build links for (a 300-
+    character label, spaces, control characters) is answered 400 with the app's own error
+    page. Flask can't even begin such a request, so the header is replaced before it sees
+    it and `refuse_malformed_host` answers."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        host = environ.get("HTTP_HOST")
+        if host is not None and not is_valid_host(host):
+            environ = {**environ, "HTTP_HOST": "localhost", "runpt.malformed_host": host}
+        return self.wsgi_app(environ, start_response)
+
+
+def refuse_malformed_host():
+    if "runpt.malformed_host" in request.environ:
+        abort(400)
+
+
+def read_streamed_body():
+    """A body sent without Content-Length (chunked) is read here, at most the size limit,
+    so one over it is a 413 like any other. Left to Werkzeug, it would be cut at the limit
+    and handed on, and a sync batch would answer "not valid JSON"."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is not None or limit is None:
+        return
+    if not request.environ.get("wsgi.input_terminated"):
+        return  # the server can't end such a body: Werkzeug reads it as empty
+    stream, body = request.environ["wsgi.input"], bytearray()
+    while len(body) <= limit and (chunk := stream.read(READ_CHUNK)):
+        body += chunk
+    if len(body) > limit:
+        abort(413)
+    request.environ["wsgi.input"] = io.BytesIO(bytes(body))
+    request.environ["CONTENT_LENGTH"] = str(len(body))
+
+
 def refuse_cross_site():
     if request.method not in UNSAFE_METHODS or not is_cross_site(request):
         return None
@@ -105,6 +176,9 @@ def add_security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        # Served over HTTPS (SECURE_COOKIES=1): browsers never try plain HTTP again.
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
@@ -121,6 +195,9 @@ class CookieSessions(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
+    app.wsgi_app = RefuseMalformedHosts(app.wsgi_app)
+    app.before_request(refuse_malformed_host)
+    app.before_request(read_streamed_body)
     app.before_request(refuse_cross_site)
     app.after_request(add_security_headers)
     app.after_request(keep_personal_data_out_of_caches)

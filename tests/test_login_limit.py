@@ -250,7 +250,7 @@ def test_failures_older_than_the_window_no_longer_lock(client, registered, limit
 def threaded_server(app):
     """The app on a real threaded HTTP server: requests truly run at the same time."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server.server_port
