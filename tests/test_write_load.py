@@ -3,7 +3,7 @@ events at the same moment to gunicorn `--workers 2 --threads 8`, as deployed, on
 and on PostgreSQL, and every event is stored exactly once for its runner.
 
 bench/write_load.py measures the same load (and heavier, sustained load); the figures
-and the SQLite busy-timeout decision are in docs/performance.md.
+and the SQLite writer-queue decision are in docs/performance.md.
 """
 
 import sqlite3
