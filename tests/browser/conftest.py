@@ -71,6 +71,8 @@ class LiveServer:
             "SECRET_KEY": "browser-test-secret",
             "AUTO_MIGRATE": "1",
             "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",  # cheaper for tests, as in conftest
+            # Every test signs up its runners from 127.0.0.1, more than 10 in 15 minutes.
+            "LOGIN_RATE_LIMIT": "1000",
             "FLASK_DEBUG": "0",
             # A different release is a new service worker, as after a deployment.
             "RELEASE": release,
