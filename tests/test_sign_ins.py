@@ -117,6 +117,15 @@ def test_logging_out_on_one_device_leaves_the_others_signed_in(app, registered):
     assert_signed_in(app, laptop_cookies)
 
 
+def test_signing_in_again_on_the_same_browser_replaces_its_sign_in(app, registered):
+    registered.login(remember=True)
+    first = saved_cookies(registered.client)
+    assert registered.login(remember=True).status_code == 302
+    assert len(sign_in_rows(app)) == 1
+    assert_signed_out(app, first)
+    assert registered.client.get("/api/sessions").status_code == 200
+
+
 # --- changing the password ------------------------------------------------------------
 
 

@@ -27,6 +27,8 @@ SAFETY_NOTICE = (
 def sign_in(user, remember: bool, destination: str):
     """A new sign-in for this device, carried by the session (and remember-me) cookie;
     the browser is known for this account from now on (its own login allowance)."""
+    if current_user.is_authenticated:
+        end_sign_in(current_user)  # this browser's earlier sign-in, whoever's it was
     start_sign_in(user, remember, request.headers.get("User-Agent"))
     login_user(user, remember=remember)
     response = redirect(destination)
