@@ -4,8 +4,6 @@ registered runner's session cookie, and the built-in routines' ids."""
 import http.cookiejar
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +20,9 @@ RESULTS = BENCH / "results"
 # (a git worktree shares the main checkout's venv).
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from tests.live_server import LiveServer, free_port  # noqa: E402,F401
+
 CHROMIUM = os.environ.get("RUNPT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -33,12 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "long-enough-bench-1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def machine() -> dict:
@@ -53,8 +48,10 @@ def machine() -> dict:
     return {"cores": os.cpu_count(), "cpu": cpu, "python": sys.version.split()[0]}
 
 
-class Server:
-    """gunicorn serving bench/hello_app.py (the real app + /bench/hello)."""
+class Server(LiveServer):
+    """gunicorn serving bench/hello_app.py (the real app + /bench/hello), started the way
+    every test and benchmark starts one (tests/live_server.py), and refused if it runs
+    any runpt but this checkout's."""
 
     def __init__(
         self,
@@ -66,89 +63,38 @@ class Server:
         app: str = "hello_app:app",
     ):
         self.tmp = Path(tempfile.mkdtemp(prefix="runpt-bench-"))
-        self.database_url = database_url or "sqlite:///" + str(self.tmp / "runpt.sqlite3")
-        self.workers, self.threads, self.worker_class = workers, threads, worker_class
-        self.app = app  # a module in bench/ (gzip_app:app puts a compressing proxy in front)
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
+        super().__init__(
+            database_url or "sqlite:///" + str(self.tmp / "runpt.sqlite3"),
+            self.tmp,
+            port=port,
+            app=app,  # a module in bench/ (gzip_app:app puts a compressing proxy in front)
+            workers=workers,
+            threads=threads,
+            pythonpath=[BENCH],
+            settings={"SECRET_KEY": "bench-secret"},
+            access_log=False,  # writing a line per request would be measured too
+        )
+        self.worker_class = worker_class
 
     def describe(self) -> str:
-        text = f"gunicorn --workers {self.workers} --threads {self.threads}"
-        if self.worker_class:
-            text += f" --worker-class {self.worker_class}"
-        return text
+        text = super().describe()
+        return text + (f" --worker-class {self.worker_class}" if self.worker_class else "")
 
-    def start(self):
-        env = {
-            **os.environ,
-            "DATABASE_URL": self.database_url,
-            "SECRET_KEY": "bench-secret",
-            "AUTO_MIGRATE": "1",
-            "FLASK_DEBUG": "0",
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(self.workers),
-            "--threads",
-            str(self.threads),
-            # The checkout's own runpt first, not whichever one the venv has installed
-            # (an editable install may point at another worktree).
-            "--pythonpath",
-            f"{ROOT},{BENCH}",
-            "--graceful-timeout",
-            "2",
-            "--log-level",
-            "warning",
-            "--chdir",
-            str(self.tmp),
-        ]
+    def command(self) -> list[str]:
+        command = super().command()
+        command[-1:-1] = ["--log-level", "warning"]
         if self.worker_class:
-            command += ["--worker-class", self.worker_class]
-        command.append(self.app)
-        self.log = (self.tmp / "server.log").open("ab")
-        self.process = subprocess.Popen(
-            command, cwd=self.tmp, env=env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-        try:
-            self._wait_until_up()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+            command[-1:-1] = ["--worker-class", self.worker_class]
+        return command
 
-    def _wait_until_up(self):
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited; see {self.tmp / 'server.log'}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("server did not start")
+    def wait_until_up(self, seconds: float = 60) -> "Server":
+        super().wait_until_up(seconds)
         with urllib.request.urlopen(self.url + "/bench/source", timeout=5) as answer:
             self.source = answer.read().decode()
         if not self.source.startswith(str(ROOT)):
+            self.stop()
             raise RuntimeError(f"server runs {self.source}, not this checkout's runpt")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+        return self
 
 
 @contextmanager

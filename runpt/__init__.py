@@ -54,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
-    from runpt.auth.models import User
+    from runpt.auth.signins import forget_ended_sign_in, signed_in_user
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -73,5 +73,10 @@ def _init_login(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(token: str):
+        # The cookies carry a sign-in's token, not the runner's id (runpt/auth/signins.py).
+        return signed_in_user(token)
+
+    # Registered after Flask-Login's own hook, so it runs first and Flask-Login then
+    # clears the remember-me cookie of a sign-in that has ended.
+    app.after_request(forget_ended_sign_in)

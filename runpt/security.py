@@ -6,12 +6,17 @@ so a sync replayed days after the page was loaded still works, while a form post
 from another site does not. SameSite=Lax cookies are the second lock on the door.
 """
 
+import io
+import re
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, request
+from flask import Flask, abort, current_app, jsonify, request
 from flask.sessions import SecureCookieSessionInterface
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# The same for every visitor; they keep their own caching headers.
+SHARED_ENDPOINTS = {"static", "pwa.service_worker", "pwa.manifest"}
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,9 +47,98 @@ def is_cross_site(req) -> bool:
         # Older browsers and non-browser clients (curl, tests): no ambient
         # cross-site credentials to abuse without Origin in a modern browser.
         return False
-    if origin == "null":
-        return True
-    return urlsplit(origin).netloc != req.host
+    return not is_own_origin(origin, req)
+
+
+def origin_parts(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin such as `https://runpt.example`, with the
+    scheme's default port filled in; None for anything that is not one ("null", a path)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.username is not None:
+        return None
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return None
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def is_own_origin(origin: str, req) -> bool:
+    """Scheme, host and port all match this site's: `https://host` is another origin
+    than `http://host`, and so is the same host on another port."""
+    theirs = origin_parts(origin)
+    return theirs is not None and theirs == origin_parts(f"{req.scheme}://{req.host}")
+
+
+# A Host header: a host name (labels of letters, digits, "-" or "_", at most 63 each; an
+# IPv4 address is one too) or a bracketed IPv6 address, and an optional port. Browsers
+# send non-ASCII names as xn-- labels.
+LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+HOST = re.compile(
+    rf"(?:(?P<name>{LABEL}(?:\.{LABEL})*\.?)|\[[0-9A-Fa-f:.]{{2,45}}\])(?::(?P<port>[0-9]{{1,5}}))?"
+)
+MAX_HOST_NAME = 253
+READ_CHUNK = 64 * 1024
+# HSTS's max-age in seconds: a year.
+HSTS = "max-age=31536000"
+
+
+def is_valid_host(host: str) -> bool:
+    """A Host header the app can build its own links with."""
+    match = HOST.fullmatch(host)
+    if match is None or int(match["port"] or 0) > 65535:
+        return False
+    name = match["name"]
+    if name is None:
+        return True  # [IPv6]
+    if len(name) > MAX_HOST_NAME:
+        return False
+    try:
+        name.encode("ascii").decode("idna")  # an xn-- label must be real punycode
+    except UnicodeError:
+        return False
+    return True
+
+
+class RefuseMalformedHosts:
+    """WSGI middleware: a request with a Host the app can't build links for (a 300-
+    character label, spaces, control characters) is answered 400 with the app's own error
+    page. Flask can't even begin such a request, so the header is replaced before it sees
+    it and `refuse_malformed_host` answers."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        host = environ.get("HTTP_HOST")
+        if host is not None and not is_valid_host(host):
+            environ = {**environ, "HTTP_HOST": "localhost", "runpt.malformed_host": host}
+        return self.wsgi_app(environ, start_response)
+
+
+def refuse_malformed_host():
+    if "runpt.malformed_host" in request.environ:
+        abort(400)
+
+
+def read_streamed_body():
+    """A body sent without Content-Length (chunked) is read here, at most the size limit,
+    so one over it is a 413 like any other. Left to Werkzeug, it would be cut at the limit
+    and handed on, and a sync batch would answer "not valid JSON"."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is not None or limit is None:
+        return
+    if not request.environ.get("wsgi.input_terminated"):
+        return  # the server can't end such a body: Werkzeug reads it as empty
+    stream, body = request.environ["wsgi.input"], bytearray()
+    while len(body) <= limit and (chunk := stream.read(READ_CHUNK)):
+        body += chunk
+    if len(body) > limit:
+        abort(413)
+    request.environ["wsgi.input"] = io.BytesIO(bytes(body))
+    request.environ["CONTENT_LENGTH"] = str(len(body))
 
 
 def refuse_cross_site():
@@ -56,15 +150,24 @@ def refuse_cross_site():
     return message, 403, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def mark_personal_pages(response):
-    """Say whose page this is. The service worker caches a page only for the runner
-    named here, and no shared cache on the way may keep it."""
+def keep_personal_data_out_of_caches(response):
+    """Nothing with a runner's data is stored by a browser's or proxy's HTTP cache
+    (`no-store`): the API, exports, the offline URL list and every page for a signed-in
+    runner. The service worker keeps what it means to keep in its own caches, which
+    `no-store` doesn't touch; pages say whose they are (`X-Runpt-User`), and the worker
+    keeps a page only for the runner named there."""
     from flask_login import current_user
 
-    if current_user.is_authenticated and response.mimetype == "text/html":
+    if request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    # Files that are the same for everyone: answered without loading the runner at all.
+    if request.endpoint in SHARED_ENDPOINTS or not current_user.is_authenticated:
+        return response
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Cookie")
+    if response.mimetype == "text/html":
         response.headers["X-Runpt-User"] = str(current_user.id)
-        response.headers["Cache-Control"] = "private, no-cache"
-        response.vary.add("Cookie")
     return response
 
 
@@ -73,6 +176,9 @@ def add_security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        # Served over HTTPS (SECURE_COOKIES=1): browsers never try plain HTTP again.
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
@@ -89,6 +195,9 @@ class CookieSessions(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
+    app.wsgi_app = RefuseMalformedHosts(app.wsgi_app)
+    app.before_request(refuse_malformed_host)
+    app.before_request(read_streamed_body)
     app.before_request(refuse_cross_site)
     app.after_request(add_security_headers)
-    app.after_request(mark_personal_pages)
+    app.after_request(keep_personal_data_out_of_caches)

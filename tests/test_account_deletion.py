@@ -47,7 +47,7 @@ def runner_with_data(client, app) -> int:
     with app.app_context():
         uid = user_id()
         assert set(rows_referencing(uid, "runner@example.com")) == {
-            "event.user_id", "routine.owner_id", "user", "login_attempt.key",
+            "event.user_id", "routine.owner_id", "user", "login_attempt.key", "sign_in.user_id",
         }  # fmt: skip
     return uid
 

@@ -128,8 +128,8 @@ def test_security_headers_on_a_signed_in_page(signed_in):
     assert response.status_code == 200
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    # Personal pages are never kept by a shared cache.
-    assert response.headers["Cache-Control"] == "private, no-cache"
+    # Personal pages are never kept by any HTTP cache.
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 @pytest.mark.parametrize("path", ["/", "/library/", "/auth/login", "/auth/register"])
@@ -151,12 +151,20 @@ CROSS_SITE = [
     {"Origin": "https://evil.example"},
     {"Origin": "null"},
     {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},
+    # The test client is http://localhost: the scheme and the port count too.
+    {"Origin": "https://localhost"},
+    {"Origin": "http://localhost:8080"},
+    {"Origin": "http://localhost.evil.example"},
+    {"Origin": "http://evil.example@localhost"},
+    {"Origin": "http://localhost:99999"},
+    {"Origin": "localhost"},
 ]
 SAME_ORIGIN = [
     {},
     {"Sec-Fetch-Site": "same-origin"},
     {"Sec-Fetch-Site": "none"},
     {"Origin": "http://localhost"},
+    {"Origin": "http://localhost:80"},
     {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
 ]
 
@@ -203,6 +211,23 @@ def test_same_origin_post_works(signed_in, app, headers):
             )
             == 1
         )
+
+
+def test_over_https_an_http_origin_is_another_site(signed_in, app):
+    """The probe that found it: `Origin: https://host` was accepted by the http site.
+    The other way round is refused too, and the site's own scheme is accepted."""
+    https = {"base_url": "https://localhost"}
+    refused = signed_in.post(
+        "/routines", data={"name": "Planted"}, headers={"Origin": "http://localhost"}, **https
+    )
+    assert refused.status_code == 403
+    accepted = signed_in.post(
+        "/routines", data={"name": "Mine"}, headers={"Origin": "https://localhost"}, **https
+    )
+    assert accepted.status_code == 302
+    with app.app_context():
+        names = db.session.scalars(select(Routine.name).where(Routine.owner_id.is_not(None)))
+        assert list(names) == ["Mine"]
 
 
 def test_cross_site_get_is_allowed(client):

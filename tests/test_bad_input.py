@@ -7,13 +7,17 @@ the reason, so the rest of its batch still syncs. Forms answer 400 or 422 with t
 error next to the field.
 """
 
+import contextlib
 import json
+import socket
+import threading
 import uuid
 
 import pytest
 
 from runpt.extensions import db
 from tests.events import at, event, logged, new_session, started
+from tests.test_login_limit import threaded_server
 from tests.test_ownership import everything
 from tests.test_routines import HTMX, create, step_ids
 
@@ -161,6 +165,31 @@ EVENTS = [
         "data.routine: must be a routine slug or a positive routine id",
     ),  # fmt: skip
     ("id not a uuid", with_envelope(id="not-a-uuid"), "id: 'not-a-uuid' is not a UUID"),
+    (
+        "id in upper case",
+        with_envelope(id="0B6F3B5E-7C1E-4F43-9A0E-3F4A1C2D5E6F"),
+        "id: use the lower-case form 8-4-4-4-12, e.g. 0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f",
+    ),  # fmt: skip
+    (
+        "id in braces",
+        with_envelope(id="{0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f}"),
+        "id: use the lower-case form 8-4-4-4-12, e.g. 0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f",
+    ),  # fmt: skip
+    (
+        "id as a urn",
+        with_envelope(id="urn:uuid:0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f"),
+        "id: use the lower-case form 8-4-4-4-12, e.g. 0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f",
+    ),  # fmt: skip
+    (
+        "id without dashes",
+        with_envelope(id="0b6f3b5e7c1e4f439a0e3f4a1c2d5e6f"),
+        "id: use the lower-case form 8-4-4-4-12, e.g. 0b6f3b5e-7c1e-4f43-9a0e-3f4a1c2d5e6f",
+    ),  # fmt: skip
+    (
+        "session in upper case",
+        with_envelope(session="5D1C9A57-0A2E-4A36-B1A8-2F0C6F7D9E10"),
+        "session: use the lower-case form 8-4-4-4-12, e.g. 5d1c9a57-0a2e-4a36-b1a8-2f0c6f7d9e10",
+    ),  # fmt: skip
     ("id a number", with_envelope(id=12345), "id: must be a UUID string"),
     ("session not a uuid", with_envelope(session="12345"), "session: '12345' is not a UUID"),
     (
@@ -249,6 +278,30 @@ def tuple_of(good: dict) -> tuple:
 
     row = db.session.execute(select(Event.__table__).where(Event.id == uuid.UUID(good["id"])))
     return tuple(row.one())
+
+
+def test_the_result_names_a_rejected_event_by_the_id_exactly_as_sent(signed_in):
+    """The device clears its outbox by matching this string."""
+    shouting = with_envelope(id=str(uuid.uuid4()).upper())
+    (result,) = signed_in.post("/api/sync", json={"events": [shouting]}).get_json()["results"]
+    assert result["id"] == shouting["id"] and result["status"] == "rejected"
+
+
+def test_an_id_reused_for_other_content_is_rejected_and_changes_nothing(signed_in, app):
+    first = logged(new_session(), reps=10, note="felt fine")
+    assert signed_in.post("/api/sync", json={"events": [first]}).status_code == 200
+    with app.app_context():
+        before = everything()
+    rewritten = dict(first, data={**first["data"], "reps": 30, "note": "rewritten"})
+    response = signed_in.post("/api/sync", json={"events": [rewritten, first]})
+    assert response.status_code == 200
+    assert response.get_json()["results"] == [
+        {"id": first["id"], "status": "rejected",
+         "error": "id: already used for a different event; make a new UUID for each event"},
+        {"id": first["id"], "status": "duplicate"},
+    ]  # fmt: skip
+    with app.app_context():
+        assert everything() == before
 
 
 @pytest.mark.parametrize(
@@ -457,3 +510,100 @@ def test_an_id_too_big_for_the_database_is_not_found(signed_in, app, path):
     assert "There is nothing here." in response.get_data(as_text=True)
     with app.app_context():
         assert everything() == before
+
+
+# --- over the wire: bodies without a length, and Host headers --------------------------
+
+
+def exchange(port: int, head: bytes, chunks: list[bytes] | None = None) -> tuple[int, bytes]:
+    """One raw HTTP/1.1 exchange with a real server, the body sent chunked (no length) by
+    another thread so an early answer is still read. (status, body)."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+
+    def send():
+        with contextlib.suppress(OSError):  # the server may answer and close first
+            connection.sendall(head)
+            if chunks is not None:
+                for chunk in chunks:
+                    connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                connection.sendall(b"0\r\n\r\n")
+            connection.shutdown(socket.SHUT_WR)  # all sent: a server still reading stops
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    answer = b""
+    with contextlib.suppress(OSError):
+        while data := connection.recv(65536):
+            answer += data
+    sender.join()
+    connection.close()
+    status_line, _, rest = answer.partition(b"\r\n")
+    return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
+
+
+def chunked_post(port: int, path: str, content_type: str, cookie: str) -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {content_type}\r\n"
+        f"Transfer-Encoding: chunked\r\nCookie: session={cookie}\r\nConnection: close\r\n\r\n"
+    ).encode()
+
+
+def test_a_body_over_the_limit_is_413_however_it_is_sent(signed_in, app):
+    """Without Content-Length (chunked), a 10 MB body was cut at 2 MB and answered "not
+    valid JSON". It is a 413 like any other, and a small chunked body still works."""
+    cookie = signed_in.get_cookie("session").value
+    with app.app_context():
+        before = everything()
+    ten_mb = [b'{"events": ["'] + [b"x" * 65536] * 160 + [b'"]}']
+    good = logged(new_session())
+    with threaded_server(app) as port:
+        sync = chunked_post(port, "/api/sync", "application/json", cookie)
+        status, body = exchange(port, sync, ten_mb)
+        assert status == 413
+        assert json.loads(body)["error"].startswith("That request is too large.")
+        form = chunked_post(port, "/routines", "application/x-www-form-urlencoded", cookie)
+        status, body = exchange(port, form, [b"name=" + b"n" * 65536] * 48)
+        assert status == 413
+        assert b"That is too much to send at once." in body
+        with app.app_context():
+            assert everything() == before
+
+        status, body = exchange(port, sync, [json.dumps({"events": [good]}).encode()])
+        assert status == 200
+        assert json.loads(body)["results"] == [{"id": good["id"], "status": "accepted"}]
+
+
+HOSTS = [
+    ("a 300-character label", "a" * 300),
+    ("a 64-character label", "a" * 64 + ".example"),
+    ("a name over 253 characters", ".".join(["a" * 60] * 5)),
+    ("a space", "run pt.example"),
+    ("a control character", "runpt\x01.example"),
+    ("broken punycode", "xn--.example"),
+    ("an empty label", "runpt..example"),
+    ("a port too large", "runpt.example:99999"),
+    ("a port in words", "runpt.example:http"),
+    ("non-ASCII", "ränpt.example"),
+]
+
+
+@pytest.mark.parametrize("host", [h for _, h in HOSTS], ids=[name for name, _ in HOSTS])
+def test_a_malformed_host_is_400_with_the_apps_own_page(app, host):
+    with threaded_server(app) as port:
+        request = f"GET /library/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        status, body = exchange(port, request.encode("utf-8"))
+    assert status == 400
+    page = body.decode()
+    assert "<title>400 · runpt</title>" in page
+    assert "That request could not be understood." in page
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "127.0.0.1:5000", "[::1]:8000", "runpt.example.", "my_host.lan"]
+)
+def test_a_well_formed_host_is_served(app, host):
+    with threaded_server(app) as port:
+        request = f"GET /library/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        status, body = exchange(port, request.encode())
+    assert status == 200
+    assert b"Exercise library" in body

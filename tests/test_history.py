@@ -360,8 +360,7 @@ def test_the_physio_report_covers_eight_weeks_of_adherence_pain_and_levels(signe
 
 def kept_pages(client) -> dict:
     """The runner's pages unit of the offline set, as the service worker fetches it."""
-    unit = client.get("/offline/urls").get_json()["pages"]
-    return {"version": unit["version"], **client.get(unit["bundle"]).get_json()}
+    return client.get("/offline/units?pages=1").get_json()["units"][0]
 
 
 def test_history_pages_are_kept_offline_and_refreshed_after_new_logs(signed_in):
@@ -382,7 +381,7 @@ def test_history_pages_are_kept_offline_and_refreshed_after_new_logs(signed_in):
     with_bridge = {
         r["id"]
         for r in routines_before
-        if "glute-bridge" in signed_in.get(r["bundle"]).get_data(as_text=True)
+        if "glute-bridge" in signed_in.get(f"/offline/routines/{r['id']}").get_data(as_text=True)
     }
     assert changed == with_bridge and 0 < len(changed) < len(old)
 

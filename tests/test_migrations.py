@@ -156,3 +156,30 @@ def test_upgrading_to_routine_guidance_gives_own_routines_none(tmp_path):
         assert tuple(row) == ("Mine", "", "", "[]", 0)
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_upgrading_to_sign_ins_keeps_accounts_and_ends_old_cookies(tmp_path):
+    """Cookies made before sign-ins carried the runner's id; after the upgrade they load
+    no one (the runner signs in once more), and every account is still there."""
+    app = app_with_an_old_database(tmp_path)
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0004")
+        run = db.session.execute
+        run(text(TWO_RUNNERS))
+        db.session.commit()
+
+        upgrade(directory=directory)
+
+        assert run(text("SELECT email FROM user ORDER BY id")).scalars().all() == [
+            "a@example.com",
+            "b@example.com",
+        ]
+        assert run(text("SELECT count(*) FROM sign_in")).scalar() == 0
+        db.session.rollback()
+        from runpt.auth.signins import signed_in_user
+
+        # An old remember-me cookie said "2": it names no sign-in.
+        with app.test_request_context():
+            assert signed_in_user("2") is None
+        db.engine.dispose()

@@ -12,17 +12,13 @@ that these tests empty at will. Without it they are skipped, except under CI, wh
 fail.
 """
 
-import contextlib
 import http.client
 import http.cookiejar
 import json
 import os
 import random
-import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -41,15 +37,14 @@ from sqlalchemy.pool import NullPool
 from runpt.auth.models import User
 from runpt.sync.models import Event
 from tests.events import finished, logged, new_session, started
+from tests.live_server import HOST, LiveServer
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_SERVER = os.environ.get("RUNPT_POSTGRES_URL")
 DATABASE_NAME = "runpt_processes"
-SECRET_KEY = "processes-test-secret"
 PASSWORD = "long-enough-1"
-HOST = "127.0.0.1"
 OK = {"accepted", "duplicate"}
 
 
@@ -153,112 +148,13 @@ def assert_stored_exactly_once(url: str, events: list[dict]) -> None:
     assert len({user_id for _, user_id in rows}) == 1, "events stored for several users"
 
 
-# --- server processes ------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def group_members(group: int) -> list[int]:
-    """Live (not zombie) processes in a process group, from /proc."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        state, process_group = fields[0], int(fields[2])
-        if process_group == group and state not in {"Z", "X"}:
-            members.append(int(stat.parent.name))
-    return members
-
-
-class Server:
-    """gunicorn in its own process group, as deployed: master plus workers."""
-
-    def __init__(self, database_url: str, workdir: Path, port: int | None = None):
-        self.database_url = database_url
-        self.workdir = workdir
-        self.port = port or free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.log = workdir / f"server-{self.port}.log"
-        self.process = None
-        workdir.mkdir(parents=True, exist_ok=True)
-
-    def spawn(self) -> "Server":
-        env = {
-            **os.environ,
-            "DATABASE_URL": self.database_url,
-            "SECRET_KEY": SECRET_KEY,
-            "AUTO_MIGRATE": "1",
-            "FLASK_DEBUG": "0",
-        }
-        command = [
-            sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{self.port}",
-            "--workers", "2", "--threads", "4", "--graceful-timeout", "1", "wsgi:app",
-        ]  # fmt: skip
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        return self
-
-    def wait_until_up(self, seconds: float = 30) -> "Server":
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited at start:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as answer:
-                    if answer.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"no /healthz answer within {seconds} s:\n{self.log_tail()}")
-
-    def start(self) -> "Server":
-        return self.spawn().wait_until_up()
-
-    def kill(self) -> None:
-        """SIGKILL master and workers at once, like a crash, and wait until they are gone."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self._reap()
-
-    def stop(self) -> None:
-        """At a test's end; what matters has been checked, so no graceful shutdown."""
-        if self.process is not None:
-            self.kill()
-
-    def _reap(self) -> None:
-        self.process.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while (left := group_members(self.process.pid)) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert not left, f"server processes {left} still running after SIGKILL"
-        self.process = None
-
-    def errors(self) -> list[str]:
-        """The log's exception lines (e.g. `psycopg.errors.DeadlockDetected: ...`)."""
-        if not self.log.exists():
-            return []
-        lines = self.log.read_text(errors="replace").splitlines()
-        return [line for line in lines if line.startswith(("sqlalchemy.", "psycopg."))]
-
-    def log_tail(self, lines: int = 40) -> str:
-        if not self.log.exists():
-            return "(no log)"
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+# --- server processes: tests/live_server.py, as every test and benchmark starts them ---
 
 
 @pytest.fixture
 def servers():
     """Every Server a test makes is stopped at its end, whatever happened."""
-    made: list[Server] = []
+    made: list[LiveServer] = []
     yield made
     for server in made:
         server.stop()
@@ -267,11 +163,11 @@ def servers():
 # --- a runner's client -----------------------------------------------------------------
 
 
-def register(server: Server) -> str:
+def register(server: LiveServer, email: str = "runner@example.com") -> str:
     """A new runner's account through the real form; the Cookie header that signs them in."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    form = urllib.parse.urlencode({"email": "runner@example.com", "password": PASSWORD})
+    form = urllib.parse.urlencode({"email": email, "password": PASSWORD})
     with opener.open(server.url + "/auth/register", data=form.encode(), timeout=10) as answer:
         assert answer.status == 200
         assert urllib.parse.urlsplit(answer.url).path == "/"
@@ -284,7 +180,7 @@ def sync_body(events: list[dict]) -> bytes:
     return json.dumps({"events": events}).encode()
 
 
-def post_sync(server: Server, cookie: str, events: list[dict]) -> tuple[int, bytes]:
+def post_sync(server: LiveServer, cookie: str, events: list[dict]) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(HOST, server.port, timeout=30)
     try:
         connection.request(
@@ -334,7 +230,7 @@ def test_two_server_processes_on_one_database_store_each_event_once(tmp_path, se
     and `duplicate` to every other client. Both servers start at once on an empty
     database, so their four workers also race to migrate it."""
     url = postgres_url()
-    pair = [Server(url, tmp_path), Server(url, tmp_path)]
+    pair = [LiveServer(url, tmp_path), LiveServer(url, tmp_path)]
     servers.extend(pair)
     for server in pair:
         server.spawn()
@@ -394,7 +290,7 @@ LARGE = 500
 class RawRequest:
     """POST /api/sync over a bare socket, so the test chooses how far it gets."""
 
-    def __init__(self, server: Server, cookie: str, events: list[dict]):
+    def __init__(self, server: LiveServer, cookie: str, events: list[dict]):
         body = sync_body(events)
         self.head = (
             f"POST /api/sync HTTP/1.1\r\nHost: {HOST}:{server.port}\r\n"
@@ -457,7 +353,7 @@ def block_inserts(url: str, user_id: int, blocker: dict):
     return release_postgres
 
 
-def wait_for_blocked_insert(url: str, server: Server) -> None:
+def wait_for_blocked_insert(url: str, server: LiveServer) -> None:
     """Until the server's INSERT waits on the test's lock (PostgreSQL shows it); SQLite
     can't show a waiting writer, so give the server a moment to reach its INSERT.
     Either way the server can't commit while the lock is held."""
@@ -484,7 +380,7 @@ def wait_for_blocked_insert(url: str, server: Server) -> None:
     raise AssertionError(f"the server's INSERT never waited on the lock:\n{server.log_tail()}")
 
 
-def wait_until_stored(url: str, events: list[dict], server: Server) -> None:
+def wait_until_stored(url: str, events: list[dict], server: LiveServer) -> None:
     ids = [e["id"] for e in events]
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -507,7 +403,7 @@ def test_a_server_killed_during_sync_loses_and_doubles_nothing(backend, moment, 
     The server restarts on the same port and the runner's device retries what was not
     answered accepted/duplicate, as the outbox does."""
     url = database_url(backend, tmp_path)
-    server = Server(url, tmp_path)
+    server = LiveServer(url, tmp_path)
     servers.append(server)
     server.start()
     cookie = register(server)

@@ -41,10 +41,13 @@ def test_the_same_replay_from_another_site_is_refused(client):
 
 
 def test_cookies_are_httponly_lax_and_not_secure_by_default(client):
-    cookies = set_cookie_lines(login_with_remember(client))
+    answer = login_with_remember(client)
+    cookies = set_cookie_lines(answer)
     for name in ("session", "remember_token"):
         assert "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name]
         assert "Secure" not in cookies[name]
+    # Served over plain HTTP (development): no HSTS, which would lock a browser out.
+    assert "Strict-Transport-Security" not in answer.headers
 
 
 def test_cookies_are_secure_when_served_over_https(tmp_path, monkeypatch, _schema):
@@ -55,9 +58,13 @@ def test_cookies_are_secure_when_served_over_https(tmp_path, monkeypatch, _schem
     )  # fmt: skip
     client = app.test_client()
     try:
-        cookies = set_cookie_lines(login_with_remember(client))
+        answer = login_with_remember(client)
+        cookies = set_cookie_lines(answer)
         for name in ("session", "remember_token"):
             assert "Secure" in cookies[name] and "HttpOnly" in cookies[name]
+        # Browsers that have been here once never try plain HTTP for a year.
+        for response in (answer, client.get("/library/"), client.get("/api/sessions")):
+            assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     finally:
         from runpt.extensions import db
         from tests.conftest import wipe_runner_data

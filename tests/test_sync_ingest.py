@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from runpt.auth.models import User
 from runpt.extensions import db
-from runpt.sync.ingest import ID_TAKEN, ingest
+from runpt.sync.ingest import ID_REUSED, ID_TAKEN, ingest
 from runpt.sync.models import Event
 from tests.events import at, event, finished, logged, new_session, started
 
@@ -258,12 +258,25 @@ def test_a_routine_is_named_by_slug_or_by_id(runners):
     assert [r.status for r in results] == ["accepted", "accepted"]
 
 
-def test_an_uppercase_uuid_is_the_same_event(runners):
+@pytest.mark.parametrize(
+    "spelling",
+    [str.upper, lambda i: "{" + i + "}", lambda i: "urn:uuid:" + i, lambda i: i.replace("-", "")],
+    ids=["upper case", "braces", "urn", "no dashes"],
+)
+def test_a_uuid_spelled_another_way_is_rejected_with_the_form_to_use(runners, spelling):
+    """A device matches results by the string it sent: answering with another spelling
+    would leave the event in its outbox for ever."""
     ana, _ = runners
     first = logged(new_session())
     ingest(ana, [first])
-    shouting = dict(first, id=first["id"].upper())
-    assert ingest(ana, [shouting])[0].status == "duplicate"
+    for field in ("id", "session"):
+        other = dict(first, **{field: spelling(first[field])})
+        if field == "session":
+            other["id"] = str(uuid.uuid4())
+        (result,) = ingest(ana, [other])
+        assert result.status == "rejected"
+        assert result.id == other["id"]  # exactly as sent
+        assert result.error == f"{field}: use the lower-case form 8-4-4-4-12, e.g. {first[field]}"
     assert stored_count() == 1
 
 
@@ -300,3 +313,76 @@ def test_a_session_start_carries_its_planned_strength_sets(runners, planned, sto
     assert db.session.get(Event, uuid.UUID(start["id"])).data == {
         "routine": "runners-essentials", "planned_sets": stored,
     }  # fmt: skip
+
+
+def stored_row(event: dict) -> tuple:
+    row = db.session.get(Event, uuid.UUID(event["id"]))
+    return row.type, row.at, row.at_offset_min, row.session_id, row.data
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"data": {"reps": 13}},
+        {"data": {"note": "sore"}},
+        {"data": {"level": 1}},
+        {"type": "session.finished", "data": None},
+        {"session": "new"},
+        {"at": "2026-11-27T07:31:13+01:00"},
+        # The same instant, written in another zone: the runner's day would change.
+        {"at": "2026-11-27T06:31:12+00:00"},
+    ],
+    ids=["reps", "note", "level", "type", "session", "time", "offset"],
+)
+def test_the_same_id_with_other_content_is_rejected_and_the_first_kept(runners, change):
+    ana, _ = runners
+    first = logged(new_session(), at="2026-11-27T07:31:12+01:00")
+    ingest(ana, [first])
+    before = stored_row(first)
+    other = dict(first, **{k: v for k, v in change.items() if k != "data"})
+    if change.get("session") == "new":
+        other["session"] = new_session()
+    if "data" in change:
+        other["data"] = {} if change["data"] is None else {**first["data"], **change["data"]}
+    (result,) = ingest(ana, [other])
+    assert result.status == "rejected"
+    assert result.error == ID_REUSED
+    assert stored_row(first) == before
+    # The identical event is still a duplicate, as a retry after a lost answer must be.
+    assert ingest(ana, [first])[0].status == "duplicate"
+
+
+def test_the_same_event_written_differently_is_still_a_duplicate(runners):
+    """Same fields once read: the time with fewer digits, data in another order, an
+    older client leaving out the ladder level (0)."""
+    ana, _ = runners
+    first = logged(new_session(), at="2026-11-27T07:31:12.480+01:00", level=0)
+    ingest(ana, [first])
+    data = dict(reversed(list(first["data"].items())))
+    del data["level"]
+    again = dict(first, at="2026-11-27T07:31:12.48+01:00", data=data)
+    assert ingest(ana, [again])[0].status == "duplicate"
+
+
+def test_another_version_of_an_id_in_the_same_batch_is_rejected(runners):
+    ana, _ = runners
+    one = logged(new_session(), reps=10)
+    other = dict(one, data={**one["data"], "reps": 11})
+    results = ingest(ana, [one, other, one])
+    assert [(r.status, r.error) for r in results] == [
+        ("accepted", None),
+        ("rejected", ID_REUSED),
+        ("duplicate", None),
+    ]
+    assert db.session.get(Event, uuid.UUID(one["id"])).data["reps"] == 10
+
+
+def test_an_event_stored_before_the_ladder_level_existed_is_a_duplicate_when_resent(runners):
+    ana, _ = runners
+    old = logged(new_session(), at="2026-11-27T07:31:12+01:00")
+    ingest(ana, [old])
+    row = db.session.get(Event, uuid.UUID(old["id"]))
+    row.data = {k: v for k, v in row.data.items() if k != "level"}  # as stored back then
+    db.session.commit()
+    assert "level" not in db.session.get(Event, uuid.UUID(old["id"])).data
+    assert ingest(ana, [old])[0].status == "duplicate"

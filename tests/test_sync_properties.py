@@ -27,9 +27,12 @@ def make_pool():
         logged(session, pain=11),
         logged(session, exercise="no-such-exercise"),
         dict(logged(session), id="not-a-uuid"),
+        dict(logged(session), id=str(uuid.uuid4()).upper()),
         {"type": "set.logged"},
     ]
-    return valid, invalid
+    # Valid on its own, but reusing another event's id for other content.
+    altered = dict(valid[1], data={**valid[1]["data"], "reps": 99})
+    return valid + [altered], invalid
 
 
 VALID, INVALID = make_pool()
@@ -65,22 +68,30 @@ def test_any_batches_leave_exactly_the_unique_valid_events(runner_id, plan, retr
     # A retry re-sends an earlier batch whole, as a client does after a lost answer.
     sent += [sent[r % len(sent)] for r in retries]
 
-    seen_valid: set = set()
+    first_stored: dict = {}  # id -> the version of the event that was stored
     for batch in sent:
         results = ingest(runner_id, batch)
         assert len(results) == len(batch)
         for event, result in zip(batch, results, strict=True):
             if event.get("id") in VALID_IDS:
-                expected = "duplicate" if event["id"] in seen_valid else "accepted"
-                assert result.status == expected
-                seen_valid.add(event["id"])
+                if event["id"] not in first_stored:
+                    first_stored[event["id"]] = event
+                    assert result.status == "accepted"
+                    continue
+                # The id was stored before: the same content is a duplicate, other
+                # content is refused, and what was stored first stays.
+                kept = first_stored[event["id"]]
+                assert result.status == ("duplicate" if event == kept else "rejected")
             else:
                 assert result.status == "rejected"
                 assert result.error
 
-    stored = Counter(str(i) for i in db.session.scalars(select(Event.id)))
-    assert set(stored) == seen_valid
+    rows = db.session.execute(select(Event.id, Event.data)).all()
+    stored = Counter(str(i) for i, _ in rows)
+    assert set(stored) == set(first_stored)
     assert all(count == 1 for count in stored.values())
+    for event_id, data in rows:
+        assert data.get("reps") == first_stored[str(event_id)]["data"].get("reps")
 
 
 def test_concurrent_requests_with_the_same_events_store_each_once(app, runner_id):

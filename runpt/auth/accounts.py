@@ -1,19 +1,21 @@
-"""Account rules kept out of the views: what a valid email and password are, logging
-in (with its rate limit), and deleting an account with everything in it."""
+"""Account rules kept out of the views: what a valid email and password are, signing up
+and logging in (with their rate limits), and deleting an account with everything in it."""
 
 import re
 from functools import cache
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from runpt.auth.models import LoginAttempt, User, password_hash_method
+from runpt.auth.models import LoginAttempt, SignIn, User, password_hash_method
 from runpt.auth.ratelimit import (
     attempt_keys,
+    count_attempt,
     email_key,
     forget_failures,
-    is_locked_out,
-    record_failure,
+    signup_key,
+    take_back,
 )
 from runpt.extensions import db
 from runpt.history.models import SessionSummary, TrainingPlan
@@ -29,6 +31,12 @@ MAX_PASSWORD = 200
 
 NOT_RIGHT = "Email or password is not right. Check both and try again."
 TOO_MANY_ATTEMPTS = "Too many login attempts. Wait 15 minutes and try again."
+# Said whenever an email and password can't make a new account, whatever the reason.
+CANNOT_SIGN_UP = (
+    "We couldn't create an account with this email and password. "
+    "If you already have one, log in instead."
+)
+TOO_MANY_SIGN_UPS = "Too many new accounts from this network. Wait 15 minutes and try again."
 
 
 def normalise_email(email: str) -> str:
@@ -56,29 +64,67 @@ def password_error(password: str) -> str | None:
 
 
 def registration_errors(email: str, password: str) -> dict[str, str]:
+    """What is wrong with the typed email and password themselves (nothing about
+    whether an account has that email)."""
     errors = {}
     email = normalise_email(email)
     if not email:
         errors["email"] = "Enter your email address."
     elif not is_email_address(email):
         errors["email"] = "Enter an email address like name@example.com."
-    elif find_user(email) is not None:
-        errors["email"] = "An account with this email already exists. Log in instead."
     if problem := password_error(password):
         errors["password"] = problem
     return errors
 
 
-def register(email: str, password: str) -> tuple[User | None, dict[str, str]]:
-    """Create an account, or return the errors to show next to each field."""
-    errors = registration_errors(email, password)
-    if errors:
-        return None, errors
+def create_account(email: str, password: str) -> User:
+    """A new account; IntegrityError when the email has one already. Commits."""
     user = User(email=normalise_email(email))
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
-    return user, {}
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise
+    return user
+
+
+def register(email: str, password: str) -> tuple[User | None, dict[str, str]]:
+    """An operator making an account (`flask create-user`): may say the email is taken."""
+    errors = registration_errors(email, password)
+    if not errors and find_user(email) is not None:
+        errors["email"] = "An account with this email already exists."
+    if errors:
+        return None, errors
+    return create_account(email, password), {}
+
+
+def sign_up(
+    email: str, password: str, address: str | None, limit: int, device: str | None = None
+) -> User:
+    """The form's "Create account": a new account, or LoginRefused.
+
+    An email that already has an account is a login with what was typed: its own
+    password signs the runner in, anything else is refused with the words any refused
+    sign-up gets, never "already exists". That password check counts against the login
+    limits like any login. Every sign-up that gets this far counts against its address,
+    so the form can't be used to sweep through a list of emails.
+    """
+    attempt = count_attempt([signup_key(address)], limit)
+    if attempt is None:
+        raise LoginRefused(TOO_MANY_SIGN_UPS, 429)
+    if find_user(email) is None:
+        try:
+            return create_account(email, password)
+        except IntegrityError:
+            pass  # made by another request a moment ago: then it is a login like below
+    try:
+        return log_in(email, password, address, limit, device)
+    except LoginRefused as refused:
+        if refused.status == 429:
+            raise
+        raise LoginRefused(CANNOT_SIGN_UP, 400) from None
 
 
 @cache
@@ -104,19 +150,24 @@ class LoginRefused(Exception):
         self.message, self.status = message, status
 
 
-def log_in(email: str, password: str, address: str | None, limit: int) -> User:
+def log_in(
+    email: str, password: str, address: str | None, limit: int, device: str | None = None
+) -> User:
     """The runner whose email and password these are, or LoginRefused.
 
-    Past `limit` recent failures for the address or the email, the password is not even
-    checked, and the answer is the same whether or not the email has an account.
+    The attempt is counted before the password is checked (runpt/auth/ratelimit.py):
+    against `device` alone when this browser has signed in to the account before,
+    otherwise against the address and the email. Past `limit` attempts in the window the
+    password is not even checked, and the answer is the same whether or not the email
+    has an account.
     """
-    keys = attempt_keys(address, email)
-    if is_locked_out(keys, limit):
+    attempt = count_attempt(attempt_keys(address, email, device), limit)
+    if attempt is None:
         raise LoginRefused(TOO_MANY_ATTEMPTS, 429)
     user = authenticate(email, password)
     if user is None:
-        record_failure(keys)
-        raise LoginRefused(NOT_RIGHT, 400)
+        raise LoginRefused(NOT_RIGHT, 400)  # the counted attempt stays: it failed
+    take_back(attempt)
     forget_failures(email)
     return user
 
@@ -134,5 +185,7 @@ def delete_account(user: User) -> None:
     db.session.execute(delete(SessionSummary).where(SessionSummary.user_id == user.id))
     db.session.execute(delete(TrainingPlan).where(TrainingPlan.user_id == user.id))
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == email_key(user.email)))
+    # Every device's sign-in ends with the account.
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
     db.session.delete(user)
     db.session.commit()

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,6 +29,19 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # The sign-in this request came with (set by runpt/auth/signins.py; not a column).
+    sign_in = None
+    sign_in_token = None
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and remember-me cookies: the token of
+        one sign-in, which logging out or a password change can end, never the
+        runner's id (a cookie holding that could never be revoked). `id` stays the
+        runner's number: the phone keys its outbox and cached pages by it."""
+        if not self.sign_in_token:
+            raise RuntimeError("start a sign-in (runpt.auth.signins) before login_user")
+        return self.sign_in_token
 
     def set_password(self, password: str) -> None:
         # werkzeug's default is scrypt: deliberately slow, salted, memory-hard.
@@ -56,3 +69,28 @@ class LoginAttempt(db.Model):
 
     def __repr__(self) -> str:
         return f"<LoginAttempt {self.key} {self.at:%H:%M:%S}>"
+
+
+class SignIn(db.Model):
+    """One device's sign-in: what its session and remember-me cookies stand for.
+
+    Only a hash of the token is stored, so the table can't be used to sign in. Deleting
+    the row ends the sign-in on the server: a saved copy of either cookie then answers
+    401. `last_used_at` is coarse (written at most once an hour) so loading the runner
+    stays one read per request.
+    """
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # "Chrome on Android": enough for the runner to recognise their own devices.
+    device: Mapped[str] = mapped_column(String(80))
+    remember: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SignIn {self.user_id} {self.device}>"

@@ -4,13 +4,41 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 
 from runpt.auth import bp
-from runpt.auth.accounts import LoginRefused, delete_account, log_in, password_error, register
+from runpt.auth.accounts import (
+    LoginRefused,
+    delete_account,
+    log_in,
+    normalise_email,
+    password_error,
+    registration_errors,
+    sign_up,
+)
+from runpt.auth.devices import COOKIE as DEVICE_COOKIE
+from runpt.auth.devices import known_device, remember_device
+from runpt.auth.signins import end_other_sign_ins, end_sign_in, sign_ins_of, start_sign_in
 from runpt.extensions import db
 
 SAFETY_NOTICE = (
     "runpt is exercise guidance, not a diagnosis. Stop an exercise on sharp or worsening "
     "pain; see a clinician for pain that lasts, swelling, numbness, or pain at night."
 )
+
+
+def sign_in(user, remember: bool, destination: str):
+    """A new sign-in for this device, carried by the session (and remember-me) cookie;
+    the browser is known for this account from now on (its own login allowance)."""
+    if current_user.is_authenticated:
+        end_sign_in(current_user)  # this browser's earlier sign-in, whoever's it was
+    start_sign_in(user, remember, request.headers.get("User-Agent"))
+    login_user(user, remember=remember)
+    response = redirect(destination)
+    remember_device(response, user.email, this_device(user.email))
+    return response
+
+
+def this_device(email: str) -> str | None:
+    """This browser's device id when it has signed in to `email`'s account before."""
+    return known_device(request.cookies.get(DEVICE_COOKIE), normalise_email(email))
 
 
 def safe_next(default: str) -> str:
@@ -24,15 +52,22 @@ def safe_next(default: str) -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register_view():
-    errors, email = {}, ""
+    errors, email, status = {}, "", 200
     if request.method == "POST":
         email = request.form.get("email", "")
-        user, errors = register(email, request.form.get("password", ""))
-        if user is not None:
-            login_user(user, remember=True)
-            flash(SAFETY_NOTICE, "safety")
-            return redirect(url_for("routines.home"))
-    status = 400 if errors else 200
+        password = request.form.get("password", "")
+        errors = registration_errors(email, password)
+        status = 400 if errors else 200
+        if not errors:
+            limit = current_app.config["LOGIN_RATE_LIMIT"]
+            try:
+                user = sign_up(email, password, request.remote_addr, limit, this_device(email))
+            except LoginRefused as refused:
+                # Never "already exists": the same words for any refused sign-up.
+                errors["password"], status = refused.message, refused.status
+            else:
+                flash(SAFETY_NOTICE, "safety")
+                return sign_in(user, remember=True, destination=url_for("routines.home"))
     return render_template("auth/register.html", errors=errors, email=email), status
 
 
@@ -44,18 +79,21 @@ def login():
         password = request.form.get("password", "")
         limit = current_app.config["LOGIN_RATE_LIMIT"]
         try:
-            user = log_in(email, password, request.remote_addr, limit)
+            user = log_in(email, password, request.remote_addr, limit, this_device(email))
         except LoginRefused as refused:
             # The same messages whether or not the email has an account.
             errors["password"], status = refused.message, refused.status
         else:
-            login_user(user, remember=bool(request.form.get("remember")))
-            return redirect(safe_next(url_for("routines.home")))
+            remember = bool(request.form.get("remember"))
+            return sign_in(user, remember, destination=safe_next(url_for("routines.home")))
     return render_template("auth/login.html", errors=errors, email=email), status
 
 
 @bp.post("/logout")
 def logout():
+    # Ended on the server too: a saved copy of either cookie no longer signs anyone in.
+    if current_user.is_authenticated:
+        end_sign_in(current_user)
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
@@ -74,7 +112,9 @@ def change_password():
         if not errors:
             current_user.set_password(new)
             db.session.commit()
-            flash("Password changed.", "info")
+            # Whoever knew the old password is signed out everywhere but here.
+            end_other_sign_ins(current_user)
+            flash("Password changed. Every other device is signed out.", "info")
             return redirect(url_for("routines.home"))
     status = 400 if errors else 200
     return render_template("auth/password.html", errors=errors), status
@@ -96,3 +136,21 @@ def delete_account_view():
         errors["password"] = "That is not your password. Nothing was deleted."
     status = 400 if errors else 200
     return render_template("auth/delete.html", errors=errors), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """The runner's account: where they are signed in, and a way to end the others."""
+    current = current_user.sign_in.id
+    devices = sign_ins_of(current_user)
+    return render_template("auth/account.html", devices=devices, current=current)
+
+
+@bp.post("/account/sign-out-others")
+@login_required
+def sign_out_others():
+    ended = end_other_sign_ins(current_user)
+    devices = "device" if ended == 1 else "devices"
+    flash(f"Signed out of {ended} other {devices}. This one stays signed in.", "info")
+    return redirect(url_for("auth.account"))

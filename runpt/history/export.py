@@ -3,6 +3,7 @@ sessions as derived from them)."""
 
 import csv
 import io
+import re
 from datetime import timedelta, timezone
 
 from sqlalchemy import select
@@ -22,8 +23,12 @@ SESSION_COLUMNS = (
     "highest_pain", "morning", "stops",
 )  # fmt: skip
 # A cell starting with one of these is a formula to a spreadsheet: a note typed as
-# "=HYPERLINK(...)" must open as text, not run (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# "=HYPERLINK(...)" must open as text, not run (OWASP "CSV injection"). Spreadsheets
+# also read the full-width and small forms as formulas, and skip what comes before them
+# that shows as nothing: spaces, line breaks, a byte-order mark, zero-width characters.
+FORMULA = re.compile(r"[\s\ufeff\u200b\u200c\u200d\u2060]*[=+\-@＝＋－＠﹦﹢﹣﹫]")
+# A tab or carriage return first is refused whatever follows (OWASP's list).
+CONTROL_STARTS = ("\t", "\r")
 
 
 def local_iso(moment, offset_min: int) -> str:
@@ -152,6 +157,10 @@ def _csv(columns, rows) -> str:
 def _cell(value):
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str) and opens_as_formula(value):
+        return "'" + value  # text to the spreadsheet, and the runner still sees every character
     return value
+
+
+def opens_as_formula(text: str) -> bool:
+    return text.startswith(CONTROL_STARTS) or FORMULA.match(text) is not None

@@ -15,11 +15,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from runpt.extensions import db
 from runpt.library.models import Exercise
 from runpt.sync.models import Event
-from runpt.sync.validation import Invalid, ValidEvent, event_id_of, validate
+from runpt.sync.validation import ADDED_LATER, Invalid, ValidEvent, event_id_of, validate
 from runpt.timestamps import utcnow
 
 MAX_BATCH = 500
 ID_TAKEN = "id: already used; make a new UUID for each event"
+ID_REUSED = "id: already used for a different event; make a new UUID for each event"
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,25 @@ def store_new(user_id: int, events: list[ValidEvent], now: datetime) -> set:
     return set(db.session.connection().execute(_insert_new_events(), rows).scalars())
 
 
-def owners_of(ids: list) -> dict:
+def stored_versions(ids: list) -> dict:
+    """The stored events with these ids, whoever's: their owner and what they say. One
+    read, for the ids a batch did not insert (retries, mostly)."""
     if not ids:
         return {}
-    return dict(db.session.execute(select(Event.id, Event.user_id).where(Event.id.in_(ids))).all())
+    columns = (
+        Event.id, Event.user_id, Event.type, Event.at, Event.at_offset_min, Event.session_id,
+        Event.data,
+    )  # fmt: skip
+    return {row.id: row for row in db.session.execute(select(*columns).where(Event.id.in_(ids)))}
+
+
+def is_same_event(stored, sent: ValidEvent) -> bool:
+    """A re-sent event says exactly what the stored one says (type, time and its offset,
+    session, data), read the same way: a retry, not new content under an old id."""
+    data = {**ADDED_LATER.get(stored.type, {}), **stored.data}
+    return (stored.type, stored.at, stored.at_offset_min, stored.session_id, data) == (
+        sent.type, sent.at, sent.at_offset_min, sent.session, sent.data,
+    )  # fmt: skip
 
 
 def ingest(user_id: int, raw_events: list, now: datetime | None = None) -> list[Result]:
@@ -96,7 +112,7 @@ def ingest(user_id: int, raw_events: list, now: datetime | None = None) -> list[
         if isinstance(item, ValidEvent):
             first_copies.setdefault(item.id, item)
     inserted = store_new(user_id, list(first_copies.values()), now)
-    owners = owners_of([i for i in first_copies if i not in inserted])
+    stored = stored_versions([i for i in first_copies if i not in inserted])
     db.session.commit()
 
     results, seen = [], set()
@@ -104,13 +120,24 @@ def ingest(user_id: int, raw_events: list, now: datetime | None = None) -> list[
         if isinstance(item, Result):
             results.append(item)
             continue
-        text_id = str(item.id)
-        if owners.get(item.id, user_id) != user_id:
-            # Stored for another runner: refuse without saying anything about it.
-            results.append(Result(text_id, "rejected", ID_TAKEN))
-        elif item.id in inserted and item.id not in seen:
-            results.append(Result(text_id, "accepted"))
-        else:
-            results.append(Result(text_id, "duplicate"))
+        new = item.id in inserted and item.id not in seen
+        results.append(result_for(item, user_id, stored.get(item.id), first_copies[item.id], new))
         seen.add(item.id)
     return results
+
+
+def result_for(item: ValidEvent, user_id: int, stored, first: ValidEvent, new: bool) -> Result:
+    """The answer for one valid event. `stored` is the row that was there before this
+    batch (None when the batch inserted the id), `first` the batch's first copy of the
+    id, `new` whether this copy is the one the batch inserted."""
+    text_id = str(item.id)  # the id as sent: only the canonical spelling is valid
+    if stored is not None and stored.user_id != user_id:
+        # Stored for another runner: refuse without saying anything about it.
+        return Result(text_id, "rejected", ID_TAKEN)
+    if new:
+        return Result(text_id, "accepted")
+    same = is_same_event(stored, item) if stored is not None else item == first
+    if not same:
+        # New content under an old id would be dropped without a word: say so instead.
+        return Result(text_id, "rejected", ID_REUSED)
+    return Result(text_id, "duplicate")

@@ -2,6 +2,7 @@
 reading a `rejected` result (or a runner's "needs attention" list) knows what to fix."""
 
 import math
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,14 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_NOTE = 1000
 MAX_ROUTINE_REF = 100
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds
+# What crypto.randomUUID() makes. Results name each event by the id exactly as it was
+# sent, and a device clears its outbox by matching that string: so only this one
+# spelling of a UUID is taken, never an upper-case, braced or dashless one.
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Fields an event type gained after runners had stored events without them, with what
+# an older event means by leaving one out. Comparing a re-sent event with the stored one
+# reads them this way.
+ADDED_LATER = {"set.logged": {"level": 0}}
 
 
 class Invalid(ValueError):
@@ -49,9 +58,12 @@ def parse_uuid(value, field: str) -> uuid.UUID:
     if not isinstance(value, str):
         raise Invalid(f"{field}: must be a UUID string")
     try:
-        return uuid.UUID(value)
+        parsed = uuid.UUID(value)
     except ValueError:
         raise Invalid(f"{field}: {value[:60]!r} is not a UUID") from None
+    if not CANONICAL_UUID.fullmatch(value):
+        raise Invalid(f"{field}: use the lower-case form 8-4-4-4-12, e.g. {parsed}")
+    return parsed
 
 
 def parse_time(value, now: datetime) -> tuple[datetime, int]:

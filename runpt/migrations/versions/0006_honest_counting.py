@@ -1,10 +1,10 @@
 """honest counting: planned and logged strength sets in each session summary; events by time
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 09:00:00.000000
 
-down_revision is 0004 on this branch; at merge it follows the sign-ins migration (0005).
+It follows the sign-ins migration (0005).
 
 Every summary is dropped: they were made before a set logged twice counted once and
 before sessions knew their planned sets, and history rebuilds each missing summary from
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

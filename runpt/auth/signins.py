@@ -1,0 +1,164 @@
+"""Sign-ins that can be ended: one row per device, named by a random token.
+
+Flask-Login keeps `User.get_id()` in the session cookie and, with "remember me", in the
+remember-me cookie. That is the sign-in's token (Flask-Login's "alternative token"), so
+both cookies stand for a row here: logging out deletes the row, a password change
+deletes every other row of the runner, and a saved copy of either cookie then loads no
+one. A remembered sign-in lasts REMEMBER_COOKIE_DURATION (90 days) from the moment the
+runner signed in, however often it is used: the server decides, not the cookie's expiry.
+
+Loading the runner is one indexed read per request (token hash joined to the user);
+`last_used_at` is written at most once an hour per sign-in.
+"""
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, g, request, session
+from flask_login import current_user
+from sqlalchemy import delete, select, update
+
+from runpt.auth.models import SignIn, User
+from runpt.extensions import db
+from runpt.timestamps import utcnow
+
+# Without "remember me" the cookie ends with the browser; the server ends it after this
+# in case the browser never closes (a phone's often doesn't).
+WITHOUT_REMEMBER = timedelta(hours=12)
+LAST_USED_STEP = timedelta(hours=1)
+MAX_DEVICE = 80
+
+BROWSERS = (
+    # Order matters: Edge and Opera say "Chrome" too, Chrome says "Safari".
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser/", "Samsung Internet"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Safari/", "Safari"),
+)
+SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a token: enough to find it, useless to sign in with."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def device_label(user_agent: str | None) -> str:
+    """'Chrome on Android', from the User-Agent, for the account page's list."""
+    agent = user_agent or ""
+    browser = next((name for mark, name in BROWSERS if mark in agent), None)
+    system = next((name for mark, name in SYSTEMS if mark in agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    if browser or system:
+        return browser or system
+    # Not a browser we know (a script, curl): its own words, cut short and made safe.
+    return CONTROL_CHARACTERS.sub("", agent)[:MAX_DEVICE].strip() or "Unknown device"
+
+
+def start_sign_in(user: User, remember: bool, user_agent: str | None) -> str:
+    """A new sign-in for this device; returns its token and puts it on `user`, so that
+    Flask-Login's login_user() writes it into the cookies. Commits."""
+    now = utcnow()
+    lasts = current_app.config["REMEMBER_COOKIE_DURATION"] if remember else WITHOUT_REMEMBER
+    token = secrets.token_urlsafe(32)
+    sign_in = SignIn(
+        token_hash=hash_token(token),
+        user_id=user.id,
+        device=device_label(user_agent),
+        remember=remember,
+        created_at=now,
+        expires_at=now + lasts,
+        last_used_at=now,
+    )
+    # The runner's own expired sign-ins go as a new one comes: no cleanup job needed.
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id, SignIn.expires_at <= now))
+    db.session.add(sign_in)
+    db.session.commit()
+    user.sign_in, user.sign_in_token = sign_in, token
+    return token
+
+
+def signed_in_user(token: str, now: datetime | None = None) -> User | None:
+    """The runner a cookie's token stands for, or None when that sign-in was ended,
+    has expired or never existed. Flask-Login's user_loader."""
+    now = now or utcnow()
+    found = db.session.execute(
+        select(SignIn, User)
+        .join(User, User.id == SignIn.user_id)
+        .where(SignIn.token_hash == hash_token(token), SignIn.expires_at > now)
+    ).first()
+    if found is None:
+        g.ended_sign_in = True
+        return None
+    sign_in, user = found
+    if sign_in.last_used_at <= now - LAST_USED_STEP:
+        note_use(sign_in, now)
+    user.sign_in, user.sign_in_token = sign_in, token
+    return user
+
+
+def note_use(sign_in: SignIn, now: datetime) -> None:
+    """Move `last_used_at` on (the account page shows it). Its own short transaction,
+    at most once an hour per sign-in, so a request's reads never wait on it."""
+    db.session.execute(update(SignIn).where(SignIn.id == sign_in.id).values(last_used_at=now))
+    db.session.commit()
+
+
+def end_sign_in(user: User) -> None:
+    """Logging out: this device's sign-in ends on the server, cookies or not."""
+    if user.sign_in is not None:
+        db.session.execute(delete(SignIn).where(SignIn.id == user.sign_in.id))
+        db.session.commit()
+
+
+def end_other_sign_ins(user: User) -> int:
+    """Every sign-in of the runner but this device's ends; how many ended. Commits."""
+    query = delete(SignIn).where(SignIn.user_id == user.id)
+    if user.sign_in is not None:
+        query = query.where(SignIn.id != user.sign_in.id)
+    ended = db.session.execute(query).rowcount
+    db.session.commit()
+    return ended
+
+
+def sign_ins_of(user: User, now: datetime | None = None) -> list[SignIn]:
+    """The runner's sign-ins still in force, the most recently used first."""
+    now = now or utcnow()
+    query = (
+        select(SignIn)
+        .where(SignIn.user_id == user.id, SignIn.expires_at > now)
+        .order_by(SignIn.last_used_at.desc(), SignIn.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def forget_ended_sign_in(response):
+    """A browser still sending the cookies of a sign-in that has ended is told to drop
+    them, so it stops carrying a dead token (after_request). Never on the service
+    worker's background copies, which must not touch cookies at all."""
+    if not g.get("ended_sign_in") or current_user.is_authenticated:
+        return response
+    if request.headers.get("X-Runpt-Offline-Copy"):
+        return response
+    for key in ("_user_id", "_fresh", "_id"):
+        session.pop(key, None)
+    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+        session["_remember"] = "clear"  # Flask-Login's own hook then deletes the cookie
+    return response
