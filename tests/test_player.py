@@ -336,3 +336,19 @@ def test_the_log_forms_fixed_scales_are_drawn_once_and_complete(signed_in, app):
         assert pains == [(str(n), "") for n in range(11)]
         assert "checked" not in re.search(r'<div class="pain-scale">.*?</div>', body, re.S).group(0)
         assert body.count('class="pain-ok"') == 3 and body.count('class="pain-high"') == 5
+
+
+def test_start_works_before_the_pages_scripts_have_run(signed_in, app):
+    """Start is a form that opens the player with ?start=1: a tap on a slow phone before
+    the scripts ran still starts (the player starts when it sees it)."""
+    with app.app_context():
+        routine_id = builtin().id
+    for page in (f"/routines/{routine_id}", f"/run/{routine_id}"):
+        body = signed_in.get(page).get_data(as_text=True)
+        form = re.search(
+            r'<form method="get" action="([^"]+)" class="start-form">(.*?)</form>', body, re.S
+        )
+        assert form and form.group(1) == f"/run/{routine_id}", page
+        assert '<input type="hidden" name="start" value="1">' in form.group(2)
+        assert "data-start-session" in form.group(2)
+    assert signed_in.get(f"/run/{routine_id}?start=1").status_code == 200

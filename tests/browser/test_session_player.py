@@ -190,3 +190,17 @@ def test_the_screen_stays_on_and_timer_cues_can_be_turned_off(page):
     assert page.evaluate("window.__buzzes") == 1  # cues off: no buzz this time
     page.reload()
     expect(page.get_by_label("Beep and vibrate when a hold or rest ends")).not_to_be_checked()
+
+
+def test_the_player_opened_with_start_starts_the_session(page):
+    """What a Start tapped before the page's scripts ran leads to."""
+    register(page)
+    routine_id = create_routine(page, "Early tap", [("glute-bridge", {"sets": 1, "reps": 5})])
+    page.goto(f"/run/{routine_id}?start=1")
+    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    assert page.url.endswith(f"/run/{routine_id}")  # ?start=1 is gone: a reload resumes
+    page.reload()
+    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    # One session started, not a second one at the reload.
+    started = wait_until(lambda: server_sessions(page))
+    assert len(started) == 1 and started[0]["routine"] == routine_id

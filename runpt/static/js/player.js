@@ -51,7 +51,7 @@ export async function startSession(button) {
   if (existing && !confirm(`“${existing.routineName}” is still in progress. Start a new session instead?`)) {
     return;
   }
-  const problem = button.parentElement.querySelector("[data-start-problem]");
+  const problem = button.closest("form").parentElement.querySelector("[data-start-problem]");
   if (problem) problem.hidden = true;
   button.disabled = true;
   const unit = await loadUnit(button);
@@ -103,13 +103,19 @@ export async function offerResume() {
   card.hidden = false;
 }
 
-/** On the player page: a run of this routine on the device goes on where it was. */
+/** On the player page: a run of this routine on the device goes on where it was; with
+ * none, ?start=1 (a Start tapped before that page's scripts ran) starts one. */
 export async function resumeSession() {
   const player = playerPage();
   if (!player || !user) return;
   showCueSetting();
   const run = await outbox.loadRun(user);
-  if (!run || run.routineId !== Number(player.dataset.routineId)) return;
+  const startAsked = new URLSearchParams(location.search).has("start");
+  if (startAsked) history.replaceState(null, "", location.pathname);
+  if (!run || run.routineId !== Number(player.dataset.routineId)) {
+    if (startAsked && !run) startSession(player.querySelector("[data-start-session]"));
+    return;
+  }
   const unit = (await outbox.getMeta(`run-unit:${user}`)) || (await loadUnit(player));
   if (!unit) return;
   play(run, unit);
