@@ -11,15 +11,22 @@ from types import SimpleNamespace
 
 import pytest
 
+from runpt.library.ladder import (
+    PROGRESSION_FILE,
+    ExerciseFacts,
+    ladder,
+    per_side_at,
+    progression_data,
+    sides_at,
+    variant_name,
+)
 from runpt.progression.engine import (
     AREAS,
     LEVERS,
     PROBLEM_AREAS,
-    PROGRESSION_FILE,
     RULE_NAMES,
     SEE_A_CLINICIAN,
     Dwell,
-    ExerciseFacts,
     Flare,
     LoggedSet,
     Situation,
@@ -27,13 +34,8 @@ from runpt.progression.engine import (
     Target,
     areas_hurt,
     flare_for,
-    ladder,
-    per_side_at,
-    progression_data,
     progression_for,
-    sides_at,
     suggest,
-    variant_name,
 )
 
 EXERCISES_FILE = PROGRESSION_FILE.parent / "exercises.toml"

@@ -16,12 +16,12 @@ from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.history.pain import routine_problems
+from runpt.library.ladder import ExerciseFacts
 from runpt.library.queries import exercise_names
 from runpt.progression.engine import (
     ACCEPTABLE_PAIN,
     PROBLEM_AREAS,
     Dwell,
-    ExerciseFacts,
     Flare,
     LoggedSet,
     Situation,

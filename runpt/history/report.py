@@ -11,8 +11,8 @@ from runpt.history.charts import Series, line_chart
 from runpt.history.counting import Tally
 from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session, routine_problems
 from runpt.history.weeks import WEEKLY_TARGET, local_day, monday_of, weeks
+from runpt.library.ladder import ExerciseFacts, ladder, variant_name
 from runpt.library.models import Exercise
-from runpt.progression.engine import ExerciseFacts, ladder, variant_name
 from runpt.sync.models import Event
 from runpt.sync.sessions import current_sets
 

@@ -2,7 +2,8 @@
 with what they logged last time, and accepting one into their own copy of the routine."""
 
 from runpt.history.recent import judged
-from runpt.progression.engine import ExerciseFacts, Suggestion, Target, suggest
+from runpt.library.ladder import ExerciseFacts
+from runpt.progression.engine import Suggestion, Target, suggest
 from runpt.routines import editing
 from runpt.routines.models import Routine, RoutineStep
 

@@ -50,13 +50,17 @@ Warm-up drills and cool-down stretches never progress (rule 8 keeps stretching a
 cool-down), so they get no suggestion; nor does an exercise with no sets logged and no stop.
 """
 
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from math import ceil
-from pathlib import Path
 
-PROGRESSION_FILE = Path(__file__).resolve().parent.parent / "data" / "progression.toml"
+from runpt.library.ladder import (
+    ExerciseFacts,
+    per_side_at,
+    progression_data,
+    sides_at,
+    variant_name,
+)
 
 # CONTENT.md's rules by number, as a reason names them.
 RULE_NAMES = {
@@ -144,42 +148,6 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class ExerciseFacts:
-    """What the engine needs to know about an exercise."""
-
-    slug: str
-    name: str
-    phase: str
-    per_side: bool
-    is_hold: bool
-    sets: int
-    reps: int | None
-    hold_s: int | None
-    easier: tuple[str, ...]
-    harder: tuple[str, ...]
-
-    @classmethod
-    def of(cls, exercise) -> "ExerciseFacts":
-        """The facts of a library Exercise (or anything with the same attributes)."""
-        return cls(
-            slug=exercise.slug,
-            name=exercise.name,
-            phase=exercise.phase,
-            per_side=bool(exercise.per_side),
-            is_hold=exercise.hold_s is not None,
-            sets=exercise.sets,
-            reps=exercise.reps,
-            hold_s=exercise.hold_s,
-            easier=tuple(exercise.easier),
-            harder=tuple(exercise.harder),
-        )
-
-    @property
-    def sides(self) -> tuple[str | None, ...]:
-        return ("left", "right") if self.per_side else (None,)
-
-
-@dataclass(frozen=True)
 class Stop:
     """The player stopped this exercise in the session judged (an exercise.stopped
     event): a set's pain was above 5, or its note said sharp pain."""
@@ -252,13 +220,6 @@ class Progression:
 
 
 @cache
-def progression_data() -> dict:
-    """runpt/data/progression.toml, read once per process."""
-    with PROGRESSION_FILE.open("rb") as file:
-        return tomllib.load(file)
-
-
-@cache
 def _entries() -> dict[str, dict]:
     """progression.toml's entries by exercise slug."""
     return {entry["slug"]: entry for entry in progression_data()["progression"]}
@@ -311,39 +272,6 @@ def progression_for(exercise: ExerciseFacts) -> Progression:
         loads=tuple(pain.get("loads", ())),
         gated=pain.get("gated", False),
     )
-
-
-def per_side_at(exercise: ExerciseFacts, level: int) -> bool:
-    """Whether a rung is done one side at a time: a single-leg rung of a two-leg exercise
-    is (both legs get their sets, and left and right are compared), a two-leg rung of a
-    one-leg exercise isn't. progression.toml says so per rung; otherwise the exercise's."""
-    if exercise.phase != "strength":
-        return exercise.per_side
-    rungs = dict(progression_for(exercise).rungs)
-    return rungs[level].per_side if level in rungs else exercise.per_side
-
-
-def sides_at(exercise: ExerciseFacts, level: int) -> tuple[str | None, ...]:
-    return ("left", "right") if per_side_at(exercise, level) else (None,)
-
-
-# --- the ladder ------------------------------------------------------------------------
-
-
-def variant_name(exercise: ExerciseFacts, level: int) -> str:
-    """The name of a rung: the exercise itself at 0, harder variants above, easier below."""
-    if level == 0:
-        return exercise.name
-    rungs = exercise.harder if level > 0 else exercise.easier
-    if abs(level) > len(rungs):
-        raise ValueError(f"{exercise.slug} has no ladder rung {level}")
-    return rungs[abs(level) - 1]
-
-
-def ladder(exercise: ExerciseFacts) -> list[tuple[int, str]]:
-    """Every rung, easiest first."""
-    levels = range(-len(exercise.easier), len(exercise.harder) + 1)
-    return [(level, variant_name(exercise, level)) for level in levels]
 
 
 def rung_start(exercise: ExerciseFacts, plan: Progression, level: int) -> Target:

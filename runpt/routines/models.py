@@ -7,8 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from runpt.extensions import db
 from runpt.library.dose import Dose
+from runpt.library.ladder import ExerciseFacts, per_side_at, variant_name
 from runpt.library.models import Exercise
-from runpt.progression.engine import ExerciseFacts, per_side_at, variant_name
 from runpt.timestamps import UTCDateTime, utcnow
 
 

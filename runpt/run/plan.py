@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 
 from runpt.extensions import db
 from runpt.library.dose import GET_READY_S, SIDE_SWITCH_S, Dose
-from runpt.progression.engine import ExerciseFacts, variant_name
+from runpt.library.ladder import ExerciseFacts, variant_name
 from runpt.routines.models import Routine, RoutineStep
 from runpt.sync.models import Event
 
