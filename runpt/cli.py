@@ -18,7 +18,7 @@ def prepare_database() -> None:
     PostgreSQL several gunicorn workers start at once; an advisory lock lets one of
     them migrate while the others wait.
     """
-    from runpt.library.loader import load_library
+    from runpt.routines.builtin import load_library
 
     with _migration_lock():
         upgrade(directory=current_app.extensions["migrate"].directory)
@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
     @app.cli.command("load-library")
     def load_library_command():
         """Load (or update) exercises and built-in routines from runpt/data."""
-        from runpt.library.loader import load_library
+        from runpt.routines.builtin import load_library
 
         counts = load_library()
         click.echo(

@@ -60,7 +60,7 @@ def wipe_runner_data() -> None:
     """Remove everything runners made; keep the library, reloading it in case a test changed it."""
     from runpt.auth.models import LoginAttempt, SignIn, User
     from runpt.history.models import SessionSummary, TrainingPlan
-    from runpt.library.loader import load_library
+    from runpt.routines.builtin import load_library
     from runpt.routines.models import Routine, RoutineStep
     from runpt.sync.models import Event
 

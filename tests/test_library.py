@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from runpt.extensions import db
-from runpt.library.loader import DATA, load_library, read_data
+from runpt.library.loader import DATA, read_data
 from runpt.library.models import GROUPS, PHASES, PROBLEMS, Exercise
+from runpt.routines.builtin import load_library
 from runpt.routines.models import Routine, RoutineStep
 
 # Every exercise seed-article.txt names (shared/CONTENT.md), in its groups.

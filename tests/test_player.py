@@ -9,7 +9,8 @@ from flask import template_rendered
 from sqlalchemy import create_engine, select, update
 
 from runpt.extensions import db
-from runpt.library.loader import DATA, load_library
+from runpt.library.loader import DATA
+from runpt.routines.builtin import load_library
 from runpt.routines.models import Routine, RoutineStep
 from runpt.run.plan import plan, plan_as_of
 from tests.events import at, logged, new_session, started

@@ -1,4 +1,5 @@
-"""Load the exercise library and built-in routines from the package's data files.
+"""Load the exercise library from the package's data files (runpt/data/exercises.toml);
+runpt/routines/builtin.py loads the built-in routines on top of it.
 
 Idempotent: rows are matched by slug and written only where a value differs, so
 loading twice changes nothing and editing a dose in the file then loading again
@@ -8,12 +9,10 @@ updates just that exercise.
 import tomllib
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.library.models import Exercise
-from runpt.routines.models import Routine, RoutineStep
-from runpt.timestamps import utcnow
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -22,12 +21,6 @@ EXERCISE_FIELDS = (
     "cues", "mistakes", "easier", "harder", "safety",
 )  # fmt: skip
 DOSE_FIELDS = ("sets", "reps", "hold_s", "per_side", "tempo", "rest_s")
-STEP_OVERRIDES = ("sets", "reps", "hold_s", "rest_s")
-# A built-in routine's own fields, from routines.toml, with their value when left out.
-ROUTINE_FIELDS = {
-    "name": None, "summary": "", "problem": "", "red_flags": "", "running": "", "triage": [],
-    "add_on": False,
-}  # fmt: skip
 
 
 def read_data(name: str, folder: Path = DATA) -> dict:
@@ -45,7 +38,8 @@ def exercise_values(entry: dict) -> dict:
     return values
 
 
-def _update(row, values: dict) -> bool:
+def update_row(row, values: dict) -> bool:
+    """Set the values that differ; whether any did."""
     changed = False
     for field, value in values.items():
         if getattr(row, field) != value:
@@ -54,7 +48,8 @@ def _update(row, values: dict) -> bool:
     return changed
 
 
-def load_exercises(entries: list[dict]) -> dict[str, Exercise]:
+def load_exercises(entries: list[dict]) -> tuple[dict[str, Exercise], list[int]]:
+    """Upsert the exercises (not committed): ({slug: exercise}, ids of those changed)."""
     existing = {e.slug: e for e in db.session.scalars(select(Exercise))}
     changed = []
     for entry in entries:
@@ -64,74 +59,7 @@ def load_exercises(entries: list[dict]) -> dict[str, Exercise]:
             exercise = Exercise(slug=entry["slug"], **values)
             db.session.add(exercise)
             existing[exercise.slug] = exercise
-        elif _update(exercise, values):
+        elif update_row(exercise, values):
             changed.append(exercise.id)
     db.session.flush()
-    if changed:
-        # Every routine using a changed exercise (built-in or a runner's own) shows it
-        # differently now: mark it changed, so devices fetch it again and the player's
-        # plan cache (keyed on updated_at) lays it out anew.
-        using = select(RoutineStep.routine_id).where(RoutineStep.exercise_id.in_(changed))
-        db.session.execute(
-            update(Routine).where(Routine.id.in_(using)).values(updated_at=utcnow()),
-            execution_options={"synchronize_session": "fetch"},
-        )
-    return existing
-
-
-def _step_values(step: dict, exercises: dict[str, Exercise]) -> tuple:
-    if step["exercise"] not in exercises:
-        raise ValueError(f"routine step names unknown exercise {step['exercise']!r}")
-    # The rung the step starts at: 0 (the exercise itself) unless the file says otherwise.
-    return (
-        exercises[step["exercise"]].id,
-        *(step.get(f) for f in STEP_OVERRIDES),
-        step.get("level", 0),
-    )
-
-
-def load_routines(entries: list[dict], exercises: dict[str, Exercise]) -> None:
-    existing = {
-        r.slug: r for r in db.session.scalars(select(Routine).where(Routine.slug.is_not(None)))
-    }
-    for entry in entries:
-        routine = existing.get(entry["slug"])
-        if routine is None:
-            routine = Routine(slug=entry["slug"], owner_id=None)
-            db.session.add(routine)
-        _update(
-            routine,
-            {field: entry[field] if default is None else entry.get(field, default)
-             for field, default in ROUTINE_FIELDS.items()},
-        )  # fmt: skip
-        wanted = [_step_values(step, exercises) for step in entry["step"]]
-        current = [
-            (s.exercise_id, *(getattr(s, f) for f in STEP_OVERRIDES), s.level)
-            for s in routine.steps
-        ]
-        if wanted != current:
-            routine.steps = [_routine_step(i, values) for i, values in enumerate(wanted)]
-            # New steps alone leave the routine's own row as it was: say it changed.
-            routine.updated_at = utcnow()
-
-
-def _routine_step(position: int, values: tuple) -> RoutineStep:
-    exercise_id, *overrides, level = values
-    return RoutineStep(
-        position=position,
-        exercise_id=exercise_id,
-        level=level,
-        **dict(zip(STEP_OVERRIDES, overrides, strict=True)),
-    )
-
-
-def load_library(folder: Path = DATA) -> dict[str, int]:
-    """Upsert every exercise and built-in routine; commit; return the counts."""
-    entries = read_data("exercises.toml", folder)["exercise"]
-    exercises = load_exercises(entries)
-    routines = read_data("routines.toml", folder)["routine"]
-    load_routines(routines, exercises)
-    db.session.commit()
-    # What the files hold, not what the table holds: rows dropped from the file stay
-    # (past sessions and runners' routines may point at them).
-    return {"exercises": len(entries), "routines": len(routines)}
+    return existing, changed

@@ -100,7 +100,7 @@ def plan_as_of(routine_id: int, updated_at: datetime) -> tuple[Step, ...]:
 
     Safe with several worker processes because the key is read from the database on
     every request: every change to a routine's steps, doses or exercises moves its
-    `updated_at` (`routines.editing.save`, `library.loader`), so an entry made before
+    `updated_at` (`routines.editing.save`, `routines.builtin`), so an entry made before
     a change committed anywhere is never asked for again. Holds plain frozen values,
     never database objects.
     """
