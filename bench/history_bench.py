@@ -6,7 +6,7 @@ warm-up, strength and cool-down exercises of the built-in routines, with reps or
 seconds, a side for one-sided work, RPE, pain, sometimes load and a note; a
 session.started and session.finished per session; next-morning answers after about a
 third of them), and a second runner with the same amount in the same tables. Everything
-goes in through `runpt.sync.ingest.ingest()` in batches of 500, the real path.
+goes in through `runpt.log.ingest.ingest()` in batches of 500, the real path.
 
 Then the server renders each page for the first runner: in-process with the Flask test
 client (signed in), and with --gunicorn also over HTTP through gunicorn. Per page:
@@ -276,9 +276,8 @@ def run_database(kind: str, admin_url: str | None, args) -> dict:
     from runpt import create_app
     from runpt.auth.models import User
     from runpt.extensions import db
-    from runpt.history.models import SessionSummary
-    from runpt.sync.ingest import ingest
-    from runpt.sync.models import Event
+    from runpt.log.ingest import ingest
+    from runpt.log.models import Event, SessionSummary
 
     url, pg_name = fresh_database(kind, admin_url)
     instance = tempfile.mkdtemp(prefix="runpt-history-instance-")

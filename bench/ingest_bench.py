@@ -1,5 +1,5 @@
 """Item 4: sync ingest of 1,000, 10,000 and 100,000 events in batches of 500, on SQLite
-and PostgreSQL, each size into a fresh database. `runpt.sync.ingest.ingest()` is called
+and PostgreSQL, each size into a fresh database. `runpt.log.ingest.ingest()` is called
 directly inside an app context (what POST /api/sync does after parsing the JSON), so the
 figure is the server's own cost; the events are made before the clock starts.
 
@@ -61,8 +61,8 @@ def run_size(kind: str, admin_url: str | None, size: int) -> dict:
     from runpt.auth.models import User
     from runpt.extensions import db
     from runpt.library.models import Exercise
-    from runpt.sync.ingest import ingest
-    from runpt.sync.models import Event
+    from runpt.log.ingest import ingest
+    from runpt.log.models import Event
 
     url = fresh_database(kind, admin_url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": to_sqlalchemy(url), "SECRET_KEY": "bench"})

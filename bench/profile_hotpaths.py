@@ -81,8 +81,8 @@ def main():
 
     from runpt.auth.models import User
     from runpt.extensions import db
+    from runpt.log.ingest import ingest
     from runpt.routines.models import Routine
-    from runpt.sync.ingest import ingest
 
     client = app.test_client()
     email = f"prof-{time.monotonic_ns()}@example.com"

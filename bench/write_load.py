@@ -109,7 +109,7 @@ def stored_counts(database_url: str, ids: list[str]) -> Counter:
     from sqlalchemy.pool import NullPool
 
     from runpt.auth.models import User  # noqa: F401  (models in the order the app loads them)
-    from runpt.sync.models import Event
+    from runpt.log.models import Event
 
     engine = create_engine(database_url, poolclass=NullPool)
     try:

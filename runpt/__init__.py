@@ -39,12 +39,14 @@ def create_app(config: dict | None = None) -> Flask:
     compression.init_app(app)
     _init_login(app)
 
-    from runpt import auth, cli, errors, history, library, pwa, routines, run, security, sync
+    from runpt import cli, errors, pwa, security, sync, templating
+    from runpt.pages import auth, history, library, player, routines
 
     security.init_app(app)
     errors.init_app(app)
+    templating.init_app(app)
     cli.init_app(app)
-    for area in (auth, library, routines, run, sync, history, pwa):
+    for area in (auth, library, routines, player, sync, history, pwa):
         app.register_blueprint(area.bp)
 
     if app.config["AUTO_MIGRATE"]:

@@ -18,6 +18,12 @@ SAFETY_LINE = (
 )
 
 
+# The zones in words, for pages and chart descriptions.
+ZONES_IN_WORDS = (
+    f"0–{SAFE_MAX} safe, {SAFE_MAX + 1}–{ACCEPTABLE_MAX} acceptable, over {ACCEPTABLE_MAX} too much"
+)
+
+
 def zone(pain: int | None) -> str:
     """'safe', 'acceptable' or 'too much'; '' when no pain was logged."""
     if pain is None:

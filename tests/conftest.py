@@ -59,10 +59,10 @@ def _schema(database_url, tmp_path_factory):
 def wipe_runner_data() -> None:
     """Remove everything runners made; keep the library, reloading it in case a test changed it."""
     from runpt.auth.models import LoginAttempt, SignIn, User
-    from runpt.history.models import SessionSummary, TrainingPlan
+    from runpt.history.models import TrainingPlan
+    from runpt.log.models import Event, SessionSummary
     from runpt.routines.builtin import load_library
     from runpt.routines.models import Routine, RoutineStep
-    from runpt.sync.models import Event
 
     db.session.rollback()
     db.session.execute(delete(Event))

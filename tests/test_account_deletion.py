@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from runpt.auth.models import LoginAttempt, User
 from runpt.extensions import db
-from runpt.sync.models import Event
+from runpt.log.models import Event
 from tests.conftest import AuthActions
 from tests.events import logged, new_session, started
 from tests.test_auth import PASSWORD, field_error

@@ -274,7 +274,7 @@ def tuple_of(good: dict) -> tuple:
     """The one row the good event makes, as `everything()` lists it."""
     from sqlalchemy import select
 
-    from runpt.sync.models import Event
+    from runpt.log.models import Event
 
     row = db.session.execute(select(Event.__table__).where(Event.id == uuid.UUID(good["id"])))
     return tuple(row.one())
@@ -357,7 +357,7 @@ def test_a_note_with_html_is_shown_escaped_on_the_sessions_page(signed_in, app):
         stored = [row for row in everything()["event"] if row[0] == uuid.UUID(events[1]["id"])]
         assert stored[0][6]["note"] == note  # kept exactly as typed
 
-    page = signed_in.get("/sessions")
+    page = signed_in.get("/history/sessions")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     assert "<script>alert" not in body and "<img src=x" not in body
@@ -377,7 +377,7 @@ def test_a_note_with_half_a_surrogate_pair_is_refused_and_the_page_still_works(s
     answer = signed_in.post("/api/sync", data=body, content_type="application/json").get_json()
     assert answer["results"][0]["status"] == "rejected"
     assert answer["results"][0]["error"].startswith("data.note: contains a broken character")
-    page = signed_in.get("/sessions")
+    page = signed_in.get("/history/sessions")
     assert page.status_code == 200
     assert "sore" not in page.get_data(as_text=True)
 
@@ -385,7 +385,7 @@ def test_a_note_with_half_a_surrogate_pair_is_refused_and_the_page_still_works(s
 def test_sets_without_a_note_add_no_note_line(signed_in):
     session = new_session()
     signed_in.post("/api/sync", json={"events": [started(session), logged(session)]})
-    body = signed_in.get("/sessions").get_data(as_text=True)
+    body = signed_in.get("/history/sessions").get_data(as_text=True)
     assert "Runner&#39;s essentials" in body
     assert "data-set-note" not in body
 

@@ -17,7 +17,7 @@ PERSONAL_GETS = [
     "/",
     "/routines",
     "/history/",
-    "/sessions",
+    "/history/sessions",
     "/auth/account",
     "/library/glute-bridge",
     "/no-such-page",

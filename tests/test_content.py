@@ -14,7 +14,7 @@ from runpt.library.loader import read_data
 from runpt.library.models import Exercise
 from runpt.pain import SAFETY_LINE
 from runpt.routines.models import Routine
-from runpt.run.plan import plan
+from runpt.routines.steps import plan
 from tests.test_history import text
 from tests.test_library import ARTICLE_SLUGS
 from tests.test_routines import builtin, builtin_routines, create

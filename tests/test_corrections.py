@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 import runpt.history  # noqa: F401 (blueprints first, in the order the app imports them)
-from runpt.sync.sessions import current_sets
+from runpt.log.sessions import current_sets
 from tests.events import finished, logged, new_session, started
 from tests.test_history import ZONE, days_ago, sync, text
 from tests.test_routines import create

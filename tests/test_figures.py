@@ -14,7 +14,7 @@ from runpt.library.figures import FIGURES, figure
 from runpt.library.loader import read_data
 from runpt.library.models import Exercise
 from runpt.routines.models import Routine
-from runpt.run.plan import plan
+from runpt.routines.steps import plan
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from runpt.extensions import db
-from runpt.history.models import SessionSummary, TrainingPlan
+from runpt.history.models import TrainingPlan
+from runpt.log.models import SessionSummary
 from tests.events import event, finished, logged, new_session, started
 from tests.test_routines import other_runner
 
@@ -426,8 +427,8 @@ def test_many_stale_summaries_are_rebuilt_at_once_and_one_without_events_dropped
     import uuid
 
     from runpt.auth.models import User
-    from runpt.history.summaries import current_summaries
-    from runpt.sync.ingest import ingest
+    from runpt.log.ingest import ingest
+    from runpt.log.summaries import current_summaries
 
     events = []
     for n in range(510):

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from runpt.history.pain import pain_per_problem
-from runpt.history.summaries import Summary
+from runpt.log.summaries import Summary
 from tests.test_history import a_session, days_ago, sync, text
 from tests.test_routines import create
 

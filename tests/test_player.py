@@ -12,7 +12,7 @@ from runpt.extensions import db
 from runpt.library.loader import DATA
 from runpt.routines.builtin import load_library
 from runpt.routines.models import Routine, RoutineStep
-from runpt.run.plan import plan, plan_as_of
+from runpt.routines.steps import plan, plan_as_of
 from tests.events import at, logged, new_session, started
 
 
@@ -136,7 +136,7 @@ def test_a_step_past_the_end_is_404(signed_in, app):
     assert signed_in.get(f"/run/{routine_id}/steps/{total}").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/run/{id}", "/run/{id}/steps/0", "/sessions"])
+@pytest.mark.parametrize("path", ["/run/{id}", "/run/{id}/steps/0", "/history/sessions"])
 def test_player_needs_login(client, app, path):
     with app.app_context():
         routine_id = builtin().id
@@ -169,7 +169,7 @@ def test_past_sessions_lists_a_synced_session_with_its_facts(signed_in):
         {"id": "f" * 8 + "-0000-4000-8000-" + "0" * 12, "type": "session.finished",
          "at": at(-5), "session": session, "data": {}},
     ]})  # fmt: skip
-    body = signed_in.get("/sessions").get_data(as_text=True)
+    body = signed_in.get("/history/sessions").get_data(as_text=True)
     assert "Runner's essentials" in body or "Runner&#39;s essentials" in body
     assert "2 sets" in body
     assert "25 min" in body
@@ -180,7 +180,7 @@ def test_background_offline_copies_leave_one_time_messages_for_the_runner(signed
     created = signed_in.post("/routines", data={"name": "Flash me"})
     saved = signed_in.post(created.headers["Location"], data={"name": "Renamed", "summary": ""})
     # The service worker copies pages for offline use while the redirect is followed.
-    copy = signed_in.get("/sessions", headers={"X-Runpt-Offline-Copy": "1"})
+    copy = signed_in.get("/history/sessions", headers={"X-Runpt-Offline-Copy": "1"})
     assert "Routine saved." not in copy.get_data(as_text=True)
     page = signed_in.get(saved.headers["Location"]).get_data(as_text=True)
     assert "Routine saved." in page

@@ -35,7 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from runpt.auth.models import User
-from runpt.sync.models import Event
+from runpt.log.models import Event
 from tests.events import finished, logged, new_session, started
 from tests.live_server import HOST, LiveServer
 

@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 
 from runpt.auth.models import User
 from runpt.extensions import db
-from runpt.sync.ingest import ingest
+from runpt.log.ingest import ingest
 from tests.events import logged, new_session
 
 pytestmark = pytest.mark.skipif(

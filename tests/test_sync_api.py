@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from runpt.extensions import db
-from runpt.sync.models import Event
+from runpt.log.models import Event
 from tests.events import at, finished, logged, new_session, started
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from runpt.auth.models import User
 from runpt.extensions import db
-from runpt.sync.ingest import ID_REUSED, ID_TAKEN, ingest
-from runpt.sync.models import Event
+from runpt.log.ingest import ID_REUSED, ID_TAKEN, ingest
+from runpt.log.models import Event
 from tests.events import at, event, finished, logged, new_session, started
 
 

@@ -13,8 +13,8 @@ from sqlalchemy import delete, select
 
 from runpt.auth.models import User
 from runpt.extensions import db
-from runpt.sync.ingest import ingest
-from runpt.sync.models import Event
+from runpt.log.ingest import ingest
+from runpt.log.models import Event
 from tests.events import finished, logged, new_session, started
 
 

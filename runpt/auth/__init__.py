@@ -1,7 +1,2 @@
-"""Accounts: register, log in, log out, change password."""
-
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-from runpt.auth import routes  # noqa: E402,F401  (routes attach themselves to bp)
+"""Accounts: who a runner is, their sign-ins (each one can be ended), known devices, and
+the login limit. The pages (register, log in, account, delete) are in runpt/pages/auth.py."""

@@ -18,9 +18,6 @@ from runpt.auth.ratelimit import (
     take_back,
 )
 from runpt.extensions import db
-from runpt.history.models import SessionSummary, TrainingPlan
-from runpt.routines.models import Routine, RoutineStep
-from runpt.sync.models import Event
 
 # No control characters: PostgreSQL can't store NUL in text, and no real address has one.
 _PART = r"[^@\s\x00-\x1f\x7f]+"
@@ -172,20 +169,10 @@ def log_in(
     return user
 
 
-def delete_account(user: User) -> None:
-    """Delete the runner and everything that is theirs, in one transaction.
-
-    Each table is cleared explicitly rather than left to ON DELETE CASCADE, which
-    SQLite only honours when foreign keys are switched on for the connection.
-    """
-    own_routines = select(Routine.id).where(Routine.owner_id == user.id)
-    db.session.execute(delete(RoutineStep).where(RoutineStep.routine_id.in_(own_routines)))
-    db.session.execute(delete(Routine).where(Routine.owner_id == user.id))
-    db.session.execute(delete(Event).where(Event.user_id == user.id))
-    db.session.execute(delete(SessionSummary).where(SessionSummary.user_id == user.id))
-    db.session.execute(delete(TrainingPlan).where(TrainingPlan.user_id == user.id))
+def forget_account(user: User) -> None:
+    """The account itself, its sign-ins (every device's ends with it) and its failed
+    logins, gone; the caller deletes what other packages hold of the runner first, and
+    commits (runpt/pages/auth.py, `delete_everything`)."""
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == email_key(user.email)))
-    # Every device's sign-in ends with the account.
     db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
     db.session.delete(user)
-    db.session.commit()

@@ -1,8 +1,3 @@
-"""History and progress: sessions by week, the training plan, progress per exercise,
-pain over time, progression suggestions, export and the report for a physio."""
-
-from flask import Blueprint
-
-bp = Blueprint("history", __name__, url_prefix="/history")
-
-from runpt.history import routes  # noqa: E402,F401
+"""History read from the event log: weeks against the 2-3 target and the streak, which
+sessions count, pain over time, progress per exercise, the physio report, export, and the
+runner's training plan. Its pages are in runpt/pages/history.py."""

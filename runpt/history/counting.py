@@ -86,7 +86,7 @@ def current_plans(user, references: set[str]) -> dict[str, int]:
 
 def one_session_counts(user, session: dict) -> tuple[bool, int | None]:
     """(whether it counts, the planned strength sets) for a session as
-    runpt.sync.sessions derives it, for its own page. A daily add-on never counts."""
+    runpt.log.sessions derives it, for its own page. A daily add-on never counts."""
     planned = session["planned_sets"]
     routine = session["routine"]
     if routine is not None and str(routine) in add_on_routines(user):

@@ -9,9 +9,9 @@ from datetime import timedelta, timezone
 from sqlalchemy import select
 
 from runpt.extensions import db
+from runpt.log.reads import events_as_sent
+from runpt.log.sessions import sessions_of
 from runpt.routines.models import Routine
-from runpt.sync.models import Event
-from runpt.sync.sessions import sessions_of
 
 EVENT_COLUMNS = (
     "id", "type", "at", "session", "routine", "planned_sets", "exercise", "set", "side", "reps",
@@ -37,21 +37,16 @@ def local_iso(moment, offset_min: int) -> str:
 
 def events_of(user) -> list[dict]:
     """Every event as the device sent it (time in the runner's own offset), oldest first."""
-    query = (
-        select(Event)
-        .where(Event.user_id == user.id)
-        .order_by(Event.at, Event.received_at, Event.id)
-    )
     return [
         {
-            "id": str(event.id),
-            "type": event.type,
-            "at": local_iso(event.at, event.at_offset_min),
-            "session": str(event.session_id),
-            "data": event.data,
-            "received_at": event.received_at.isoformat(),
+            "id": event["id"],
+            "type": event["type"],
+            "at": local_iso(event["at"], event["offset_min"]),
+            "session": event["session"],
+            "data": event["data"],
+            "received_at": event["received_at"].isoformat(),
         }
-        for event in db.session.scalars(query)
+        for event in events_as_sent(user)
     ]
 
 

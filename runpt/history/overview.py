@@ -47,7 +47,8 @@ def overview(user, summaries) -> dict:
 def morning_question(summaries) -> dict | None:
     """The session to ask about the next morning, when the runner's phone didn't see it
     finish (it was logged on another device): the latest finished session, from
-    yesterday or the day before, not answered yet. app.js asks once per session."""
+    yesterday or the day before, not answered yet. The browser (js/morning.js) asks once
+    per session."""
     if not summaries:
         return None
     latest = summaries[0]

@@ -13,25 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
-
-from runpt.extensions import db
 from runpt.history.charts import Band
 from runpt.history.weeks import local_day
 from runpt.library.models import PROBLEMS
-from runpt.routines.models import Routine
+from runpt.pain import ACCEPTABLE_MAX, HIGHEST, SAFE_MAX
 
 PAIN_BANDS = (
-    Band(0, 2, "band-safe"),
-    Band(2, 5, "band-acceptable"),
-    Band(5, 10, "band-too-much"),
+    Band(0, SAFE_MAX, "band-safe"),
+    Band(SAFE_MAX, ACCEPTABLE_MAX, "band-acceptable"),
+    Band(ACCEPTABLE_MAX, HIGHEST, "band-too-much"),
 )
-
-
-def zone(pain: int | None) -> str:
-    if pain is None:
-        return ""
-    return "safe" if pain <= 2 else ("acceptable" if pain <= 5 else "too much")
 
 
 @dataclass(frozen=True)
@@ -48,17 +39,6 @@ def pain_per_session(summaries) -> list[PainPoint]:
         for s in reversed(summaries)
         if s.highest_pain is not None
     ]
-
-
-def routine_problems(user) -> dict[str, str]:
-    """{routine reference as a summary keeps it: the running problem it trains} for the
-    built-in routines and the runner's own ones that have a problem (copies keep it)."""
-    query = select(Routine.id, Routine.slug, Routine.problem).where(
-        or_(Routine.owner_id == user.id, Routine.owner_id.is_(None)), Routine.problem != ""
-    )
-    return {
-        slug or str(routine_id): problem for routine_id, slug, problem in db.session.execute(query)
-    }
 
 
 def pain_per_problem(

@@ -7,14 +7,10 @@ that something is wrong."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import func, select
-
-from runpt.extensions import db
 from runpt.history.weeks import local_day
-from runpt.sync.models import Event
-from runpt.sync.sessions import current_sets
+from runpt.log.reads import LoggedSet, sets_by_session
 
 SIDE_DIFFERENCE_FLAG = 0.10
 
@@ -54,66 +50,37 @@ class SideBalance:
         return "left" if self.left < self.right else "right"
 
 
-def logged_exercises(user) -> list[tuple[str, int, datetime]]:
-    """[(exercise slug, number of sessions, last logged)] for every exercise the runner
-    has logged, most recent first."""
-    query = (
-        select(Event.exercise, func.count(Event.session_id.distinct()), func.max(Event.at))
-        .where(Event.user_id == user.id, Event.exercise.is_not(None))
-        .group_by(Event.exercise)
-        .order_by(func.max(Event.at).desc())
-    )
-    return [tuple(row) for row in db.session.execute(query)]
-
-
 def session_results(user, slug: str, *, is_hold: bool) -> list[SessionResult]:
-    """Each session's sets of this exercise, oldest first."""
-    query = (
-        select(
-            Event.session_id, Event.id, Event.at, Event.received_at, Event.at_offset_min,
-            Event.data,
-        )
-        .where(Event.user_id == user.id, Event.exercise == slug)
-        .order_by(Event.at)
-    )  # fmt: skip
-    # One pass over plain rows: three years of one exercise is a few thousand sets.
-    rows_of: dict = {}
-    for row in db.session.execute(query):
-        rows_of.setdefault(row.session_id, []).append(row)
+    """Each session's sets of this exercise (as they stand: a set logged twice is one
+    set), oldest first."""
     measure = "hold_s" if is_hold else "reps"
-    results = []
-    for session_id, rows in rows_of.items():
-        # A set logged twice (a double tap, a correction) is one set: the latest counts.
-        sets = [row.data for row in current_sets(rows)]
-        results.append(_result(session_id, rows[0].at, rows[0].at_offset_min, sets, measure))
+    results = [_result(sets, measure) for sets in sets_by_session(user, slug) if sets]
     return sorted(results, key=lambda r: r.day)
 
 
-def _result(session_id, at: datetime, offset_min: int, sets: list[dict], measure: str):
-    """One session's sets (their data, in order) reduced to a SessionResult."""
+def _result(sets: list[LoggedSet], measure: str) -> SessionResult:
+    """One session's sets, in order, reduced to a SessionResult."""
     best = best_load = highest_pain = highest_rpe = None
     totals: dict = defaultdict(float)
-    for data in sets:
-        amount = data.get(measure)
+    for logged in sets:
+        amount = getattr(logged, measure)
         if amount is not None and (best is None or amount > best):
             best = amount
-        load = data.get("load_kg")
-        if load and (best_load is None or load > best_load):
-            best_load = load
-        totals[data.get("side")] += amount or 0
-        pain = data.get("pain")
-        if pain is not None and (highest_pain is None or pain > highest_pain):
-            highest_pain = pain
-        rpe = data.get("rpe")
-        if rpe is not None and (highest_rpe is None or rpe > highest_rpe):
-            highest_rpe = rpe
+        if logged.load_kg and (best_load is None or logged.load_kg > best_load):
+            best_load = logged.load_kg
+        totals[logged.side] += amount or 0
+        if logged.pain is not None and (highest_pain is None or logged.pain > highest_pain):
+            highest_pain = logged.pain
+        if logged.rpe is not None and (highest_rpe is None or logged.rpe > highest_rpe):
+            highest_rpe = logged.rpe
+    first = sets[0]
     return SessionResult(
-        session_id=str(session_id),
-        day=local_day(at, offset_min),
+        session_id=str(first.session_id),
+        day=local_day(first.at, first.offset_min),
         best=best,
         best_load=best_load,
         total_by_side=dict(totals),
-        level=sets[-1].get("level") or 0,
+        level=sets[-1].level,
         highest_pain=highest_pain,
         highest_rpe=highest_rpe,
     )

@@ -1,7 +1,7 @@
 """The "report for my physio": the last weeks of adherence, pain and the ladder level
 of each exercise, on one printable page."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -9,12 +9,13 @@ from sqlalchemy import select
 from runpt.extensions import db
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import Tally
-from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session, routine_problems
+from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session
 from runpt.history.weeks import WEEKLY_TARGET, local_day, monday_of, weeks
 from runpt.library.ladder import ExerciseFacts, ladder, variant_name
 from runpt.library.models import Exercise
-from runpt.sync.models import Event
-from runpt.sync.sessions import current_sets
+from runpt.log.reads import sets_since, stops_since
+from runpt.pain import ZONES_IN_WORDS
+from runpt.routines.editing import routine_problems
 
 
 def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) -> dict:
@@ -38,7 +39,7 @@ def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) 
             "report-pain",
             "Highest pain during each session",
             f"{len(pains)} sessions with pain logged; latest {pains[-1].pain}, highest "
-            f"{max(p.pain for p in pains)} (0-2 safe, 3-5 acceptable, over 5 too much).",
+            f"{max(p.pain for p in pains)} ({ZONES_IN_WORDS}).",
             [Series("Pain", [(p.day, p.pain) for p in pains])],
             y_max=10,
             bands=PAIN_BANDS,
@@ -58,46 +59,39 @@ def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) 
         "pain_chart": chart,
         "mornings": Counter(s.morning for s in in_period if s.morning),
         "exercises": exercise_levels(user, first_day),
-        "stops": stops_since(user, first_day),
+        "stops": stops_in_period(user, first_day),
     }
 
 
-def stops_since(user, first_day) -> list[dict]:
+def stops_in_period(user, first_day) -> list[dict]:
     """Every exercise the player stopped for pain from `first_day` on, oldest first,
     with the day it happened: what a physio most needs to see."""
-    since = datetime.combine(first_day, time(), tzinfo=UTC) - timedelta(hours=14)
-    query = (
-        select(Event.session_id, Event.id, Event.at, Event.received_at, Event.at_offset_min,
-               Event.data)
-        .where(Event.user_id == user.id, Event.type == "exercise.stopped", Event.at >= since)
-        .order_by(Event.at)
-    )  # fmt: skip
-    rows = [r for r in db.session.execute(query) if local_day(r.at, r.at_offset_min) >= first_day]
-    # A stop tapped twice for the same step is one stop, like a set.
-    return [
-        {**row.data, "day": local_day(row.at, row.at_offset_min), "session": str(row.session_id)}
-        for row in current_sets(rows)
-    ]
+    found = []
+    for stop in stops_since(user, period_start(first_day)):
+        day = local_day(stop.at, stop.offset_min)
+        if day >= first_day:
+            found.append({
+                "exercise": stop.exercise, "set": stop.set_no, "side": stop.side,
+                "reason": stop.reason, "pain": stop.pain, "choice": stop.choice,
+                "day": day, "session": str(stop.session_id),
+            })  # fmt: skip
+    return found
+
+
+def period_start(first_day) -> datetime:
+    """The earliest UTC time that can be on `first_day` in the runner's time: a day's start
+    in their time can be up to 14 hours either side of UTC."""
+    return datetime.combine(first_day, time(), tzinfo=UTC) - timedelta(hours=14)
 
 
 def exercise_levels(user, first_day) -> list[dict]:
     """Per exercise logged in the period: its ladder rung the last time, how many
     sessions, the best set and the highest pain."""
-    # A day's start in the runner's time can be up to 14 hours either side of UTC.
-    since = datetime.combine(first_day, time(), tzinfo=UTC) - timedelta(hours=14)
-    query = (
-        select(
-            Event.exercise, Event.session_id, Event.id, Event.at, Event.received_at,
-            Event.at_offset_min, Event.data,
-        )
-        .where(Event.user_id == user.id, Event.exercise.is_not(None), Event.at >= since)
-        .order_by(Event.at)
-    )  # fmt: skip
-    rows = [r for r in db.session.execute(query) if local_day(r.at, r.at_offset_min) >= first_day]
-    logged = defaultdict(list)  # {slug: [(session id, set data)]}, oldest first
-    # A set logged twice (a double tap, a correction) is one set: the latest counts.
-    for row in current_sets(rows):
-        logged[row.exercise].append((row.session_id, row.data))
+    logged = {}  # {slug: its sets in the period, as they stand, oldest first}
+    for slug, sets in sets_since(user, period_start(first_day)).items():
+        in_period = [s for s in sets if local_day(s.at, s.offset_min) >= first_day]
+        if in_period:
+            logged[slug] = in_period
     library = {
         e.slug: e for e in db.session.scalars(select(Exercise).where(Exercise.slug.in_(logged)))
     }
@@ -107,14 +101,14 @@ def exercise_levels(user, first_day) -> list[dict]:
         facts = ExerciseFacts.of(exercise)
         measure = "hold_s" if exercise.is_hold else "reps"
         best = highest_pain = None
-        for _session_id, data in sets:
-            amount = data.get(measure)
+        for logged_set in sets:
+            amount = getattr(logged_set, measure)
             if amount is not None and (best is None or amount > best):
                 best = amount
-            pain = data.get("pain")
+            pain = logged_set.pain
             if pain is not None and (highest_pain is None or pain > highest_pain):
                 highest_pain = pain
-        level = sets[-1][1].get("level") or 0
+        level = sets[-1].level
         rungs = ladder(facts)
         try:
             rung_name = variant_name(facts, level)
@@ -128,7 +122,7 @@ def exercise_levels(user, first_day) -> list[dict]:
                 if any(lvl == level for lvl, _ in rungs)
                 else None,
                 "rungs": len(rungs),
-                "sessions": len({session_id for session_id, _ in sets}),
+                "sessions": len({logged_set.session_id for logged_set in sets}),
                 "best": best,
                 "unit": " s" if exercise.is_hold else " reps",
                 "highest_pain": highest_pain,

@@ -1,10 +1,3 @@
-"""The exercise library: browse by group or running problem, search, read an exercise."""
-
-from flask import Blueprint
-
-from runpt.library.figures import figure
-
-bp = Blueprint("library", __name__, url_prefix="/library")
-bp.add_app_template_global(figure, "figure")
-
-from runpt.library import routes  # noqa: E402,F401
+"""The exercise library: exercises and their doses, ladders and figures, loaded from
+runpt/data; found by group, running problem or name. Its pages are in
+runpt/pages/library.py."""

@@ -54,6 +54,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from math import ceil
 
+from runpt import pain as pain_rule
 from runpt.library.ladder import (
     ExerciseFacts,
     per_side_at,
@@ -61,6 +62,7 @@ from runpt.library.ladder import (
     sides_at,
     variant_name,
 )
+from runpt.log.reads import LoggedSet
 
 # CONTENT.md's rules by number, as a reason names them.
 RULE_NAMES = {
@@ -76,8 +78,7 @@ RULE_NAMES = {
 }
 MORNINGS = ("better", "same", "worse", None)
 SETTLED_MORNINGS = ("better", "same")  # pain settled by the next morning (rule 1)
-SAFE_PAIN = 2  # 0-2 is safe,
-ACCEPTABLE_PAIN = 5  # 3-5 acceptable, above 5 too much (rule 1).
+# The zones (rule 1) are runpt/pain.py's: SAFE_MAX and ACCEPTABLE_MAX.
 MOVE_ON_RPE = 7  # move on when the sets feel about RPE 6-7 (rules 3 and 7).
 SEE_A_CLINICIAN = "see a clinician for pain that lasts, swelling, numbness, or pain at night"
 CONVENTION = "runpt convention"
@@ -117,19 +118,6 @@ class Target:
     reps: int | None
     hold_s: int | None
     level: int = 0  # ladder rung: 0 the exercise itself, +n harder[n-1], -n easier[n-1]
-
-
-@dataclass(frozen=True)
-class LoggedSet:
-    """One set.logged event of the exercise in the last session."""
-
-    set_no: int
-    side: str | None
-    reps: int | None
-    hold_s: int | None
-    load_kg: float | None
-    rpe: int | None
-    pain: int | None
 
 
 @dataclass(frozen=True)
@@ -356,7 +344,7 @@ def _too_much(exercise, target, logged, morning, situation, plan) -> Suggestion 
         why = "sharp pain" if stop.reason == "sharp-pain" else f"pain {stop.pain}"
         where = _which(LoggedSet(stop.set_no, stop.side, None, None, None, None, None))
         return _regress(exercise, target, plan, f"Stopped at {where} for {why}")
-    if worst and worst.pain > ACCEPTABLE_PAIN:
+    if worst and worst.pain > pain_rule.ACCEPTABLE_MAX:
         return _regress(exercise, target, plan, f"Pain {worst.pain} in {_which(worst)} is too much")
     if morning == "worse" and loads_area(exercise, situation.problem):
         return _regress(exercise, target, plan, "Worse the next morning (pain must settle by then)")
@@ -388,7 +376,7 @@ def _acceptable_pain(exercise, target, logged, morning, situation, plan) -> Sugg
     """Pain 3-5 holds unless it settled by the next morning and isn't rising (the
     pain-monitoring model accepts up to 5 when it settles; rule 1)."""
     worst = _highest(logged, "pain")
-    if not worst or worst.pain <= SAFE_PAIN:
+    if not worst or worst.pain <= pain_rule.SAFE_MAX:
         return None
     previous = situation.previous_pain
     if morning in SETTLED_MORNINGS and previous is not None and worst.pain <= previous:

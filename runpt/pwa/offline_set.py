@@ -21,18 +21,17 @@ import hashlib
 from datetime import date
 
 from flask import current_app, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from runpt.extensions import db
 from runpt.history.overview import plan_of
-from runpt.history.progress import logged_exercises
-from runpt.history.summaries import current_summaries
 from runpt.library.dose import minutes
 from runpt.library.models import Exercise
+from runpt.log.reads import latest_logs, logged_exercises
+from runpt.log.summaries import current_summaries
 from runpt.routines.models import Routine, RoutineStep
-from runpt.run.plan import plan_as_of
-from runpt.sync.models import Event
+from runpt.routines.steps import plan_as_of
 
 RECENT_SESSIONS_OFFLINE = 10
 # Marks the service worker's background copies: they never use up one-time messages
@@ -87,22 +86,6 @@ def routine_urls(routine: Routine, steps: int) -> list[str]:
     ]
 
 
-def latest_logs(user) -> tuple[dict[str, object], object]:
-    """({exercise slug: time of the runner's latest log of it}, time of their latest
-    next-morning answer): what a routine's steps and suggestions are made from."""
-    per_exercise = dict(
-        db.session.execute(
-            select(Event.exercise, func.max(Event.at))
-            .where(Event.user_id == user.id, Event.exercise.is_not(None))
-            .group_by(Event.exercise)
-        ).all()
-    )
-    mornings = db.session.scalar(
-        select(func.max(Event.at)).where(Event.user_id == user.id, Event.type == "morning.checked")
-    )
-    return per_exercise, mornings
-
-
 def exercises_of(routine_ids: list[int]) -> dict[int, list[str]]:
     """{routine id: the slugs of its exercises}, in one query."""
     found: dict[int, list[str]] = {routine_id: [] for routine_id in routine_ids}
@@ -118,7 +101,7 @@ def exercises_of(routine_ids: list[int]) -> dict[int, list[str]]:
 
 def routine_versions(user, routines: list[Routine], release: str) -> dict[int, str]:
     """{routine id: the version of its offline unit} (see the module docstring)."""
-    per_exercise, mornings = latest_logs(user)
+    per_exercise, mornings, _received = latest_logs(user)
     slugs = exercises_of([routine.id for routine in routines])
     versions = {}
     for routine in routines:
@@ -176,7 +159,7 @@ def personal_paths(user) -> list[str]:
     return [
         url_for("routines.home"),
         url_for("routines.index"),
-        url_for("run.sessions"),
+        url_for("history.sessions"),
         url_for("history.index"),
         url_for("history.pain"),
         url_for("history.report"),
@@ -193,7 +176,7 @@ def personal_version(user, release: str) -> str:
     unit carries its row for the routine lists, so an edit or an accepted suggestion
     costs the manifest and that routine's unit, nothing more."""
     plan = plan_of(user)
-    logs = db.session.scalar(select(func.max(Event.received_at)).where(Event.user_id == user.id))
+    _per_exercise, _mornings, logs = latest_logs(user)
     return _digest(
         release,
         user.id,

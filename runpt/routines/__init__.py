@@ -1,7 +1,2 @@
-"""Routines: the built-in sessions and a runner's own."""
-
-from flask import Blueprint
-
-bp = Blueprint("routines", __name__)
-
-from runpt.routines import routes  # noqa: E402,F401
+"""Routines: the built-in sessions and a runner's own; editing them with ownership
+checked in one place; and a routine laid out as the player steps through it."""

@@ -4,7 +4,7 @@ import re
 from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 
 from runpt.extensions import db
 from runpt.library.models import Exercise
@@ -38,6 +38,17 @@ def builtin_routines_by_slug() -> dict[str, tuple[int, str]]:
     """{slug: (id, name)} of the built-in routines, for the triage links between them."""
     query = select(Routine.slug, Routine.id, Routine.name).where(Routine.owner_id.is_(None))
     return {slug: (routine_id, name) for slug, routine_id, name in db.session.execute(query)}
+
+
+def routine_problems(user) -> dict[str, str]:
+    """{routine reference as a summary keeps it: the running problem it trains} for the
+    built-in routines and the runner's own ones that have a problem (copies keep it)."""
+    query = select(Routine.id, Routine.slug, Routine.problem).where(
+        _visible(user, editable=False), Routine.problem != ""
+    )
+    return {
+        slug or str(routine_id): problem for routine_id, slug, problem in db.session.execute(query)
+    }
 
 
 def _visible(user, editable: bool):
@@ -206,3 +217,12 @@ def save(routine: Routine) -> None:
         now if before is None or now > before else before + timedelta(microseconds=1)
     )
     db.session.commit()
+
+
+def forget_runner(user_id: int) -> None:
+    """A runner's own routines and their steps, gone: their account is being deleted
+    (the caller commits). Explicit rather than ON DELETE CASCADE, which SQLite honours
+    only with foreign keys switched on for the connection."""
+    own = select(Routine.id).where(Routine.owner_id == user_id)
+    db.session.execute(delete(RoutineStep).where(RoutineStep.routine_id.in_(own)))
+    db.session.execute(delete(Routine).where(Routine.owner_id == user_id))

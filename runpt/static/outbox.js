@@ -1,6 +1,6 @@
 /* runpt outbox and sync loop.
  *
- * Loaded by pages (before app.js) and by the service worker (importScripts), so the
+ * Loaded by pages (before the modules in js/) and by the service worker (importScripts), so the
  * same code drains the outbox from an open page or from a Background Sync event.
  *
  * Rules (docs/sync-protocol.md):

@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 from flask import jsonify, request
 from flask_login import current_user, login_required
 
+from runpt.log.ingest import MAX_BATCH, ingest
+from runpt.log.sessions import sessions_of
 from runpt.sync import bp
-from runpt.sync.ingest import MAX_BATCH, ingest
-from runpt.sync.sessions import sessions_of
 
 
 def envelope_error(message: str, status: int = 400):

@@ -142,7 +142,7 @@ def test_rest_timer_is_right_after_the_phone_slept(page):
 
 def test_a_refused_log_is_kept_where_the_runner_can_see_it(page):
     register(page)
-    page.goto("/sessions")
+    page.goto("/history/sessions")
     page.evaluate(
         """(user) => RunptOutbox.add(RunptOutbox.makeEvent(user, "set.logged",
             crypto.randomUUID(), {exercise: "glute-bridge", set: 1, pain: 42}))""",

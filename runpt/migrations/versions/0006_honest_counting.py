@@ -8,7 +8,7 @@ It follows the sign-ins migration (0005).
 
 Every summary is dropped: they were made before a set logged twice counted once and
 before sessions knew their planned sets, and history rebuilds each missing summary from
-its events on the next read (runpt/history/summaries.py), so nothing is lost.
+its events on the next read (runpt/log/summaries.py), so nothing is lost.
 """
 from alembic import op
 import sqlalchemy as sa

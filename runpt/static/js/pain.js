@@ -4,12 +4,11 @@
  * the player page as data attributes. */
 
 function rules() {
-  const source = document.getElementById("pain-rules");
-  const data = source ? source.dataset : {};
+  const data = document.getElementById("pain-rules").dataset;
   return {
-    safe: Number(data.safeMax ?? 2),
-    acceptable: Number(data.acceptableMax ?? 5),
-    sharp: (data.sharpWords || "").split("|").filter(Boolean),
+    safe: Number(data.safeMax),
+    acceptable: Number(data.acceptableMax),
+    sharp: data.sharpWords.split("|").filter(Boolean),
   };
 }
 

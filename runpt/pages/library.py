@@ -1,9 +1,13 @@
-from flask import abort, render_template, request
+"""The exercise library's pages: browse by group or running problem, search as you
+type, read an exercise."""
 
-from runpt.library import bp
+from flask import Blueprint, abort, render_template, request
+
 from runpt.library.dose import Dose
 from runpt.library.models import GROUPS, PROBLEMS
 from runpt.library.queries import by_group, exercise_by_slug, find_exercises
+
+bp = Blueprint("library", __name__, url_prefix="/library")
 
 
 def _filters() -> dict[str, str]:

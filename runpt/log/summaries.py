@@ -18,9 +18,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from runpt.extensions import db
-from runpt.history.models import SessionSummary
-from runpt.sync.models import Event
-from runpt.sync.sessions import strength_exercises, summarise
+from runpt.log.models import Event, SessionSummary
+from runpt.log.sessions import strength_exercises, summarise
 
 SUMMARY_FIELDS = (
     "event_count", "routine", "started_at", "offset_min", "finished_at",
@@ -112,12 +111,13 @@ class Summary(NamedTuple):
 def is_a_session_summary():
     """A summary of a session, not of events that make none (a lone morning answer, a
     finish or a stop whose session never arrived): it has a routine (session.started)
-    or a set logged (runpt.sync.sessions.makes_a_session)."""
+    or a set logged (runpt.log.sessions.makes_a_session)."""
     return SessionSummary.routine.is_not(None) | (SessionSummary.set_count > 0)
 
 
-def current_summaries(user) -> list[Summary]:
-    """Every session of the runner, newest first, each summary current."""
+def current_summaries(user, limit: int | None = None) -> list[Summary]:
+    """The runner's sessions, newest first (the latest `limit` of them), each summary
+    current: the one read model of sessions that pages use."""
     # Another request may insert the same new summary first; then ours is dropped and
     # the next attempt finds theirs (the same events make the same summary).
     for _attempt in range(3):
@@ -127,6 +127,7 @@ def current_summaries(user) -> list[Summary]:
         select(SessionSummary.session_id, *(getattr(SessionSummary, f) for f in SUMMARY_FIELDS))
         .where(SessionSummary.user_id == user.id, is_a_session_summary())
         .order_by(SessionSummary.started_at.desc())
+        .limit(limit)
     )
     return [Summary._make(row) for row in db.session.execute(query)]
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.library.models import Exercise
+from runpt.log.models import Event
 from runpt.routines.models import Routine
-from runpt.sync.models import Event
 
 Logged = TypeVar("Logged")
 

@@ -1,45 +1,17 @@
-from datetime import datetime, timedelta, timezone
-from functools import cache
+"""The session player: its page, and one fragment per step (at its own URL, so no cache
+mistakes one for the other). The browser steps through a routine's fragments from its
+offline unit (runpt/pwa/offline_set.py); these views draw them."""
 
-from flask import abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
-from runpt.history.suggestions import suggestion_from, target_of
 from runpt.library.dose import minutes
-from runpt.library.queries import exercise_names
+from runpt.log.reads import last_time
+from runpt.progression.suggestions import suggestion_from, target_of
 from runpt.routines.editing import routine_for, routine_version
-from runpt.run import bp
-from runpt.run.plan import last_time, plan, plan_as_of
-from runpt.sync.sessions import sessions_of
+from runpt.routines.steps import plan, plan_as_of
 
-
-@bp.app_template_filter("local_time")
-def local_time(moment: datetime, offset_min: int) -> datetime:
-    """A stored UTC time as the runner's clock showed it when they logged it."""
-    return moment.astimezone(timezone(timedelta(minutes=offset_min)))
-
-
-@bp.app_template_filter("readable")
-def readable(text: str) -> str:
-    """Text from a device, safe to write as UTF-8. JSON can carry half of a surrogate
-    pair ("\\ud800"), which no page can be encoded with; it is shown as "?"."""
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
-@bp.app_template_global("rendered_once")
-def rendered_once(template: str) -> Markup:
-    """A template that takes no values, drawn once per process: the log form's effort
-    and pain scales are the same in every step fragment, and drawing them was half of
-    the fragment's template time."""
-    if current_app.debug:  # templates may change while the development server runs
-        return Markup(render_template(template))
-    return _rendered(template)
-
-
-@cache
-def _rendered(template: str) -> Markup:
-    return Markup(render_template(template))
+bp = Blueprint("run", __name__)
 
 
 @bp.get("/run/<int:routine_id>")
@@ -80,12 +52,4 @@ def step(routine_id: int, index: int):
         exercises=steps[-1].exercise_no,  # every exercise has at least one set
         last=previous,
         suggestion=suggestion,
-    )
-
-
-@bp.get("/sessions")
-@login_required
-def sessions():
-    return render_template(
-        "run/sessions.html", sessions=sessions_of(current_user)[:50], names=exercise_names()
     )

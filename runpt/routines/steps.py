@@ -1,17 +1,17 @@
-"""A routine laid out as the player steps through it: one step per set and side."""
+"""A routine laid out as the player steps through it: one step per set and side, with the
+countdown before each; laid out once per change of the routine (`plan_as_of`)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.library.dose import GET_READY_S, SIDE_SWITCH_S, Dose
 from runpt.library.ladder import ExerciseFacts, variant_name
 from runpt.routines.models import Routine, RoutineStep
-from runpt.sync.models import Event
 
 
 @dataclass(frozen=True)
@@ -111,37 +111,3 @@ def plan_as_of(routine_id: int, updated_at: datetime) -> tuple[Step, ...]:
     )
     problem = db.session.scalar(select(Routine.problem).where(Routine.id == routine_id))
     return _lay_out(rows, problem or "")
-
-
-@dataclass(frozen=True)
-class LastTime:
-    reps: int | None
-    hold_s: int | None
-    load_kg: float | None
-    rpe: int | None
-    pain: int | None
-    at: object
-
-
-# Built once, as a table (not ORM) query reading two columns: it runs for every step
-# fragment, and building an ORM statement and its objects costs more than the look-up
-# (index user_id, exercise, at).
-_event = Event.__table__
-_LAST_SETS = (
-    select(_event.c.data, _event.c.at)
-    .where(_event.c.user_id == bindparam("user_id"), _event.c.exercise == bindparam("exercise"))
-    .order_by(_event.c.at.desc())
-    .limit(10)
-)
-
-
-def last_time(user, exercise_slug: str, side: str | None) -> LastTime | None:
-    """The runner's most recent logged set of this exercise (same side where it has one)."""
-    rows = db.session.execute(_LAST_SETS, {"user_id": user.id, "exercise": exercise_slug})
-    for data, at in rows:
-        if side is None or data.get("side") in (side, None):
-            return LastTime(
-                data.get("reps"), data.get("hold_s"), data.get("load_kg"),
-                data.get("rpe"), data.get("pain"), at,
-            )  # fmt: skip
-    return None

@@ -7,6 +7,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from runpt.pain import ACCEPTABLE_MAX, HIGHEST
+
 EVENT_TYPES = (
     "session.started", "set.logged", "session.finished", "morning.checked", "exercise.stopped",
 )  # fmt: skip
@@ -15,13 +17,22 @@ MORNING_FEELINGS = ("better", "same", "worse")
 # saying sharp pain; and what the runner chose then.
 STOP_REASONS = ("pain", "sharp-pain")
 STOP_CHOICES = ("easier", "skip")
-TOO_MUCH_PAIN = 5  # pain above this is too much (rule 1)
 MAX_LEVEL = 10  # ladder rungs either side of the exercise itself
 MAX_PLANNED_SETS = 1000
 ENVELOPE_FIELDS = {"id", "type", "at", "session", "data"}
 MAX_FUTURE = timedelta(hours=24)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_NOTE = 1000
+# A logged set's limits: (lowest, highest) for each number. The log form carries them as
+# its inputs' min and max (templates: `log_limits`), and the player reads them from there.
+SET_LIMITS = {
+    "set": (1, 100),
+    "reps": (0, 500),
+    "hold_s": (0, 3600),
+    "load_kg": (0, 500),
+    "rpe": (1, 10),
+    "pain": (0, HIGHEST),
+}
 MAX_ROUTINE_REF = 100
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds
 # What crypto.randomUUID() makes. Results name each event by the id exactly as it was
@@ -175,13 +186,13 @@ def set_logged_data(data: dict, known_exercises) -> dict:
         raise Invalid("data.note: contains a broken character (half of a UTF-16 pair, or NUL)")
     return {
         "exercise": exercise,
-        "set": whole_number(data, "set", 1, 100, required=True),
+        "set": whole_number(data, "set", *SET_LIMITS["set"], required=True),
         "side": side,
-        "reps": whole_number(data, "reps", 0, 500),
-        "hold_s": whole_number(data, "hold_s", 0, 3600),
-        "load_kg": number(data, "load_kg", 0, 500),
-        "rpe": whole_number(data, "rpe", 1, 10),
-        "pain": whole_number(data, "pain", 0, 10),
+        "reps": whole_number(data, "reps", *SET_LIMITS["reps"]),
+        "hold_s": whole_number(data, "hold_s", *SET_LIMITS["hold_s"]),
+        "load_kg": number(data, "load_kg", *SET_LIMITS["load_kg"]),
+        "rpe": whole_number(data, "rpe", *SET_LIMITS["rpe"]),
+        "pain": whole_number(data, "pain", *SET_LIMITS["pain"]),
         "note": note,
         # The ladder rung the runner did (0: the exercise itself, +n harder, -n easier);
         # older clients don't send it, and then it was the exercise itself.
@@ -210,14 +221,14 @@ def exercise_stopped_data(data: dict, known_exercises) -> dict:
     below), or skip to the next exercise. Never a session on its own."""
     only_fields(data, {"exercise", "set", "side", "reason", "pain", "choice"})
     exercise = library_exercise(data, known_exercises)
-    set_no = whole_number(data, "set", 1, 100, required=True)
+    set_no = whole_number(data, "set", *SET_LIMITS["set"], required=True)
     side = side_of(data)
     reason = data.get("reason")
     if reason not in STOP_REASONS:
         raise Invalid("data.reason: must be 'pain' or 'sharp-pain'")
     pain = whole_number(data, "pain", 0, 10)
-    if reason == "pain" and (pain is None or pain <= TOO_MUCH_PAIN):
-        raise Invalid(f"data.pain: must be above {TOO_MUCH_PAIN} when the reason is 'pain'")
+    if reason == "pain" and (pain is None or pain <= ACCEPTABLE_MAX):
+        raise Invalid(f"data.pain: must be above {ACCEPTABLE_MAX} when the reason is 'pain'")
     choice = data.get("choice")
     if choice not in STOP_CHOICES:
         raise Invalid("data.choice: must be 'easier' or 'skip'")

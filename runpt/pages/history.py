@@ -1,11 +1,15 @@
+"""History's pages: the calendar and sessions, past sessions (with what waits on the
+phone), training days and their calendar file, progress per exercise, pain over time,
+the physio report and the exports."""
+
 import json
 from datetime import UTC, datetime
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from runpt.extensions import db
-from runpt.history import bp, export
+from runpt.history import export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
 from runpt.history.models import TrainingPlan
@@ -14,11 +18,8 @@ from runpt.history.pain import (
     PAIN_BANDS,
     pain_per_problem,
     pain_per_session,
-    routine_problems,
-    zone,
 )
-from runpt.history.progress import bests, logged_exercises, session_results, side_balance
-from runpt.history.summaries import current_summaries
+from runpt.history.progress import bests, session_results, side_balance
 from runpt.history.weeks import (
     WEEKDAY_NAMES,
     parse_time_of_day,
@@ -29,10 +30,17 @@ from runpt.history.weeks import (
 )
 from runpt.library.models import PROBLEMS, Exercise
 from runpt.library.queries import exercise_by_slug, exercise_names
-from runpt.sync.sessions import one_session, routine_names
+from runpt.log.reads import logged_exercises, notes_of
+from runpt.log.sessions import one_session, routine_names
+from runpt.log.summaries import current_summaries
+from runpt.pain import ZONES_IN_WORDS
+from runpt.routines.editing import routine_problems
 
 CALENDAR_WEEKS = 12
+PAST_SESSIONS = 50
 REPORT_WEEKS = 8
+
+bp = Blueprint("history", __name__, url_prefix="/history")
 
 
 @bp.get("/")
@@ -55,6 +63,21 @@ def index():
     )
 
 
+@bp.get("/sessions")
+@login_required
+def sessions():
+    """Past sessions: the latest 50 from their summaries (and the runner's notes in them),
+    plus what waits on this phone and what the server refused (filled in by the page)."""
+    latest = current_summaries(current_user, limit=PAST_SESSIONS)
+    return render_template(
+        "history/sessions.html",
+        sessions=latest,
+        notes=notes_of(current_user, [s.session_id for s in latest]),
+        names=exercise_names(),
+        routine_names={str(ref): name for ref, name in routine_names(current_user).items()},
+    )
+
+
 @bp.get("/sessions/<uuid:session_id>")
 @login_required
 def session(session_id):
@@ -70,7 +93,6 @@ def session(session_id):
         planned=planned,
         add_on=add_on,
         names=exercise_names(),
-        zone=zone,
         as_of=as_of(),
     )
 
@@ -216,7 +238,6 @@ def pain():
         per_problem=per_problem,
         charts=charts,
         PROBLEMS=PROBLEMS,
-        zone=zone,
         as_of=as_of(),
     )
 
@@ -225,7 +246,7 @@ def pain_chart(chart_id: str, title: str, points):
     high = max(p.pain for p in points)
     description = (
         f"{len(points)} sessions from {points[0].day:%-d %b %Y} to {points[-1].day:%-d %b %Y}; "
-        f"latest {points[-1].pain}, highest {high}. 0-2 is safe, 3-5 acceptable, over 5 too much."
+        f"latest {points[-1].pain}, highest {high}. {ZONES_IN_WORDS}."
     )
     return line_chart(
         chart_id, title, description, [Series("Pain", [(p.day, p.pain) for p in points])],

@@ -9,13 +9,13 @@ event can't both store it, and a retry after a lost answer is harmless.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from runpt.extensions import db
 from runpt.library.models import Exercise
-from runpt.sync.models import Event
-from runpt.sync.validation import ADDED_LATER, Invalid, ValidEvent, event_id_of, validate
+from runpt.log.models import Event, SessionSummary
+from runpt.log.validation import ADDED_LATER, Invalid, ValidEvent, event_id_of, validate
 from runpt.timestamps import utcnow
 
 MAX_BATCH = 500
@@ -141,3 +141,10 @@ def result_for(item: ValidEvent, user_id: int, stored, first: ValidEvent, new: b
         # New content under an old id would be dropped without a word: say so instead.
         return Result(text_id, "rejected", ID_REUSED)
     return Result(text_id, "duplicate")
+
+
+def forget_runner(user_id: int) -> None:
+    """Everything the log holds of a runner, gone: their account is being deleted (the
+    caller commits). Events are never removed one by one; only all of a runner's."""
+    db.session.execute(delete(Event).where(Event.user_id == user_id))
+    db.session.execute(delete(SessionSummary).where(SessionSummary.user_id == user_id))

@@ -1,9 +1,9 @@
 """Progression suggestions for a runner's routine: the engine (runpt/progression) fed
 with what they logged last time, and accepting one into their own copy of the routine."""
 
-from runpt.history.recent import judged
 from runpt.library.ladder import ExerciseFacts
 from runpt.progression.engine import Suggestion, Target, suggest
+from runpt.progression.recent import judged
 from runpt.routines import editing
 from runpt.routines.models import Routine, RoutineStep
 

@@ -1,15 +1,19 @@
-from flask import flash, redirect, render_template, request, url_for
+"""Home and the routines: the list, a routine's page with its progression suggestions
+and red flags, the editor, copying and deleting."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from runpt.extensions import db
 from runpt.history.overview import morning_question, overview
-from runpt.history.suggestions import accept, shown_target, suggestion_for, suggestions_for
-from runpt.history.summaries import current_summaries
 from runpt.library.dose import LONGEST_SESSION_S, minutes
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import by_group, find_exercises
-from runpt.routines import bp
+from runpt.log.summaries import current_summaries
+from runpt.progression.suggestions import accept, shown_target, suggestion_for, suggestions_for
 from runpt.routines import editing as edit
+
+bp = Blueprint("routines", __name__)
 
 
 @bp.get("/")
@@ -24,6 +28,12 @@ def home():
         morning=morning_question(summaries),
         **overview(current_user, summaries),
     )
+
+
+@bp.get("/sessions")
+def past_sessions_moved():
+    """Past sessions moved to History; an old bookmark still gets there."""
+    return redirect(url_for("history.sessions"), 301)
 
 
 @bp.get("/routines")

@@ -1,12 +1,14 @@
+"""Account pages: register, log in and out, the account and its sign-ins, password,
+deleting the account."""
+
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from runpt.auth import bp
 from runpt.auth.accounts import (
     LoginRefused,
-    delete_account,
+    forget_account,
     log_in,
     normalise_email,
     password_error,
@@ -17,11 +19,14 @@ from runpt.auth.devices import COOKIE as DEVICE_COOKIE
 from runpt.auth.devices import known_device, remember_device
 from runpt.auth.signins import end_other_sign_ins, end_sign_in, sign_ins_of, start_sign_in
 from runpt.extensions import db
+from runpt.history.models import forget_runner as forget_training_plan
+from runpt.log.ingest import forget_runner as forget_logs
+from runpt.pain import SAFETY_LINE
+from runpt.routines.editing import forget_runner as forget_routines
 
-SAFETY_NOTICE = (
-    "runpt is exercise guidance, not a diagnosis. Stop an exercise on sharp or worsening "
-    "pain; see a clinician for pain that lasts, swelling, numbness, or pain at night."
-)
+SAFETY_NOTICE = f"runpt is exercise guidance, not a diagnosis. {SAFETY_LINE}"
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def sign_in(user, remember: bool, destination: str):
@@ -128,7 +133,7 @@ def delete_account_view():
     if request.method == "POST":
         if current_user.check_password(request.form.get("password", "")):
             runner_id = current_user.id
-            delete_account(current_user)
+            delete_everything(current_user)
             logout_user()
             # Rendered, not redirected: this page itself tells the phone to drop the
             # runner's outbox and cached pages, with nothing left in the session to lose.
@@ -154,3 +159,14 @@ def sign_out_others():
     devices = "device" if ended == 1 else "devices"
     flash(f"Signed out of {ended} other {devices}. This one stays signed in.", "info")
     return redirect(url_for("auth.account"))
+
+
+def delete_everything(user) -> None:
+    """Delete the runner and everything that is theirs, package by package, in one
+    transaction: their logs and session summaries, their own routines, their training
+    plan, then the account with its sign-ins."""
+    forget_logs(user.id)
+    forget_routines(user.id)
+    forget_training_plan(user.id)
+    forget_account(user)
+    db.session.commit()

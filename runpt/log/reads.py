@@ -1,0 +1,320 @@
+"""Typed reads of the event log, for everyone above it: nothing outside runpt/log queries
+`Event` or reads its `data`. Each read answers one question of a page, the player or the
+progression engine, with plain frozen values; sets and pain stops come as they stand (a
+step logged twice counts once: `current_sets`)."""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, func, select
+
+from runpt.extensions import db
+from runpt.log.models import Event
+from runpt.log.sessions import current_sets
+
+
+@dataclass(frozen=True)
+class LoggedSet:
+    """One set as logged: what the progression engine judges (the first seven fields),
+    and where and when it was done, for pages."""
+
+    set_no: int
+    side: str | None
+    reps: int | None
+    hold_s: int | None
+    load_kg: float | None
+    rpe: int | None
+    pain: int | None
+    exercise: str = ""
+    level: int = 0
+    note: str | None = None
+    session_id: uuid.UUID | None = None
+    at: datetime | None = None
+    offset_min: int = 0
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One event of a runner's recent sessions, typed: the fields its type carries, the
+    others None (a start's routine, a set's exercise and pain, a stop's reason, a morning's
+    feel)."""
+
+    session_id: uuid.UUID
+    type: str
+    at: datetime
+    exercise: str | None = None
+    set_no: int | None = None
+    side: str | None = None
+    pain: int | None = None
+    level: int = 0
+    reason: str | None = None
+    choice: str | None = None
+    feel: str | None = None
+    routine: str | None = None
+
+
+@dataclass(frozen=True)
+class LastTime:
+    reps: int | None
+    hold_s: int | None
+    load_kg: float | None
+    rpe: int | None
+    pain: int | None
+    at: datetime
+
+
+def logged_set(row) -> LoggedSet:
+    """A set.logged row (with session_id, at and data; at_offset_min if read) as typed."""
+    data = row.data
+    return LoggedSet(
+        set_no=data.get("set") or 1,
+        side=data.get("side"),
+        reps=data.get("reps"),
+        hold_s=data.get("hold_s"),
+        load_kg=data.get("load_kg"),
+        rpe=data.get("rpe"),
+        pain=data.get("pain"),
+        exercise=data.get("exercise", ""),
+        level=data.get("level") or 0,
+        note=data.get("note"),
+        session_id=row.session_id,
+        at=row.at,
+        offset_min=getattr(row, "at_offset_min", 0),
+    )
+
+
+def logged(row) -> Logged:
+    data = row.data
+    routine = data.get("routine")
+    return Logged(
+        session_id=row.session_id,
+        type=row.type,
+        at=row.at,
+        exercise=data.get("exercise"),
+        set_no=data.get("set"),
+        side=data.get("side"),
+        pain=data.get("pain"),
+        level=data.get("level") or 0,
+        reason=data.get("reason"),
+        choice=data.get("choice"),
+        feel=data.get("feel"),
+        routine=None if routine is None else str(routine),
+    )
+
+
+# --- the player: "last time" on a step --------------------------------------------------
+
+# Built once, as a table (not ORM) query reading two columns: it runs for every step
+# fragment, and building an ORM statement and its objects costs more than the look-up
+# (index user_id, exercise, at).
+_event = Event.__table__
+_LAST_SETS = (
+    select(_event.c.data, _event.c.at)
+    .where(_event.c.user_id == bindparam("user_id"), _event.c.exercise == bindparam("exercise"))
+    .order_by(_event.c.at.desc())
+    .limit(10)
+)
+
+
+def last_time(user, exercise_slug: str, side: str | None) -> LastTime | None:
+    """The runner's most recent logged set of this exercise (same side where it has one)."""
+    rows = db.session.execute(_LAST_SETS, {"user_id": user.id, "exercise": exercise_slug})
+    for data, at in rows:
+        if side is None or data.get("side") in (side, None):
+            return LastTime(
+                data.get("reps"), data.get("hold_s"), data.get("load_kg"),
+                data.get("rpe"), data.get("pain"), at,
+            )  # fmt: skip
+    return None
+
+
+# --- the progression engine: an exercise's recent sessions and what happened since -----
+
+_SET_COLUMNS = (Event.session_id, Event.id, Event.at, Event.received_at, Event.at_offset_min)
+
+
+def recent_sessions(user, slug: str, limit: int) -> list[list[LoggedSet]]:
+    """The exercise's recent sessions (its last `limit` sets), newest session first, each
+    its sets as they stand, oldest first."""
+    query = (
+        select(*_SET_COLUMNS, Event.data)
+        .where(Event.user_id == user.id, Event.exercise == slug)
+        .order_by(Event.at.desc())
+        .limit(limit)
+    )
+    by_session: dict = {}
+    for row in db.session.execute(query):
+        by_session.setdefault(row.session_id, []).append(row)
+    return [
+        [logged_set(row) for row in current_sets(reversed(rows))] for rows in by_session.values()
+    ]
+
+
+def events_since(user, since: datetime, types: tuple[str, ...], limit: int) -> list[Logged]:
+    """The runner's events of these types from `since` on (the latest `limit`), oldest
+    first, sets and stops as they stand. One range scan of the (user, at) index."""
+    query = (
+        select(Event.session_id, Event.id, Event.type, Event.at, Event.received_at, Event.data)
+        .where(Event.user_id == user.id, Event.at >= since, Event.type.in_(types))
+        .order_by(Event.at.desc())
+        .limit(limit)
+    )
+    rows = list(reversed(db.session.execute(query).all()))
+    by_kind = defaultdict(list)
+    for row in rows:
+        by_kind[row.type].append(row)
+    standing = {
+        id(row)
+        for kind in ("set.logged", "exercise.stopped")
+        for row in current_sets(by_kind[kind])
+    }
+    return [
+        logged(row)
+        for row in rows
+        if row.type not in ("set.logged", "exercise.stopped") or id(row) in standing
+    ]
+
+
+# --- history: past sessions, progress, the physio report, the offline set -------------
+
+
+def notes_of(user, session_ids: list) -> dict[uuid.UUID, list[LoggedSet]]:
+    """{session id: its sets that carry a note, as they stand}: the runner's own words,
+    for the list of past sessions."""
+    if not session_ids:
+        return {}
+    query = (
+        select(*_SET_COLUMNS, Event.data)
+        .where(
+            Event.user_id == user.id,
+            Event.session_id.in_(session_ids),
+            Event.type == "set.logged",
+        )
+        .order_by(Event.at)
+    )
+    found: dict = defaultdict(list)
+    for row in current_sets(db.session.execute(query)):
+        if row.data.get("note"):
+            found[row.session_id].append(logged_set(row))
+    return dict(found)
+
+
+def logged_exercises(user) -> list[tuple[str, int, datetime]]:
+    """[(exercise slug, number of sessions, last logged)] for every exercise the runner
+    has logged, most recent first."""
+    query = (
+        select(Event.exercise, func.count(Event.session_id.distinct()), func.max(Event.at))
+        .where(Event.user_id == user.id, Event.exercise.is_not(None))
+        .group_by(Event.exercise)
+        .order_by(func.max(Event.at).desc())
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def sets_by_session(user, slug: str) -> list[list[LoggedSet]]:
+    """Every session's sets of this exercise as they stand, oldest session first. One pass
+    over plain tuples: three years of one exercise is a few thousand sets."""
+    query = (
+        select(*_SET_COLUMNS, Event.data)
+        .where(Event.user_id == user.id, Event.exercise == slug)
+        .order_by(Event.at)
+    )
+    by_session: dict = {}
+    for row in db.session.execute(query):
+        by_session.setdefault(row.session_id, []).append(row)
+    return [[logged_set(row) for row in current_sets(rows)] for rows in by_session.values()]
+
+
+def sets_since(user, since: datetime) -> dict[str, list[LoggedSet]]:
+    """{exercise slug: its sets as they stand since `since`, oldest first}."""
+    query = (
+        select(*_SET_COLUMNS, Event.data)
+        .where(Event.user_id == user.id, Event.exercise.is_not(None), Event.at >= since)
+        .order_by(Event.at)
+    )
+    found: dict[str, list[LoggedSet]] = defaultdict(list)
+    for row in current_sets(db.session.execute(query)):
+        found[row.data["exercise"]].append(logged_set(row))
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A pain stop the player recorded (exercise.stopped)."""
+
+    session_id: uuid.UUID
+    at: datetime
+    offset_min: int
+    exercise: str
+    set_no: int
+    side: str | None
+    reason: str
+    pain: int | None
+    choice: str
+
+
+def stops_since(user, since: datetime) -> list[Stopped]:
+    """The runner's pain stops since `since`, as they stand, oldest first."""
+    query = (
+        select(*_SET_COLUMNS, Event.data)
+        .where(Event.user_id == user.id, Event.type == "exercise.stopped", Event.at >= since)
+        .order_by(Event.at)
+    )
+    return [
+        Stopped(
+            row.session_id,
+            row.at,
+            row.at_offset_min,
+            row.data["exercise"],
+            row.data["set"],
+            row.data["side"],
+            row.data["reason"],
+            row.data["pain"],
+            row.data["choice"],
+        )  # fmt: skip
+        for row in current_sets(db.session.execute(query))
+    ]
+
+
+def events_as_sent(user) -> list[dict]:
+    """Every event as the device sent it (time in the runner's own offset), oldest
+    first: the export's raw log, every fact kept."""
+    query = (
+        select(Event)
+        .where(Event.user_id == user.id)
+        .order_by(Event.at, Event.received_at, Event.id)
+    )
+    return [
+        {
+            "id": str(event.id),
+            "type": event.type,
+            "at": event.at,
+            "offset_min": event.at_offset_min,
+            "session": str(event.session_id),
+            "data": dict(event.data),
+            "received_at": event.received_at,
+        }
+        for event in db.session.scalars(query)
+    ]
+
+
+def latest_logs(user) -> tuple[dict[str, datetime], datetime | None, datetime | None]:
+    """({exercise slug: time of the runner's latest log of it}, time of their latest
+    next-morning answer, when the server last received any of their events): what the
+    offline set's versions are made from."""
+    per_exercise = dict(
+        db.session.execute(
+            select(Event.exercise, func.max(Event.at))
+            .where(Event.user_id == user.id, Event.exercise.is_not(None))
+            .group_by(Event.exercise)
+        ).all()
+    )
+    mornings = db.session.scalar(
+        select(func.max(Event.at)).where(Event.user_id == user.id, Event.type == "morning.checked")
+    )
+    received = db.session.scalar(
+        select(func.max(Event.received_at)).where(Event.user_id == user.id)
+    )
+    return per_exercise, mornings, received

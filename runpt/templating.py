@@ -1,0 +1,51 @@
+"""What every template can use, registered in one place: the pain-monitoring model
+(`pain`), an exercise's figure (`figure`), a stored time in the runner's own clock
+(`local_time`), device text made safe to show (`readable`), and templates drawn once per
+process (`rendered_once`)."""
+
+from datetime import datetime, timedelta, timezone
+from functools import cache
+
+from flask import Flask, current_app, render_template
+from markupsafe import Markup
+
+from runpt import pain
+from runpt.library.figures import figure
+from runpt.log import validation
+
+
+def local_time(moment: datetime, offset_min: int) -> datetime:
+    """A stored UTC time as the runner's clock showed it when they logged it."""
+    return moment.astimezone(timezone(timedelta(minutes=offset_min)))
+
+
+def readable(text: str) -> str:
+    """Text from a device, safe to write as UTF-8. JSON can carry half of a surrogate
+    pair ("\\ud800"), which no page can be encoded with; it is shown as "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def rendered_once(template: str) -> Markup:
+    """A template that takes no values, drawn once per process: the log form's effort
+    and pain scales are the same in every step fragment, and drawing them was half of
+    the fragment's template time."""
+    if current_app.debug:  # templates may change while the development server runs
+        return Markup(render_template(template))
+    return _rendered(template)
+
+
+@cache
+def _rendered(template: str) -> Markup:
+    return Markup(render_template(template))
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(readable, "readable")
+    app.add_template_global(rendered_once, "rendered_once")
+    # The pain zones reach the templates (and, through the markup, the player's
+    # JavaScript) from their one rule, runpt/pain.py.
+    app.add_template_global(pain, "pain")
+    app.add_template_global(figure, "figure")
+    # The log form's limits come from the rules the server checks events by.
+    app.add_template_global(validation, "log_limits")

@@ -1,0 +1,100 @@
+"""The house's one rule (docs/architecture.md): imports run one way, from the pages down
+to the ground. Read from the code's own imports, so a lower package that reaches up, or
+two packages that lean on each other, fail here before they land."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import runpt
+
+RUNPT = Path(runpt.__file__).resolve().parent
+
+# Lowest first. A unit is a package of runpt, or a module at its top.
+LAYERS = [
+    ("the ground", {"extensions", "config", "timestamps", "pain"}),
+    ("the app's plumbing", {"errors", "security", "sqlite", "compression"}),
+    ("accounts", {"auth"}),
+    ("the exercise library", {"library"}),
+    ("routines", {"routines"}),
+    ("the event log", {"log"}),
+    ("progression", {"progression"}),
+    ("history", {"history"}),
+    ("pages", {"pages", "templating"}),
+    ("the API and the offline set", {"sync", "pwa"}),
+    ("commands", {"cli"}),
+    ("the app", {"__init__"}),
+]
+LAYER_OF = {unit: (number, name) for number, (name, units) in enumerate(LAYERS) for unit in units}
+NOT_CODE = {"migrations", "static", "templates", "data"}
+
+
+def units_of_code() -> dict[Path, str]:
+    """{module file: its unit} for every Python module of runpt but its migrations."""
+    found = {}
+    for path in RUNPT.rglob("*.py"):
+        parts = path.relative_to(RUNPT).parts
+        if parts[0] in NOT_CODE:
+            continue
+        found[path] = parts[0] if len(parts) > 1 else path.stem
+    return found
+
+
+def runpt_imports(path: Path) -> list[tuple[int, str]]:
+    """(line, unit) of every import of runpt in a module, inside functions too."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "runpt":
+                names = [f"runpt.{alias.name}" for alias in node.names]
+            else:
+                names = [node.module]
+        else:
+            continue
+        found += [(node.lineno, name.split(".")[1]) for name in names if name.startswith("runpt.")]
+    return found
+
+
+def test_every_unit_of_runpt_has_a_layer():
+    assert set(units_of_code().values()) <= set(LAYER_OF), (
+        "a new package or top-level module: give it a layer here and in docs/architecture.md"
+    )
+
+
+@pytest.mark.parametrize(
+    "path", sorted(units_of_code()), ids=lambda p: str(p.relative_to(RUNPT.parent))
+)
+def test_imports_run_one_way_from_higher_layers_to_lower_ones(path):
+    unit = units_of_code()[path]
+    layer, name = LAYER_OF[unit]
+    wrong = [
+        f"line {line}: imports runpt.{target} ({LAYER_OF[target][1]}), not below {name}"
+        for line, target in runpt_imports(path)
+        if target != unit and target in LAYER_OF and LAYER_OF[target][0] >= layer
+    ]
+    assert not wrong, f"{path.relative_to(RUNPT.parent)}:\n" + "\n".join(wrong)
+
+
+def test_only_the_event_log_touches_events():
+    """Nothing outside runpt/log queries Event or reads its data: the log's typed reads
+    (runpt/log/reads.py) answer for it."""
+    reaching_in = [
+        f"{path.relative_to(RUNPT.parent)}:{node.lineno}"
+        for path, unit in units_of_code().items()
+        if unit != "log"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.module == "runpt.log.models"
+    ]
+    assert reaching_in == []
+
+
+def test_a_lower_package_that_imported_a_higher_one_would_fail_here(tmp_path):
+    """The check itself: a history module in the library is caught."""
+    module = tmp_path / "sneaky.py"
+    module.write_text("from runpt.history.weeks import local_day\nimport runpt.log.reads\n")
+    targets = {target for _, target in runpt_imports(module)}
+    assert targets == {"history", "log"}
+    assert all(LAYER_OF[target][0] > LAYER_OF["library"][0] for target in targets)
