@@ -47,13 +47,21 @@ def load_secret_key(instance_path: str) -> str:
     return key
 
 
+def engine_options(url: str) -> dict:
+    """A database server can drop an idle connection (a restart, a failover, a proxy's
+    timeout): ask it first ("pre-ping") before using a pooled one. SQLite is a file in
+    this process; pinging it would only add a query to every request."""
+    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+
+
 def settings_from_environment(instance_path: str) -> dict:
     """The app's configuration; tests pass overrides to `create_app` instead."""
     secure = _flag("SECURE_COOKIES", False)
+    url = database_url(instance_path)
     return {
         "SECRET_KEY": load_secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         # First start creates or upgrades the schema and loads the exercise library.
         "AUTO_MIGRATE": _flag("AUTO_MIGRATE", True),
         # Offline gaps can last weeks: the remember-me cookie keeps a runner signed in.

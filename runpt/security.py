@@ -6,12 +6,15 @@ so a sync replayed days after the page was loaded still works, while a form post
 from another site does not. SameSite=Lax cookies are the second lock on the door.
 """
 
+import copy
 import io
 import re
+import time
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, jsonify, request
+from flask import Flask, abort, current_app, g, jsonify, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -127,6 +130,8 @@ def read_streamed_body():
     """A body sent without Content-Length (chunked) is read here, at most the size limit,
     so one over it is a 413 like any other. Left to Werkzeug, it would be cut at the limit
     and handed on, and a sync batch would answer "not valid JSON"."""
+    if request.method not in UNSAFE_METHODS:
+        return
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if request.content_length is not None or limit is None:
         return
@@ -161,8 +166,12 @@ def keep_personal_data_out_of_caches(response):
     if request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
         return response
-    # Files that are the same for everyone: answered without loading the runner at all.
-    if request.endpoint in SHARED_ENDPOINTS or not current_user.is_authenticated:
+    # A response made without ever loading the runner (static files, the manifest, the
+    # health check) holds nothing of theirs: no need to load them just to say so. Every
+    # view with a runner's data loads them (login_required, or the page's header).
+    if "_login_user" not in g or request.endpoint in SHARED_ENDPOINTS:
+        return response
+    if not current_user.is_authenticated:
         return response
     response.headers["Cache-Control"] = "no-store"
     response.vary.add("Cookie")
@@ -171,21 +180,62 @@ def keep_personal_data_out_of_caches(response):
     return response
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
+
 def add_security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    headers = response.headers
+    for name, value in SECURITY_HEADERS:
+        if name not in headers:
+            headers[name] = value
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         # Served over HTTPS (SECURE_COOKIES=1): browsers never try plain HTTP again.
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
 class CookieSessions(SecureCookieSessionInterface):
     """Signed-cookie sessions, except that the service worker's background copies of
     pages never set a cookie: sent with the cookies of a moment ago, their answer could
-    land after a login, logout or account deletion and put the old session back."""
+    land after a login, logout or account deletion and put the old session back.
+
+    Checking and decoding a cookie (HMAC, base64, zlib, tagged JSON) was the largest cost
+    every request paid, and a runner's phone sends the same cookie until its session
+    changes: each distinct cookie is checked once per process and kept with the time it
+    was signed, so its age is still checked on every request. Each request gets its own
+    copy of the session, so nothing one request changes reaches another."""
+
+    remembered_cookies = 2048
+
+    def __init__(self):
+        self.decoded: dict[tuple[str, str], tuple[dict, float]] = {}
+
+    def open_session(self, app, request):
+        serializer = self.get_signing_serializer(app)
+        value = request.cookies.get(self.get_cookie_name(app))
+        if serializer is None or not value:
+            return self.session_class()
+        max_age = app.permanent_session_lifetime.total_seconds()
+        key = (app.secret_key, value)
+        found = self.decoded.get(key)
+        if found is None:
+            try:
+                data, signed = serializer.loads(value, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            found = (data, signed.timestamp())
+            if len(self.decoded) >= self.remembered_cookies:
+                self.decoded.clear()  # simpler than an LRU, and a miss costs one decode
+            self.decoded[key] = found
+        data, signed_at = found
+        if time.time() - signed_at > max_age:
+            return self.session_class()
+        return self.session_class(copy.deepcopy(data))
 
     def should_set_cookie(self, app, session) -> bool:
         if request.headers.get("X-Runpt-Offline-Copy"):
@@ -193,11 +243,22 @@ class CookieSessions(SecureCookieSessionInterface):
         return super().should_set_cookie(app, session)
 
 
+def check_request():
+    """Every request, before its view: a malformed Host, a chunked body over the limit and
+    an unsafe request from another site are refused. One hook, not three: Flask's cost of
+    calling a hook is paid by every request, static files and all."""
+    refuse_malformed_host()
+    read_streamed_body()
+    return refuse_cross_site()
+
+
+def finish_response(response):
+    """Every response: the security headers, and no HTTP cache keeps a runner's data."""
+    return keep_personal_data_out_of_caches(add_security_headers(response))
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
     app.wsgi_app = RefuseMalformedHosts(app.wsgi_app)
-    app.before_request(refuse_malformed_host)
-    app.before_request(read_streamed_body)
-    app.before_request(refuse_cross_site)
-    app.after_request(add_security_headers)
-    app.after_request(keep_personal_data_out_of_caches)
+    app.before_request(check_request)
+    app.after_request(finish_response)

@@ -1,6 +1,8 @@
 """Cookies and replays: what lets a runner's phone sync days later, and what keeps
 another site out."""
 
+from datetime import timedelta
+
 from runpt import create_app
 from tests.events import logged, new_session
 
@@ -85,3 +87,46 @@ def test_background_offline_copies_never_set_a_cookie(client):
     # The runner's own request restores the session from the remember-me cookie.
     own = client.get("/")
     assert "session=" in " ".join(own.headers.getlist("Set-Cookie"))
+
+
+# --- session cookies: checked once per distinct cookie, still checked every time --------
+
+
+def session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_a_tampered_session_cookie_signs_no_one_in_even_after_the_real_one_was_seen(client, auth):
+    auth.register()
+    client.delete_cookie("remember_token")  # the session cookie alone signs them in
+    real = session_cookie(client)
+    assert client.get("/api/sessions").status_code == 200  # the real cookie, decoded once
+    tampered = real[:-2] + ("AA" if not real.endswith("AA") else "BB")
+    client.set_cookie("session", tampered)
+    assert client.get("/api/sessions").status_code == 401
+
+
+def test_an_expired_session_cookie_signs_no_one_in_though_it_was_decoded_before(client, auth, app):
+    auth.register()
+    client.delete_cookie("remember_token")  # the session cookie alone signs them in
+    assert client.get("/api/sessions").status_code == 200
+    app.permanent_session_lifetime = timedelta(seconds=-1)  # every cookie is now too old
+    assert client.get("/api/sessions").status_code == 401
+
+
+def test_what_one_request_puts_in_its_session_never_reaches_another(app):
+    """Each request gets its own copy of a decoded session: a flash added while one
+    request runs must not appear in another with the same cookie."""
+    interface = app.session_interface
+    with app.test_request_context("/"):
+        from flask import session
+
+        session["_flashes"] = [("info", "one")]
+        cookie = interface.get_signing_serializer(app).dumps(dict(session))
+    headers = {"Cookie": f"session={cookie}"}
+    with app.test_request_context("/", headers=headers):
+        first = interface.open_session(app, __import__("flask").request)
+        first["_flashes"].append(("info", "two"))
+    with app.test_request_context("/", headers=headers):
+        second = interface.open_session(app, __import__("flask").request)
+    assert second["_flashes"] == [("info", "one")]

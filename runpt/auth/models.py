@@ -30,8 +30,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    # The sign-in this request came with (set by runpt/auth/signins.py; not a column).
-    sign_in = None
+    # The sign-in this request came with, its id and token (set by runpt/auth/signins.py;
+    # not columns).
+    sign_in_id = None
     sign_in_token = None
 
     def get_id(self) -> str:

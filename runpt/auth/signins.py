@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from runpt.auth.models import SignIn, User
 from runpt.extensions import db
@@ -91,48 +91,54 @@ def start_sign_in(user: User, remember: bool, user_agent: str | None) -> str:
     db.session.execute(delete(SignIn).where(SignIn.user_id == user.id, SignIn.expires_at <= now))
     db.session.add(sign_in)
     db.session.commit()
-    user.sign_in, user.sign_in_token = sign_in, token
+    user.sign_in_id, user.sign_in_token = sign_in.id, token
     return token
+
+
+# Built once: it runs for every request of a signed-in runner (Flask-Login's user
+# loader), and building the statement each time cost more than running it. One indexed
+# look-up (sign_in.token_hash) joined to the runner.
+_SIGNED_IN = (
+    select(User, SignIn.id, SignIn.last_used_at)
+    .join(SignIn, SignIn.user_id == User.id)
+    .where(SignIn.token_hash == bindparam("token_hash"), SignIn.expires_at > bindparam("now"))
+)
 
 
 def signed_in_user(token: str, now: datetime | None = None) -> User | None:
     """The runner a cookie's token stands for, or None when that sign-in was ended,
     has expired or never existed. Flask-Login's user_loader."""
     now = now or utcnow()
-    found = db.session.execute(
-        select(SignIn, User)
-        .join(User, User.id == SignIn.user_id)
-        .where(SignIn.token_hash == hash_token(token), SignIn.expires_at > now)
-    ).first()
+    found = db.session.execute(_SIGNED_IN, {"token_hash": hash_token(token), "now": now}).first()
     if found is None:
         g.ended_sign_in = True
         return None
-    sign_in, user = found
-    if sign_in.last_used_at <= now - LAST_USED_STEP:
-        note_use(sign_in, now)
-    user.sign_in, user.sign_in_token = sign_in, token
+    user, sign_in_id, last_used_at = found
+    if last_used_at <= now - LAST_USED_STEP:
+        note_use(sign_in_id, now)
+    user.sign_in_id, user.sign_in_token = sign_in_id, token
     return user
 
 
-def note_use(sign_in: SignIn, now: datetime) -> None:
+def note_use(sign_in_id: int, now: datetime) -> None:
     """Move `last_used_at` on (the account page shows it). Its own short transaction,
     at most once an hour per sign-in, so a request's reads never wait on it."""
-    db.session.execute(update(SignIn).where(SignIn.id == sign_in.id).values(last_used_at=now))
+    db.session.execute(update(SignIn).where(SignIn.id == sign_in_id).values(last_used_at=now))
     db.session.commit()
 
 
 def end_sign_in(user: User) -> None:
     """Logging out: this device's sign-in ends on the server, cookies or not."""
-    if user.sign_in is not None:
-        db.session.execute(delete(SignIn).where(SignIn.id == user.sign_in.id))
+    if user.sign_in_id is not None:
+        db.session.execute(delete(SignIn).where(SignIn.id == user.sign_in_id))
         db.session.commit()
 
 
 def end_other_sign_ins(user: User) -> int:
     """Every sign-in of the runner but this device's ends; how many ended. Commits."""
     query = delete(SignIn).where(SignIn.user_id == user.id)
-    if user.sign_in is not None:
-        query = query.where(SignIn.id != user.sign_in.id)
+    if user.sign_in_id is not None:
+        query = query.where(SignIn.id != user.sign_in_id)
     ended = db.session.execute(query).rowcount
     db.session.commit()
     return ended

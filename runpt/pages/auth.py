@@ -147,7 +147,7 @@ def delete_account_view():
 @login_required
 def account():
     """The runner's account: where they are signed in, and a way to end the others."""
-    current = current_user.sign_in.id
+    current = current_user.sign_in_id
     devices = sign_ins_of(current_user)
     return render_template("auth/account.html", devices=devices, current=current)
 

@@ -14,6 +14,9 @@ def create_routine(page, name: str, steps: list[tuple[str, dict]]) -> int:
     page.get_by_role("button", name="Create routine").click()
     page.wait_for_url(re.compile(r"/routines/\d+/edit$"))
     routine_id = int(re.search(r"/routines/(\d+)/edit", page.url).group(1))
+    # The editor swaps its step list with htmx; on a busy machine a click before htmx has
+    # loaded would post the plain form instead (which works, but is not what is tested).
+    assert wait_until(lambda: page.evaluate("typeof htmx !== 'undefined'")), "htmx never loaded"
     for position, (slug, dose) in enumerate(steps, start=1):
         page.get_by_label("Add an exercise").select_option(slug)
         swap_steps(page, lambda: page.get_by_role("button", name="Add exercise").click())
@@ -25,6 +28,9 @@ def create_routine(page, name: str, steps: list[tuple[str, dict]]) -> int:
             step.locator(f"input[name={field}]").fill(str(value))
         save = step.get_by_role("button", name=re.compile("^Save dose"))
         swap_steps(page, save.click)
+        saved = page.locator("li.editor-step").nth(position - 1)
+        for field, value in dose.items():
+            expect(saved.locator(f"input[name={field}]")).to_have_value(str(value))
     return routine_id
 
 

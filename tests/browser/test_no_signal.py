@@ -28,6 +28,7 @@ from tests.browser.helpers import (
 )
 from tests.browser.no_signal import (
     SOAK_ROUTINE,
+    SOAK_STEPS,
     current_session,
     run_schedule,
     server_events,
@@ -106,7 +107,9 @@ def test_a_routine_changed_on_another_device_replaces_its_copy_at_the_next_sync(
     # The connection comes back on this phone: it syncs, and the routine is kept anew.
     context.set_offline(True)
     context.set_offline(False)
-    unit = wait_until(lambda: (u := kept_unit(page, routine_id)) and len(u["steps"]) > 1 and u)
+    unit = wait_until(
+        lambda: (u := kept_unit(page, routine_id)) and len(u["steps"]) > 1 and u, timeout=30
+    )
     assert unit and "Clamshell" in unit["steps"][-1]
 
 
@@ -237,6 +240,7 @@ def soak(context, server):
     register(page, new_email("soak"))
     routine_id = create_routine(page, "Soak", SOAK_ROUTINE)
     wait_for_offline_set(page)
+    assert len(kept_unit(page, routine_id)["steps"]) == SOAK_STEPS
     return page, routine_id
 
 
