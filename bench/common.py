@@ -34,6 +34,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "long-enough-bench-1"
+# Every client a benchmark runs (urllib, wrk, Locust) says the same: a phone keeps one
+# User-Agent, and Flask-Login's session protection compares it on every request (a
+# different one makes the session re-sign its cookie on every answer, as no phone would).
+USER_AGENT = "runpt-bench"
 
 
 def machine() -> dict:
@@ -113,6 +117,7 @@ class Runner:
         self.base = base_url
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
         self.email = f"bench-{os.getpid()}-{time.monotonic_ns()}@example.com"
 
     def register(self):

@@ -1,5 +1,8 @@
-"""Item 1: step fragment throughput beside a bare "hello" route, same app, same server,
-same run, under wrk at 1, 8 and 32 concurrent connections.
+"""Issue #19 item 1: runpt's request path against a bare Flask app, in the same run under
+wrk at 1, 8 and 32 concurrent connections: a bare Flask app's /hello (bench/bare_app.py,
+its own gunicorn with the same workers and threads), runpt's own /bench/hello (the same
+route inside runpt, with every hook it has) and a step fragment. Reported: runpt hello /
+bare hello and step / bare hello, by req/s and by server CPU time per request.
 
     .venv/bin/python bench/throughput.py                     # default configs
     .venv/bin/python bench/throughput.py --configs 2x1 3x1 4x1 2x4 --duration 5 --rounds 3
@@ -22,7 +25,16 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import BENCH, Runner, Server, make_events, running, write_result  # noqa: E402
+from common import (  # noqa: E402
+    BENCH,
+    USER_AGENT,
+    LiveServer,
+    Runner,
+    Server,
+    make_events,
+    running,
+    write_result,
+)
 
 CONCURRENCY = (1, 8, 32)
 UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
@@ -52,6 +64,8 @@ def wrk(
         "5s",
         "-H",
         f"Cookie: {cookie}",
+        "-H",
+        f"User-Agent: {USER_AGENT}",
     ]
     if accept_encoding:
         command += ["-H", f"Accept-Encoding: {accept_encoding}"]
@@ -83,11 +97,19 @@ def wrk(
     }
 
 
+def strength_slugs() -> list[str]:
+    import tomllib
+
+    with (BENCH.parent / "runpt" / "data" / "exercises.toml").open("rb") as file:
+        entries = tomllib.load(file)["exercise"]
+    return [e["slug"] for e in entries if e["phase"] == "strength"]
+
+
 def seed(server: Server, others: int) -> tuple[Runner, dict]:
     runner = Runner(server.url).register()
     offline = runner.offline_set()
     routine = offline["routines"][0]  # Runner's essentials, the first built-in routine
-    slugs = [u.rsplit("/", 1)[1] for u in offline["pages"] if u.startswith("/library/")]
+    slugs = strength_slugs()
     # The runner's own history: 20 past sessions of 22 sets.
     history = make_events(20 * 24, slugs[:22] or ["glute-bridge"], seed=2)
     for i in range(0, len(history), 500):
@@ -155,6 +177,18 @@ def on_the_wire(server: Server, path: str, cookie: str, accept_encoding: str | N
         }
 
 
+def bare_server(workers: int, threads: int) -> LiveServer:
+    """bench/bare_app.py under the same gunicorn settings as runpt's server."""
+    import tempfile
+    from pathlib import Path
+
+    workdir = Path(tempfile.mkdtemp(prefix="runpt-bare-"))
+    return LiveServer(
+        "sqlite://", workdir, app="bare_app:app", workers=workers, threads=threads,
+        pythonpath=[BENCH], access_log=False,
+    )  # fmt: skip
+
+
 def run_config(
     workers: int,
     threads: int,
@@ -163,8 +197,8 @@ def run_config(
     rounds: int,
     accept_encoding: str | None,
 ) -> dict:
-    server = Server(workers=workers, threads=threads)
-    with running(server):
+    server, bare = Server(workers=workers, threads=threads), bare_server(workers, threads)
+    with running(server), running(bare):
         runner, routine = seed(server, others)
         cookie = runner.cookie_header()
         step_urls = [u for u in routine["urls"] if "/steps/" in u]
@@ -187,54 +221,63 @@ def run_config(
             f"{results['step_response']}",
             flush=True,
         )
-        hello_args = {"accept_encoding": accept_encoding}
-        step_args = {"env": env, "script": str(BENCH / "steps.lua"), **hello_args}
+        targets = {
+            # The same cookie goes to the bare app: it costs it nothing, as a real header.
+            "bare": (bare, bare.url + "/hello", {"accept_encoding": accept_encoding}),
+            "hello": (server, server.url + "/bench/hello", {"accept_encoding": accept_encoding}),
+            "step": (server, server.url + base + "0", {
+                "accept_encoding": accept_encoding, "env": env,
+                "script": str(BENCH / "steps.lua"),
+            }),
+        }  # fmt: skip
         for connections in CONCURRENCY:
-            # warm-up, not recorded
-            wrk(server.url + "/bench/hello", connections, 2, cookie, **hello_args)
-            wrk(server.url + base + "0", connections, 2, cookie, **step_args)
-            # The machine is shared: hello and step alternate in short slices, and the
-            # median of the rounds is kept, so both see the same background load.
-            hellos, steps_ = [], []
+            for _target, url, args in targets.values():  # warm-up, not recorded
+                wrk(url, connections, 2, cookie, **args)
+            # The machine is shared: the three alternate in short slices, and the median
+            # of the rounds is kept, so all see the same background load.
+            slices = {name: [] for name in targets}
             for _ in range(rounds):
-                hello_url, step_url = server.url + "/bench/hello", server.url + base + "0"
-                hellos.append(
-                    measured(server, hello_url, connections, duration, cookie, **hello_args)
-                )
-                steps_.append(
-                    measured(server, step_url, connections, duration, cookie, **step_args)
-                )
-            hello, step = median_run(hellos), median_run(steps_)
-            row = {
-                "connections": connections,
-                "hello": hello,
-                "step": step,
-                "ratio": round(step["rps"] / hello["rps"], 3),
-                "ratio_per_round": [
-                    round(s["rps"] / h["rps"], 3) for h, s in zip(hellos, steps_, strict=True)
-                ],
-                "ratio_median_of_rounds": statistics.median(
-                    s["rps"] / h["rps"] for h, s in zip(hellos, steps_, strict=True)
-                ),
-                # The req/s ratio a CPU-bound server reaches, from CPU time per request.
-                "cpu_ratio": round(
-                    hello["server_cpu_ms_per_request"] / step["server_cpu_ms_per_request"], 3
-                ),
-                "rounds": {"hello": hellos, "step": steps_},
-                "loadavg": os.getloadavg(),
-            }
+                for name, (target, url, args) in targets.items():
+                    slices[name].append(
+                        measured(target, url, connections, duration, cookie, **args)
+                    )
+            row = compare(slices)
+            row["connections"] = connections
+            row["loadavg"] = os.getloadavg()
             print(
-                f"  {server.describe():32} c={connections:2}  hello {hello['rps']:8.1f} rps "
-                f"p50 {hello['p50_ms']:6.2f} p99 {hello['p99_ms']:6.2f} ms | step "
-                f"{step['rps']:8.1f} rps p50 {step['p50_ms']:6.2f} p99 {step['p99_ms']:6.2f} ms"
-                f" | ratio {row['ratio']:.2f} {row['ratio_per_round']} | CPU/request hello "
-                f"{hello['server_cpu_ms_per_request']:.2f} step "
-                f"{step['server_cpu_ms_per_request']:.2f} ms, ratio {row['cpu_ratio']:.2f}  errors "
-                f"{sum(r['non_2xx'] for r in hellos + steps_)}  load {os.getloadavg()[0]:.1f}",
+                f"  {server.describe():32} c={connections:2} "
+                + " | ".join(
+                    f"{name} {row[name]['rps']:7.1f} rps p99 {row[name]['p99_ms']:6.2f} ms "
+                    f"CPU {row[name]['server_cpu_ms_per_request']:.3f} ms"
+                    for name in targets
+                )
+                + f" | hello/bare {row['hello_vs_bare']:.2f} step/bare {row['step_vs_bare']:.2f}"
+                f" (CPU {row['hello_vs_bare_cpu']:.2f}, {row['step_vs_bare_cpu']:.2f}) "
+                f"errors {row['errors']} load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
             results["runs"].append(row)
         return results
+
+
+def compare(slices: dict[str, list[dict]]) -> dict:
+    """The medians of each target's rounds, and runpt's hello and step against the bare
+    app: by req/s, per round and overall, and by server CPU time per request."""
+    medians = {name: median_run(runs) for name, runs in slices.items()}
+    bare = medians["bare"]
+    row = dict(medians)
+    for name in ("hello", "step"):
+        row[f"{name}_vs_bare"] = round(medians[name]["rps"] / bare["rps"], 3)
+        row[f"{name}_vs_bare_per_round"] = [
+            round(mine["rps"] / theirs["rps"], 3)
+            for mine, theirs in zip(slices[name], slices["bare"], strict=True)
+        ]
+        row[f"{name}_vs_bare_cpu"] = round(
+            bare["server_cpu_ms_per_request"] / medians[name]["server_cpu_ms_per_request"], 3
+        )
+    row["errors"] = sum(r["non_2xx"] for runs in slices.values() for r in runs)
+    row["rounds"] = slices
+    return row
 
 
 def main():

@@ -117,6 +117,30 @@ def test_step_shows_last_time_from_the_runners_own_history(signed_in, auth, app)
     assert re.search(r"Last time:</span>\s*11 reps · 10 kg · RPE 8 · pain 2", body), body
 
 
+def test_a_step_drawn_before_a_new_log_or_an_edit_is_drawn_again_after(signed_in, app):
+    """Steps are kept once drawn, per runner; a sync of new logs or a change of the
+    routine shows at once."""
+    routine_id = own_routine(signed_in, "glute-bridge")
+    first = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    assert "First time logging this one." in first
+    assert signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True) == first
+    session = new_session()
+    signed_in.post("/api/sync", json={"events": [
+        started(session, routine=routine_id, at=at(-60)),
+        logged(session, "glute-bridge", 1, reps=7, at=at(-59)),
+    ]})  # fmt: skip
+    after_log = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    assert re.search(r"Last time:</span>\s*7 reps", after_log)
+    with app.app_context():
+        step_id = step_ids(routine_id)[0]
+    signed_in.post(
+        f"/routines/{routine_id}/steps/{step_id}/dose",
+        data={"sets": "1", "reps": "4", "rest_s": "30"},
+    )
+    after_edit = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    assert "Set 1 of 1 · 4 reps" in after_edit
+
+
 def test_another_runners_history_never_shows_as_last_time(signed_in, auth, client, app):
     session = new_session()
     signed_in.post("/api/sync", json={"events": [logged(session, "glute-bridge", reps=33)]})

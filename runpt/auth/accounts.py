@@ -175,4 +175,4 @@ def forget_account(user: User) -> None:
     commits (runpt/pages/auth.py, `delete_everything`)."""
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == email_key(user.email)))
     db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
-    db.session.delete(user)
+    db.session.execute(delete(User).where(User.id == user.id))

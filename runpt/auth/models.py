@@ -55,6 +55,27 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
+class SignedInRunner(UserMixin):
+    """The runner a request came signed in as: plain values read with their sign-in in one
+    query (runpt/auth/signins.py), so no ORM object is built on every request. What
+    changes the account (a new password, deleting it) goes through `account()`."""
+
+    def __init__(self, id, email, password_hash, created_at, sign_in_id, sign_in_token):
+        self.id, self.email, self.created_at = id, email, created_at
+        self.password_hash = password_hash
+        self.sign_in_id, self.sign_in_token = sign_in_id, sign_in_token
+
+    def get_id(self) -> str:
+        return self.sign_in_token  # as User.get_id: the sign-in's token
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def account(self) -> User:
+        """The runner's account row, to change it."""
+        return db.session.get(User, self.id)
+
+
 class LoginAttempt(db.Model):
     """One failed login, counted by address ("ip:...") and by account ("email:...").
 

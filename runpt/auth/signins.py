@@ -20,7 +20,7 @@ from flask import current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import bindparam, delete, select, update
 
-from runpt.auth.models import SignIn, User
+from runpt.auth.models import SignedInRunner, SignIn, User
 from runpt.extensions import db
 from runpt.timestamps import utcnow
 
@@ -97,15 +97,18 @@ def start_sign_in(user: User, remember: bool, user_agent: str | None) -> str:
 
 # Built once: it runs for every request of a signed-in runner (Flask-Login's user
 # loader), and building the statement each time cost more than running it. One indexed
-# look-up (sign_in.token_hash) joined to the runner.
+# look-up (sign_in.token_hash) joined to the runner, read as plain columns.
 _SIGNED_IN = (
-    select(User, SignIn.id, SignIn.last_used_at)
+    select(
+        User.id, User.email, User.password_hash, User.created_at,
+        SignIn.id.label("sign_in_id"), SignIn.last_used_at,
+    )
     .join(SignIn, SignIn.user_id == User.id)
     .where(SignIn.token_hash == bindparam("token_hash"), SignIn.expires_at > bindparam("now"))
-)
+)  # fmt: skip
 
 
-def signed_in_user(token: str, now: datetime | None = None) -> User | None:
+def signed_in_user(token: str, now: datetime | None = None) -> SignedInRunner | None:
     """The runner a cookie's token stands for, or None when that sign-in was ended,
     has expired or never existed. Flask-Login's user_loader."""
     now = now or utcnow()
@@ -113,11 +116,11 @@ def signed_in_user(token: str, now: datetime | None = None) -> User | None:
     if found is None:
         g.ended_sign_in = True
         return None
-    user, sign_in_id, last_used_at = found
-    if last_used_at <= now - LAST_USED_STEP:
-        note_use(sign_in_id, now)
-    user.sign_in_id, user.sign_in_token = sign_in_id, token
-    return user
+    if found.last_used_at <= now - LAST_USED_STEP:
+        note_use(found.sign_in_id, now)
+    return SignedInRunner(
+        found.id, found.email, found.password_hash, found.created_at, found.sign_in_id, token
+    )
 
 
 def note_use(sign_in_id: int, now: datetime) -> None:

@@ -130,6 +130,17 @@ def last_time(user, exercise_slug: str, side: str | None) -> LastTime | None:
     return None
 
 
+_LATEST_RECEIVED = select(func.max(_event.c.received_at)).where(
+    _event.c.user_id == bindparam("user_id")
+)
+
+
+def latest_received(user) -> datetime | None:
+    """When the server last received any of the runner's events: anything drawn from
+    their logs before then may be out of date. One look-up on (user_id, received_at)."""
+    return db.session.execute(_LATEST_RECEIVED, {"user_id": user.id}).scalar()
+
+
 # --- the progression engine: an exercise's recent sessions and what happened since -----
 
 _SET_COLUMNS = (Event.session_id, Event.id, Event.at, Event.received_at, Event.at_offset_min)

@@ -115,7 +115,7 @@ def change_password():
         if problem := password_error(new):
             errors["new_password"] = problem
         if not errors:
-            current_user.set_password(new)
+            current_user.account().set_password(new)
             db.session.commit()
             # Whoever knew the old password is signed out everywhere but here.
             end_other_sign_ins(current_user)

@@ -2,11 +2,13 @@
 mistakes one for the other). The browser steps through a routine's fragments from its
 offline unit (runpt/pwa/offline_set.py); these views draw them."""
 
-from flask import Blueprint, abort, render_template
+from datetime import date
+
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
 from runpt.library.dose import minutes
-from runpt.log.reads import last_time
+from runpt.log.reads import last_time, latest_received
 from runpt.progression.suggestions import suggestion_from, target_of
 from runpt.routines.editing import routine_for, routine_version
 from runpt.routines.steps import plan, plan_as_of
@@ -26,13 +28,32 @@ def player(routine_id: int):
     )
 
 
+# Steps drawn, per runner: a step changes only with its routine, the runner's logs
+# ("last time", the progression suggestion) or the day (how long they have been at a
+# dose). Drawing one cost several queries and the template; knowing it is unchanged costs
+# two small index look-ups. Bounded: cleared when full (a miss costs one drawing).
+_DRAWN: dict[tuple, str] = {}
+MAX_DRAWN = 4096
+
+
 @bp.get("/run/<int:routine_id>/steps/<int:index>")
 @login_required
 def step(routine_id: int, index: int):
     """One step as an htmx fragment, at its own URL so no cache mistakes it for a page.
     The player asks for every step of a session: the routine's plan is laid out once
     per change of the routine (`plan_as_of`), not on every request."""
-    steps = plan_as_of(*routine_version(current_user, routine_id))
+    version = routine_version(current_user, routine_id)
+    key = (current_user.id, *version, index, latest_received(current_user), date.today())
+    drawn = None if current_app.debug else _DRAWN.get(key)
+    if drawn is None:
+        drawn = draw_step(plan_as_of(*version), index)
+        if len(_DRAWN) >= MAX_DRAWN:
+            _DRAWN.clear()
+        _DRAWN[key] = drawn
+    return drawn
+
+
+def draw_step(steps, index: int) -> str:
     if not 0 <= index < len(steps):
         abort(404)
     current = steps[index]
