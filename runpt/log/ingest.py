@@ -1,16 +1,17 @@
 """Storing a batch of events exactly once.
 
 The database decides what is new: every valid event goes into one INSERT ... ON
-CONFLICT DO NOTHING, and the ids it reports back are the accepted ones. No
+CONFLICT DO NOTHING RETURNING id, and the ids it reports back are the accepted ones. No
 read-then-write check, so two requests (or two server processes) carrying the same
 event can't both store it, and a retry after a lost answer is harmless.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from runpt.extensions import db
 from runpt.library.models import Exercise
@@ -36,42 +37,104 @@ class Result:
         return answer
 
 
-def known_exercise_slugs() -> set[str]:
-    return set(db.session.scalars(select(Exercise.slug)))
+# The library's exercise slugs, read once per process: events name them, and the library
+# changes only when it is loaded at a start. A slug not in it is looked up again before
+# an event is refused, so a library loaded since is never missed.
+_exercise_slugs: frozenset[str] = frozenset()
 
 
-def _insert_new_events():
-    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id, with no rows in it: the rows
-    go in as parameters, so SQLAlchemy compiles it once and reuses it for every batch
-    (a 500-row VALUES clause compiled per request was most of the ingest time)."""
-    dialect = db.engine.dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    table = Event.__table__
-    return insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+def known_exercise_slugs() -> "KnownExercises":
+    return KnownExercises()
+
+
+class KnownExercises:
+    """`slug in known`, from the process's copy of the library's slugs, looking again
+    at the table before saying no."""
+
+    def __contains__(self, slug) -> bool:
+        global _exercise_slugs
+        if slug in _exercise_slugs:
+            return True
+        _exercise_slugs = frozenset(db.session.scalars(select(Exercise.slug)))
+        return slug in _exercise_slugs
+
+
+COLUMNS = (
+    "id", "user_id", "type", "at", "at_offset_min", "session_id", "data", "exercise",
+    "received_at",
+)  # fmt: skip
+
+
+def row_of(event: ValidEvent, user_id: int, now: datetime) -> tuple:
+    return (
+        event.id, user_id, event.type, event.at, event.at_offset_min, event.session,
+        event.data, event.exercise, now,
+    )  # fmt: skip
 
 
 def store_new(user_id: int, events: list[ValidEvent], now: datetime) -> set:
-    """Insert the events whose ids are new; return the set of ids that were inserted."""
+    """Insert the events whose ids are new; return the set of ids that were inserted.
+
+    One statement: INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id, so the database
+    decides what is new. Rows go in id order: two requests carrying the same events in
+    different orders would otherwise each wait for a row lock the other holds (a
+    PostgreSQL deadlock). The statement is written for each database rather than built
+    by SQLAlchemy per row, which was most of what ingest cost (docs/performance.md)."""
     if not events:
         return set()
-    # Rows go in id order: two requests carrying the same events in different orders
-    # would otherwise each wait for a row lock the other holds (a PostgreSQL deadlock).
-    events = sorted(events, key=lambda e: e.id)
-    rows = [
-        {
-            "id": e.id,
-            "user_id": user_id,
-            "type": e.type,
-            "at": e.at,
-            "at_offset_min": e.at_offset_min,
-            "session_id": e.session,
-            "data": e.data,
-            "exercise": e.exercise,
-            "received_at": now,
-        }  # fmt: skip
-        for e in events
-    ]
-    return set(db.session.connection().execute(_insert_new_events(), rows).scalars())
+    rows = [row_of(e, user_id, now) for e in sorted(events, key=lambda e: e.id)]
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        return insert_with_arrays(connection, rows)
+    return insert_with_values(connection, rows)
+
+
+def insert_with_arrays(connection, rows: list[tuple]) -> set:
+    """PostgreSQL: the batch as one array per column, unnested into rows: one statement
+    whatever the batch size, nine parameters, no per-row planning."""
+    columns = list(zip(*rows, strict=True))
+    columns[6] = [json.dumps(data) for data in columns[6]]
+    answer = connection.exec_driver_sql(_UNNEST_INSERT, tuple(list(c) for c in columns))
+    return {row[0] for row in answer}
+
+
+_UNNEST_INSERT = (
+    f"INSERT INTO event ({', '.join(COLUMNS)}) SELECT * FROM unnest("
+    "%s::uuid[], %s::int[], %s::varchar[], %s::timestamptz[], %s::int[], %s::uuid[], "
+    "%s::text[]::json[], %s::varchar[], %s::timestamptz[]) "
+    "ON CONFLICT (id) DO NOTHING RETURNING id"
+)
+
+
+def insert_with_values(connection, rows: list[tuple]) -> set:
+    """SQLite: one multi-row VALUES statement, each value converted by its column's own
+    type (the same conversion SQLAlchemy does, looked up once)."""
+    convert = _converters(connection.dialect)
+    values = [convert[i](value) for row in rows for i, value in enumerate(row)]
+    answer = connection.exec_driver_sql(_values_insert(len(rows)), tuple(values))
+    # The ids come back as stored; each row's stored id is its first value.
+    ids = {values[n * len(COLUMNS)]: row[0] for n, row in enumerate(rows)}
+    return {ids[stored_id] for (stored_id,) in answer}
+
+
+@cache
+def _values_insert(count: int) -> str:
+    one = "(" + ", ".join("?" * len(COLUMNS)) + ")"
+    return (
+        f"INSERT INTO event ({', '.join(COLUMNS)}) VALUES {', '.join([one] * count)} "
+        "ON CONFLICT (id) DO NOTHING RETURNING id"
+    )
+
+
+@cache
+def _converters(dialect) -> tuple:
+    table = Event.__table__
+    processors = [table.c[name].type.bind_processor(dialect) for name in COLUMNS]
+    return tuple(processor or _as_is for processor in processors)
+
+
+def _as_is(value):
+    return value
 
 
 def stored_versions(ids: list) -> dict:
