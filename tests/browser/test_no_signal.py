@@ -104,8 +104,10 @@ def test_a_routine_changed_on_another_device_replaces_its_copy_at_the_next_sync(
     # Another device of the same runner adds an exercise.
     added = page.request.post(f"/routines/{routine_id}/steps", form={"exercise": "clamshell"})
     assert added.ok
-    # The connection comes back on this phone: it syncs, and the routine is kept anew.
+    # The connection goes, then comes back on this phone: it syncs, and the routine is
+    # kept anew.
     context.set_offline(True)
+    assert wait_until(lambda: page.evaluate("!navigator.onLine"))
     context.set_offline(False)
     unit = wait_until(
         lambda: (u := kept_unit(page, routine_id)) and len(u["steps"]) > 1 and u, timeout=30

@@ -44,10 +44,7 @@ function onSubmit(event) {
 async function startSignedIn() {
   if (await finishLoggingOut()) return;
   rememberSignedInRunner();
-  watchForSyncMoments(() => {
-    onPlayerVisible();
-    refreshOfflineSetBetweenSessions();
-  });
+  watchForSyncMoments(onPlayerVisible, refreshOfflineSetBetweenSessions);
   showSyncStatus();
   syncNow();
   offerResume();

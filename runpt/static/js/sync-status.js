@@ -48,18 +48,19 @@ export async function showSyncStatus() {
   showPendingSessions(pending);
 }
 
-/** Sync when the connection comes back or runpt comes into view; `onSyncMoment` is
- * told too (the player takes the wake lock again, the offline set is checked). */
-export function watchForSyncMoments(onSyncMoment) {
-  window.addEventListener("online", () => {
-    syncNow();
-    onSyncMoment();
-  });
+/** Sync when the connection comes back or runpt comes into view. `onVisible` is told
+ * at once (the player takes the wake lock again); `afterSync` once the sync has been
+ * tried, so what follows it (checking the offline set) runs when the network is really
+ * there, not the moment the phone says it may be. */
+export function watchForSyncMoments(onVisible, afterSync) {
+  const syncMoment = () => {
+    onVisible();
+    syncNow().then(afterSync, afterSync);
+  };
+  window.addEventListener("online", syncMoment);
   window.addEventListener("offline", showSyncStatus);
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState !== "visible") return;
-    syncNow();
-    onSyncMoment();
+    if (document.visibilityState === "visible") syncMoment();
   });
   // Keep "Synced 2 min ago" true while the page stays open.
   setInterval(showSyncStatus, 30000);
