@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from runpt.extensions import db
-from runpt.history.models import TrainingPlan
 from runpt.log.models import SessionSummary
+from runpt.runner.models import RunnerSettings
 from tests.events import event, finished, logged, new_session, started
 from tests.test_routines import other_runner
 
@@ -160,7 +160,7 @@ def test_a_bad_plan_is_refused_with_a_reason_and_the_saved_one_kept(signed_in, a
     assert response.status_code == 400
     assert message in text(response)
     with app.app_context():
-        plan = db.session.scalars(select(TrainingPlan)).one()
+        plan = db.session.scalars(select(RunnerSettings)).one()
         assert (plan.weekdays, plan.time_of_day) == ("2", "18:00")
 
 
@@ -407,7 +407,7 @@ def test_summaries_are_rebuilt_from_events_and_removed_with_the_account(signed_i
     response = signed_in.post("/auth/delete", data={"password": "long-enough-1"})
     assert response.status_code == 200
     with app.app_context():
-        for model in (SessionSummary, TrainingPlan):
+        for model in (SessionSummary, RunnerSettings):
             assert db.session.scalar(select(func.count()).select_from(model)) == 0
 
 

@@ -101,7 +101,7 @@ def everything(user, plan, exported_at) -> dict:
         "format": "runpt-export-1",
         "exported_at": exported_at.isoformat(),
         "runner": {"email": user.email, "since": user.created_at.isoformat()},
-        "plan": {"weekdays": plan.days, "time": plan.time_of_day} if plan else None,
+        "plan": {"weekdays": plan.days, "time": plan.time_of_day} if plan.days else None,
         "routines": own_routines(user),
         "events": events_of(user),
         "sessions": derived_sessions(user),

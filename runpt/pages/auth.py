@@ -19,10 +19,10 @@ from runpt.auth.devices import COOKIE as DEVICE_COOKIE
 from runpt.auth.devices import known_device, remember_device
 from runpt.auth.signins import end_other_sign_ins, end_sign_in, sign_ins_of, start_sign_in
 from runpt.extensions import db
-from runpt.history.models import forget_runner as forget_training_plan
 from runpt.log.ingest import forget_runner as forget_logs
 from runpt.pain import SAFETY_LINE
 from runpt.routines.editing import forget_runner as forget_routines
+from runpt.runner.models import forget_runner as forget_settings
 
 SAFETY_NOTICE = f"runpt is exercise guidance, not a diagnosis. {SAFETY_LINE}"
 
@@ -163,10 +163,10 @@ def sign_out_others():
 
 def delete_everything(user) -> None:
     """Delete the runner and everything that is theirs, package by package, in one
-    transaction: their logs and session summaries, their own routines, their training
-    plan, then the account with its sign-ins."""
+    transaction: their logs and session summaries, their own routines, their settings
+    (training days among them), then the account with its sign-ins."""
     forget_logs(user.id)
     forget_routines(user.id)
-    forget_training_plan(user.id)
+    forget_settings(user.id)
     forget_account(user)
     db.session.commit()

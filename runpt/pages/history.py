@@ -8,11 +8,9 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from runpt.extensions import db
 from runpt.history import export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
-from runpt.history.models import TrainingPlan
 from runpt.history.overview import as_of, overview, plan_of
 from runpt.history.pain import (
     PAIN_BANDS,
@@ -20,14 +18,7 @@ from runpt.history.pain import (
     pain_per_session,
 )
 from runpt.history.progress import bests, session_results, side_balance
-from runpt.history.weeks import (
-    WEEKDAY_NAMES,
-    parse_time_of_day,
-    parse_weekdays,
-    plan_calendar,
-    runner_today,
-    weeks,
-)
+from runpt.history.weeks import plan_calendar, runner_today, weeks
 from runpt.library.models import PROBLEMS, Exercise
 from runpt.library.queries import exercise_by_slug, exercise_names
 from runpt.log.reads import logged_exercises, notes_of
@@ -35,6 +26,9 @@ from runpt.log.sessions import one_session, routine_names
 from runpt.log.summaries import current_summaries
 from runpt.pain import ZONES_IN_WORDS
 from runpt.routines.editing import routine_problems
+from runpt.runner import answers
+from runpt.runner.answers import WEEKDAY_NAMES
+from runpt.runner.models import save_settings
 
 CALENDAR_WEEKS = 12
 PAST_SESSIONS = 50
@@ -100,24 +94,15 @@ def session(session_id):
 @bp.route("/plan", methods=["GET", "POST"])
 @login_required
 def plan():
-    plan = plan_of(current_user) or TrainingPlan(user_id=current_user.id, weekdays="")
+    plan = plan_of(current_user)
     errors = {}
     if request.method == "POST":
-        days = parse_weekdays(request.form.getlist("day"))
-        time_of_day = parse_time_of_day(request.form.get("time", ""))
-        if days is None:
-            errors["day"] = "Pick days from Monday to Sunday."
-        elif len(days) > 4:
-            errors["day"] = (
-                "Pick at most 4 days: 2–3 sessions a week is the aim, with rest between."
-            )
-        if time_of_day is None:
-            errors["time"] = "Give a time like 07:30 (24-hour clock)."
+        days = answers.training_days(request.form, errors)
+        time_of_day = answers.time_of_day(request.form, errors)
         if not errors:
             plan.weekdays = ",".join(str(d) for d in days)
             plan.time_of_day = time_of_day
-            db.session.add(plan)
-            db.session.commit()
+            save_settings(plan)
             flash("Training days saved.", "success")
             return redirect(url_for("history.plan"))
     return render_template(
@@ -129,7 +114,7 @@ def plan():
 @login_required
 def plan_ics():
     plan = plan_of(current_user)
-    if plan is None or not plan.days:
+    if not plan.days:
         return Response(
             "Pick your training days first (History → Training days), then download the "
             "calendar file.\n",
