@@ -20,7 +20,7 @@ from runpt.history.pain import (
 from runpt.history.progress import bests, session_results, side_balance
 from runpt.history.weeks import plan_calendar, runner_today, weeks
 from runpt.library.models import PROBLEMS, Exercise
-from runpt.library.queries import exercise_by_slug, exercise_names
+from runpt.library.queries import exercise_by_slug, exercise_names, exercise_problems
 from runpt.log.reads import logged_exercises, notes_of
 from runpt.log.sessions import one_session, routine_names
 from runpt.log.summaries import current_summaries
@@ -29,6 +29,7 @@ from runpt.routines.editing import routine_problems
 from runpt.runner import answers
 from runpt.runner.answers import WEEKDAY_NAMES
 from runpt.runner.models import save_settings
+from runpt.runner.units import in_unit
 
 CALENDAR_WEEKS = 12
 PAST_SESSIONS = 50
@@ -155,11 +156,13 @@ def progress(slug: str):
     chart = progress_chart(exercise, results, unit, measure)
     load_chart = None
     if any(r.best_load for r in results):
-        points = [(r.day, r.best_load) for r in results if r.best_load]
+        load_unit = plan_of(current_user).unit  # loads shown in the runner's unit
+        points = [(r.day, in_unit(r.best_load, load_unit)) for r in results if r.best_load]
         load_chart = line_chart(
             "load-chart", f"{exercise.name}: heaviest load per session",
-            f"Load in kg, {len(points)} sessions, from {points[0][1]} kg to {points[-1][1]} kg.",
-            [Series("Load", points)], unit=" kg",
+            f"Load in {load_unit}, {len(points)} sessions, from {points[0][1]:g} {load_unit} to "
+            f"{points[-1][1]:g} {load_unit}.",
+            [Series("Load", points)], unit=f" {load_unit}",
         )  # fmt: skip
     return render_template(
         "history/progress.html",
@@ -207,15 +210,16 @@ def progress_chart(exercise: Exercise, results, unit: str, measure: str):
 def pain():
     summaries = current_summaries(current_user)
     overall = pain_per_session(summaries)
-    per_problem = pain_per_problem(summaries, routine_problems(current_user))
+    settings = plan_of(current_user)
+    per_problem = pain_per_problem(
+        summaries, routine_problems(current_user), settings.own_problems, exercise_problems()
+    )
     charts = {}
     if overall:
         charts["all"] = pain_chart("pain-all", "Highest pain during each session", overall)
     for problem, points in per_problem.items():
         charts[problem] = pain_chart(
-            f"pain-{problem}",
-            f"{PROBLEMS[problem]}: highest pain in its routine's sessions",
-            points,
+            f"pain-{problem}", f"{PROBLEMS[problem]}: highest pain in its sessions", points
         )
     return render_template(
         "history/pain.html",
@@ -223,6 +227,7 @@ def pain():
         per_problem=per_problem,
         charts=charts,
         PROBLEMS=PROBLEMS,
+        own_problems=settings.own_problems,
         as_of=as_of(),
     )
 

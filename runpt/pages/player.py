@@ -8,8 +8,10 @@ from flask_login import current_user, login_required
 from runpt.library.dose import minutes
 from runpt.log.reads import last_time
 from runpt.progression.suggestions import suggestion_from, target_of
+from runpt.routines import spoken
 from runpt.routines.editing import routine_for, routine_version
 from runpt.routines.steps import plan, plan_as_of
+from runpt.runner.models import settings_of
 
 bp = Blueprint("run", __name__)
 
@@ -22,7 +24,11 @@ def player(routine_id: int):
     if not routine.steps:
         abort(404)
     return render_template(
-        "run/player.html", routine=routine, total=len(plan(routine)), minutes=minutes
+        "run/player.html",
+        routine=routine,
+        total=len(plan(routine)),
+        minutes=minutes,
+        settings=settings_of(current_user),
     )
 
 
@@ -36,7 +42,7 @@ def step(routine_id: int, index: int):
     if not 0 <= index < len(steps):
         abort(404)
     current = steps[index]
-    previous = last_time(current_user, current.exercise.slug, current.side)
+    lasts = last_time(current_user, current.exercise.slug, current.side)
     # The progression suggestion goes on a strength exercise's first set, where the
     # runner decides how hard to go; everything it needs but the logs is in the plan.
     suggestion = None
@@ -50,6 +56,7 @@ def step(routine_id: int, index: int):
         step=current,
         total=len(steps),
         exercises=steps[-1].exercise_no,  # every exercise has at least one set
-        last=previous,
+        lasts=lasts,
+        spoken=spoken,
         suggestion=suggestion,
     )

@@ -158,8 +158,9 @@ def library_version(user, release: str) -> str:
 
 
 def personal_paths(user) -> list[str]:
-    """Home, routines, past sessions and history as of the last sync: the calendar, pain,
-    the physio report, progress of every exercise logged and the latest sessions."""
+    """Home, routines, past sessions and history as of the last sync (the calendar, pain,
+    the physio report, progress of every exercise logged and the latest sessions), and the
+    runner's settings and first-run questions (to read with no signal; saving needs one)."""
     summaries = current_summaries(user)[:RECENT_SESSIONS_OFFLINE]
     return [
         url_for("routines.home"),
@@ -169,6 +170,8 @@ def personal_paths(user) -> list[str]:
         url_for("history.pain"),
         url_for("history.report"),
         url_for("history.plan"),
+        url_for("runner.settings"),
+        url_for("runner.first_run"),
         url_for("history.progress_index"),
         *(url_for("history.progress", slug=slug) for slug, _, _ in logged_exercises(user)),
         *(url_for("history.session", session_id=s.session_id) for s in summaries),
