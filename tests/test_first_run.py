@@ -140,6 +140,13 @@ def test_settings_change_the_answers_later_from_the_footer(signed_in, app):
     assert 'data-voice="off"' in player  # the player starts silent
 
 
+def test_settings_can_be_saved_without_a_problem_or_an_aim(signed_in):
+    """A runner who only wants pounds needn't say what they train for."""
+    answers = {"day": [], "time": "07:00", "unit": "lb"}
+    assert signed_in.post("/settings", data=answers).status_code == 302
+    assert next_session(text(signed_in.get("/"))) == "Next session — Runner's essentials"
+
+
 def test_a_refused_setting_keeps_everything_typed(signed_in):
     response = signed_in.post("/settings", data={
         "aim": ["achilles"], "day": ["1"], "time": "25:99", "unit": "stone", "voice": "on",

@@ -41,7 +41,7 @@ def settings():
     settings = settings_of(current_user)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        aims = answers.aims(request.form, errors)
+        aims = answers.aims(request.form, errors, required=False)
         days = answers.training_days(request.form, errors)
         time_of_day = answers.time_of_day(request.form, errors)
         unit = answers.unit(request.form, errors)

@@ -53,15 +53,16 @@ def time_of_day(form, errors: dict) -> str | None:
     return value
 
 
-def aims(form, errors: dict) -> tuple[bool, list[str]] | None:
+def aims(form, errors: dict, required: bool = True) -> tuple[bool, list[str]] | None:
     """(stay injury-free?, running problems) from the "what do you want" checkboxes:
-    more than one problem may be ticked, and at least one answer is needed."""
+    more than one problem may be ticked. The first-run question needs an answer; the
+    settings page takes none (home then suggests Runner's essentials)."""
     ticked = form.getlist("aim")
     known = {INJURY_FREE, *PROBLEMS}
     if any(value not in known for value in ticked):
         errors["aim"] = "Pick from the list: staying injury-free, or the problems you have."
         return None
-    if not ticked:
+    if not ticked and required:
         errors["aim"] = "Pick at least one: staying injury-free, or a problem you have."
         return None
     return INJURY_FREE in ticked, [problem for problem in PROBLEMS if problem in ticked]
