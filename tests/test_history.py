@@ -459,3 +459,13 @@ def test_many_stale_summaries_are_rebuilt_at_once_and_one_without_events_dropped
         assert len(summaries) == 510 and gone not in {s.session_id for s in summaries}
         assert {(s.event_count, s.set_count) for s in summaries} == {(2, 1)}
         assert db.session.scalar(select(func.count()).select_from(SessionSummary)) == 510
+
+
+def test_progress_of_a_one_sided_exercise_logged_on_one_side_only_draws_that_side(signed_in):
+    """A runner who only ever did the right side (the left one hurt, or was skipped)
+    still gets a chart: it was a server error."""
+    sync(signed_in, a_session(days_ago(2), {"exercise": "side-plank", "hold_s": 30,
+                                            "side": "right"}))  # fmt: skip
+    page = signed_in.get("/history/progress/side-plank")
+    assert page.status_code == 200
+    assert "Total seconds held per side in 1 sessions" in text(page)

@@ -194,8 +194,9 @@ def progress_chart(exercise: Exercise, results, unit: str, measure: str):
     else:
         series = [Series("Best set", [(r.day, r.best) for r in results if r.best is not None])]
         what = f"best set ({measure})"
-    points = [p for s in series for p in s.points]
-    if not points:
+    # A side never logged (only the right side of a one-sided exercise) draws no line.
+    series = [s for s in series if s.points]
+    if not series:
         return None
     first, last = series[0].points[0], series[0].points[-1]
     description = (
