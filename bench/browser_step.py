@@ -63,7 +63,7 @@ def register(page, email):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/")
+    page.wait_for_url("**/get-started")
 
 
 def run_session(page, routine_id: int) -> list[dict]:

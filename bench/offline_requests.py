@@ -107,7 +107,7 @@ def main():
             page.get_by_label("Email").fill(f"requests-{time.monotonic_ns()}@example.com")
             page.get_by_label("Password").fill("long-enough-1")
             page.get_by_role("button", name="Create account").click()
-            page.wait_for_url("**/")
+            page.wait_for_url("**/get-started")
             wait_quiet(server, 5)
             result["first offline set"] = totals(offline_set_requests(server, since))
             answer = page.request.post("/api/sync", data={"events": sessions_for_a_suggestion()})

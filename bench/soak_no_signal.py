@@ -49,7 +49,7 @@ def main():
             page.get_by_label("Email").fill(f"soak-{time.monotonic_ns()}@example.com")
             page.get_by_label("Password").fill("long-enough-1")
             page.get_by_role("button", name="Create account").click()
-            page.wait_for_url("**/")
+            page.wait_for_url("**/get-started")
             routine_id = create_routine(page, "Soak", SOAK_ROUTINE)
             wait_for_offline_set(page)
             for seed in range(args.first_seed, args.first_seed + args.schedules):

@@ -59,7 +59,7 @@ def register(page) -> None:
     page.get_by_label("Email").fill(f"weak-{time.monotonic_ns()}@example.com")
     page.get_by_label("Password").fill("long-enough-1")
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/")
+    page.wait_for_url("**/get-started")
 
 
 def open_page(page, url: str) -> dict:

@@ -89,11 +89,11 @@ def init_app(app: Flask) -> None:
 
         from runpt.auth.models import User
         from runpt.history import export
-        from runpt.history.models import TrainingPlan
+        from runpt.runner.models import settings_of
 
         user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
         if user is None:
             raise click.ClickException(f"No runner with the email {email}.")
-        plan = db.session.get(TrainingPlan, user.id)
+        plan = settings_of(user)
         body = export.everything(user, plan, datetime.now(UTC))
         output.write(json.dumps(body, ensure_ascii=False, indent=1) + "\n")

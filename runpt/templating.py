@@ -1,17 +1,21 @@
 """What every template can use, registered in one place: the pain-monitoring model
 (`pain`), an exercise's figure (`figure`), a stored time in the runner's own clock
-(`local_time`), device text made safe to show (`readable`), and templates drawn once per
-process (`rendered_once`)."""
+(`local_time`), device text made safe to show (`readable`), templates drawn once per
+process (`rendered_once`), and loads in the runner's unit (`load`, `runner_unit`,
+`units`)."""
 
 from datetime import datetime, timedelta, timezone
 from functools import cache
 
 from flask import Flask, current_app, render_template
+from flask_login import current_user
 from markupsafe import Markup
 
 from runpt import pain
 from runpt.library.figures import figure
 from runpt.log import validation
+from runpt.runner import units
+from runpt.runner.models import DEFAULT_UNIT, settings_of
 
 
 def local_time(moment: datetime, offset_min: int) -> datetime:
@@ -23,6 +27,18 @@ def readable(text: str) -> str:
     """Text from a device, safe to write as UTF-8. JSON can carry half of a surrogate
     pair ("\\ud800"), which no page can be encoded with; it is shown as "?"."""
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def runner_unit() -> str:
+    """The signed-in runner's unit for loads ("kg" or "lb")."""
+    if not current_user.is_authenticated:
+        return DEFAULT_UNIT
+    return settings_of(current_user).unit
+
+
+def load(kg: float | None) -> str:
+    """A stored load as the runner reads it: '22.5 lb', '10 kg', or '' for none."""
+    return units.load_text(kg, runner_unit())
 
 
 def rendered_once(template: str) -> Markup:
@@ -42,6 +58,9 @@ def _rendered(template: str) -> Markup:
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(readable, "readable")
+    app.add_template_filter(load, "load")
+    app.add_template_global(runner_unit, "runner_unit")
+    app.add_template_global(units, "units")
     app.add_template_global(rendered_once, "rendered_once")
     # The pain zones reach the templates (and, through the markup, the player's
     # JavaScript) from their one rule, runpt/pain.py.

@@ -59,15 +59,15 @@ def _schema(database_url, tmp_path_factory):
 def wipe_runner_data() -> None:
     """Remove everything runners made; keep the library, reloading it in case a test changed it."""
     from runpt.auth.models import LoginAttempt, SignIn, User
-    from runpt.history.models import TrainingPlan
     from runpt.log.models import Event, SessionSummary
     from runpt.routines.builtin import load_library
     from runpt.routines.models import Routine, RoutineStep
+    from runpt.runner.models import RunnerSettings
 
     db.session.rollback()
     db.session.execute(delete(Event))
     db.session.execute(delete(SessionSummary))
-    db.session.execute(delete(TrainingPlan))
+    db.session.execute(delete(RunnerSettings))
     owned = db.select(Routine.id).where(Routine.owner_id.is_not(None))
     db.session.execute(delete(RoutineStep).where(RoutineStep.routine_id.in_(owned)))
     db.session.execute(delete(Routine).where(Routine.owner_id.is_not(None)))

@@ -46,7 +46,8 @@ def test_register_creates_account_logs_in_and_shows_safety_notice(client, app):
         "/auth/register", data={"email": " Runner@Example.COM ", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    # The two first-run questions come first (runpt/pages/runner.py).
+    assert response.headers["Location"] == "/get-started"
     with app.app_context():
         user = the_user()
         # Stored normalised, and never as the password itself: a slow, salted hash.
@@ -54,11 +55,12 @@ def test_register_creates_account_logs_in_and_shows_safety_notice(client, app):
         assert PASSWORD not in user.password_hash
         assert user.password_hash.startswith("scrypt:")
         assert user.check_password(PASSWORD)
-    home = client.get("/")
-    assert home.status_code == 200
-    body = home.get_data(as_text=True)
-    assert "Your routines" in body
+    first_run = client.get("/get-started")
+    assert first_run.status_code == 200
+    body = first_run.get_data(as_text=True)
+    assert "What do you want from runpt?" in body
     assert "not a diagnosis" in body
+    assert "Your routines" in client.get("/").get_data(as_text=True)
     # Logged in: a protected page opens.
     assert client.get("/routines").status_code == 200
 
@@ -111,10 +113,11 @@ def test_registering_a_taken_email_with_another_password_never_says_it_exists(cl
 def test_registering_a_taken_email_with_its_own_password_signs_the_runner_in(client, auth, app):
     """What a runner who forgot they had an account would do: they get into it."""
     assert auth.register().status_code == 302
+    client.post("/get-started", data={"aim": "injury-free", "day": ["1", "4"]})
     auth.logout()
     response = auth.register(email=" Runner@Example.com", password=PASSWORD)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/"  # the questions were answered already
     assert "Your routines" in client.get("/").get_data(as_text=True)
     with app.app_context():
         assert user_count() == 1

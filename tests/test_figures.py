@@ -2,7 +2,6 @@
 page and on its step in the player."""
 
 import html
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -34,30 +33,50 @@ def test_the_library_has_45_exercises_to_draw():
     assert len(SLUGS) == 45
 
 
+STRENGTH = [e["slug"] for e in read_data("exercises.toml")["exercise"] if e["phase"] == "strength"]
+
+
+def poses(slug: str) -> dict[str, ET.Element]:
+    root = ET.parse(figure_path(slug)).getroot()
+    return {
+        g.get("class").split()[1]: g
+        for g in root.iter(f"{SVG}g")
+        if (g.get("class") or "").startswith("pose ")
+    }
+
+
+@pytest.mark.parametrize("slug", STRENGTH)
+def test_a_strength_exercises_figure_shows_where_the_movement_starts_and_ends(slug):
+    """Two positions of one figure over the same props: the start and the end, drawn
+    differently (the page takes turns between them, app.css)."""
+    found = poses(slug)
+    assert set(found) == {"pose-start", "pose-end"}
+    start, end = (ET.tostring(found[name]) for name in ("pose-start", "pose-end"))
+    assert start.replace(b"pose-start", b"") != end.replace(b"pose-end", b"")
+    for pose in found.values():  # each a body: a head and limbs
+        assert pose.find(f"{SVG}circle") is not None and len(pose.findall(f"{SVG}path")) >= 3
+
+
+def test_every_strength_exercise_is_drawn_and_there_are_27():
+    assert len(STRENGTH) == 27
+
+
 @pytest.mark.parametrize("slug", ["eccentric-heel-drop", "eccentric-heel-drop-bent-knee"])
 def test_the_heel_drop_figures_show_the_heel_going_below_the_step(slug):
-    """The point of the exercise (CONTENT.md rule 2): the heel drops below the step's top,
-    which a dashed line marks at the step's height."""
+    """The point of the exercise (CONTENT.md rule 2): up on the ball of the foot, the heel
+    above the step's top; at the end it hangs below it, past the step's edge, where a
+    dashed line carries the step's top back."""
     root = ET.parse(figure_path(slug)).getroot()
-    step = next(e for e in root.iter(f"{SVG}rect"))
-    top = float(step.get("y"))
+    step = root.find(f".//{SVG}rect[@id='fig-{slug}-step']")
+    top, edge = float(step.get("y")), float(step.get("x"))
     level = next(e for e in root.iter(f"{SVG}path") if e.get("stroke-dasharray"))
-    assert level.get("d").endswith(f"{top:g}") or f"{top:g}H" in level.get("d")
-    # The body is drawn with the thick strokes; the faded path is the other leg, lifted.
-    body = next(g for g in root.iter(f"{SVG}g") if g.get("stroke-width") == "8")
-    points = [
-        tuple(float(n) for n in pair.split())
-        for path in body.iter(f"{SVG}path")
-        if path.get("stroke-opacity") is None
-        for pair in re.findall(r"[ML](\d+ \d+)", path.get("d"))
-    ]
-    # Off the step's edge, where the heel hangs: well below the step's top.
-    lowest_off_the_step = max(y for x, y in points if x < float(step.get("x")))
-    assert lowest_off_the_step > top + 8
+    assert level.get("d").endswith(f"{top:g}H{edge:g}")
+    found = poses(slug)
+    up = found["pose-start"].find(f"{SVG}circle[@id='fig-{slug}-heel-up']")
+    down = found["pose-end"].find(f"{SVG}circle[@id='fig-{slug}-heel-down']")
+    assert float(up.get("cy")) < top
+    assert float(down.get("cy")) > top + 8 and float(down.get("cx")) < edge
     assert "below" in title_of(slug)
-    heel = root.find(f".//{SVG}circle[@id='fig-eccentric-heel-drop-heel']")
-    if heel is not None:
-        assert float(heel.get("cy")) > top
 
 
 def test_every_exercise_in_the_database_has_a_figure(app):
@@ -71,7 +90,7 @@ def test_every_exercise_in_the_database_has_a_figure(app):
 def test_figure_is_a_small_safe_accessible_svg(slug):
     path = figure_path(slug)
     source = path.read_text(encoding="utf-8")
-    assert len(source.encode()) < 2500
+    assert len(source.encode()) < 2500  # two poses included
     root = ET.fromstring(source)
     assert root.tag == f"{SVG}svg"
     assert root.get("viewBox") == "0 0 240 160"
@@ -120,5 +139,7 @@ def test_step_fragment_shows_its_exercises_figure(signed_in, app):
     for index, slug in picks.items():
         body = signed_in.get(f"/run/{routine_id}/steps/{index}").get_data(as_text=True)
         assert html.escape(title_of(slug), quote=False) in body
-        # Between the dose line and the timer.
-        assert body.index("step-dose") < body.index("<svg") < body.index("data-timer")
+        # Below what the runner must see at a glance (the dose and the countdown, which
+        # come first for one thumb), above the log form.
+        assert body.index("step-dose") < body.index("data-timer") < body.index("<svg")
+        assert body.index("<svg") < body.index("data-log-form")

@@ -3,6 +3,7 @@ days and the calendar file, progress per exercise, pain, the next-morning check,
 export, the physio report, and that another runner sees none of it."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -12,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from runpt.extensions import db
-from runpt.history.models import TrainingPlan
 from runpt.log.models import SessionSummary
+from runpt.runner.models import RunnerSettings
 from tests.events import event, finished, logged, new_session, started
 from tests.test_routines import other_runner
 
@@ -117,13 +118,20 @@ def test_no_sessions_yet_says_how_to_start(signed_in):
 # --- training days, the next session due and the calendar file --------------------
 
 
+def next_session(home: str) -> str:
+    """Home's "Next session: <day> — <routine>" line, as the runner reads it."""
+    heading = re.search(r'<h1 id="next-title">(.*?)</h1>', home, re.S).group(1)
+    return html.unescape(re.sub(r"<[^>]+>", "", heading))
+
+
 def test_training_days_show_the_next_session_on_home_and_make_a_calendar_file(signed_in):
     today = datetime.now(UTC).astimezone(ZONE).date()
     tomorrow = (today + timedelta(days=1)).isoweekday()
     response = signed_in.post("/history/plan", data={"day": [str(tomorrow)], "time": "06:30"})
     assert response.status_code == 302
     home = text(signed_in.get("/"))
-    assert "Next session: <strong>tomorrow</strong> at 06:30" in home
+    assert next_session(home) == "Next session: tomorrow — Runner's essentials"
+    assert "· 06:30" in home
 
     ics = signed_in.get("/history/plan.ics")
     assert ics.mimetype == "text/calendar"
@@ -137,11 +145,10 @@ def test_training_days_show_the_next_session_on_home_and_make_a_calendar_file(si
 def test_training_today_moves_the_next_session_on(signed_in):
     today = datetime.now(UTC).astimezone(ZONE).date()
     signed_in.post("/history/plan", data={"day": [str(today.isoweekday())], "time": "07:00"})
-    assert "Next session: <strong>today</strong>" in text(signed_in.get("/"))
+    assert next_session(text(signed_in.get("/"))).startswith("Next session: today —")
     sync(signed_in, a_session(days_ago(0, hour=0), {"reps": 10}))
     home = text(signed_in.get("/"))
-    assert "Next session: <strong>today</strong>" not in home
-    assert f"Next session: <strong>{today.strftime('%A')}</strong>" in home  # in a week
+    assert next_session(home).startswith(f"Next session: {today.strftime('%A')} —")  # in a week
 
 
 @pytest.mark.parametrize(
@@ -160,7 +167,7 @@ def test_a_bad_plan_is_refused_with_a_reason_and_the_saved_one_kept(signed_in, a
     assert response.status_code == 400
     assert message in text(response)
     with app.app_context():
-        plan = db.session.scalars(select(TrainingPlan)).one()
+        plan = db.session.scalars(select(RunnerSettings)).one()
         assert (plan.weekdays, plan.time_of_day) == ("2", "18:00")
 
 
@@ -407,7 +414,7 @@ def test_summaries_are_rebuilt_from_events_and_removed_with_the_account(signed_i
     response = signed_in.post("/auth/delete", data={"password": "long-enough-1"})
     assert response.status_code == 200
     with app.app_context():
-        for model in (SessionSummary, TrainingPlan):
+        for model in (SessionSummary, RunnerSettings):
             assert db.session.scalar(select(func.count()).select_from(model)) == 0
 
 
@@ -452,3 +459,13 @@ def test_many_stale_summaries_are_rebuilt_at_once_and_one_without_events_dropped
         assert len(summaries) == 510 and gone not in {s.session_id for s in summaries}
         assert {(s.event_count, s.set_count) for s in summaries} == {(2, 1)}
         assert db.session.scalar(select(func.count()).select_from(SessionSummary)) == 510
+
+
+def test_progress_of_a_one_sided_exercise_logged_on_one_side_only_draws_that_side(signed_in):
+    """A runner who only ever did the right side (the left one hurt, or was skipped)
+    still gets a chart: it was a server error."""
+    sync(signed_in, a_session(days_ago(2), {"exercise": "side-plank", "hold_s": 30,
+                                            "side": "right"}))  # fmt: skip
+    page = signed_in.get("/history/progress/side-plank")
+    assert page.status_code == 200
+    assert "Total seconds held per side in 1 sessions" in text(page)

@@ -5,14 +5,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from runpt.history.weeks import (
-    next_session_day,
-    parse_time_of_day,
-    parse_weekdays,
-    plan_calendar,
-    streak,
-    weeks,
-)
+from runpt.history.weeks import next_session_day, plan_calendar, streak, weeks
+from runpt.runner.answers import parse_time_of_day, parse_weekdays
 
 WED = date(2026, 11, 25)  # a Wednesday
 MON = date(2026, 11, 23)

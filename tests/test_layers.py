@@ -17,6 +17,7 @@ LAYERS = [
     ("the app's plumbing", {"errors", "security", "sqlite", "compression"}),
     ("accounts", {"auth"}),
     ("the exercise library", {"library"}),
+    ("the runner's settings", {"runner"}),
     ("routines", {"routines"}),
     ("the event log", {"log"}),
     ("progression", {"progression"}),

@@ -183,3 +183,41 @@ def test_upgrading_to_sign_ins_keeps_accounts_and_ends_old_cookies(tmp_path):
         with app.test_request_context():
             assert signed_in_user("2") is None
         db.engine.dispose()
+
+
+def test_upgrading_to_runner_settings_keeps_training_days_and_finds_copies(tmp_path):
+    """A saved training plan becomes the runner's settings, with kg, voice on and the
+    first-run questions not answered yet; a copy named "<built-in> (my copy)" remembers
+    its built-in, and a routine made from scratch remembers none."""
+    app = app_with_an_old_database(tmp_path)
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0007")
+        run = db.session.execute
+        run(text(TWO_RUNNERS))
+        run(text("INSERT INTO training_plan (user_id, weekdays, time_of_day) "
+                 "VALUES (2, '1,3,5', '06:45')"))  # fmt: skip
+        run(
+            text(
+                "INSERT INTO routine (id, slug, name, summary, problem, owner_id, created_at, "
+                "updated_at) VALUES (1, 'runners-essentials', 'Runner''s essentials', '', '', "
+                "NULL, '2026-01-01', '2026-01-01'), (2, NULL, 'Runner''s essentials (my copy)', "
+                "'', '', 2, '2026-01-02', '2026-01-02'), (3, NULL, 'Mine', '', '', 2, "
+                "'2026-01-03', '2026-01-03')"
+            )
+        )
+        db.session.commit()
+
+        upgrade(directory=directory)
+
+        row = run(
+            text(
+                "SELECT weekdays, time_of_day, problems, injury_free, unit, voice, answered_at "
+                "FROM runner_settings"
+            )
+        ).one()
+        assert tuple(row) == ("1,3,5", "06:45", "[]", 0, "kg", 1, None)
+        copied = run(text("SELECT id, copied_from FROM routine ORDER BY id")).all()
+        assert [tuple(r) for r in copied] == [(1, None), (2, "runners-essentials"), (3, None)]
+        db.session.rollback()
+        db.engine.dispose()

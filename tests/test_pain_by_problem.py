@@ -106,3 +106,22 @@ def test_a_copy_of_a_problem_routine_keeps_its_problem(signed_in, app):
     page = text(signed_in.get("/history/pain"))
     assert problems_on(page) == ["knee-pain"]
     assert "Latest 4 (acceptable)" in page
+
+
+def test_a_general_sessions_pain_goes_under_the_problems_the_runner_chose(signed_in):
+    """Runner's essentials trains no problem: its pain is charted under the problems the
+    runner ticked (first run or settings), with the pain of the exercises for each, on
+    the pain page and in the physio report alike."""
+    sync(signed_in, a_session(days_ago(1), {"exercise": "step-down", "pain": 5, "side": "left"},
+                              {"exercise": "double-leg-calf-raise", "pain": 2}))  # fmt: skip
+    assert problems_on(text(signed_in.get("/history/pain"))) == []
+    signed_in.post("/get-started", data={"aim": ["knee-pain", "achilles"], "day": ["1"]})
+    page = text(signed_in.get("/history/pain"))
+    assert problems_on(page) == ["knee-pain", "achilles"]
+    achilles = page.split('data-pain-problem="achilles"')[1].split("</section>")[0]
+    assert "Latest 2 (safe)" in achilles  # the calf raise, not the step-down's 5
+    assert "count under the problems you told runpt about (knee pain, achilles tendon pain)" in page
+    report = text(signed_in.get("/history/report"))
+    problems = re.search(r"data-report-problems>.*?</table>", report, re.S).group(0)
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td>', problems)
+    assert rows == [("Knee pain", "1", "5"), ("Achilles tendon pain", "1", "2")]

@@ -2,7 +2,7 @@
 
 import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import template_rendered
@@ -92,7 +92,7 @@ def test_step_shows_exercise_dose_side_tempo_cues_and_controls(signed_in, app):
         assert f"Tempo {expected['tempo']}" in body
     for control in ("Log set", "Skip", "Back", "Finish session"):
         assert f">{control}</button>" in body
-    for field in ('name="pain"', 'name="rpe"', 'name="load_kg"', 'name="note"'):
+    for field in ('name="pain"', 'name="rpe"', 'name="load"', 'name="note"'):
         assert field in body
     assert "First time logging this one." in body
 
@@ -105,7 +105,18 @@ def test_a_hold_step_asks_for_seconds_held_not_reps(signed_in, app):
     assert "data-hold-start" in body
 
 
+def last_times(body: str) -> list[tuple[str, bool, str]]:
+    """(session id, hidden?, text) of each "last time" line of a step, in order."""
+    found = re.findall(
+        r'<p class="last-time" data-last-session="([^"]+)" ?(hidden)?>(.*?)</p>', body, re.S
+    )
+    return [(session, bool(hidden), re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip())
+            for session, hidden, text in found]  # fmt: skip
+
+
 def test_step_shows_last_time_from_the_runners_own_history(signed_in, auth, app):
+    """The whole last session of the exercise, with its date: every set's reps, the
+    heaviest load, the hardest effort and the highest pain."""
     routine_id = own_routine(signed_in, "glute-bridge")
     session = new_session()
     signed_in.post("/api/sync", json={"events": [
@@ -114,7 +125,44 @@ def test_step_shows_last_time_from_the_runners_own_history(signed_in, auth, app)
         logged(session, "glute-bridge", 2, reps=11, rpe=8, pain=2, load_kg=10, at=at(-2998)),
     ]})  # fmt: skip
     body = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
-    assert re.search(r"Last time:</span>\s*11 reps · 10 kg · RPE 8 · pain 2", body), body
+    day = (datetime.now(UTC) + timedelta(minutes=-3000, hours=1)).strftime("%a %-d %b")
+    assert last_times(body) == [
+        (session, False, f"Last time, {day}: 9, 11 reps · 10 kg · RPE 8 · pain 3")
+    ]
+    assert "First time logging this one." in body  # there, hidden, for the player
+
+
+def test_last_time_offers_the_session_before_too_for_the_player_to_leave_out_the_current(
+    signed_in, app
+):
+    """A step made while a session runs (its first sets synced) names that session
+    first: the player hides it and shows the one before (js/player.js)."""
+    routine_id = own_routine(signed_in, "glute-bridge")
+    older, earlier, running = new_session(), new_session(), new_session()
+    signed_in.post("/api/sync", json={"events": [
+        logged(older, "glute-bridge", 1, reps=5, at=at(-9000)),
+        logged(earlier, "glute-bridge", 1, reps=8, at=at(-3000)),
+        logged(earlier, "glute-bridge", 2, reps=7, at=at(-2999)),
+        logged(running, "glute-bridge", 1, reps=12, at=at(-1)),
+        logged(running, "glute-bridge", 1, reps=13, at=at(0)),  # a correction: counts once
+    ]})  # fmt: skip
+    shown = last_times(signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True))
+    in_order = [(session, hidden) for session, hidden, _ in shown]
+    assert in_order == [(running, False), (earlier, True)]
+    assert "13 reps" in shown[0][2] and "12" not in shown[0][2]
+    assert "8, 7 reps" in shown[1][2]
+
+
+def test_last_time_of_a_one_sided_step_is_that_sides_sets(signed_in, app):
+    routine_id = own_routine(signed_in, "clamshell")
+    session = new_session()
+    signed_in.post("/api/sync", json={"events": [
+        logged(session, "clamshell", 1, side="left", reps=10, at=at(-100)),
+        logged(session, "clamshell", 1, side="right", reps=7, at=at(-99)),
+    ]})  # fmt: skip
+    left = last_times(signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True))
+    right = last_times(signed_in.get(f"/run/{routine_id}/steps/1").get_data(as_text=True))
+    assert "10 reps" in left[0][2] and "7 reps" in right[0][2]
 
 
 def test_a_step_drawn_before_a_new_log_or_an_edit_is_drawn_again_after(signed_in, app):
@@ -130,7 +178,7 @@ def test_a_step_drawn_before_a_new_log_or_an_edit_is_drawn_again_after(signed_in
         logged(session, "glute-bridge", 1, reps=7, at=at(-59)),
     ]})  # fmt: skip
     after_log = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
-    assert re.search(r"Last time:</span>\s*7 reps", after_log)
+    assert re.search(r"Last time, [^:]+:</span>\s*7 reps", after_log)
     with app.app_context():
         step_id = step_ids(routine_id)[0]
     signed_in.post(

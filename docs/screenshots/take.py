@@ -86,7 +86,7 @@ def main() -> None:
             page.get_by_label("Email").fill(f"screens-{scheme}@example.com")
             page.get_by_label("Password").fill("long-enough-1")
             page.get_by_role("button", name="Create account").click()
-            page.wait_for_url("**/")
+            page.wait_for_url("**/get-started")
             events = ten_weeks_of_sessions(rng)
             for start in range(0, len(events), 500):
                 answer = page.request.post(

@@ -1,5 +1,9 @@
 """All of a runner's data, to take elsewhere: JSON (everything) and CSV (events, and
-sessions as derived from them)."""
+sessions as derived from them).
+
+Loads are stored in kg and kept so in the raw events (`load_kg`, as the phone sent
+them); beside them every set carries `load` and `load_unit` in the runner's own unit
+(runpt/runner/units.py), so a runner who trains in pounds reads pounds."""
 
 import csv
 import io
@@ -12,11 +16,13 @@ from runpt.extensions import db
 from runpt.log.reads import events_as_sent
 from runpt.log.sessions import sessions_of
 from runpt.routines.models import Routine
+from runpt.runner.models import settings_of
+from runpt.runner.units import in_unit
 
 EVENT_COLUMNS = (
     "id", "type", "at", "session", "routine", "planned_sets", "exercise", "set", "side", "reps",
-    "hold_s", "load_kg", "rpe", "pain", "level", "note", "feel", "reason", "choice",
-    "received_at",
+    "hold_s", "load_kg", "load", "load_unit", "rpe", "pain", "level", "note", "feel", "reason",
+    "choice", "received_at",
 )  # fmt: skip
 SESSION_COLUMNS = (
     "session", "routine", "routine_name", "started_at", "finished_at", "planned_sets", "sets",
@@ -50,7 +56,15 @@ def events_of(user) -> list[dict]:
     ]
 
 
+def in_runners_unit(one_set: dict, unit: str) -> dict:
+    """A set with its load in the runner's unit beside the stored kg."""
+    if one_set.get("load_kg") is None:
+        return {**one_set, "load": None, "load_unit": None}
+    return {**one_set, "load": in_unit(one_set["load_kg"], unit), "load_unit": unit}
+
+
 def derived_sessions(user) -> list[dict]:
+    unit = settings_of(user).unit
     sessions = []
     for session in reversed(sessions_of(user)):
         morning = session.get("morning")
@@ -64,7 +78,10 @@ def derived_sessions(user) -> list[dict]:
                 if session["finished_at"]
                 else None,
                 "planned_sets": session["planned_sets"],
-                "sets": [{**one, "at": one["at"].isoformat()} for one in session["sets"]],
+                "sets": [
+                    in_runners_unit({**one, "at": one["at"].isoformat()}, unit)
+                    for one in session["sets"]
+                ],
                 "stops": [{**one, "at": one["at"].isoformat()} for one in session["stops"]],
                 "highest_pain": session["highest_pain"],
                 "morning": morning,
@@ -100,8 +117,15 @@ def everything(user, plan, exported_at) -> dict:
     return {
         "format": "runpt-export-1",
         "exported_at": exported_at.isoformat(),
-        "runner": {"email": user.email, "since": user.created_at.isoformat()},
-        "plan": {"weekdays": plan.days, "time": plan.time_of_day} if plan else None,
+        "runner": {
+            "email": user.email,
+            "since": user.created_at.isoformat(),
+            "unit": plan.unit,
+            "problems": plan.own_problems,
+            "injury_free": plan.injury_free,
+            "voice": plan.voice,
+        },
+        "plan": {"weekdays": plan.days, "time": plan.time_of_day} if plan.days else None,
         "routines": own_routines(user),
         "events": events_of(user),
         "sessions": derived_sessions(user),
@@ -109,9 +133,14 @@ def everything(user, plan, exported_at) -> dict:
 
 
 def events_csv(user) -> str:
+    """One row per event as sent; a set's load is in `load_kg` as stored and in `load`
+    and `load_unit` in the runner's unit."""
+    unit = settings_of(user).unit
     rows = []
     for event in events_of(user):
         data = event["data"]
+        if event["type"] == "set.logged":
+            data = in_runners_unit(data, unit)
         rows.append(
             {
                 **{k: data.get(k) for k in EVENT_COLUMNS if k in data},

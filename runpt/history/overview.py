@@ -2,9 +2,7 @@
 
 from datetime import UTC, datetime
 
-from runpt.extensions import db
 from runpt.history.counting import tally
-from runpt.history.models import TrainingPlan
 from runpt.history.weeks import (
     WEEKLY_TARGET,
     local_day,
@@ -13,10 +11,13 @@ from runpt.history.weeks import (
     streak,
     weeks,
 )
+from runpt.runner.models import RunnerSettings, settings_of
 
 
-def plan_of(user) -> TrainingPlan | None:
-    return db.session.get(TrainingPlan, user.id)
+def plan_of(user) -> RunnerSettings:
+    """The runner's training days and time (their settings; the defaults, unsaved, when
+    they have none)."""
+    return settings_of(user)
 
 
 def overview(user, summaries) -> dict:
@@ -37,7 +38,7 @@ def overview(user, summaries) -> dict:
         "target": WEEKLY_TARGET,
         "streak": streak(days, today),
         "plan": plan,
-        "next_day": next_session_day(plan.days if plan else [], days, today),
+        "next_day": next_session_day(plan.days, days, today),
         "session_days": days,
         "partial_days": partial_days,
         "tally": counting,

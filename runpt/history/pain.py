@@ -5,8 +5,9 @@ acceptable, over 5 too much.
 A session's pain belongs to the problem the runner is training for, not to every problem
 its exercises happen to be tagged with (knee pain logged on step-downs is not "hip
 strain"): the routine's problem, or for a routine with none (Runner's essentials, most
-of a runner's own), the problems the runner said they have. Until runners can say so,
-such a session is charted overall only.
+of a runner's own), the problems the runner said they have (their settings, runpt/runner),
+each with the pain of the exercises that address it. A runner who named no problem has
+such sessions charted overall only.
 """
 
 from collections.abc import Sequence

@@ -13,9 +13,11 @@ from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session
 from runpt.history.weeks import WEEKLY_TARGET, local_day, monday_of, weeks
 from runpt.library.ladder import ExerciseFacts, ladder, variant_name
 from runpt.library.models import Exercise
+from runpt.library.queries import exercise_problems
 from runpt.log.reads import sets_since, stops_since
 from runpt.pain import ZONES_IN_WORDS
 from runpt.routines.editing import routine_problems
+from runpt.runner.models import settings_of
 
 
 def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) -> dict:
@@ -31,8 +33,11 @@ def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) 
     joined = monday_of(local_day(user.created_at, offset))
     report_weeks = [w for w in weeks(days, today, how_many_weeks) if w.monday >= joined]
     pains = pain_per_session(in_period)
-    # The same attribution as the pain page: under the problem the routine trains.
-    by_problem = pain_per_problem(in_period, routine_problems(user))
+    # The same attribution as the pain page: under the problem the routine trains, or,
+    # for a routine with none, under the problems the runner said they have.
+    by_problem = pain_per_problem(
+        in_period, routine_problems(user), settings_of(user).own_problems, exercise_problems()
+    )
     chart = None
     if pains:
         chart = line_chart(

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 
 WEEKLY_TARGET = (2, 3)
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ICS_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -94,25 +93,6 @@ def next_session_day(plan_days: list[int], session_days: list[date], today: date
         if day.isoweekday() in plan_days:
             return day
     return None
-
-
-def parse_weekdays(values: list[str]) -> list[int] | None:
-    """ISO weekday numbers from the plan form; None if any value isn't one."""
-    days = set()
-    for value in values:
-        if value not in {"1", "2", "3", "4", "5", "6", "7"}:
-            return None
-        days.add(int(value))
-    return sorted(days)
-
-
-def parse_time_of_day(value: str) -> str | None:
-    """'HH:MM' on a 24-hour clock, or None."""
-    try:
-        parsed = datetime.strptime(value.strip(), "%H:%M")
-    except ValueError:
-        return None
-    return parsed.strftime("%H:%M")
 
 
 def plan_calendar(plan_days: list[int], time_of_day: str, uid: str, today: date, now=None) -> str:

@@ -15,6 +15,10 @@ SIDE_SWITCH_S = 5
 DEFAULT_REP_S = 3
 CHANGEOVER_S = 20  # per exercise (CONTENT-REVIEW.md D: 20-30 s); runpt convention
 LONGEST_SESSION_S = 30 * 60  # the article's 20-30 minutes
+# How a slow rep is counted aloud, one word a second: "down, two, three, up".
+PHASE_WORDS = ("down", "hold", "up")
+COUNT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+SLOW_PHASE_S = 2  # a rep with a phase this long or longer is counted aloud
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,20 @@ class Dose:
         if not self.tempo:
             return DEFAULT_REP_S
         return sum(int(part) for part in self.tempo.split("-"))
+
+    def tempo_count(self) -> list[str]:
+        """A slow rep counted aloud, one word a second through its tempo (down, pause,
+        up): "down, two, three, up" for 3-0-1. Empty for quick reps and for holds."""
+        if self.is_hold or not self.tempo:
+            return []
+        seconds = [int(part) for part in self.tempo.split("-")]
+        if max(seconds) < SLOW_PHASE_S:
+            return []
+        words = []
+        for phase, length in zip(PHASE_WORDS, seconds, strict=True):
+            if length:
+                words += [phase, *COUNT_WORDS[1 : min(length, len(COUNT_WORDS))]]
+        return words
 
     def work_seconds(self) -> int:
         """Time under work for one set on one side."""

@@ -39,3 +39,10 @@ def exercise_by_slug(slug: str) -> Exercise | None:
 def exercise_names() -> dict[str, str]:
     """{slug: name} for every exercise, to name the sets of a logged session."""
     return {slug: name for slug, name in db.session.execute(select(Exercise.slug, Exercise.name))}
+
+
+def exercise_problems() -> dict[str, list[str]]:
+    """{slug: the running problems it addresses} for every exercise: pain logged on it
+    can be charted under the runner's own problems."""
+    query = select(Exercise.slug, Exercise.problems)
+    return {slug: list(problems) for slug, problems in db.session.execute(query)}

@@ -57,12 +57,36 @@ class Logged:
 
 @dataclass(frozen=True)
 class LastTime:
-    reps: int | None
-    hold_s: int | None
-    load_kg: float | None
-    rpe: int | None
-    pain: int | None
-    at: datetime
+    """An earlier session's sets of one exercise (one side of it, where it has sides):
+    what "last time" on a step shows, with the session it came from, so the player can
+    leave out the session it is running."""
+
+    session_id: uuid.UUID
+    at: datetime  # its first set of the exercise
+    offset_min: int
+    sets: tuple[LoggedSet, ...]
+
+    @property
+    def amounts(self) -> list[int]:
+        """Seconds held or reps of each set, in order."""
+        return [s.hold_s if s.hold_s is not None else s.reps for s in self.sets
+                if (s.hold_s if s.hold_s is not None else s.reps) is not None]  # fmt: skip
+
+    @property
+    def held(self) -> bool:
+        return any(s.hold_s is not None for s in self.sets)
+
+    @property
+    def heaviest_kg(self) -> float | None:
+        return max((s.load_kg for s in self.sets if s.load_kg), default=None)
+
+    @property
+    def hardest_rpe(self) -> int | None:
+        return max((s.rpe for s in self.sets if s.rpe is not None), default=None)
+
+    @property
+    def highest_pain(self) -> int | None:
+        return max((s.pain for s in self.sets if s.pain is not None), default=None)
 
 
 def logged_set(row) -> LoggedSet:
@@ -106,28 +130,50 @@ def logged(row) -> Logged:
 
 # --- the player: "last time" on a step --------------------------------------------------
 
-# Built once, as a table (not ORM) query reading two columns: it runs for every step
-# fragment, and building an ORM statement and its objects costs more than the look-up
-# (index user_id, exercise, at).
+# Built once, as a table (not ORM) query: it runs for every step fragment, and building
+# an ORM statement and its objects costs more than the look-up (index user_id, exercise,
+# at). Enough of the latest sets to hold the last two sessions of an exercise whole
+# (a session logs at most ~20 sets of one exercise, corrections included).
 _event = Event.__table__
+_LAST_COLUMNS = ("session_id", "id", "at", "received_at", "at_offset_min", "data")
 _LAST_SETS = (
-    select(_event.c.data, _event.c.at)
-    .where(_event.c.user_id == bindparam("user_id"), _event.c.exercise == bindparam("exercise"))
+    select(*(_event.c[name] for name in _LAST_COLUMNS))
+    .where(
+        _event.c.user_id == bindparam("user_id"),
+        _event.c.exercise == bindparam("exercise"),
+        _event.c.type == "set.logged",
+    )
     .order_by(_event.c.at.desc())
-    .limit(10)
+    .limit(60)
 )
+LAST_SESSIONS = 2
 
 
-def last_time(user, exercise_slug: str, side: str | None) -> LastTime | None:
-    """The runner's most recent logged set of this exercise (same side where it has one)."""
+def last_time(user, exercise_slug: str, side: str | None) -> list[LastTime]:
+    """The last sessions in which the runner did this exercise (the latest two, newest
+    first), each with its sets of this side as they stand.
+
+    Two, because a step fragment is kept on the phone and reused until new logs change
+    its routine's version: if it was made while a session was under way (its first
+    sets synced), its latest session is that very session, which the player leaves
+    out; the one before is then "last time"."""
     rows = db.session.execute(_LAST_SETS, {"user_id": user.id, "exercise": exercise_slug})
-    for data, at in rows:
-        if side is None or data.get("side") in (side, None):
-            return LastTime(
-                data.get("reps"), data.get("hold_s"), data.get("load_kg"),
-                data.get("rpe"), data.get("pain"), at,
-            )  # fmt: skip
-    return None
+    by_session: dict = {}
+    for row in rows:
+        if row.session_id not in by_session and len(by_session) == LAST_SESSIONS:
+            break
+        by_session.setdefault(row.session_id, []).append(row)
+    found = []
+    for session_id, session_rows in by_session.items():
+        sets = [
+            logged_set(row)
+            for row in current_sets(reversed(session_rows))
+            if side is None or row.data.get("side") in (side, None)
+        ]
+        if sets:
+            first = min(session_rows, key=lambda row: row.at)
+            found.append(LastTime(session_id, first.at, first.at_offset_min, tuple(sets)))
+    return found
 
 
 _LATEST_RECEIVED = select(func.max(_event.c.received_at)).where(

@@ -19,10 +19,11 @@ from runpt.auth.devices import COOKIE as DEVICE_COOKIE
 from runpt.auth.devices import known_device, remember_device
 from runpt.auth.signins import end_other_sign_ins, end_sign_in, sign_ins_of, start_sign_in
 from runpt.extensions import db
-from runpt.history.models import forget_runner as forget_training_plan
 from runpt.log.ingest import forget_runner as forget_logs
 from runpt.pain import SAFETY_LINE
 from runpt.routines.editing import forget_runner as forget_routines
+from runpt.runner.models import forget_runner as forget_settings
+from runpt.runner.models import settings_of
 
 SAFETY_NOTICE = f"runpt is exercise guidance, not a diagnosis. {SAFETY_LINE}"
 
@@ -55,6 +56,14 @@ def safe_next(default: str) -> str:
     return default
 
 
+def after_sign_up(user) -> str:
+    """The two first-run questions, so home can start with the routine that fits; a
+    runner who signed up again into an account that has answered them goes home."""
+    if settings_of(user).answered_at is None:
+        return url_for("runner.first_run")
+    return url_for("routines.home")
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register_view():
     errors, email, status = {}, "", 200
@@ -72,7 +81,7 @@ def register_view():
                 errors["password"], status = refused.message, refused.status
             else:
                 flash(SAFETY_NOTICE, "safety")
-                return sign_in(user, remember=True, destination=url_for("routines.home"))
+                return sign_in(user, remember=True, destination=after_sign_up(user))
     return render_template("auth/register.html", errors=errors, email=email), status
 
 
@@ -163,10 +172,10 @@ def sign_out_others():
 
 def delete_everything(user) -> None:
     """Delete the runner and everything that is theirs, package by package, in one
-    transaction: their logs and session summaries, their own routines, their training
-    plan, then the account with its sign-ins."""
+    transaction: their logs and session summaries, their own routines, their settings
+    (training days among them), then the account with its sign-ins."""
     forget_logs(user.id)
     forget_routines(user.id)
-    forget_training_plan(user.id)
+    forget_settings(user.id)
     forget_account(user)
     db.session.commit()

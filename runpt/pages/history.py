@@ -8,11 +8,9 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from runpt.extensions import db
 from runpt.history import export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
-from runpt.history.models import TrainingPlan
 from runpt.history.overview import as_of, overview, plan_of
 from runpt.history.pain import (
     PAIN_BANDS,
@@ -20,21 +18,18 @@ from runpt.history.pain import (
     pain_per_session,
 )
 from runpt.history.progress import bests, session_results, side_balance
-from runpt.history.weeks import (
-    WEEKDAY_NAMES,
-    parse_time_of_day,
-    parse_weekdays,
-    plan_calendar,
-    runner_today,
-    weeks,
-)
+from runpt.history.weeks import plan_calendar, runner_today, weeks
 from runpt.library.models import PROBLEMS, Exercise
-from runpt.library.queries import exercise_by_slug, exercise_names
+from runpt.library.queries import exercise_by_slug, exercise_names, exercise_problems
 from runpt.log.reads import logged_exercises, notes_of
 from runpt.log.sessions import one_session, routine_names
 from runpt.log.summaries import current_summaries
 from runpt.pain import ZONES_IN_WORDS
 from runpt.routines.editing import routine_problems
+from runpt.runner import answers
+from runpt.runner.answers import WEEKDAY_NAMES
+from runpt.runner.models import save_settings
+from runpt.runner.units import in_unit
 
 CALENDAR_WEEKS = 12
 PAST_SESSIONS = 50
@@ -100,24 +95,15 @@ def session(session_id):
 @bp.route("/plan", methods=["GET", "POST"])
 @login_required
 def plan():
-    plan = plan_of(current_user) or TrainingPlan(user_id=current_user.id, weekdays="")
+    plan = plan_of(current_user)
     errors = {}
     if request.method == "POST":
-        days = parse_weekdays(request.form.getlist("day"))
-        time_of_day = parse_time_of_day(request.form.get("time", ""))
-        if days is None:
-            errors["day"] = "Pick days from Monday to Sunday."
-        elif len(days) > 4:
-            errors["day"] = (
-                "Pick at most 4 days: 2–3 sessions a week is the aim, with rest between."
-            )
-        if time_of_day is None:
-            errors["time"] = "Give a time like 07:30 (24-hour clock)."
+        days = answers.training_days(request.form, errors)
+        time_of_day = answers.time_of_day(request.form, errors)
         if not errors:
             plan.weekdays = ",".join(str(d) for d in days)
             plan.time_of_day = time_of_day
-            db.session.add(plan)
-            db.session.commit()
+            save_settings(plan)
             flash("Training days saved.", "success")
             return redirect(url_for("history.plan"))
     return render_template(
@@ -129,7 +115,7 @@ def plan():
 @login_required
 def plan_ics():
     plan = plan_of(current_user)
-    if plan is None or not plan.days:
+    if not plan.days:
         return Response(
             "Pick your training days first (History → Training days), then download the "
             "calendar file.\n",
@@ -170,11 +156,13 @@ def progress(slug: str):
     chart = progress_chart(exercise, results, unit, measure)
     load_chart = None
     if any(r.best_load for r in results):
-        points = [(r.day, r.best_load) for r in results if r.best_load]
+        load_unit = plan_of(current_user).unit  # loads shown in the runner's unit
+        points = [(r.day, in_unit(r.best_load, load_unit)) for r in results if r.best_load]
         load_chart = line_chart(
             "load-chart", f"{exercise.name}: heaviest load per session",
-            f"Load in kg, {len(points)} sessions, from {points[0][1]} kg to {points[-1][1]} kg.",
-            [Series("Load", points)], unit=" kg",
+            f"Load in {load_unit}, {len(points)} sessions, from {points[0][1]:g} {load_unit} to "
+            f"{points[-1][1]:g} {load_unit}.",
+            [Series("Load", points)], unit=f" {load_unit}",
         )  # fmt: skip
     return render_template(
         "history/progress.html",
@@ -206,8 +194,9 @@ def progress_chart(exercise: Exercise, results, unit: str, measure: str):
     else:
         series = [Series("Best set", [(r.day, r.best) for r in results if r.best is not None])]
         what = f"best set ({measure})"
-    points = [p for s in series for p in s.points]
-    if not points:
+    # A side never logged (only the right side of a one-sided exercise) draws no line.
+    series = [s for s in series if s.points]
+    if not series:
         return None
     first, last = series[0].points[0], series[0].points[-1]
     description = (
@@ -222,15 +211,16 @@ def progress_chart(exercise: Exercise, results, unit: str, measure: str):
 def pain():
     summaries = current_summaries(current_user)
     overall = pain_per_session(summaries)
-    per_problem = pain_per_problem(summaries, routine_problems(current_user))
+    settings = plan_of(current_user)
+    per_problem = pain_per_problem(
+        summaries, routine_problems(current_user), settings.own_problems, exercise_problems()
+    )
     charts = {}
     if overall:
         charts["all"] = pain_chart("pain-all", "Highest pain during each session", overall)
     for problem, points in per_problem.items():
         charts[problem] = pain_chart(
-            f"pain-{problem}",
-            f"{PROBLEMS[problem]}: highest pain in its routine's sessions",
-            points,
+            f"pain-{problem}", f"{PROBLEMS[problem]}: highest pain in its sessions", points
         )
     return render_template(
         "history/pain.html",
@@ -238,6 +228,7 @@ def pain():
         per_problem=per_problem,
         charts=charts,
         PROBLEMS=PROBLEMS,
+        own_problems=settings.own_problems,
         as_of=as_of(),
     )
 

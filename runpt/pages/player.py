@@ -10,8 +10,10 @@ from flask_login import current_user, login_required
 from runpt.library.dose import minutes
 from runpt.log.reads import last_time, latest_received
 from runpt.progression.suggestions import suggestion_from, target_of
+from runpt.routines import spoken
 from runpt.routines.editing import routine_for, routine_version
 from runpt.routines.steps import plan, plan_as_of
+from runpt.runner.models import settings_of
 
 bp = Blueprint("run", __name__)
 
@@ -24,13 +26,17 @@ def player(routine_id: int):
     if not routine.steps:
         abort(404)
     return render_template(
-        "run/player.html", routine=routine, total=len(plan(routine)), minutes=minutes
+        "run/player.html",
+        routine=routine,
+        total=len(plan(routine)),
+        minutes=minutes,
+        settings=settings_of(current_user),
     )
 
 
 # Steps drawn, per runner: a step changes only with its routine, the runner's logs
-# ("last time", the progression suggestion) or the day (how long they have been at a
-# dose). Drawing one cost several queries and the template; knowing it is unchanged costs
+# ("last time", the progression suggestion), their unit for loads, or the day (how long
+# they have been at a dose). Drawing one cost several queries and the template; knowing it is unchanged costs
 # two small index look-ups. Bounded: cleared when full (a miss costs one drawing).
 _DRAWN: dict[tuple, str] = {}
 MAX_DRAWN = 4096
@@ -43,7 +49,14 @@ def step(routine_id: int, index: int):
     The player asks for every step of a session: the routine's plan is laid out once
     per change of the routine (`plan_as_of`), not on every request."""
     version = routine_version(current_user, routine_id)
-    key = (current_user.id, *version, index, latest_received(current_user), date.today())
+    key = (
+        current_user.id,
+        *version,
+        index,
+        latest_received(current_user),
+        settings_of(current_user).unit,
+        date.today(),
+    )
     drawn = None if current_app.debug else _DRAWN.get(key)
     if drawn is None:
         drawn = draw_step(plan_as_of(*version), index)
@@ -57,7 +70,7 @@ def draw_step(steps, index: int) -> str:
     if not 0 <= index < len(steps):
         abort(404)
     current = steps[index]
-    previous = last_time(current_user, current.exercise.slug, current.side)
+    lasts = last_time(current_user, current.exercise.slug, current.side)
     # The progression suggestion goes on a strength exercise's first set, where the
     # runner decides how hard to go; everything it needs but the logs is in the plan.
     suggestion = None
@@ -71,6 +84,7 @@ def draw_step(steps, index: int) -> str:
         step=current,
         total=len(steps),
         exercises=steps[-1].exercise_no,  # every exercise has at least one set
-        last=previous,
+        lasts=lasts,
+        spoken=spoken,
         suggestion=suggestion,
     )

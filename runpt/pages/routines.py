@@ -12,6 +12,8 @@ from runpt.library.queries import by_group, find_exercises
 from runpt.log.summaries import current_summaries
 from runpt.progression.suggestions import accept, shown_target, suggestion_for, suggestions_for
 from runpt.routines import editing as edit
+from runpt.routines.recommend import next_routine, recommended_routines
+from runpt.runner.models import settings_of
 
 bp = Blueprint("routines", __name__)
 
@@ -21,13 +23,25 @@ def home():
     if not current_user.is_authenticated:
         return render_template("routines/welcome.html")
     summaries = current_summaries(current_user)
+    facts = overview(current_user, summaries)
+    settings = settings_of(current_user)
     return render_template(
         "routines/home.html",
         routines=edit.visible_routines(current_user),
         minutes=minutes,
         morning=morning_question(summaries),
-        **overview(current_user, summaries),
+        settings=settings,
+        next_routine=next_session_routine(settings, facts["tally"]),
+        PROBLEMS=PROBLEMS,
+        **facts,
     )
+
+
+def next_session_routine(settings, tally):
+    """The next session's routine: from the runner's answers, taking turns after the
+    routine of the last session that counted."""
+    last_done = tally.counted[0].routine if tally.counted else None
+    return next_routine(recommended_routines(current_user, settings), last_done)
 
 
 @bp.get("/sessions")

@@ -9,9 +9,11 @@ version; the phone fetches only the units whose version it doesn't hold.
 A unit's version changes exactly when something it shows changes:
 - a routine: the app release, the routine's last change, and the runner's latest log
   of any exercise in it ("last time" and the progression suggestion on its steps), or
-  latest next-morning answer (which steers suggestions);
+  latest next-morning answer (which steers suggestions), or their settings (loads are
+  shown and typed in their unit; the player speaks or not);
 - the library: the app release and the runner (the header shows who is signed in);
-- the other pages: new logs, a changed routine or training plan, a new day.
+- the other pages: new logs, changed settings (training days, problems, unit), a new
+  day.
 
 Every page in a unit is rendered by its own view, as the runner would get it by opening
 its URL (`render_page`), so no markup exists twice.
@@ -25,13 +27,13 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from runpt.extensions import db
-from runpt.history.overview import plan_of
 from runpt.library.dose import minutes
 from runpt.library.models import Exercise
 from runpt.log.reads import latest_logs, logged_exercises
 from runpt.log.summaries import current_summaries
 from runpt.routines.models import Routine, RoutineStep
 from runpt.routines.steps import plan_as_of
+from runpt.runner.models import settings_of
 
 RECENT_SESSIONS_OFFLINE = 10
 # Marks the service worker's background copies: they never use up one-time messages
@@ -103,11 +105,14 @@ def routine_versions(user, routines: list[Routine], release: str) -> dict[int, s
     """{routine id: the version of its offline unit} (see the module docstring)."""
     per_exercise, mornings, _received = latest_logs(user)
     slugs = exercises_of([routine.id for routine in routines])
+    settings = settings_of(user).fingerprint()
     versions = {}
     for routine in routines:
         logged = [per_exercise[slug] for slug in slugs[routine.id] if slug in per_exercise]
         latest = max(logged, default=None)
-        versions[routine.id] = _digest(release, user.id, routine.updated_at, latest, mornings)
+        versions[routine.id] = _digest(
+            release, user.id, routine.updated_at, latest, mornings, settings
+        )
     return versions
 
 
@@ -153,8 +158,9 @@ def library_version(user, release: str) -> str:
 
 
 def personal_paths(user) -> list[str]:
-    """Home, routines, past sessions and history as of the last sync: the calendar, pain,
-    the physio report, progress of every exercise logged and the latest sessions."""
+    """Home, routines, past sessions and history as of the last sync (the calendar, pain,
+    the physio report, progress of every exercise logged and the latest sessions), and the
+    runner's settings and first-run questions (to read with no signal; saving needs one)."""
     summaries = current_summaries(user)[:RECENT_SESSIONS_OFFLINE]
     return [
         url_for("routines.home"),
@@ -164,6 +170,8 @@ def personal_paths(user) -> list[str]:
         url_for("history.pain"),
         url_for("history.report"),
         url_for("history.plan"),
+        url_for("runner.settings"),
+        url_for("runner.first_run"),
         url_for("history.progress_index"),
         *(url_for("history.progress", slug=slug) for slug, _, _ in logged_exercises(user)),
         *(url_for("history.session", session_id=s.session_id) for s in summaries),
@@ -171,18 +179,13 @@ def personal_paths(user) -> list[str]:
 
 
 def personal_version(user, release: str) -> str:
-    """Changes whenever one of these pages would look different: new logs, a changed
-    training plan, or a new day ("next session: today"). Not a changed routine: its own
-    unit carries its row for the routine lists, so an edit or an accepted suggestion
-    costs the manifest and that routine's unit, nothing more."""
-    plan = plan_of(user)
+    """Changes whenever one of these pages would look different: new logs, changed
+    settings (training days, problems, unit), or a new day ("next session: today"). Not
+    a changed routine: its own unit carries its row for the routine lists, so an edit
+    or an accepted suggestion costs the manifest and that routine's unit, nothing more."""
     _per_exercise, _mornings, logs = latest_logs(user)
     return _digest(
-        release,
-        user.id,
-        logs,
-        f"{plan.weekdays}@{plan.time_of_day}" if plan else "",
-        date.today().isoformat(),
+        release, user.id, logs, settings_of(user).fingerprint(), date.today().isoformat()
     )
 
 

@@ -128,6 +128,7 @@ def copy_routine(user, source: Routine) -> Routine:
         name=f"{source.name} (my copy)"[:MAX_NAME],
         summary=source.summary,
         problem=source.problem,
+        copied_from=source.slug or source.copied_from,
         red_flags=source.red_flags,
         running=source.running,
         triage=source.triage,

@@ -19,6 +19,9 @@ class Routine(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(Text, default="")
     problem: Mapped[str] = mapped_column(String(40), default="")
+    # A runner's copy remembers the built-in it came from (a copy of a copy too), so home
+    # recommends the copy, with the doses they accepted, instead of the built-in.
+    copied_from: Mapped[str | None] = mapped_column(String(80))
     # Shown on the routine's page (routines.toml for built-ins; a copy keeps them): the
     # signs that need a clinician rather than a routine, a line on running load, and the
     # questions that tell two look-alike conditions apart ([{question, answers: [{text,

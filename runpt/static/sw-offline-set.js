@@ -11,6 +11,9 @@
 
 const OFFLINE_SET_URL = "/offline/urls";
 const MANIFEST_WAIT_MS = 10000;
+// Asked just as the connection comes back (the page's `online` event), the manifest's
+// first request can fail while the worker's network settles: one more try a moment on.
+const MANIFEST_RETRY_MS = 1500;
 const UNIT_WAIT_MS = 30000;
 // Units asked for in one request: a new phone's whole set (ten routines, the library and
 // the runner's pages) in a few round trips; a connection cut mid-way costs one batch.
@@ -166,7 +169,9 @@ function keepOfflineSetSoon(user) {
 /** Fetch the manifest; fetch the units whose version the phone doesn't hold, a few per
  * request; drop what is gone; tell the pages what is ready. */
 async function keepOfflineSet(user) {
-  const manifest = await fetchUnit(OFFLINE_SET_URL, MANIFEST_WAIT_MS);
+  const manifest = (await fetchUnit(OFFLINE_SET_URL, MANIFEST_WAIT_MS)) ||
+    (await new Promise((wait) => setTimeout(wait, MANIFEST_RETRY_MS)).then(
+      () => fetchUnit(OFFLINE_SET_URL, MANIFEST_WAIT_MS)));
   if (!manifest || String(manifest.user) !== String(user)) return;
   const cache = await caches.open(userCacheName(user));
   const checked = Date.now();

@@ -149,6 +149,9 @@ def register(page, email: str | None = None, password: str = "long-enough-1") ->
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create account").click()
+    # The first-run questions come next; most tests leave them for later.
+    page.wait_for_url("**/get-started")
+    page.get_by_role("link", name="Not now").click()
     page.wait_for_url("**/")
     return email
 

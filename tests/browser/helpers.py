@@ -49,10 +49,14 @@ def start_session(page, routine_id: int):
 
 
 def log_set(page, pain: int = 0, **fields):
+    """Fill in the step's log form as a runner would (load, effort and note are under
+    "Load, effort, note": opened first) and tap Log set."""
     step = page.locator("#step")
     index = step.get_attribute("data-index")
     for name, value in fields.items():
         field = step.locator(f"[name={name}]")
+        if not field.is_visible():
+            step.locator("details.log-more summary").click()
         if field.evaluate("el => el.tagName") == "SELECT":
             field.select_option(str(value))
         else:

@@ -49,11 +49,26 @@ def test_no_axe_violation_on_any_page(page, scheme):
     register(page)
     routine_id = create_routine(page, "Checked", [("side-plank", {"sets": 2, "hold_s": 5})])
     for path in ["/", "/routines", f"/routines/{routine_id}", f"/routines/{routine_id}/edit",
-                 "/sessions", "/auth/account", "/auth/password", "/auth/delete"]:  # fmt: skip
+                 "/sessions", "/auth/account", "/auth/password", "/auth/delete",
+                 "/get-started", "/settings"]:  # fmt: skip
         check(path)
+    page.get_by_role("button", name="Save settings").click()  # nothing ticked: saved
+    page.goto("/get-started")
+    page.get_by_label("Monday").uncheck()
+    page.get_by_role("button", name="Show me my first session").click()  # errors shown
+    check()
+    page.get_by_label("Knee pain").check()
+    page.get_by_role("button", name="Show me my first session").click()
+    expect(page.locator("#next-title")).to_contain_text("Kneecap pain")  # home, answered
+    check()
     start_session(page, routine_id)
     expect(page.locator("[data-timer-label]")).to_have_text("Get ready")  # a running timer
     check()
+    page.locator("details.log-more summary").click()  # load, effort and note unfolded
+    check()
+    page.get_by_role("button", name="Phone on the floor").click()
+    check()
+    page.get_by_role("button", name="Normal view").click()
     page.locator("[data-log-form] button[type=submit]").click()  # one set, pain 0
     page.get_by_role("button", name="Finish session").click()
     expect(page.locator("#summary")).to_be_visible()

@@ -57,11 +57,17 @@ def test_the_first_offline_set_takes_at_most_ten_requests(page, server):
     assert whole, "the offline set was never kept"
     made = offline_requests(server, since)
     # The manifest, then every built-in routine, the library and the runner's other
-    # pages, a few units per request, each unit once.
+    # pages, a few units per request, each unit once. Each page opened checks the
+    # manifest (signing up opens two: the first-run questions, then home).
     held = kept_offline(page)
     units = len(held["routines"]) + 2
-    assert made[0][1] == "/offline/urls" and len(held["routines"]) >= 7
-    assert [r[1] for r in made[1:]] == ["/offline/units"] * math.ceil(units / 4)
+    paths = [r[1] for r in made]
+    # A unit asked for before this runner's first manifest is an earlier test's phone.
+    made = made[paths.index("/offline/urls") :]
+    paths = [r[1] for r in made]
+    assert len(held["routines"]) >= 7
+    assert [p for p in paths if p != "/offline/urls"] == ["/offline/units"] * math.ceil(units / 4)
+    assert paths.count("/offline/urls") <= 2
     assert len(made) <= 10, made
 
 

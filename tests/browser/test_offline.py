@@ -83,7 +83,7 @@ def test_after_login_every_routine_is_kept_offline_and_its_size_shown(page):
     # Steps are kept inside their routine's unit, not one by one.
     assert not any("/steps/" in path for path in cached)
     # Every routine on the list says it can be started with no signal.
-    badges = page.locator("[data-offline-routine]")
+    badges = page.locator("[data-routine-list] [data-offline-routine]")
     expect(badges.first).to_have_text("Ready offline")
     assert badges.count() == len(held["routines"])
     assert set(badges.all_text_contents()) == {"Ready offline"}

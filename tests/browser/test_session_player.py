@@ -35,7 +35,7 @@ def test_a_whole_short_routine_runs_and_reaches_the_server_once(page):
     log_set(page, pain=2, reps=5, rpe=6)
 
     expect(step).to_contain_text("Set 2 of 2")
-    log_set(page, pain=3, reps=4, load_kg=5)
+    log_set(page, pain=3, reps=4, load=5)
 
     expect(step).to_contain_text("Front plank")
     page.get_by_role("button", name="Skip countdown").click()

@@ -1,6 +1,7 @@
-/* A step's log form: reading what the runner entered within the form's own limits, and
- * what the step shows from the run so far (the easier variant after a pain stop, the
- * previous set's pain offered and marked, a note on acceptable pain). */
+/* A step's log form: reading what the runner entered within the form's own limits (a
+ * load typed in the runner's unit, stored in kg), and what the step shows from the run
+ * so far (the easier variant after a pain stop, the previous set's pain offered and
+ * marked, a note on acceptable pain, "last time" from a session other than this one). */
 
 export function exerciseNo(step) {
   return Number(step.dataset.exerciseNo);
@@ -26,6 +27,17 @@ export function carryLastPain(step, run) {
   step.querySelector("[data-pain-carried]").hidden = false;
 }
 
+/** "Last time" is the last session the exercise was done in, never this one: a step
+ * kept on the phone may have been made while this session's first sets were synced,
+ * so it names that session first and the one before second (runpt/log/reads.py). */
+export function showLastTime(step, run) {
+  const entries = [...step.querySelectorAll("[data-last-session]")];
+  const shown = entries.find((entry) => entry.dataset.lastSession !== run.session);
+  for (const entry of entries) entry.hidden = entry !== shown;
+  const firstTime = step.querySelector("[data-first-time]");
+  if (firstTime) firstTime.hidden = Boolean(shown);
+}
+
 export function showAcceptablePain(step, pain) {
   const line = step.querySelector("[data-pain-acceptable]");
   if (!line) return;
@@ -38,6 +50,18 @@ export function showAcceptablePain(step, pain) {
 function outOfRange(field) {
   const validity = field.validity;
   return Boolean(validity) && (validity.rangeUnderflow || validity.rangeOverflow || validity.badInput);
+}
+
+/** The load typed, in kg as it is stored: the field is in the runner's unit and says
+ * how many kg one of it is (the server's one conversion, runpt/runner/units.py). */
+function readLoadKg(form) {
+  const field = form.elements.load;
+  if (!field || field.value === "") return null;
+  const typed = Number(field.value);
+  if (Number.isNaN(typed) || outOfRange(field)) {
+    throw new Error(`Load: a number from ${field.min} to ${field.max} ${field.dataset.unit}.`);
+  }
+  return Math.round(typed * Number(field.dataset.kgPerUnit) * 1000) / 1000;
 }
 
 /** The set.logged data of the form, or an Error whose message says what to fix. */
@@ -56,11 +80,7 @@ export function readLogForm(form, step, run) {
     }
     return number;
   };
-  const load = value("load_kg") === null ? null : Number(value("load_kg"));
-  const loadField = form.elements.load_kg;
-  if (load !== null && (Number.isNaN(load) || outOfRange(loadField))) {
-    throw new Error(`Load: a number from ${loadField.min} to ${loadField.max} kg.`);
-  }
+  const load = readLoadKg(form);
   const note = (value("note") || "").trim();
   const eased = run.eased[exerciseNo(step)];
   return {

@@ -4,7 +4,9 @@
 
 import { answerMorningQuestion, askMorningQuestion } from "./morning.js";
 import { afterLoad, outbox, user } from "./page.js";
-import { offerResume, onPlayerClick, onPlayerSubmit, onPlayerVisible, resumeSession } from "./player.js";
+import {
+  offerResume, onPlayerChange, onPlayerClick, onPlayerSubmit, onPlayerTap, onPlayerVisible, resumeSession,
+} from "./player.js";
 import {
   applyUpdate, expectFreshPage, finishLoggingOut, forgetDeletedRunner, logOut, refreshOfflineSet,
   refreshOfflineSetBetweenSessions, registerServiceWorker, rememberSignedInRunner, showSignedInHeader,
@@ -15,7 +17,10 @@ import { labelDataAge, showSyncStatus, syncNow, watchForSyncMoments } from "./sy
 /** One listener for every button, so swapped-in fragments need no wiring. */
 function onClick(event) {
   const target = event.target.closest("button, a");
-  if (!target) return;
+  if (!target) {
+    if (onPlayerTap(event)) event.preventDefault(); // "phone on the floor": the big tap
+    return;
+  }
   if (target.matches("[data-start-session]")) event.preventDefault();
   if (onPlayerClick(target)) return;
   if (target.matches("[data-apply-update]")) {
@@ -57,6 +62,7 @@ async function startSignedIn() {
 function start() {
   document.addEventListener("click", onClick);
   document.addEventListener("submit", onSubmit);
+  document.addEventListener("change", (event) => onPlayerChange(event.target));
   document.body.addEventListener("htmx:afterSwap", (event) => {
     // A routine's steps changed in the editor: keep the new version offline now.
     if (event.detail.target && event.detail.target.id === "steps") refreshOfflineSet();

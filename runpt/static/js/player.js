@@ -3,18 +3,26 @@
  * starts, so no step ever waits for a network that isn't there, and a routine that
  * isn't whole on the phone can't be started offline. htmx swaps each step in.
  *
- * The run (session id, position, timer, what was logged) is saved on the device at
- * every step, with its own copy of the unit, so a killed app resumes where it was. */
+ * The run (session id, position, timer, what was logged, voice and floor mode) is
+ * saved on the device at every step, with its own copy of the unit, so a killed app
+ * resumes where it was. */
 
-import { showCueSetting } from "./cues.js";
+import { bigTapAction, floorOn, isBigTap, showFloorMode } from "./floor.js";
 import { logEvent } from "./log.js";
 import { rememberForTomorrow } from "./morning.js";
-import { carryLastPain, readLogForm, showAcceptablePain, showEasierVariant } from "./log-form.js";
+import {
+  carryLastPain, readLogForm, showAcceptablePain, showEasierVariant, showLastTime,
+} from "./log-form.js";
 import { fromTemplate, outbox, user } from "./page.js";
 import { painResponse } from "./pain.js";
 import { painStopCard, stopChoice } from "./pain-stop.js";
-import { keepScreenOn, letScreenSleep } from "./screen.js";
+import { offerResume, resumeRun, startRun } from "./session-start.js";
+import { bringStepIntoView, keepScreenOn, letScreenSleep } from "./screen.js";
+import { showSummary } from "./summary.js";
 import { holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
+import {
+  quiet, sayCountdown, sayGo, sayHoldDone, sayStepStart, setVoice, speechAvailable,
+} from "./voice.js";
 
 // The session this page is playing: its run and the routine unit it steps through.
 // `busy` is true while a set is being logged, so a second tap logs nothing.
@@ -28,107 +36,49 @@ function stepElement() {
   return document.getElementById("step");
 }
 
-/* ---------- the routine, whole ---------- */
+/* ---------- starting and resuming (session-start.js) ---------- */
 
-/** The routine's unit as the routine was when the page was made: from the phone when
- * it holds it (the service worker answers), else from the server; null if neither can. */
-async function loadUnit(source) {
-  const url = `${source.dataset.unitUrl}?changed=${encodeURIComponent(source.dataset.unitChanged || "")}`;
-  try {
-    const response = await fetch(url, { credentials: "same-origin" });
-    if (!response.ok) return null;
-    const unit = await response.json();
-    return Array.isArray(unit.steps) && unit.steps.length && unit.steps.every(Boolean) ? unit : null;
-  } catch {
-    return null;
-  }
-}
-
-/* ---------- starting and resuming ---------- */
-
-export async function startSession(button) {
-  const existing = await outbox.loadRun(user);
-  if (existing && !confirm(`“${existing.routineName}” is still in progress. Start a new session instead?`)) {
-    return;
-  }
-  const problem = button.closest("form").parentElement.querySelector("[data-start-problem]");
-  if (problem) problem.hidden = true;
-  button.disabled = true;
-  const unit = await loadUnit(button);
-  button.disabled = false;
-  if (!unit) {
-    // Said plainly, before anything is logged: never a session that stalls mid-way.
-    if (problem) problem.hidden = false;
-    return;
-  }
-  const run = newRun(button, unit);
-  await outbox.setMeta(`run-unit:${user}`, unit);
-  await outbox.saveRun(run);
-  await logEvent("session.started", run.session,
-    { routine: run.routine, planned_sets: unit.strength_steps }, { name: run.routineName });
-  const player = playerPage();
-  if (player && Number(player.dataset.routineId) === run.routineId) {
-    play(run, unit);
-  } else {
-    location.assign(run.playerUrl);
-  }
-}
-
-function newRun(button, unit) {
-  return {
-    user,
-    session: crypto.randomUUID(),
-    routine: /^\d+$/.test(button.dataset.routine) ? Number(button.dataset.routine) : button.dataset.routine,
-    routineId: Number(button.dataset.routineId),
-    routineName: button.dataset.routineName,
-    playerUrl: button.dataset.href || location.pathname,
-    unitVersion: unit.version,
-    position: 0,
-    startedAt: Date.now(),
-    logged: [],
-    // {exercise number: ladder level} for exercises stopped by pain and gone on with
-    // at their easier variant.
-    eased: {},
-    timer: null,
-  };
-}
-
-export async function offerResume() {
-  const card = document.querySelector("[data-resume]");
-  if (!card || !user) return;
-  const run = await outbox.loadRun(user);
-  if (!run) return;
-  card.querySelector("[data-resume-name]").textContent = run.routineName;
-  card.querySelector("[data-resume-link]").href = run.playerUrl;
-  card.hidden = false;
-}
-
-/** On the player page: a run of this routine on the device goes on where it was; with
- * none, ?start=1 (a Start tapped before that page's scripts ran) starts one. */
-export async function resumeSession() {
-  const player = playerPage();
-  if (!player || !user) return;
-  showCueSetting();
-  const run = await outbox.loadRun(user);
-  const startAsked = new URLSearchParams(location.search).has("start");
-  if (startAsked) history.replaceState(null, "", location.pathname);
-  if (!run || run.routineId !== Number(player.dataset.routineId)) {
-    if (startAsked && !run) startSession(player.querySelector("[data-start-session]"));
-    return;
-  }
-  const unit = (await outbox.getMeta(`run-unit:${user}`)) || (await loadUnit(player));
-  if (!unit) return;
-  play(run, unit);
-}
+export const startSession = (button) => startRun(button, play);
+export const resumeSession = () => resumeRun(play);
+export { offerResume };
 
 function play(run, unit) {
   // A run saved by an older version of runpt lacks what later ones added.
   run.logged = run.logged || [];
   run.eased = run.eased || {};
+  if (run.voice === undefined) run.voice = playerPage().dataset.voice === "on";
   current.run = run;
   current.unit = unit;
   keepScreenOn();
+  showVoiceAndFloor();
   showStep(run.position);
+}
+
+/* ---------- voice and "phone on the floor", kept in the run ---------- */
+
+function showVoiceAndFloor() {
+  const { run } = current;
+  setVoice(run.voice || floorOn(run));
+  showFloorMode(run);
+  const toggle = playerPage().querySelector("[data-voice-toggle]");
+  if (toggle) toggle.checked = Boolean(run.voice || floorOn(run));
+  const setting = playerPage().querySelector("[data-voice-setting]");
+  if (setting) setting.hidden = !speechAvailable();
+}
+
+function changeVoice(toggle) {
+  current.run.voice = toggle.checked;
+  if (!toggle.checked) current.run.floor = false; // the floor mode speaks: it goes too
+  outbox.saveRun(current.run);
+  showVoiceAndFloor();
+}
+
+function toggleFloor() {
+  current.run.floor = !floorOn(current.run);
+  outbox.saveRun(current.run);
+  showVoiceAndFloor();
+  const step = stepElement();
+  if (step) bringStepIntoView(step);
 }
 
 /* ---------- stepping ---------- */
@@ -161,16 +111,40 @@ function onStepShown(note) {
   const step = stepElement();
   if (!step || !current.run) return;
   step.focus({ preventScroll: true });
-  window.scrollTo(0, 0);
+  bringStepIntoView(step);
   showEasierVariant(step, current.run);
   carryLastPain(step, current.run);
+  showLastTime(step, current.run);
   if (note) showAcceptablePain(step, note.acceptable);
+  sayStepStart(step);
   const index = Number(step.dataset.index);
   const saved = current.run.timer && current.run.timer.step === index ? current.run.timer : null;
   const timer = saved || waitTimer(step);
   if (!timer) return;
   if (!saved) keepTimer(timer);
-  runTimer(timer, keepTimer);
+  startTimer(timer);
+}
+
+const heard = { secondsLeft: sayCountdown, ended: timerEnded };
+
+function startTimer(timer) {
+  runTimer(timer, keepTimer, heard);
+}
+
+/** A countdown or a hold ended on the step on screen: say so, and on the floor a
+ * hold starts by itself once its countdown is over. */
+function timerEnded(timer) {
+  const step = stepElement();
+  if (!step || !current.run) return;
+  if (timer.kind === "hold") return sayHoldDone(step);
+  sayGo(step);
+  if (floorOn(current.run) && step.dataset.hold) startHold();
+}
+
+function startHold() {
+  const timer = holdTimer();
+  keepTimer(timer);
+  startTimer(timer);
 }
 
 function keepTimer(timer) {
@@ -192,6 +166,7 @@ async function logSet(form) {
     return;
   }
   current.busy = true;
+  quiet();
   form.querySelector("[type=submit]").disabled = true;
   try {
     const index = Number(step.dataset.index);
@@ -242,38 +217,13 @@ async function finishSession() {
   const run = current.run || (await outbox.loadRun(user));
   if (!run) return;
   stopTimer();
+  quiet();
   await logEvent("session.finished", run.session, {});
   await rememberForTomorrow(run.session);
   await outbox.clearRun(user);
   current.run = null;
   letScreenSleep();
   showSummary(run, Date.now());
-}
-
-/** The session as the phone logged it: one set per step (a step logged again after
- * Back counts once, as the server counts it), the time taken and the highest pain. */
-function showSummary(run, finishedAt) {
-  const player = playerPage();
-  player.querySelector("#player").replaceChildren();
-  player.querySelector("[data-progress]").style.width = "100%";
-  const summary = document.getElementById("summary");
-  const sets = [...new Map(run.logged.map((set) => [set.index, set])).values()];
-  const pains = sets.map((set) => set.pain).filter((pain) => pain !== null && pain !== undefined);
-  const highest = pains.length ? Math.max(...pains) : null;
-  const minutes = Math.max(1, Math.round((finishedAt - run.startedAt) / 60000));
-  summary.querySelector("[data-summary-sets]").textContent = String(sets.length);
-  summary.querySelector("[data-summary-time]").textContent = `${minutes} min`;
-  summary.querySelector("[data-summary-pain]").textContent = highest === null ? "not logged" : `${highest} / 10`;
-  const zone = highest === null ? "none" : painZone(highest);
-  summary.querySelector("[data-summary-advice]").textContent = summary.dataset[`advice${zone[0].toUpperCase()}${zone.slice(1)}`];
-  summary.hidden = false;
-  summary.focus();
-}
-
-function painZone(pain) {
-  const rules = document.getElementById("pain-rules").dataset;
-  if (pain <= Number(rules.safeMax)) return "safe";
-  return pain <= Number(rules.acceptableMax) ? "acceptable" : "tooMuch";
 }
 
 /* ---------- the player's buttons (one listener in main.js routes clicks here) ---------- */
@@ -294,15 +244,34 @@ export function onPlayerClick(target) {
   } else if (target.matches("[data-stop-choice]")) {
     choose(target);
   } else if (target.matches("[data-hold-start]")) {
-    const timer = holdTimer();
-    keepTimer(timer);
-    runTimer(timer, keepTimer);
+    startHold();
+  } else if (target.matches("[data-floor-toggle]")) {
+    toggleFloor();
   } else if (target.matches("[data-timer-skip]")) {
     skipTimer(current.run.timer);
     keepTimer(null);
   } else {
     return false;
   }
+  return true;
+}
+
+/** A tap that isn't on a button: in floor mode, the big tap anywhere on the step. */
+export function onPlayerTap(event) {
+  if (!current.run || !isBigTap(event, current.run)) return false;
+  const step = stepElement();
+  if (bigTapAction(step, current.run) === "start-hold") {
+    startHold();
+  } else {
+    if (current.run.timer && current.run.timer.kind === "hold") skipTimer(current.run.timer);
+    logSet(step.querySelector("[data-log-form]"));
+  }
+  return true;
+}
+
+export function onPlayerChange(input) {
+  if (!current.run || !input.matches("[data-voice-toggle]")) return false;
+  changeVoice(input);
   return true;
 }
 

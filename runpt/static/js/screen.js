@@ -1,4 +1,5 @@
-/* The screen stays on while a session runs (the phone lies on the floor by the mat). */
+/* The screen during a session: it stays on (the phone lies on the floor by the mat), and
+ * each new step starts just below the sticky header, never under it. */
 
 let wakeLock = null;
 
@@ -15,4 +16,16 @@ export async function keepScreenOn() {
 export function letScreenSleep() {
   if (wakeLock) wakeLock.release().catch(() => {});
   wakeLock = null;
+}
+
+// Room between the header's bottom edge and the step's top.
+const GAP_PX = 6;
+
+/** Scroll a new step to just below the sticky header, so its name, set and side, dose
+ * and countdown are on screen above the pinned Log set bar, whatever was scrolled before. */
+export function bringStepIntoView(step) {
+  const header = document.querySelector("header.top");
+  const headerBottom = header ? header.getBoundingClientRect().bottom : 0;
+  const top = step.getBoundingClientRect().top + window.scrollY - headerBottom - GAP_PX;
+  window.scrollTo(0, Math.max(0, top));
 }

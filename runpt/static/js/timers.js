@@ -13,8 +13,9 @@ function stepElement() {
 }
 
 /** Show `timer` on the step on screen and tick until it ends. `keep(timer)` is told
- * of every change so the run can save it. */
-export function runTimer(timer, keep) {
+ * of every change so the run can save it; `heard` hears each second of the last few
+ * (`secondsLeft`) and the end (`ended`), for the spoken cues. */
+export function runTimer(timer, keep, heard = {}) {
   stopTimer();
   const step = stepElement();
   if (!step) return;
@@ -28,10 +29,13 @@ export function runTimer(timer, keep) {
   skip.hidden = false;
   showHoldButton(timer.kind !== "hold");
   announce(`${LABELS[timer.kind]}: ${Math.ceil((timer.endsAt - Date.now()) / 1000)} seconds`);
+  let shown = null;
   const draw = () => {
     const left = Math.max(0, Math.ceil((timer.endsAt - Date.now()) / 1000));
     box.querySelector("[data-timer-clock]").textContent = clockText(left);
-    if (left === 0) timerDone(timer, box, keep);
+    if (left !== shown && shown !== null && heard.secondsLeft) heard.secondsLeft(left, timer);
+    shown = left;
+    if (left === 0) timerDone(timer, box, keep, heard);
   };
   draw();
   if (!box.classList.contains("done")) ticks.interval = setInterval(draw, 250);
@@ -53,7 +57,7 @@ function showHoldButton(visible) {
   if (button) button.hidden = !visible;
 }
 
-function timerDone(timer, box, keep) {
+function timerDone(timer, box, keep, heard) {
   stopTimer();
   box.classList.add("done");
   box.querySelector("[data-timer-label]").textContent = timer.kind === "hold" ? "Hold done" : "Go";
@@ -64,6 +68,7 @@ function timerDone(timer, box, keep) {
     keep({ ...timer, finished: true });
     announce(timer.kind === "hold" ? "Hold done. Log the set." : "Time to go.");
     signalEnd();
+    if (heard.ended) heard.ended(timer);
   }
 }
 

@@ -1,0 +1,92 @@
+"""The runner's own pages: the two first-run questions after signing up, and the
+settings page where every answer can be changed later (what they train for, training
+days and time, the unit loads are shown in, spoken cues). Plain forms: they work with
+no JavaScript."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from runpt.library.models import PROBLEMS
+from runpt.runner import answers
+from runpt.runner.models import UNITS, RunnerSettings, save_settings, settings_of
+from runpt.timestamps import utcnow
+
+bp = Blueprint("runner", __name__)
+
+
+@bp.route("/get-started", methods=["GET", "POST"])
+@login_required
+def first_run():
+    """What the runner wants, and which days they train: then home, with the routine
+    that fits and a one-tap Start."""
+    settings = settings_of(current_user)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        aims = answers.aims(request.form, errors)
+        days = answers.training_days(request.form, errors)
+        if not errors:
+            settings.injury_free, settings.problems = aims
+            settings.weekdays = ",".join(str(day) for day in days)
+            settings.answered_at = utcnow()
+            save_settings(settings)
+            return redirect(url_for("routines.home"))
+    return render_template(
+        "runner/first_run.html", **_form_context(settings, errors)
+    ), 400 if errors else 200
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    settings = settings_of(current_user)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        aims = answers.aims(request.form, errors, required=False)
+        days = answers.training_days(request.form, errors)
+        time_of_day = answers.time_of_day(request.form, errors)
+        unit = answers.unit(request.form, errors)
+        if not errors:
+            settings.injury_free, settings.problems = aims
+            settings.weekdays = ",".join(str(day) for day in days)
+            settings.time_of_day = time_of_day
+            settings.unit = unit
+            settings.voice = answers.voice(request.form)
+            settings.answered_at = settings.answered_at or utcnow()
+            save_settings(settings)
+            flash("Settings saved.", "success")
+            return redirect(url_for("runner.settings"))
+    return render_template(
+        "runner/settings.html", **_form_context(settings, errors)
+    ), 400 if errors else 200
+
+
+def _form_context(settings: RunnerSettings, errors: dict) -> dict:
+    """What the forms show: the runner's answers, or what they just sent when it was
+    refused (so nothing typed is lost), or for a first answer the suggested days."""
+    if request.method == "POST":
+        form = request.form
+        shown = {
+            "aims": set(form.getlist("aim")),
+            "days": {int(d) for d in form.getlist("day") if d.isdigit()},
+            "time": form.get("time", settings.time_of_day),
+            "unit": form.get("unit", settings.unit),
+            "voice": form.get("voice") == "on",
+        }
+    else:
+        aims = set(settings.own_problems)
+        if settings.injury_free:
+            aims.add(answers.INJURY_FREE)
+        days = set(settings.days)
+        if settings.answered_at is None and not days:
+            days = set(answers.SUGGESTED_DAYS)
+        shown = {"aims": aims, "days": days, "time": settings.time_of_day,
+                 "unit": settings.unit, "voice": settings.voice}  # fmt: skip
+    return {
+        "settings": settings,
+        "shown": shown,
+        "errors": errors,
+        "PROBLEMS": PROBLEMS,
+        "UNITS": UNITS,
+        "WEEKDAY_NAMES": answers.WEEKDAY_NAMES,
+        "INJURY_FREE": answers.INJURY_FREE,
+    }

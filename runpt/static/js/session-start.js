@@ -1,0 +1,110 @@
+/* Starting a session and resuming one. A routine is loaded whole (its unit) before
+ * anything is logged, so no step ever waits for a network that isn't there and a routine
+ * that isn't whole on the phone can't be started offline; a run kept on the phone goes
+ * on where it was after the app was killed. */
+
+import { showCueSetting } from "./cues.js";
+import { logEvent } from "./log.js";
+import { outbox, user } from "./page.js";
+
+function playerPage() {
+  return document.getElementById("player-page");
+}
+
+/* ---------- the routine, whole ---------- */
+
+/** The routine's unit as the routine was when the page was made: from the phone when
+ * it holds it (the service worker answers), else from the server; null if neither can. */
+async function loadUnit(source) {
+  const url = `${source.dataset.unitUrl}?changed=${encodeURIComponent(source.dataset.unitChanged || "")}`;
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) return null;
+    const unit = await response.json();
+    return Array.isArray(unit.steps) && unit.steps.length && unit.steps.every(Boolean) ? unit : null;
+  } catch {
+    return null;
+  }
+}
+
+/* ---------- starting and resuming ---------- */
+
+/** Start a session of the routine `button` names, once its unit is in hand; `play`
+ * plays it when this page is its player (else the player page opens and resumes it). */
+export async function startRun(button, play) {
+  const existing = await outbox.loadRun(user);
+  if (existing && !confirm(`“${existing.routineName}” is still in progress. Start a new session instead?`)) {
+    return;
+  }
+  const problem = button.closest("form").parentElement.querySelector("[data-start-problem]");
+  if (problem) problem.hidden = true;
+  button.disabled = true;
+  const unit = await loadUnit(button);
+  button.disabled = false;
+  if (!unit) {
+    // Said plainly, before anything is logged: never a session that stalls mid-way.
+    if (problem) problem.hidden = false;
+    return;
+  }
+  const run = newRun(button, unit);
+  await outbox.setMeta(`run-unit:${user}`, unit);
+  await outbox.saveRun(run);
+  await logEvent("session.started", run.session,
+    { routine: run.routine, planned_sets: unit.strength_steps }, { name: run.routineName });
+  const player = playerPage();
+  if (player && Number(player.dataset.routineId) === run.routineId) {
+    play(run, unit);
+  } else {
+    location.assign(run.playerUrl);
+  }
+}
+
+function newRun(button, unit) {
+  return {
+    user,
+    session: crypto.randomUUID(),
+    routine: /^\d+$/.test(button.dataset.routine) ? Number(button.dataset.routine) : button.dataset.routine,
+    routineId: Number(button.dataset.routineId),
+    routineName: button.dataset.routineName,
+    playerUrl: button.dataset.href || location.pathname,
+    unitVersion: unit.version,
+    position: 0,
+    startedAt: Date.now(),
+    logged: [],
+    // {exercise number: ladder level} for exercises stopped by pain and gone on with
+    // at their easier variant.
+    eased: {},
+    timer: null,
+    // Spoken cues: set from the player page (the runner's setting) when it plays.
+    voice: undefined,
+    floor: false,
+  };
+}
+
+export async function offerResume() {
+  const card = document.querySelector("[data-resume]");
+  if (!card || !user) return;
+  const run = await outbox.loadRun(user);
+  if (!run) return;
+  card.querySelector("[data-resume-name]").textContent = run.routineName;
+  card.querySelector("[data-resume-link]").href = run.playerUrl;
+  card.hidden = false;
+}
+
+/** On the player page: a run of this routine on the device goes on where it was; with
+ * none, ?start=1 (a Start tapped before that page's scripts ran) starts one. */
+export async function resumeRun(play) {
+  const player = playerPage();
+  if (!player || !user) return;
+  showCueSetting();
+  const run = await outbox.loadRun(user);
+  const startAsked = new URLSearchParams(location.search).has("start");
+  if (startAsked) history.replaceState(null, "", location.pathname);
+  if (!run || run.routineId !== Number(player.dataset.routineId)) {
+    if (startAsked && !run) startRun(player.querySelector("[data-start-session]"), play);
+    return;
+  }
+  const unit = (await outbox.getMeta(`run-unit:${user}`)) || (await loadUnit(player));
+  if (!unit) return;
+  play(run, unit);
+}

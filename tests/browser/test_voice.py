@@ -1,0 +1,136 @@
+"""Spoken cues, heard through a recorded fake `speechSynthesis` (installed before the
+page's scripts): what comes next and the dose as a step starts, the last three seconds,
+the go, slow reps counted through their tempo, the end of a hold, "switch sides"; the
+voice setting; "phone on the floor" (one big tap logs the set as planned); and the beeps
+where the browser can't speak."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import register
+from tests.browser.helpers import create_routine, log_set, server_sessions, wait_until
+
+FAKE_SPEECH = """
+window.__spoken = [];
+Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
+  speaking: false, pending: false, paused: false,
+  speak(utterance) { window.__spoken.push(utterance.text); },
+  cancel() {},
+  getVoices() {
+    return [{ name: "On the phone", lang: "en-GB", localService: true, default: true }];
+  },
+  addEventListener() {}, removeEventListener() {},
+}});
+window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+"""
+NO_SPEECH = """
+delete window.speechSynthesis;
+delete window.SpeechSynthesisUtterance;
+window.__buzzes = 0;
+navigator.vibrate = () => { window.__buzzes += 1; return true; };
+"""
+ROUTINE = [
+    ("glute-bridge", {"sets": 1, "reps": 2}),  # tempo 2-1-2: counted aloud
+    ("side-plank", {"sets": 1, "hold_s": 5}),  # left, then right
+]
+
+
+def spoken(page) -> list[str]:
+    return page.evaluate("window.__spoken.splice(0)")  # what was said since the last look
+
+
+def test_the_player_says_what_comes_next_counts_down_and_counts_slow_reps(page):
+    page.add_init_script(FAKE_SPEECH)
+    page.clock.install()
+    register(page)
+    routine_id = create_routine(page, "Spoken", ROUTINE)
+    page.goto(f"/routines/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    assert spoken(page) == ["Next: Glute bridge. Set 1 of 1: 2 reps. Get ready."]
+
+    page.clock.run_for(10_000)  # the get-ready countdown runs out
+    page.clock.run_for(1_500 + 10 * 1_000 + 500)  # two reps of 2-1-2, one word a second
+    rep = ["down", "two", "hold", "up", "two"]
+    assert spoken(page) == ["3", "2", "1", "Go: 2 reps.", *rep, *rep, "That's 2. Log the set."]
+
+    log_set(page, pain=1)
+    assert spoken(page) == ["Next: Side plank. Set 1 of 1, left side: 5 second hold. Get ready."]
+    page.clock.run_for(10_000)
+    assert spoken(page) == ["3", "2", "1", "Go: 5 second hold."]
+    page.get_by_role("button", name="Start 5 s hold").click()
+    page.clock.run_for(5_000)
+    assert spoken(page) == ["3", "2", "1", "Hold done. Log the set."]
+
+    log_set(page, pain=1)
+    assert spoken(page) == ["Switch sides. Right side: 5 second hold."]
+
+
+def test_voice_off_in_settings_is_silent_and_can_be_turned_on_for_a_session(page):
+    page.add_init_script(FAKE_SPEECH)
+    register(page)
+    page.goto("/settings")
+    page.get_by_label("Speak the steps during a session").uncheck()
+    page.get_by_role("button", name="Save settings").click()
+    routine_id = create_routine(page, "Quiet", ROUTINE)
+    page.goto(f"/routines/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    voice = page.get_by_label("Speak the steps", exact=True)
+    expect(voice).not_to_be_checked()
+    assert spoken(page) == []
+    voice.check()  # for this session
+    log_set(page, pain=0)
+    assert spoken(page) == ["Next: Side plank. Set 1 of 1, left side: 5 second hold. Get ready."]
+
+
+def test_phone_on_the_floor_one_big_tap_logs_the_set_as_planned_and_speaks(page):
+    page.add_init_script(FAKE_SPEECH)
+    page.clock.install()
+    register(page)
+    page.goto("/settings")
+    page.get_by_label("Speak the steps during a session").uncheck()  # the floor turns it on
+    page.get_by_role("button", name="Save settings").click()
+    routine_id = create_routine(page, "Floor", ROUTINE)
+    page.goto(f"/routines/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    page.get_by_role("button", name="Phone on the floor").click()
+    expect(page.get_by_role("button", name="Normal view")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".figure")).to_be_hidden()  # only what a glance needs
+    log = page.get_by_role("button", name="Log set")
+    assert log.bounding_box()["height"] >= 72  # large targets
+
+    page.locator("[data-floor-hint]").click()  # the big tap: 2 reps as planned
+    expect(page.locator("#step[data-index='1']")).to_be_visible()
+    assert spoken(page)[-1] == "Next: Side plank. Set 1 of 1, left side: 5 second hold. Get ready."
+    page.clock.run_for(10_000)  # on the floor a hold starts by itself after its countdown
+    expect(page.locator("[data-timer-label]")).to_have_text("Hold")
+    page.clock.run_for(5_000)
+    expect(page.locator("[data-timer-label]")).to_have_text("Hold done")
+    page.locator("#step-title").click()  # anywhere on the step
+    expect(page.locator("#step[data-index='2']")).to_be_visible()
+
+    page.reload()  # a resumed session stays on the floor
+    expect(page.locator("#player-page")).to_have_class(re.compile(r"\bfloor\b"))
+    finish = page.get_by_role("button", name="Finish session")
+    page.get_by_role("button", name="Normal view").click()
+    finish.click()
+    sessions = wait_until(lambda: [s for s in server_sessions(page) if s["finished_at"]])
+    sets = [(s["exercise"], s["reps"], s["hold_s"], s["side"]) for s in sessions[0]["sets"]]
+    assert sets == [("glute-bridge", 2, None, None), ("side-plank", None, 5, "left")]
+
+
+def test_where_the_browser_cannot_speak_the_beeps_still_mark_the_end(page):
+    page.add_init_script(NO_SPEECH)
+    page.clock.install()
+    register(page)
+    routine_id = create_routine(page, "Beeps", ROUTINE)
+    page.goto(f"/routines/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    expect(page.get_by_label("Speak the steps", exact=True)).to_be_hidden()
+    page.clock.run_for(11_000)
+    expect(page.locator("[data-timer-label]")).to_have_text("Go")
+    assert page.evaluate("window.__buzzes") == 1
