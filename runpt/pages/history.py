@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from runpt.extensions import db
-from runpt.history import export
+from runpt.history import capacity_and_running, export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
 from runpt.history.models import TrainingPlan
@@ -30,11 +30,13 @@ from runpt.history.weeks import (
 )
 from runpt.library.models import PROBLEMS, Exercise
 from runpt.library.queries import exercise_by_slug, exercise_names
-from runpt.log.reads import logged_exercises, notes_of
+from runpt.log.reads import logged_exercises, logged_runs, notes_of
 from runpt.log.sessions import one_session, routine_names
 from runpt.log.summaries import current_summaries
 from runpt.pain import ZONES_IN_WORDS
 from runpt.routines.editing import routine_problems
+from runpt.running.load import jump_rule, weekly_load
+from runpt.running.settings import running_data
 
 CALENDAR_WEEKS = 12
 PAST_SESSIONS = 50
@@ -254,6 +256,33 @@ def pain_chart(chart_id: str, title: str, points):
     )  # fmt: skip
 
 
+@bp.get("/running")
+@login_required
+def running():
+    """Weekly running load beside pain and the next morning, with a jump flagged."""
+    runs = logged_runs(current_user)
+    today = runner_today(current_summaries(current_user))
+    load = weekly_load(runs, today, how_many=CALENDAR_WEEKS)
+    jump_over, averaged = jump_rule()
+    chart = None
+    if runs:
+        chart = line_chart(
+            "running-load", "Running time per week",
+            f"Minutes of running per week for {len(load)} weeks to the week of "
+            f"{load[-1].monday:%-d %b %Y}; {sum(1 for w in load if w.jump)} flagged as a jump.",
+            [Series("Minutes", [(w.monday, round(w.minutes)) for w in load])], unit=" min",
+        )  # fmt: skip
+    return render_template(
+        "history/running.html",
+        load=load,
+        chart=chart,
+        jump_percent=round(jump_over * 100),
+        averaged=averaged,
+        source=running_data()["load"]["source"],
+        as_of=as_of(),
+    )
+
+
 @bp.get("/report")
 @login_required
 def report():
@@ -265,6 +294,7 @@ def report():
         "history/report.html",
         **facts,
         **physio_report(current_user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
+        **capacity_and_running.for_report(current_user, facts["today"], REPORT_WEEKS),
         names=exercise_names(),
         PROBLEMS=PROBLEMS,
         as_of=as_of(),

@@ -24,6 +24,7 @@ from flask import current_app, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from runpt.capacity.norms import capacity_tests
 from runpt.extensions import db
 from runpt.history.overview import plan_of
 from runpt.library.dose import minutes
@@ -154,7 +155,9 @@ def library_version(user, release: str) -> str:
 
 def personal_paths(user) -> list[str]:
     """Home, routines, past sessions and history as of the last sync: the calendar, pain,
-    the physio report, progress of every exercise logged and the latest sessions."""
+    running load, the physio report, progress of every exercise logged and the latest
+    sessions; the capacity tests (each test's page runs it on the phone), running and the
+    walk-run plan."""
     summaries = current_summaries(user)[:RECENT_SESSIONS_OFFLINE]
     return [
         url_for("routines.home"),
@@ -165,6 +168,13 @@ def personal_paths(user) -> list[str]:
         url_for("history.report"),
         url_for("history.plan"),
         url_for("history.progress_index"),
+        url_for("history.running"),
+        # Capacity tests run with no signal, and runs (and walk-run stages) are logged
+        # with none: their pages are kept with the runner's other pages.
+        url_for("capacity.index"),
+        *(url_for("capacity.test", slug=slug) for slug in capacity_tests()),
+        url_for("running.index"),
+        url_for("running.plan"),
         *(url_for("history.progress", slug=slug) for slug, _, _ in logged_exercises(user)),
         *(url_for("history.session", session_id=s.session_id) for s in summaries),
     ]

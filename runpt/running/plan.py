@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from runpt.capacity.norms import capacity_tests
-from runpt.log.reads import LoggedRun
+from runpt.capacity.sittings import Result, capacity_results
+from runpt.log.reads import LoggedRun, logged_runs
 from runpt.running.settings import Stage, running_data, stages
 
 
@@ -210,3 +211,27 @@ def step_back(here: list[LoggedRun], stage: Stage, settings: dict) -> str | None
     if stage.number == 1:
         return f"{what} after your last walk: rest a few days and see a clinician if it lasts."
     return f"{what} after your last run: go back to stage {stage.number - 1} next time."
+
+
+def latest_tests(results: list[Result]) -> dict[str, LatestTest]:
+    """What the plan needs of each capacity test's latest sitting."""
+    found = {}
+    for result in results:
+        if result.latest is None:
+            continue
+        symmetry = result.symmetry
+        found[result.test.slug] = LatestTest(
+            result.latest.day,
+            result.latest.left,
+            result.latest.right,
+            symmetry.lsi if symmetry else None,
+            bool(symmetry and symmetry.flagged),
+        )
+    return found
+
+
+def plan_for(user, today: date, runs: list[LoggedRun] | None = None) -> PlanState:
+    """The runner's place on the plan today, from their runs and capacity tests."""
+    runs = logged_runs(user) if runs is None else runs
+    results, _answers = capacity_results(user)
+    return plan_state(runs, latest_tests(results), today)
