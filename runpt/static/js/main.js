@@ -16,7 +16,7 @@ import { labelDataAge, showSyncStatus, syncNow, watchForSyncMoments } from "./sy
 // load stays small, and the service worker keeps them for use with no signal.
 const PAGE_MODULES = [
   ["[data-capacity-test]", "./capacity.js"],
-  ["[data-running]", "./running.js"],
+  ["[data-running-page]", "./running.js"],
 ];
 
 function startPageModules() {
