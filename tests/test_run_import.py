@@ -193,3 +193,16 @@ def test_the_import_answers_json_errors_only_to_a_signed_in_runner(client):
     response = send(client, "easy-run.gpx", GPX)
     assert response.status_code == 401
     assert json.loads(response.get_data())["error"].startswith("Sign in again")
+
+
+def test_a_file_sent_from_another_site_is_refused_and_read_for_nobody(signed_in, app):
+    upload = FileStorage(io.BytesIO(GPX), filename="easy-run.gpx")
+    boundary, body = encode_multipart({"file": upload})
+    response = signed_in.post(
+        "/api/runs/import",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Sec-Fetch-Site": "cross-site", "Origin": "https://elsewhere.example"},
+    )
+    assert response.status_code == 403
+    assert "run" not in response.get_json()

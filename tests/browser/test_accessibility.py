@@ -49,7 +49,10 @@ def test_no_axe_violation_on_any_page(page, scheme):
     register(page)
     routine_id = create_routine(page, "Checked", [("side-plank", {"sets": 2, "hold_s": 5})])
     for path in ["/", "/routines", f"/routines/{routine_id}", f"/routines/{routine_id}/edit",
-                 "/sessions", "/auth/account", "/auth/password", "/auth/delete"]:  # fmt: skip
+                 "/sessions", "/auth/account", "/auth/password", "/auth/delete",
+                 "/capacity/", "/capacity/heel-raise", "/capacity/side-bridge",
+                 "/capacity/single-leg-squat", "/running/", "/running/plan",
+                 "/history/running"]:  # fmt: skip
         check(path)
     start_session(page, routine_id)
     expect(page.locator("[data-timer-label]")).to_have_text("Get ready")  # a running timer

@@ -21,6 +21,7 @@ def test_a_run_logged_with_no_signal_is_stored_once_at_its_stage(page, server):
     wait_for_offline_set(page)
     server.stop()
     page.goto("/running/plan")  # from the phone
+    expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
     form = page.locator("[data-run-form]")
     form.get_by_label("Day").fill("2026-03-02")
     form.get_by_label("Start time").fill("07:30")
@@ -44,6 +45,7 @@ def test_a_watch_file_fills_the_run_and_importing_it_twice_counts_once(page, ser
     register(page)
     for _ in range(2):
         page.goto("/running/")
+        expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
         page.locator("[data-run-import] input[type=file]").set_input_files(str(GPX))
         expect(page.locator("[data-import-status]")).to_contain_text("Read 25 min from the file")
         form = page.locator("[data-run-form]")

@@ -24,6 +24,7 @@ export function start(root) {
   };
   showCueSetting();
   root.addEventListener("click", (event) => onClick(test, event.target.closest("button")));
+  root.dataset.ready = "yes"; // tests (and styles) can tell the page is live
 }
 
 function onClick(test, button) {

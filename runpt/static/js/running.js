@@ -18,6 +18,15 @@ export function start(root) {
   });
   const upload = root.querySelector("[data-run-import] input[type=file]");
   if (upload) upload.addEventListener("change", () => importFile(upload));
+  // A page kept on the phone may be days old: the run is today, by this phone's clock.
+  root.querySelectorAll("[data-run-form]").forEach(fillNow);
+  root.dataset.ready = "yes"; // tests (and styles) can tell the page is live
+}
+
+function fillNow(form) {
+  const { date, time } = localParts(new Date().toISOString());
+  field(form, "date").value = date;
+  field(form, "time").value = time;
 }
 
 const busy = new WeakSet(); // forms being saved: a second tap logs nothing
@@ -93,6 +102,7 @@ async function logRun(form) {
     "Run saved on this phone. It syncs when you have signal; the plan and your load update then.";
   for (const name of ["minutes", "km", "note", "session"]) field(form, name).value = "";
   field(form, "source").value = "hand";
+  fillNow(form);
 }
 
 async function answerMorning(form) {
