@@ -121,3 +121,13 @@ def test_the_export_has_capacity_tests_runs_and_the_stage(signed_in, app):
     assert {r["test"] for r in rows if r["type"] == "capacity.tested"} == {
         "heel-raise", "single-leg-bridge",
     }  # fmt: skip
+
+
+def test_another_runner_sees_none_of_the_first_ones_runs_or_stage(signed_in, app):
+    sync(signed_in, a_run(2, stage=5, pain=2, note="my sore calf") + strong_tests())
+    other = other_runner(app)
+    for path in ("/running/", "/running/plan", "/history/running", "/history/report"):
+        page = text(other.get(path))
+        assert "data-run-row" not in page and "my sore calf" not in page, path
+    assert 'data-current-stage="1"' in text(other.get("/running/plan"))
+    assert "No runs logged yet." in text(other.get("/history/running"))
