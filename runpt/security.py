@@ -126,13 +126,28 @@ def refuse_malformed_host():
         abort(400)
 
 
+def accepts_bodies_up_to(limit: int):
+    """Marks a view that takes a larger body than MAX_CONTENT_LENGTH (a watch file to
+    import): its own limit, applied before anything reads the body."""
+
+    def mark(view):
+        view.body_limit = limit
+        return view
+
+    return mark
+
+
 def read_streamed_body():
     """A body sent without Content-Length (chunked) is read here, at most the size limit,
     so one over it is a 413 like any other. Left to Werkzeug, it would be cut at the limit
-    and handed on, and a sync batch would answer "not valid JSON"."""
+    and handed on, and a sync batch would answer "not valid JSON". A view marked with
+    `accepts_bodies_up_to` gets its own limit, for bodies with a length too."""
     if request.method not in UNSAFE_METHODS:
         return
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "body_limit", None):
+        request.max_content_length = view.body_limit
+    limit = request.max_content_length
     if request.content_length is not None or limit is None:
         return
     if not request.environ.get("wsgi.input_terminated"):

@@ -39,3 +39,24 @@ def event(type_: str, session: str, data: dict, **extra) -> dict:
 
 def new_session() -> str:
     return str(uuid.uuid4())
+
+
+def capacity_side(sitting: str, test="heel-raise", side="left", **data) -> dict:
+    """A capacity.tested event: one side of a capacity test in a sitting. Keyword
+    arguments other than `at` are its data fields (reps 22 for a test counted in reps)."""
+    envelope = {"at": data.pop("at")} if "at" in data else {}
+    all_kept = {"knee_over_toes": True, "pelvis_level": True, "trunk_upright": True}
+    measure = {
+        "heel-raise": {"reps": 22}, "single-leg-bridge": {"reps": 18},
+        "side-bridge": {"hold_s": 60}, "single-leg-squat": {"checklist": all_kept},
+    }.get(test, {})  # fmt: skip
+    body = {"test": test, "side": side, **measure, **data}
+    return event("capacity.tested", sitting, body, **envelope)
+
+
+def ran(run: str, start: str | None = None, **data) -> dict:
+    """A run.logged event for the run `run`: 30 minutes, 5 km by hand unless told."""
+    envelope = {"at": data.pop("at")} if "at" in data else {}
+    body = {"start": start or at(-40), "duration_s": 1800, "distance_m": 5000, "effort": 4,
+            "pain": 1, "stage": None, "source": "hand", "note": None, **data}  # fmt: skip
+    return event("run.logged", run, body, **envelope)

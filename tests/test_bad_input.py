@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from runpt.extensions import db
-from tests.events import at, event, logged, new_session, started
+from tests.events import at, capacity_side, event, logged, new_session, ran, started
 from tests.test_login_limit import threaded_server
 from tests.test_ownership import everything
 from tests.test_routines import HTMX, create, step_ids
@@ -221,7 +221,7 @@ EVENTS = [
         "unknown type",
         with_envelope(type="set.deleted"),
         "type: must be one of session.started, set.logged, session.finished, morning.checked, "
-        "exercise.stopped",
+        "exercise.stopped, capacity.tested, run.logged",
     ),  # fmt: skip
     ("unknown data field", with_data(mood="great"), "data.mood: is not a field of this event type"),
     ("a note nested 500 deep", with_data(note=nested(500)), "data.note: must be text or null"),
@@ -250,7 +250,69 @@ EVENTS = [
         event("session.finished", new_session(), {"early": True}),
         "data.early: is not a field of this event type",
     ),  # fmt: skip
-]
+    # capacity tests (capacity.tested)
+    ("test of an unknown kind", capacity_side(new_session(), test="plank"),
+     "data.test: must be one of heel-raise, side-bridge, single-leg-bridge, single-leg-squat"),
+    ("test with no side", capacity_side(new_session(), side=None),
+     "data.side: must be 'left' or 'right' (each side is tested on its own)"),
+    ("heel raises with no count", capacity_side(new_session(), reps=None),
+     "data.reps: is required"),
+    ("heel raises counted in seconds", capacity_side(new_session(), hold_s=40),
+     "data.hold_s: is not part of a heel-raise test"),
+    ("heel raises 501", capacity_side(new_session(), reps=501),
+     "data.reps: 501 is out of range 0-500"),
+    ("side bridge in reps", capacity_side(new_session(), "side-bridge", reps=30),
+     "data.reps: is not part of a side-bridge test"),
+    ("side bridge for 2 hours", capacity_side(new_session(), "side-bridge", hold_s=7200),
+     "data.hold_s: 7200 is out of range 0-3600"),
+    ("squat checklist missing an item",
+     capacity_side(new_session(), "single-leg-squat", checklist={"knee_over_toes": True}),
+     "data.checklist: must be {knee_over_toes, pelvis_level, trunk_upright}, each true or false"),
+    ("squat checklist in words",
+     capacity_side(new_session(), "single-leg-squat",
+                   checklist={"knee_over_toes": "yes", "pelvis_level": True, "trunk_upright": 1}),
+     "data.checklist: must be {knee_over_toes, pelvis_level, trunk_upright}, each true or false"),
+    ("test with an unknown sex", capacity_side(new_session(), sex="x"),
+     "data.sex: must be 'female', 'male' or null"),
+    ("test with an age in years", capacity_side(new_session(), age_band=34),
+     "data.age_band: must be one of under-20, 20-29, 30-39, 40-49, 50-59, 60-69, 70+, or null"),
+    ("test on an incline of 'yes'", capacity_side(new_session(), incline="yes"),
+     "data.incline: must be true, false or null"),
+    ("test with pain 11", capacity_side(new_session(), pain=11),
+     "data.pain: 11 is out of range 0-10"),
+    ("test with an extra field", capacity_side(new_session(), exercise="glute-bridge"),
+     "data.exercise: is not a field of this event type"),
+    # runs (run.logged)
+    ("run with no start", ran(new_session(), start=None) | {"data": {
+        k: v for k, v in ran(new_session())["data"].items() if k != "start"}},
+     "data.start: is required: when the run began, e.g. 2026-11-27T07:30:00Z"),
+    ("run start without an offset", ran(new_session(), start="2026-03-02T07:30:00"),
+     "data.start: needs a UTC offset, e.g. 2026-11-27T07:30:00+01:00 or ...Z"),
+    ("run starting in two days", ran(new_session(), start=at(2 * 24 * 60)),
+     "data.start: is more than 24 hours in the future; check the device clock"),
+    ("run start as a number", ran(new_session(), start=1764480000),
+     "data.start: must be an ISO 8601 time string, e.g. 2026-11-27T07:30:00+01:00"),
+    ("run of no time", ran(new_session(), duration_s=0),
+     "data.duration_s: 0 is out of range 1-86400"),
+    ("run with no duration", ran(new_session(), duration_s=None),
+     "data.duration_s: is required"),
+    ("run of 5.5 km as text", ran(new_session(), distance_m="5.5 km"),
+     "data.distance_m: must be a whole number from 0 to 500000"),
+    ("run with effort 11", ran(new_session(), effort=11), "data.effort: 11 is out of range 1-10"),
+    ("run with pain -1", ran(new_session(), pain=-1), "data.pain: -1 is out of range 0-10"),
+    ("run at stage 21", ran(new_session(), stage=21), "data.stage: 21 is out of range 1-20"),
+    ("run from a phone app", ran(new_session(), source="strava"),
+     "data.source: must be one of hand, gpx, tcx, fit"),
+    ("run with a 1001-character note", ran(new_session(), note="n" * 1001),
+     "data.note: must be text of at most 1000 characters, or null"),
+    ("run with a heart rate", ran(new_session(), heart_rate=150),
+     "data.heart_rate: is not a field of this event type"),
+    # the next-morning answer's pain
+    ("morning pain 11", event("morning.checked", new_session(), {"feel": "same", "pain": 11}),
+     "data.pain: 11 is out of range 0-10"),
+    ("morning pain as text", event("morning.checked", new_session(), {"feel": "same", "pain": "2"}),
+     "data.pain: must be a whole number from 0 to 10"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -274,7 +274,7 @@ def test_the_morning_answer_is_an_event_shown_with_its_session(signed_in):
     [
         ({"feel": "awful"}, "data.feel: must be 'better', 'same' or 'worse'"),
         ({}, "data.feel: must be 'better', 'same' or 'worse'"),
-        ({"feel": "same", "pain": 2}, "data.pain: is not a field of this event type"),
+        ({"feel": "same", "mood": 2}, "data.mood: is not a field of this event type"),
     ],
     ids=["unknown-feeling", "missing", "extra-field"],
 )

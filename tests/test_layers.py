@@ -21,6 +21,8 @@ LAYERS = [
     ("routines", {"routines"}),
     ("the event log", {"log"}),
     ("progression", {"progression"}),
+    ("capacity tests", {"capacity"}),
+    ("running", {"running"}),
     ("history", {"history"}),
     ("pages", {"pages", "templating"}),
     ("the API and the offline set", {"sync", "pwa"}),

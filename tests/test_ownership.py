@@ -18,8 +18,10 @@ from tests.events import logged, new_session, started
 from tests.test_routines import HTMX, create, other_runner, step_ids
 
 # Routes whose arguments name nothing private: files, the public exercise library, and
-# an exercise or a file kind inside the signed-in runner's own history.
-PUBLIC_WITH_ARGUMENTS = {"static", "library.exercise", "history.progress", "history.export_csv"}
+# an exercise, a file kind or a capacity test's kind inside the signed-in runner's own history.
+PUBLIC_WITH_ARGUMENTS = {
+    "static", "library.exercise", "history.progress", "history.export_csv", "capacity.test",
+}  # fmt: skip
 
 # How to name the first runner's own object for each argument a route can take. A new
 # argument fails the test below until it is added here.

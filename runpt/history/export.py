@@ -13,6 +13,7 @@ from datetime import timedelta, timezone
 from sqlalchemy import select
 
 from runpt.extensions import db
+from runpt.history import capacity_and_running
 from runpt.log.reads import events_as_sent
 from runpt.log.sessions import sessions_of
 from runpt.routines.models import Routine
@@ -22,7 +23,11 @@ from runpt.runner.units import in_unit
 EVENT_COLUMNS = (
     "id", "type", "at", "session", "routine", "planned_sets", "exercise", "set", "side", "reps",
     "hold_s", "load_kg", "load", "load_unit", "rpe", "pain", "level", "note", "feel", "reason",
-    "choice", "received_at",
+    "choice",
+    # capacity.tested and run.logged
+    "test", "checklist", "sex", "age_band", "incline", "start", "duration_s", "distance_m",
+    "effort", "stage", "source",
+    "received_at",
 )  # fmt: skip
 SESSION_COLUMNS = (
     "session", "routine", "routine_name", "started_at", "finished_at", "planned_sets", "sets",
@@ -129,6 +134,8 @@ def everything(user, plan, exported_at) -> dict:
         "routines": own_routines(user),
         "events": events_of(user),
         "sessions": derived_sessions(user),
+        # Capacity tests, runs and the walk-run stage, as runpt reads them.
+        **capacity_and_running.for_export(user, exported_at.date()),
     }
 
 
@@ -181,6 +188,8 @@ def _csv(columns, rows) -> str:
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, dict):  # a squat checklist: "knee_over_toes yes; pelvis_level no; ..."
+        return "; ".join(f"{key} {'yes' if held else 'no'}" for key, held in value.items())
     if isinstance(value, str) and opens_as_formula(value):
         return "'" + value  # text to the spreadsheet, and the runner still sees every character
     return value

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, select
 
 from runpt.extensions import db
 from runpt.log.models import Event
-from runpt.log.sessions import current_sets
+from runpt.log.sessions import current_runs, current_sets, current_tests
 
 
 @dataclass(frozen=True)
@@ -375,3 +375,101 @@ def latest_logs(user) -> tuple[dict[str, datetime], datetime | None, datetime | 
         select(func.max(Event.received_at)).where(Event.user_id == user.id)
     )
     return per_exercise, mornings, received
+
+
+# --- capacity tests and runs -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SideTested:
+    """One side of a capacity test, as it stands (capacity.tested)."""
+
+    sitting_id: uuid.UUID
+    at: datetime
+    offset_min: int
+    test: str
+    side: str
+    reps: int | None
+    hold_s: int | None
+    checklist: dict | None
+    pain: int | None
+    sex: str | None
+    age_band: str | None
+    incline: bool | None
+
+
+def sides_tested(user) -> list[SideTested]:
+    """Every capacity test side the runner logged, as they stand (a side tested again in
+    the same sitting counts once), oldest first."""
+    query = (
+        select(*_SET_COLUMNS, Event.data)
+        .where(Event.user_id == user.id, Event.type == "capacity.tested")
+        .order_by(Event.at)
+    )
+    return [
+        SideTested(
+            sitting_id=row.session_id,
+            at=row.at,
+            offset_min=row.at_offset_min,
+            test=row.data["test"],
+            side=row.data["side"],
+            reps=row.data.get("reps"),
+            hold_s=row.data.get("hold_s"),
+            checklist=row.data.get("checklist"),
+            pain=row.data.get("pain"),
+            sex=row.data.get("sex"),
+            age_band=row.data.get("age_band"),
+            incline=row.data.get("incline"),
+        )
+        for row in current_tests(db.session.execute(query))
+    ]
+
+
+@dataclass(frozen=True)
+class LoggedRun:
+    """A run as it stands (its latest run.logged), with its latest next-morning answer."""
+
+    run_id: uuid.UUID
+    logged_at: datetime
+    start: datetime  # aware, in the runner's own offset then
+    duration_s: int
+    distance_m: int | None
+    effort: int | None
+    pain: int | None
+    stage: int | None
+    source: str
+    note: str | None
+    morning_feel: str | None = None
+    morning_pain: int | None = None
+
+
+def logged_runs(user) -> list[LoggedRun]:
+    """Every run the runner logged, as it stands, in the order they were run, each with
+    its next-morning answer (the latest, so a mis-tap can be corrected)."""
+    query = (
+        select(*_SET_COLUMNS, Event.type, Event.data)
+        .where(Event.user_id == user.id, Event.type.in_(("run.logged", "morning.checked")))
+        .order_by(Event.at, Event.received_at, Event.id)
+    )
+    rows = db.session.execute(query).all()
+    mornings = {row.session_id: row.data for row in rows if row.type == "morning.checked"}
+    runs = []
+    for row in current_runs(row for row in rows if row.type == "run.logged"):
+        data, morning = row.data, mornings.get(row.session_id, {})
+        runs.append(
+            LoggedRun(
+                run_id=row.session_id,
+                logged_at=row.at,
+                start=datetime.fromisoformat(data["start"]),
+                duration_s=data["duration_s"],
+                distance_m=data.get("distance_m"),
+                effort=data.get("effort"),
+                pain=data.get("pain"),
+                stage=data.get("stage"),
+                source=data.get("source", "hand"),
+                note=data.get("note"),
+                morning_feel=morning.get("feel"),
+                morning_pain=morning.get("pain"),
+            )
+        )
+    return sorted(runs, key=lambda run: run.start)

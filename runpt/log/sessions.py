@@ -1,5 +1,6 @@
 """Sessions and sets derived from a runner's events (the events are the truth)."""
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -28,6 +29,42 @@ def _logged_order(event) -> tuple:
     return (event.at, event.received_at, event.id)
 
 
+def tested_side_of(event) -> tuple:
+    """Which side of which capacity test in which sitting a capacity.tested event is
+    about: a side tested again in the same sitting (a correction) replaces the first."""
+    return (event.session_id, event.data.get("test"), event.data.get("side"))
+
+
+def run_of(event) -> uuid.UUID:
+    """The run a run.logged event is about: its session, made on the phone for a run
+    logged by hand, or from the file for an imported one."""
+    return event.session_id
+
+
+def latest_of(events: Iterable[Logged], key) -> list[Logged]:
+    """Of several events with the same `key`, only the latest counts (see current_sets),
+    in the order each key was first logged."""
+    latest: dict = {}
+    for event in events:
+        found = key(event)
+        kept = latest.get(found)
+        if kept is None or _logged_order(event) > _logged_order(kept):
+            # Assigning to an existing key keeps its place: first-logged order.
+            latest[found] = event
+    return list(latest.values())
+
+
+def current_tests(test_events: Iterable[Logged]) -> list[Logged]:
+    """Capacity test results as they stand: one per sitting, test and side."""
+    return latest_of(test_events, tested_side_of)
+
+
+def current_runs(run_events: Iterable[Logged]) -> list[Logged]:
+    """Runs as they stand: a run logged twice (corrected, or its watch file imported
+    again) is one run, with the latest values. Nothing is counted twice."""
+    return latest_of(run_events, run_of)
+
+
 def current_sets(set_events: Iterable[Logged]) -> list[Logged]:
     """The sets as they stand: of several set.logged events for the same step (a double
     tap, or a correction after Back), only the latest counts. Every event stays stored
@@ -37,14 +74,7 @@ def current_sets(set_events: Iterable[Logged]) -> list[Logged]:
 
     Each event needs `session_id`, `at`, `received_at`, `id` and `data`. The sets come
     back in the order each step was first logged, with the latest values."""
-    latest: dict[tuple, Logged] = {}
-    for event in set_events:
-        step = step_of(event)
-        kept = latest.get(step)
-        if kept is None or _logged_order(event) > _logged_order(kept):
-            # Assigning to an existing key keeps its place: first-logged order.
-            latest[step] = event
-    return list(latest.values())
+    return latest_of(set_events, step_of)
 
 
 def routine_names(user) -> dict:
@@ -80,7 +110,8 @@ def sessions_of(user, since: datetime | None = None) -> list[dict]:
 
 
 # Only these make a session: a next-morning answer, a finish or a stop on its own (a
-# device that lost the rest, or a stray tap) is kept as a fact but is no session.
+# device that lost the rest, or a stray tap) is kept as a fact but is no session; nor is
+# a capacity test or a run, which have sessions (a sitting, a run) of their own kind.
 SESSION_MAKERS = frozenset({"session.started", "set.logged"})
 
 

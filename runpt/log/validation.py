@@ -5,12 +5,13 @@ import math
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from runpt.pain import ACCEPTABLE_MAX, HIGHEST
 
 EVENT_TYPES = (
     "session.started", "set.logged", "session.finished", "morning.checked", "exercise.stopped",
+    "capacity.tested", "run.logged",
 )  # fmt: skip
 MORNING_FEELINGS = ("better", "same", "worse")
 # Why the player stopped an exercise (CONTENT.md rule 1): pain above 5 in a set, or a note
@@ -42,7 +43,31 @@ CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 # Fields an event type gained after runners had stored events without them, with what
 # an older event means by leaving one out. Comparing a re-sent event with the stored one
 # reads them this way.
-ADDED_LATER = {"set.logged": {"level": 0}}
+ADDED_LATER = {"set.logged": {"level": 0}, "morning.checked": {"pain": None}}
+
+# Capacity tests (CONTENT.md rules 3 and 10): which tests there are, and what each measures.
+# Their norms and thresholds are the capacity package's (runpt/data/capacity.toml); these
+# are the event's shape, which the data file's tests must match (tests/test_capacity.py).
+CAPACITY_TESTS = {
+    "heel-raise": "reps",
+    "side-bridge": "hold_s",
+    "single-leg-bridge": "reps",
+    "single-leg-squat": "checklist",
+}
+SQUAT_CHECKLIST = ("knee_over_toes", "pelvis_level", "trunk_upright")
+SEXES = ("female", "male")
+# The age bands a heel-raise norm can be read for; "under-20" is younger than anyone in
+# the study (Hebert-Losier et al. 2017: 20-81), so it gets the overall figures.
+AGE_BANDS = ("under-20", "20-29", "30-39", "40-49", "50-59", "60-69", "70+")
+# A run (run.logged): its limits, and where it came from.
+RUN_LIMITS = {
+    "duration_s": (1, 24 * 3600),
+    "distance_m": (0, 500_000),
+    "effort": (1, 10),
+    "pain": (0, HIGHEST),
+    "stage": (1, 20),
+}
+RUN_SOURCES = ("hand", "gpx", "tcx", "fit")
 
 
 class Invalid(ValueError):
@@ -206,12 +231,14 @@ def session_finished_data(data: dict, known_exercises) -> dict:
 
 
 def morning_checked_data(data: dict, known_exercises) -> dict:
-    """The next-morning answer for the session in the envelope's `session`: how the body
-    feels compared with before that session (pain-monitoring model, CONTENT.md rule 1)."""
-    only_fields(data, {"feel"})
+    """The next-morning answer for the session (or run) in the envelope's `session`: how
+    the body feels compared with before it (pain-monitoring model, CONTENT.md rule 1),
+    and optionally the pain this morning, 0-10: the walk-run plan moves on only when it
+    is in the safe zone (rule 14). Older clients send no pain: null."""
+    only_fields(data, {"feel", "pain"})
     if data.get("feel") not in MORNING_FEELINGS:
         raise Invalid("data.feel: must be 'better', 'same' or 'worse'")
-    return {"feel": data["feel"]}
+    return {"feel": data["feel"], "pain": whole_number(data, "pain", 0, HIGHEST)}
 
 
 def exercise_stopped_data(data: dict, known_exercises) -> dict:
@@ -238,12 +265,106 @@ def exercise_stopped_data(data: dict, known_exercises) -> dict:
     }  # fmt: skip
 
 
+def capacity_tested_data(data: dict, known_exercises) -> dict:
+    """One side of a capacity test (CONTENT.md rules 3 and 10): reps to fatigue (heel
+    raises, single-leg bridges), seconds held (side bridge) or a squat checklist. The
+    envelope's `session` is the sitting: both sides of one test share it. The sex and age
+    band the runner gave ride along, so the result says which norm it was read against."""
+    only_fields(
+        data, {"test", "side", "reps", "hold_s", "checklist", "pain", "sex", "age_band", "incline"}
+    )
+    test = data.get("test")
+    if test not in CAPACITY_TESTS:
+        raise Invalid(f"data.test: must be one of {', '.join(CAPACITY_TESTS)}")
+    if data.get("side") not in ("left", "right"):
+        raise Invalid("data.side: must be 'left' or 'right' (each side is tested on its own)")
+    measure = CAPACITY_TESTS[test]
+    for field in ("reps", "hold_s", "checklist"):
+        if field != measure and data.get(field) is not None:
+            raise Invalid(f"data.{field}: is not part of a {test} test")
+    if data.get("sex") not in (None, *SEXES):
+        raise Invalid("data.sex: must be 'female', 'male' or null")
+    if data.get("age_band") not in (None, *AGE_BANDS):
+        raise Invalid(f"data.age_band: must be one of {', '.join(AGE_BANDS)}, or null")
+    if data.get("incline") not in (None, True, False):
+        raise Invalid("data.incline: must be true, false or null")
+    return {
+        "test": test,
+        "side": data["side"],
+        "reps": whole_number(data, "reps", *SET_LIMITS["reps"], required=measure == "reps"),
+        "hold_s": whole_number(data, "hold_s", *SET_LIMITS["hold_s"], required=measure == "hold_s"),
+        "checklist": squat_checklist(data) if measure == "checklist" else None,
+        "pain": whole_number(data, "pain", 0, HIGHEST),
+        "sex": data.get("sex"),
+        "age_band": data.get("age_band"),
+        "incline": data.get("incline"),
+    }
+
+
+def squat_checklist(data: dict) -> dict:
+    checklist = data.get("checklist")
+    wanted = ", ".join(SQUAT_CHECKLIST)
+    if (
+        not isinstance(checklist, dict)
+        or set(checklist) != set(SQUAT_CHECKLIST)
+        or not all(isinstance(value, bool) for value in checklist.values())
+    ):
+        raise Invalid(f"data.checklist: must be {{{wanted}}}, each true or false")
+    return {item: checklist[item] for item in SQUAT_CHECKLIST}
+
+
+def run_logged_data(data: dict, known_exercises) -> dict:
+    """A run, logged by hand or read from a watch file: when it began, how long and far,
+    effort and pain during, and the walk-run plan's stage it was, if any. The envelope's
+    `session` is the run: a run logged again (a correction, or the same watch file
+    imported twice) replaces the earlier one, the latest counting."""
+    only_fields(
+        data,
+        {"start", "duration_s", "distance_m", "effort", "pain", "stage", "source", "note"},
+    )
+    if data.get("start") is None:
+        raise Invalid("data.start: is required: when the run began, e.g. 2026-11-27T07:30:00Z")
+    start = run_start(data["start"])
+    source = data.get("source", "hand")
+    if source not in RUN_SOURCES:
+        raise Invalid(f"data.source: must be one of {', '.join(RUN_SOURCES)}")
+    note = data.get("note")
+    if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
+        raise Invalid(f"data.note: must be text of at most {MAX_NOTE} characters, or null")
+    if note is not None and not storable(note):
+        raise Invalid("data.note: contains a broken character (half of a UTF-16 pair, or NUL)")
+    limits = RUN_LIMITS
+    return {
+        "start": start,
+        "duration_s": whole_number(data, "duration_s", *limits["duration_s"], required=True),
+        "distance_m": whole_number(data, "distance_m", *limits["distance_m"]),
+        "effort": whole_number(data, "effort", *limits["effort"]),
+        "pain": whole_number(data, "pain", *limits["pain"]),
+        "stage": whole_number(data, "stage", *limits["stage"]),
+        "source": source,
+        "note": note,
+    }
+
+
+def run_start(value) -> str:
+    """When a run began, as the runner's clock said (ISO 8601 with its offset), checked
+    like an event's `at` and kept in one spelling so a re-sent run compares equal."""
+    try:
+        moment, offset = parse_time(value, datetime.now(UTC))
+    except Invalid as problem:
+        raise Invalid("data.start" + str(problem)[2:]) from None
+    zone = timezone(timedelta(minutes=offset))
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
 DATA_RULES = {
     "session.started": session_started_data,
     "set.logged": set_logged_data,
     "session.finished": session_finished_data,
     "morning.checked": morning_checked_data,
     "exercise.stopped": exercise_stopped_data,
+    "capacity.tested": capacity_tested_data,
+    "run.logged": run_logged_data,
 }
 
 

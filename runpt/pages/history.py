@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from runpt.history import export
+from runpt.history import capacity_and_running, export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
 from runpt.history.overview import as_of, overview, plan_of
@@ -21,7 +21,7 @@ from runpt.history.progress import bests, session_results, side_balance
 from runpt.history.weeks import plan_calendar, runner_today, weeks
 from runpt.library.models import PROBLEMS, Exercise
 from runpt.library.queries import exercise_by_slug, exercise_names, exercise_problems
-from runpt.log.reads import logged_exercises, notes_of
+from runpt.log.reads import logged_exercises, logged_runs, notes_of
 from runpt.log.sessions import one_session, routine_names
 from runpt.log.summaries import current_summaries
 from runpt.pain import ZONES_IN_WORDS
@@ -30,6 +30,8 @@ from runpt.runner import answers
 from runpt.runner.answers import WEEKDAY_NAMES
 from runpt.runner.models import save_settings
 from runpt.runner.units import in_unit
+from runpt.running.load import jump_rule, weekly_load
+from runpt.running.settings import running_data
 
 CALENDAR_WEEKS = 12
 PAST_SESSIONS = 50
@@ -245,6 +247,33 @@ def pain_chart(chart_id: str, title: str, points):
     )  # fmt: skip
 
 
+@bp.get("/running")
+@login_required
+def running():
+    """Weekly running load beside pain and the next morning, with a jump flagged."""
+    runs = logged_runs(current_user)
+    today = runner_today(current_summaries(current_user))
+    load = weekly_load(runs, today, how_many=CALENDAR_WEEKS)
+    jump_over, averaged = jump_rule()
+    chart = None
+    if runs:
+        chart = line_chart(
+            "running-load", "Running time per week",
+            f"Minutes of running per week for {len(load)} weeks to the week of "
+            f"{load[-1].monday:%-d %b %Y}; {sum(1 for w in load if w.jump)} flagged as a jump.",
+            [Series("Minutes", [(w.monday, round(w.minutes)) for w in load])], unit=" min",
+        )  # fmt: skip
+    return render_template(
+        "history/running.html",
+        load=load,
+        chart=chart,
+        jump_percent=round(jump_over * 100),
+        averaged=averaged,
+        source=running_data()["load"]["source"],
+        as_of=as_of(),
+    )
+
+
 @bp.get("/report")
 @login_required
 def report():
@@ -256,6 +285,7 @@ def report():
         "history/report.html",
         **facts,
         **physio_report(current_user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
+        **capacity_and_running.for_report(current_user, facts["today"], REPORT_WEEKS),
         names=exercise_names(),
         PROBLEMS=PROBLEMS,
         as_of=as_of(),

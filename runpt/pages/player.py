@@ -36,8 +36,9 @@ def player(routine_id: int):
 
 # Steps drawn, per runner: a step changes only with its routine, the runner's logs
 # ("last time", the progression suggestion), their unit for loads, or the day (how long
-# they have been at a dose). Drawing one cost several queries and the template; knowing it is unchanged costs
-# two small index look-ups. Bounded: cleared when full (a miss costs one drawing).
+# they have been at a dose). Drawing one cost several queries and the template; knowing
+# it is unchanged costs three small look-ups. Bounded: cleared when full (a miss costs
+# one drawing).
 _DRAWN: dict[tuple, str] = {}
 MAX_DRAWN = 4096
 

@@ -26,6 +26,7 @@ from flask import current_app, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from runpt.capacity.norms import capacity_tests
 from runpt.extensions import db
 from runpt.library.dose import minutes
 from runpt.library.models import Exercise
@@ -158,9 +159,11 @@ def library_version(user, release: str) -> str:
 
 
 def personal_paths(user) -> list[str]:
-    """Home, routines, past sessions and history as of the last sync (the calendar, pain,
-    the physio report, progress of every exercise logged and the latest sessions), and the
-    runner's settings and first-run questions (to read with no signal; saving needs one)."""
+    """Home, routines, past sessions and history as of the last sync: the calendar, pain,
+    running load, the physio report, progress of every exercise logged and the latest
+    sessions; the capacity tests (each test's page runs it on the phone), running and the
+    walk-run plan; and the runner's settings and first-run questions (to read with no
+    signal; saving needs one)."""
     summaries = current_summaries(user)[:RECENT_SESSIONS_OFFLINE]
     return [
         url_for("routines.home"),
@@ -173,6 +176,13 @@ def personal_paths(user) -> list[str]:
         url_for("runner.settings"),
         url_for("runner.first_run"),
         url_for("history.progress_index"),
+        url_for("history.running"),
+        # Capacity tests run with no signal, and runs (and walk-run stages) are logged
+        # with none: their pages are kept with the runner's other pages.
+        url_for("capacity.index"),
+        *(url_for("capacity.test", slug=slug) for slug in capacity_tests()),
+        url_for("running.index"),
+        url_for("running.plan"),
         *(url_for("history.progress", slug=slug) for slug, _, _ in logged_exercises(user)),
         *(url_for("history.session", session_id=s.session_id) for s in summaries),
     ]

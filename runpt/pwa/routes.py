@@ -24,6 +24,7 @@ SHELL_FILES = [
     "sw-offline-set.js",
     *(f"js/{module.name}" for module in sorted((STATIC / "js").glob("*.js"))),
     "vendor/htmx-2.0.11.min.js",
+    "icons/icon.svg",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/maskable-192.png",

@@ -6,7 +6,17 @@ from flask_login import current_user, login_required
 
 from runpt.log.ingest import MAX_BATCH, ingest
 from runpt.log.sessions import sessions_of
+from runpt.running.imports import imported_run
+from runpt.running.watch_files import MAX_BYTES, WatchFileError
+from runpt.security import accepts_bodies_up_to
 from runpt.sync import bp
+
+# A watch file of up to 10 MB, plus room for the multipart form around it.
+IMPORT_BODY_LIMIT = MAX_BYTES + 64 * 1024
+TOO_LARGE = (
+    f"That file is over {MAX_BYTES // 2**20} MB, more than any single run needs. Export just "
+    "the one run from your watch's app, or log it by hand."
+)
 
 
 def envelope_error(message: str, status: int = 400):
@@ -76,3 +86,24 @@ def sessions():
     server_time = datetime.now(UTC)
     found = sessions_of(current_user, since)
     return jsonify(server_time=iso(server_time), sessions=[session_json(s) for s in found])
+
+
+@bp.post("/runs/import")
+@accepts_bodies_up_to(IMPORT_BODY_LIMIT)
+@login_required
+def import_run():
+    """Reads a .gpx, .tcx or .fit file and answers the run's fields; stores nothing. The
+    phone logs the run through its outbox once the runner adds effort and pain
+    (docs/sync-protocol.md, "Importing a watch file")."""
+    if (request.content_length or 0) > IMPORT_BODY_LIMIT:
+        return envelope_error(TOO_LARGE, 413)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return envelope_error("Choose a .gpx, .tcx or .fit file to import.")
+    content = upload.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        return envelope_error(TOO_LARGE, 413)
+    try:
+        return jsonify(run=imported_run(current_user, upload.filename, content))
+    except WatchFileError as problem:
+        return envelope_error(str(problem))

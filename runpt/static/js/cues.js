@@ -31,3 +31,26 @@ export function signalEnd() {
     /* no audio on this device: the screen still says "Go" */
   }
 }
+
+// One audio context for a metronome's many beats: browsers allow only a few at a time,
+// and a new one per beat would fall silent after a handful.
+let beatAudio = null;
+
+/** A short click on each metronome beat: high on "up", low on "down". Call the first one
+ * from a tap, so the phone lets it sound. */
+export function beat(up) {
+  if (!cuesOn()) return;
+  try {
+    beatAudio = beatAudio || new (window.AudioContext || window.webkitAudioContext)();
+    if (beatAudio.state === "suspended") beatAudio.resume();
+    const tone = beatAudio.createOscillator();
+    const volume = beatAudio.createGain();
+    tone.frequency.value = up ? 1320 : 660;
+    volume.gain.value = 0.2;
+    tone.connect(volume).connect(beatAudio.destination);
+    tone.start();
+    tone.stop(beatAudio.currentTime + 0.06);
+  } catch {
+    /* no audio on this device: the beat still shows on screen */
+  }
+}

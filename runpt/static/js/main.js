@@ -14,6 +14,20 @@ import {
 } from "./sw-client.js";
 import { labelDataAge, showSyncStatus, syncNow, watchForSyncMoments } from "./sync-status.js";
 
+// Modules only some pages use, loaded when their page is open: the start page's first
+// load stays small, and the service worker keeps them for use with no signal.
+const PAGE_MODULES = [
+  ["[data-capacity-test]", "./capacity.js"],
+  ["[data-running-page]", "./running.js"],
+];
+
+function startPageModules() {
+  for (const [marker, path] of PAGE_MODULES) {
+    const root = document.querySelector(marker);
+    if (root) import(path).then((module) => module.start(root));
+  }
+}
+
 /** One listener for every button, so swapped-in fragments need no wiring. */
 function onClick(event) {
   const target = event.target.closest("button, a");
@@ -57,6 +71,7 @@ async function startSignedIn() {
   showWhatIsKept();
   askMorningQuestion();
   labelDataAge();
+  startPageModules();
 }
 
 function start() {

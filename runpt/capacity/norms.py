@@ -1,0 +1,131 @@
+"""The capacity tests as runpt/data/capacity.toml describes them, read once per process,
+and the norm a result is read against: by age band and sex where runpt has figures, else
+the overall one for the runner's sex, else none (and the page says so)."""
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "capacity.toml"
+SEX_WORDS = {"female": "women", "male": "men"}
+
+
+@dataclass(frozen=True)
+class Rung:
+    """Where a result places the runner on an exercise's ladder: from `at_least` on."""
+
+    at_least: float
+    level: int
+    why: str
+
+
+@dataclass(frozen=True)
+class Norm:
+    value: float
+    who: str  # e.g. "women 30–39", "women (all ages)"
+    source: str
+    convention: bool  # a runpt estimate, not a published figure
+
+
+@dataclass(frozen=True)
+class CapacityTest:
+    slug: str
+    name: str
+    short: str
+    measure: str  # reps | hold_s | checklist
+    unit: str
+    summary: str
+    steps: tuple[str, ...]
+    symmetry: str  # lsi | ratio | checklist
+    problems: tuple[str, ...]
+    norm: dict  # {sex: value, "source": text}
+    age_norms: dict  # {band: {sex: value}, "source": text}
+    placement_exercise: str
+    placement_source: str
+    rungs: tuple[Rung, ...]
+    per_minute: int | None = None
+    pace_source: str = ""
+    measurement_error: float | None = None
+    measurement_error_source: str = ""
+    ratio_flag: float | None = None
+    ratio_source: str = ""
+    checklist: dict | None = None  # {item: label}, "source" left out
+
+    @property
+    def is_hold(self) -> bool:
+        return self.measure == "hold_s"
+
+
+@cache
+def capacity_data() -> dict:
+    with DATA_FILE.open("rb") as file:
+        return tomllib.load(file)
+
+
+def _test(entry: dict) -> CapacityTest:
+    placement = entry["placement"]
+    checklist = entry.get("checklist")
+    return CapacityTest(
+        slug=entry["slug"],
+        name=entry["name"],
+        short=entry["short"],
+        measure=entry["measure"],
+        unit=entry["unit"],
+        summary=entry["summary"],
+        steps=tuple(entry["steps"]),
+        symmetry=entry["symmetry"],
+        problems=tuple(entry.get("problems", ())),
+        norm=entry["norm"],
+        age_norms=entry.get("age_norms", {}),
+        placement_exercise=placement["exercise"],
+        placement_source=placement["source"],
+        rungs=tuple(Rung(**rung) for rung in placement["rungs"]),
+        per_minute=entry.get("per_minute"),
+        pace_source=entry.get("pace_source", ""),
+        measurement_error=entry.get("measurement_error"),
+        measurement_error_source=entry.get("measurement_error_source", ""),
+        ratio_flag=entry.get("ratio_flag"),
+        ratio_source=entry.get("ratio_source", ""),
+        checklist={k: v for k, v in checklist.items() if k != "source"} if checklist else None,
+    )
+
+
+@cache
+def capacity_tests() -> dict[str, CapacityTest]:
+    """{slug: test}, in the data file's order."""
+    return {entry["slug"]: _test(entry) for entry in capacity_data()["test"]}
+
+
+def retest_days() -> tuple[int, int]:
+    """(from, by): a retest is suggested from this many days after the last, and is
+    overdue after the second."""
+    retest = capacity_data()["retest"]
+    return retest["after_days"], retest["by_days"]
+
+
+def lsi_min() -> float:
+    return capacity_data()["symmetry"]["lsi_min"]
+
+
+def norm_for(test: CapacityTest, sex: str | None, age_band: str | None) -> Norm | None:
+    """The figure a result is read against: the runner's age band and sex where runpt has
+    one (labelled a runpt estimate when the data file says so), the overall figure for
+    their sex otherwise; None without a sex, where norms differ by sex (the page then
+    shows both overall figures and says why)."""
+    if sex not in SEX_WORDS:
+        return None
+    band = test.age_norms.get(age_band) if age_band else None
+    if band is not None:
+        return Norm(
+            value=band[sex],
+            who=f"{SEX_WORDS[sex]} {age_band.replace('-', '–')}",
+            source=test.age_norms["source"],
+            convention=test.age_norms["source"].startswith("runpt convention"),
+        )
+    return Norm(
+        value=test.norm[sex],
+        who=f"{SEX_WORDS[sex]} (all ages)",
+        source=test.norm["source"],
+        convention=test.norm["source"].startswith("runpt convention"),
+    )

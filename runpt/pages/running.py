@@ -1,0 +1,88 @@
+"""Running's pages: log a run by hand or from a watch file, the next-morning question
+after a run, recent runs, and the walk-run plan back to running. Both pages are kept on
+the phone, so a run (and its stage) is logged with no signal, through the outbox
+(js/running.js); importing a file needs the server (POST /api/runs/import)."""
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from runpt.history.overview import as_of
+from runpt.log.reads import logged_runs
+from runpt.log.validation import RUN_LIMITS
+from runpt.running.plan import plan_for
+from runpt.running.settings import running_data, stages
+
+RECENT_RUNS = 20
+bp = Blueprint("running", __name__, url_prefix="/running")
+
+
+def runner_today(runs) -> datetime:
+    """Today on the runner's clock, from their latest run's offset (UTC before any)."""
+    zone = runs[-1].start.tzinfo if runs else UTC
+    return datetime.now(zone)
+
+
+def morning_after(runs):
+    """The run to ask about the next morning: the latest, from yesterday or the day
+    before, not answered yet (the pain-monitoring model's second signal, rule 1)."""
+    if not runs:
+        return None
+    latest = runs[-1]
+    days = (runner_today(runs).date() - latest.start.date()).days
+    if latest.morning_feel is not None or not 1 <= days <= 2:
+        return None
+    return latest
+
+
+def form_context(runs, stage_choice=None) -> dict:
+    """What the run form needs: the run limits (from the event's rules), the stages, the
+    stage offered first, and today for its date field."""
+    today = runner_today(runs)
+    return {
+        "run_limits": RUN_LIMITS,
+        "stages": stages(),
+        "stage_choice": stage_choice,
+        "today": today.date().isoformat(),
+        "now": today.strftime("%H:%M"),
+    }
+
+
+@bp.get("/")
+@login_required
+def index():
+    runs = logged_runs(current_user)
+    state = plan_for(current_user, runner_today(runs).date(), runs)
+    return render_template(
+        "running/index.html",
+        runs=list(reversed(runs))[:RECENT_RUNS],
+        morning=morning_after(runs),
+        state=state,
+        as_of=as_of(),
+        **form_context(runs),
+    )
+
+
+@bp.get("/plan")
+@login_required
+def plan():
+    runs = logged_runs(current_user)
+    today = runner_today(runs).date()
+    state = plan_for(current_user, today, runs)
+    recent = [run for run in runs if run.start.date() >= today - timedelta(days=42)]
+    return render_template(
+        "running/plan.html",
+        state=state,
+        plan=running_data()["plan"],
+        recent=list(reversed([run for run in recent if run.stage is not None])),
+        morning=morning_after(runs),
+        as_of=as_of(),
+        # The run form offers the next stage once it is unlocked, else this one.
+        **form_context(
+            runs,
+            stage_choice=state.next.number
+            if state.unlocked and state.next
+            else state.current.number,
+        ),
+    )

@@ -1,0 +1,61 @@
+"""Running in the browser: a run logged by hand with no signal waits in the outbox and is
+stored once; a watch file is read by the server and, logged twice, is still one run."""
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import register
+from tests.browser.helpers import outbox_count, wait_for_offline_set, wait_until
+from tests.browser.no_signal import server_events
+
+GPX = Path(__file__).resolve().parents[1] / "watch_files" / "easy-run.gpx"
+
+
+def runs_on_server(page) -> list[dict]:
+    return [e for e in server_events(page) if e["type"] == "run.logged"]
+
+
+def test_a_run_logged_with_no_signal_is_stored_once_at_its_stage(page, server):
+    register(page)
+    wait_for_offline_set(page)
+    server.stop()
+    page.goto("/running/plan")  # from the phone
+    expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
+    form = page.locator("[data-run-form]")
+    form.get_by_label("Day").fill("2026-03-02")
+    form.get_by_label("Start time").fill("07:30")
+    form.get_by_label("Minutes").fill("30")
+    form.get_by_label("Distance, km").fill("3.2")
+    form.get_by_label("Pain during the run").select_option("1")
+    form.get_by_role("button", name="Log run").click()
+    expect(form.locator("[data-run-saved]")).to_contain_text("Run saved on this phone")
+    assert outbox_count(page) == 1
+
+    server.start()
+    page.goto("/")
+    assert wait_until(lambda: outbox_count(page) == 0, timeout=20)
+    [run] = runs_on_server(page)
+    assert run["data"]["start"].startswith("2026-03-02T07:30:00")
+    assert (run["data"]["duration_s"], run["data"]["distance_m"]) == (1800, 3200)
+    assert (run["data"]["stage"], run["data"]["pain"], run["data"]["source"]) == (1, 1, "hand")
+
+
+def test_a_watch_file_fills_the_run_and_importing_it_twice_counts_once(page, server):
+    register(page)
+    for _ in range(2):
+        page.goto("/running/")
+        expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
+        page.locator("[data-run-import] input[type=file]").set_input_files(str(GPX))
+        expect(page.locator("[data-import-status]")).to_contain_text("Read 25 min from the file")
+        form = page.locator("[data-run-form]")
+        expect(form.get_by_label("Minutes")).to_have_value("24.83")
+        form.get_by_label("Pain during the run").select_option("0")
+        form.get_by_role("button", name="Log run").click()
+        expect(form.locator("[data-run-saved]")).to_contain_text("Run saved")
+        assert wait_until(lambda: outbox_count(page) == 0, timeout=20)
+    logged = runs_on_server(page)
+    assert len(logged) == 2 and len({e["session"] for e in logged}) == 1  # one run
+    assert logged[0]["data"]["source"] == "gpx" and logged[0]["data"]["distance_m"] == 3320
+    page.goto("/running/")
+    expect(page.locator("[data-run-row]")).to_have_count(1)
