@@ -150,12 +150,20 @@ def plan_ics():
 @bp.get("/progress")
 @login_required
 def progress_index():
+    return render_template(
+        "history/progress_index.html",
+        logged=logged_list(current_user),
+        progress_url=lambda slug: url_for("history.progress", slug=slug),
+        as_of=as_of(),
+    )
+
+
+def logged_list(user) -> list[tuple]:
+    """(slug, name, sessions, last day) of every exercise the runner has logged: the
+    progress list, here and on the page a share link opens."""
     names = exercise_names()
-    logged = [
-        (slug, names.get(slug, slug), count, last)
-        for slug, count, last in logged_exercises(current_user)
-    ]
-    return render_template("history/progress_index.html", logged=logged, as_of=as_of())
+    logged = logged_exercises(user)
+    return [(slug, names.get(slug, slug), count, last) for slug, count, last in logged]
 
 
 @bp.get("/progress/<slug>")
@@ -164,7 +172,13 @@ def progress(slug: str):
     exercise = exercise_by_slug(slug)
     if exercise is None:
         abort(404)
-    results = session_results(current_user, slug, is_hold=exercise.is_hold)
+    return render_template("history/progress.html", **progress_facts(current_user, exercise))
+
+
+def progress_facts(user, exercise: Exercise) -> dict:
+    """What an exercise's progress shows: the runner's own page and a shared one alike."""
+    slug = exercise.slug
+    results = session_results(user, slug, is_hold=exercise.is_hold)
     unit = " s" if exercise.is_hold else ""
     measure = "seconds held" if exercise.is_hold else "reps"
     chart = progress_chart(exercise, results, unit, measure)
@@ -176,18 +190,17 @@ def progress(slug: str):
             f"Load in kg, {len(points)} sessions, from {points[0][1]} kg to {points[-1][1]} kg.",
             [Series("Load", points)], unit=" kg",
         )  # fmt: skip
-    return render_template(
-        "history/progress.html",
-        exercise=exercise,
-        results=results,
-        chart=chart,
-        load_chart=load_chart,
-        bests=bests(results),
-        balance=side_balance(results) if exercise.per_side else None,
-        unit=unit,
-        measure=measure,
-        as_of=as_of(),
-    )
+    return {
+        "exercise": exercise,
+        "results": results,
+        "chart": chart,
+        "load_chart": load_chart,
+        "bests": bests(results),
+        "balance": side_balance(results) if exercise.per_side else None,
+        "unit": unit,
+        "measure": measure,
+        "as_of": as_of(),
+    }
 
 
 def progress_chart(exercise: Exercise, results, unit: str, measure: str):
@@ -257,18 +270,22 @@ def pain_chart(chart_id: str, title: str, points):
 @bp.get("/report")
 @login_required
 def report():
+    return render_template("history/report.html", **report_facts(current_user))
+
+
+def report_facts(user) -> dict:
+    """What the report for a physio shows: the runner's own page and a shared one alike."""
     from runpt.history.report import physio_report
 
-    summaries = current_summaries(current_user)
-    facts = overview(current_user, summaries)
-    return render_template(
-        "history/report.html",
+    summaries = current_summaries(user)
+    facts = overview(user, summaries)
+    return {
         **facts,
-        **physio_report(current_user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
-        names=exercise_names(),
-        PROBLEMS=PROBLEMS,
-        as_of=as_of(),
-    )
+        **physio_report(user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
+        "names": exercise_names(),
+        "PROBLEMS": PROBLEMS,
+        "as_of": as_of(),
+    }
 
 
 @bp.get("/export.json")
