@@ -40,13 +40,13 @@ def create_app(config: dict | None = None) -> Flask:
     _init_login(app)
 
     from runpt import cli, errors, pwa, security, sync, templating
-    from runpt.pages import auth, history, library, player, routines
+    from runpt.pages import auth, history, library, player, routines, sharing
 
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    for area in (auth, library, routines, player, sync, history, pwa):
+    for area in (auth, library, routines, player, sync, history, sharing, pwa):
         app.register_blueprint(area.bp)
 
     if app.config["AUTO_MIGRATE"]:

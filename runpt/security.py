@@ -17,6 +17,10 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # The same for every visitor; they keep their own caching headers.
 SHARED_ENDPOINTS = {"static", "pwa.service_worker", "pwa.manifest"}
+# Pages opened with a runner's share link (runpt/pages/sharing.py), error pages included.
+# They show the runner who made the link, never whoever is signed in on the browser that
+# opens it: they never load a signed-in runner, set no cookie and are never indexed.
+LINK_PAGES = "/shared/"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -150,6 +154,20 @@ def refuse_cross_site():
     return message, 403, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def is_link_page() -> bool:
+    """This request is for a page opened with a share link."""
+    return request.path.startswith(LINK_PAGES)
+
+
+def keep_link_pages_private(response):
+    """A shared report is health data: no cache keeps it, no search engine lists it
+    (the page says so too, for crawlers that read only the markup)."""
+    if is_link_page():
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def keep_personal_data_out_of_caches(response):
     """Nothing with a runner's data is stored by a browser's or proxy's HTTP cache
     (`no-store`): the API, exports, the offline URL list and every page for a signed-in
@@ -161,8 +179,11 @@ def keep_personal_data_out_of_caches(response):
     if request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
         return response
-    # Files that are the same for everyone: answered without loading the runner at all.
-    if request.endpoint in SHARED_ENDPOINTS or not current_user.is_authenticated:
+    # Files that are the same for everyone, and link pages (whoever is signed in doesn't
+    # matter to them): answered without loading the runner at all.
+    if request.endpoint in SHARED_ENDPOINTS or is_link_page():
+        return response
+    if not current_user.is_authenticated:
         return response
     response.headers["Cache-Control"] = "no-store"
     response.vary.add("Cookie")
@@ -192,6 +213,15 @@ class CookieSessions(SecureCookieSessionInterface):
             return False
         return super().should_set_cookie(app, session)
 
+    def save_session(self, app, session, response) -> None:
+        """A link page never sets, refreshes or deletes a cookie, whoever is signed in on
+        the browser: the session is this interface's to save, and the last word on the
+        response's headers, so anything that set one on the way out is undone here."""
+        if is_link_page():
+            del response.headers["Set-Cookie"]
+            return
+        super().save_session(app, session, response)
+
 
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
@@ -201,3 +231,4 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_cross_site)
     app.after_request(add_security_headers)
     app.after_request(keep_personal_data_out_of_caches)
+    app.after_request(keep_link_pages_private)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from runpt import pain
 from runpt.library.figures import figure
 from runpt.log import validation
+from runpt.security import is_link_page
 
 
 def local_time(moment: datetime, offset_min: int) -> datetime:
@@ -39,7 +40,14 @@ def _rendered(template: str) -> Markup:
     return Markup(render_template(template))
 
 
+def link_page() -> dict:
+    """`link_page`: the page was opened with a share link, so base.html shows no signed-in
+    runner's header, footer or scripts, and never asks who is signed in."""
+    return {"link_page": is_link_page()}
+
+
 def init_app(app: Flask) -> None:
+    app.context_processor(link_page)
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(readable, "readable")
     app.add_template_global(rendered_once, "rendered_once")

@@ -18,6 +18,7 @@ LAYERS = [
     ("accounts", {"auth"}),
     ("the exercise library", {"library"}),
     ("routines", {"routines"}),
+    ("sharing", {"sharing"}),
     ("the event log", {"log"}),
     ("progression", {"progression"}),
     ("history", {"history"}),

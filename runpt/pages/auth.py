@@ -23,6 +23,7 @@ from runpt.history.models import forget_runner as forget_training_plan
 from runpt.log.ingest import forget_runner as forget_logs
 from runpt.pain import SAFETY_LINE
 from runpt.routines.editing import forget_runner as forget_routines
+from runpt.sharing.links import forget_runner as forget_share_links
 
 SAFETY_NOTICE = f"runpt is exercise guidance, not a diagnosis. {SAFETY_LINE}"
 
@@ -164,9 +165,10 @@ def sign_out_others():
 def delete_everything(user) -> None:
     """Delete the runner and everything that is theirs, package by package, in one
     transaction: their logs and session summaries, their own routines, their training
-    plan, then the account with its sign-ins."""
+    plan, their share links, then the account with its sign-ins."""
     forget_logs(user.id)
     forget_routines(user.id)
     forget_training_plan(user.id)
+    forget_share_links(user.id)
     forget_account(user)
     db.session.commit()
