@@ -118,6 +118,7 @@ def test_the_route_list_comes_from_the_app_and_every_id_route_is_understood():
         "/routines/<int:routine_id>/steps/<int:step_id>/delete",
         "/run/<int:routine_id>", "/run/<int:routine_id>/steps/<int:index>",
         "/history/sessions/<uuid:session_id>", "/sharing/<int:link_id>/revoke",
+        "/routines/<int:routine_id>/export.json", "/routines/<int:routine_id>/share",
     } <= rules  # fmt: skip
     for rule in RULES:
         if rule.arguments and rule.endpoint not in PUBLIC_WITH_ARGUMENTS | TOKEN_ROUTES:

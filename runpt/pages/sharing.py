@@ -1,11 +1,15 @@
-"""Sharing's pages: the runner's share links (make, list, revoke), and the read-only
-report and progress a link opens.
+"""Sharing's pages: the runner's share links (make, list, revoke), the read-only report
+and progress a link opens, and routines handed on as a file or a link with a QR code.
 
 The pages a share link opens (`/shared/...`) never ask who is signed in on the browser:
 they show the runner who made the link, set no cookie and are never indexed or cached
 (runpt/security.py, `LINK_PAGES`).
 """
 
+import io
+import re
+
+import segno
 from flask import (
     Blueprint,
     Response,
@@ -19,17 +23,24 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from runpt.auth.ratelimit import count_attempt, share_key
+from runpt.library.dose import minutes
+from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug
 from runpt.pages.history import logged_list, progress_facts, report_facts
-from runpt.sharing import links
+from runpt.routines.editing import routine_for
+from runpt.sharing import documents, links
 from runpt.timestamps import utcnow
 
 bp = Blueprint("sharing", __name__)
 
 # The link just made, shown once on the next page (only its hash is kept).
 NEW_LINK = "new_share_link"
+# A file's form around the document: field names, boundaries.
+FORM_OVERHEAD = 8 * 1024
 TOO_MANY = "Too many pages opened from this address. Wait 15 minutes and try again."
 
 
@@ -121,3 +132,104 @@ def shared_progress(token: str, slug: str):
         abort(404)
     facts = progress_facts(runner, exercise)
     return render_template("sharing/progress.html", **facts, token=token, shared=True)
+
+
+# --- routines as a file or a link --------------------------------------------------------
+
+
+@bp.get("/routines/<int:routine_id>/export.json")
+@login_required
+def export_routine(routine_id: int):
+    routine = routine_for(current_user, routine_id)
+    body = documents.routine_document(routine)
+    return current_app.response_class(
+        documents.document_text(body),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{file_name(routine.name)}"'},
+    )
+
+
+def file_name(name: str) -> str:
+    """`runpt-routine-knee-pain-relief.json`: ASCII, safe in a header and on any disk."""
+    words = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-")
+    return f"runpt-routine-{words or 'routine'}.json"
+
+
+@bp.get("/routines/<int:routine_id>/share")
+@login_required
+def share_routine(routine_id: int):
+    routine = routine_for(current_user, routine_id)
+    link = routine_link(documents.routine_document(routine))
+    return render_template(
+        "sharing/share_routine.html", routine=routine, link=link, qr_code=qr_code(link)
+    )
+
+
+def routine_link(document: dict) -> str:
+    code = documents.link_code(document)
+    return url_for("sharing.open_routine", r=code, _external=True)
+
+
+def qr_code(link: str) -> Markup | None:
+    """The link as a QR code, drawn here as SVG (dark on light, whatever the page's
+    colours, with the quiet zone scanners need); None when it's too long for one."""
+    try:
+        code = segno.make(link, error="m", micro=False)
+    except segno.DataOverflowError:
+        return None
+    svg = io.BytesIO()
+    code.save(
+        svg, kind="svg", xmldecl=False, svgns=True, scale=4, border=4, dark="#000",
+        light="#fff", omitsize=True, svgclass="qr-code", title="QR code of the link",
+    )  # fmt: skip
+    return Markup(svg.getvalue().decode())
+
+
+@bp.get("/routines/open")
+def open_routine():
+    """A routine from a link: shown to anyone, added by a signed-in runner."""
+    code = request.args.get("r", "")
+    try:
+        document = documents.read_document(documents.document_from_code(code))
+    except documents.BadDocument as refused:
+        return refused_page(refused, "This link doesn't hold a routine runpt can open")
+    return render_template(
+        "sharing/open_routine.html",
+        routine=documents.preview(document),
+        code=code,
+        can_add=current_user.is_authenticated,
+        minutes=minutes,
+        PROBLEMS=PROBLEMS,
+    )
+
+
+@bp.post("/routines/add")
+@login_required
+def add_routine():
+    """Add a routine from a link (`r`, its code) or a file (`document`): checked whole
+    first, so a bad one stores nothing."""
+    request.max_content_length = documents.MAX_DOCUMENT_BYTES + FORM_OVERHEAD
+    try:
+        document = documents.read_document(sent_document())
+    except RequestEntityTooLarge:
+        return refused_page(documents.BadDocument([documents.too_large()], 413), "Not added")
+    except documents.BadDocument as refused:
+        return refused_page(refused, "Not added")
+    routine = documents.add_to_routines(current_user, document)
+    flash(f"“{routine.name}” is in your routines now, yours to change.", "info")
+    return redirect(url_for("routines.show", routine_id=routine.id), 303)
+
+
+def sent_document() -> bytes:
+    upload = request.files.get("document")
+    if upload is not None and upload.filename:
+        return upload.read(documents.MAX_DOCUMENT_BYTES + 1)
+    code = request.form.get("r", "")
+    if not code:
+        raise documents.BadDocument(["Choose a routine file (.json) or open a routine's link."])
+    return documents.document_from_code(code)
+
+
+def refused_page(refused: documents.BadDocument, title: str):
+    page = render_template("sharing/refused.html", title=title, problems=refused.problems)
+    return page, refused.status
