@@ -34,7 +34,7 @@ def exported(client, routine_id: int) -> dict:
     return json.loads(response.get_data(as_text=True))
 
 
-def upload(client, content: bytes, name: str = "routine.json"):
+def upload(client, content: bytes, name: str = "routine.json", path: str = "/routines/add"):
     """A file sent as the form sends it. The multipart body is built here: the test
     client's own spills a large file to a temporary file it never closes."""
     body = (
@@ -42,9 +42,7 @@ def upload(client, content: bytes, name: str = "routine.json"):
         b'Content-Disposition: form-data; name="document"; filename="' + name.encode() + b'"\r\n'
         b"Content-Type: application/json\r\n\r\n" + content + b"\r\n--edge--\r\n"
     )
-    return client.post(
-        "/routines/add", data=body, content_type="multipart/form-data; boundary=edge"
-    )
+    return client.post(path, data=body, content_type="multipart/form-data; boundary=edge")
 
 
 def code_of(document) -> str:
@@ -192,6 +190,28 @@ def test_an_added_routine_is_the_runners_own_and_in_their_offline_set(signed_in,
     assert other_runner(app).get(f"/routines/{routine_id}").status_code == 404
 
 
+def test_without_an_account_a_file_becomes_a_link_and_nothing_is_stored(app):
+    """A physio or coach with no account hands a runner a routine they wrote."""
+    giver = app.test_client()
+    form = giver.get("/routines/open")
+    assert form.status_code == 200 and "data-open-file" in form.get_data(as_text=True)
+    with app.app_context():
+        before = everything()
+    response = upload(giver, json.dumps(good_document()).encode(), path="/routines/open")
+    assert response.status_code == 303
+    link = response.headers["Location"]
+    assert link.startswith("http://localhost/routines/open?r=")
+    page = giver.get(link).get_data(as_text=True)
+    assert "Knee plan from Dr Okafor" in page and 'class="qr-code"' in page
+    assert f'value="{link}"' in page  # to copy and pass on
+    # The link holds the routine with every dose written out, as an export would.
+    document = json.loads(documents.document_from_code(link.split("r=", 1)[1]))
+    assert document["steps"][2]["sets"] and document["steps"][2]["reps"]
+    assert giver.get_cookie("session") is None
+    with app.app_context():
+        assert everything() == before
+
+
 def test_adding_needs_a_signed_in_runner(app):
     visitor = app.test_client()
     with app.app_context():
@@ -302,7 +322,7 @@ BAD_DOCUMENTS = [
     [case[1:] for case in BAD_DOCUMENTS],
     ids=[case[0] for case in BAD_DOCUMENTS],
 )
-@pytest.mark.parametrize("sent_as", ["file", "link"])
+@pytest.mark.parametrize("sent_as", ["file", "link", "file opened without an account"])
 def test_a_bad_document_is_refused_with_what_is_wrong_and_stores_nothing(
     signed_in, app, content, status, message, sent_as
 ):
@@ -310,8 +330,10 @@ def test_a_bad_document_is_refused_with_what_is_wrong_and_stores_nothing(
         before = everything()
     if sent_as == "file":
         response = upload(signed_in, content)
-    else:
+    elif sent_as == "link":
         response = signed_in.post("/routines/add", data={"r": code_of(content)})
+    else:
+        response = upload(app.test_client(), content, path="/routines/open")
     assert response.status_code == status
     page = response.get_data(as_text=True)
     assert "Nothing was added." in page

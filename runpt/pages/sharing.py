@@ -166,6 +166,7 @@ def share_routine(routine_id: int):
 
 
 def routine_link(document: dict) -> str:
+    """The link that opens a routine document: the document is in it."""
     code = documents.link_code(document)
     return url_for("sharing.open_routine", r=code, _external=True)
 
@@ -187,20 +188,41 @@ def qr_code(link: str) -> Markup | None:
 
 @bp.get("/routines/open")
 def open_routine():
-    """A routine from a link: shown to anyone, added by a signed-in runner."""
-    code = request.args.get("r", "")
+    """A routine from a link: shown to anyone, with its link and QR code to pass it on,
+    and added by a signed-in runner. Without a link: a form to open a file."""
+    if "r" not in request.args:
+        return render_template("sharing/open_file.html")
+    code = request.args["r"]
     try:
         document = documents.read_document(documents.document_from_code(code))
     except documents.BadDocument as refused:
         return refused_page(refused, "This link doesn't hold a routine runpt can open")
+    link = url_for("sharing.open_routine", r=code, _external=True)
     return render_template(
         "sharing/open_routine.html",
         routine=documents.preview(document),
         code=code,
+        link=link,
+        qr_code=qr_code(link),
         can_add=current_user.is_authenticated,
         minutes=minutes,
         PROBLEMS=PROBLEMS,
     )
+
+
+@bp.post("/routines/open")
+def open_routine_file():
+    """A routine file turned into its link, for anyone: a physio or coach without an
+    account hands a runner a routine they wrote (docs/routine-format.md). Nothing is
+    stored: the link is the routine."""
+    request.max_content_length = documents.MAX_DOCUMENT_BYTES + FORM_OVERHEAD
+    try:
+        document = documents.read_document(sent_document())
+    except RequestEntityTooLarge:
+        return refused_page(documents.BadDocument([documents.too_large()], 413), "Not opened")
+    except documents.BadDocument as refused:
+        return refused_page(refused, "Not opened")
+    return redirect(routine_link(documents.routine_document(documents.preview(document))), 303)
 
 
 @bp.post("/routines/add")
