@@ -40,13 +40,36 @@ def create_app(config: dict | None = None) -> Flask:
     _init_login(app)
 
     from runpt import cli, errors, pwa, security, sync, templating
-    from runpt.pages import auth, capacity, history, library, player, routines, runner, running
+    from runpt.pages import (
+        auth,
+        capacity,
+        history,
+        library,
+        player,
+        routines,
+        runner,
+        running,
+        sharing,
+    )
 
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    for area in (auth, library, routines, runner, player, sync, history, capacity, running, pwa):
+    areas = (
+        auth,
+        library,
+        routines,
+        runner,
+        player,
+        sync,
+        history,
+        capacity,
+        running,
+        sharing,
+        pwa,
+    )
+    for area in areas:
         app.register_blueprint(area.bp)
 
     if app.config["AUTO_MIGRATE"]:

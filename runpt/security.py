@@ -20,6 +20,10 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # The same for every visitor; they keep their own caching headers.
 SHARED_ENDPOINTS = {"static", "pwa.service_worker", "pwa.manifest"}
+# Pages opened with a runner's share link (runpt/pages/sharing.py), error pages included.
+# They show the runner who made the link, never whoever is signed in on the browser that
+# opens it: they never load a signed-in runner, set no cookie and are never indexed.
+LINK_PAGES = "/shared/"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -170,6 +174,20 @@ def refuse_cross_site():
     return message, 403, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def is_link_page() -> bool:
+    """This request is for a page opened with a share link."""
+    return request.path.startswith(LINK_PAGES)
+
+
+def keep_link_pages_private(response):
+    """A shared report is health data: no cache keeps it, no search engine lists it
+    (the page says so too, for crawlers that read only the markup)."""
+    if is_link_page():
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def keep_personal_data_out_of_caches(response):
     """Nothing with a runner's data is stored by a browser's or proxy's HTTP cache
     (`no-store`): the API, exports, the offline URL list and every page for a signed-in
@@ -183,8 +201,9 @@ def keep_personal_data_out_of_caches(response):
         return response
     # A response made without ever loading the runner (static files, the manifest, the
     # health check) holds nothing of theirs: no need to load them just to say so. Every
-    # view with a runner's data loads them (login_required, or the page's header).
-    if "_login_user" not in g or request.endpoint in SHARED_ENDPOINTS:
+    # view with a runner's data loads them (login_required, or the page's header). Link
+    # pages are answered without asking who is signed in: it doesn't matter to them.
+    if "_login_user" not in g or request.endpoint in SHARED_ENDPOINTS or is_link_page():
         return response
     if not current_user.is_authenticated:
         return response
@@ -257,6 +276,15 @@ class CookieSessions(SecureCookieSessionInterface):
             return False
         return super().should_set_cookie(app, session)
 
+    def save_session(self, app, session, response) -> None:
+        """A link page never sets, refreshes or deletes a cookie, whoever is signed in on
+        the browser: the session is this interface's to save, and the last word on the
+        response's headers, so anything that set one on the way out is undone here."""
+        if is_link_page():
+            del response.headers["Set-Cookie"]
+            return
+        super().save_session(app, session, response)
+
 
 def check_request():
     """Every request, before its view: a malformed Host, a chunked body over the limit and
@@ -268,8 +296,9 @@ def check_request():
 
 
 def finish_response(response):
-    """Every response: the security headers, and no HTTP cache keeps a runner's data."""
-    return keep_personal_data_out_of_caches(add_security_headers(response))
+    """Every response: the security headers, no HTTP cache keeps a runner's data, and a
+    link page stays out of caches and search engines."""
+    return keep_link_pages_private(keep_personal_data_out_of_caches(add_security_headers(response)))
 
 
 def init_app(app: Flask) -> None:

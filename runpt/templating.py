@@ -16,6 +16,7 @@ from runpt.library.figures import figure
 from runpt.log import validation
 from runpt.runner import units
 from runpt.runner.models import DEFAULT_UNIT, settings_of
+from runpt.security import is_link_page
 
 
 def local_time(moment: datetime, offset_min: int) -> datetime:
@@ -36,9 +37,11 @@ def runner_unit() -> str:
     return settings_of(current_user).unit
 
 
-def load(kg: float | None) -> str:
-    """A stored load as the runner reads it: '22.5 lb', '10 kg', or '' for none."""
-    return units.load_text(kg, runner_unit())
+def load(kg: float | None, unit: str | None = None) -> str:
+    """A stored load as the runner reads it: '22.5 lb', '10 kg', or '' for none. In the
+    signed-in runner's unit, unless the page names the unit of the runner whose data it
+    shows (a shared page: whoever opened it, the unit is the sharing runner's)."""
+    return units.load_text(kg, unit or runner_unit())
 
 
 def rendered_once(template: str) -> Markup:
@@ -55,7 +58,14 @@ def _rendered(template: str) -> Markup:
     return Markup(render_template(template))
 
 
+def link_page() -> dict:
+    """`link_page`: the page was opened with a share link, so base.html shows no signed-in
+    runner's header, footer or scripts, and never asks who is signed in."""
+    return {"link_page": is_link_page()}
+
+
 def init_app(app: Flask) -> None:
+    app.context_processor(link_page)
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(readable, "readable")
     app.add_template_filter(load, "load")

@@ -63,6 +63,7 @@ def wipe_runner_data() -> None:
     from runpt.routines.builtin import load_library
     from runpt.routines.models import Routine, RoutineStep
     from runpt.runner.models import RunnerSettings
+    from runpt.sharing.models import ShareLink
 
     db.session.rollback()
     db.session.execute(delete(Event))
@@ -72,6 +73,7 @@ def wipe_runner_data() -> None:
     db.session.execute(delete(RoutineStep).where(RoutineStep.routine_id.in_(owned)))
     db.session.execute(delete(Routine).where(Routine.owner_id.is_not(None)))
     db.session.execute(delete(SignIn))
+    db.session.execute(delete(ShareLink))
     db.session.execute(delete(User))
     db.session.execute(delete(LoginAttempt))
     db.session.commit()

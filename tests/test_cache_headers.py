@@ -20,6 +20,7 @@ PERSONAL_GETS = [
     "/history/sessions",
     "/auth/account",
     "/library/glute-bridge",
+    "/sharing",
     "/no-such-page",
 ]
 
@@ -81,3 +82,17 @@ def test_pages_for_visitors_are_not_marked_personal(client):
     assert page.status_code == 200
     assert "X-Runpt-User" not in page.headers
     assert "no-store" not in page.headers.get("Cache-Control", "")
+
+
+def test_pages_opened_with_a_share_link_are_no_store_for_anyone(client, signed_in):
+    """A physio's browser has no runpt session, so the signed-in rule above doesn't reach
+    it: link pages are no-store (and noindex) on their own, found or not."""
+    assert signed_in.post("/sharing", data={"days": "7"}).status_code == 303
+    page = signed_in.get("/sharing").get_data(as_text=True)
+    link = page.split('value="http://localhost', 1)[1].split('"', 1)[0]
+    visitor = client.application.test_client()
+    for path in (link, f"{link}/progress", f"{link}/progress/clamshell", "/shared/nothing"):
+        response = visitor.get(path)
+        assert response.status_code in (200, 404), path
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Robots-Tag"] == "noindex"

@@ -19,6 +19,7 @@ LAYERS = [
     ("the exercise library", {"library"}),
     ("the runner's settings", {"runner"}),
     ("routines", {"routines"}),
+    ("sharing", {"sharing"}),
     ("the event log", {"log"}),
     ("progression", {"progression"}),
     ("capacity tests", {"capacity"}),

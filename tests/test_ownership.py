@@ -22,14 +22,19 @@ from tests.test_routines import HTMX, create, other_runner, step_ids
 PUBLIC_WITH_ARGUMENTS = {
     "static", "library.exercise", "history.progress", "history.export_csv", "capacity.test",
 }  # fmt: skip
+# Routes whose argument is itself the key: a share link's token opens one runner's pages
+# to whoever holds it (tests/test_share_links.py: guessed, expired, revoked tokens).
+TOKEN_ROUTES = {
+    "sharing.shared_report", "sharing.shared_progress_index", "sharing.shared_progress",
+}  # fmt: skip
 
 # How to name the first runner's own object for each argument a route can take. A new
 # argument fails the test below until it is added here.
-ID_ARGUMENTS = {"routine_id", "step_id", "index", "session_id"}
+ID_ARGUMENTS = {"routine_id", "step_id", "index", "session_id", "link_id"}
 
 # A form that would change something if ownership were not checked.
 FORM = {"name": "Taken over", "summary": "x", "exercise": "side-plank", "direction": "down",
-        "sets": "5", "reps": "5", "hold_s": "30", "rest_s": "5"}  # fmt: skip
+        "sets": "5", "reps": "5", "hold_s": "30", "rest_s": "5", "days": "90"}  # fmt: skip
 
 
 def url_rules() -> list:
@@ -66,9 +71,10 @@ API_ROUTES = [
 ]
 
 
-def fill(rule: str, routine_id: int, step_id: int, session_id: str) -> str:
-    """The rule's URL with the first runner's own routine, step and session in it."""
-    values = {"routine_id": routine_id, "step_id": step_id, "index": 0, "session_id": session_id}
+def fill(rule: str, routine_id: int, step_id: int, session_id: str, link_id: int) -> str:
+    """The rule's URL with the first runner's own routine, step, session and share link."""
+    values = {"routine_id": routine_id, "step_id": step_id, "index": 0, "session_id": session_id,
+              "link_id": link_id}  # fmt: skip
 
     def value(match) -> str:
         name = match.group(1).split(":")[-1]
@@ -89,14 +95,18 @@ def everything() -> dict:
 
 @pytest.fixture
 def owned(signed_in, app):
-    """The first runner's routine with two steps and a logged session;
-    (routine, step, session)."""
+    """The first runner's routine with two steps, a logged session and a share link;
+    (routine, step, session, link)."""
+    from runpt.sharing.models import ShareLink
+
     routine_id = create(signed_in, "Private plan", "glute-bridge", "hip-circles")
     session = new_session()
     events = [started(session, routine=routine_id), logged(session, note="my knee")]
     assert signed_in.post("/api/sync", json={"events": events}).status_code == 200
+    assert signed_in.post("/sharing", data={"days": "7"}).status_code == 303
     with app.app_context():
-        return routine_id, step_ids(routine_id)[0], session
+        link_id = db.session.scalar(select(ShareLink.id))
+        return routine_id, step_ids(routine_id)[0], session, link_id
 
 
 def test_the_route_list_comes_from_the_app_and_every_id_route_is_understood():
@@ -109,10 +119,11 @@ def test_the_route_list_comes_from_the_app_and_every_id_route_is_understood():
         "/routines/<int:routine_id>/steps/<int:step_id>/dose",
         "/routines/<int:routine_id>/steps/<int:step_id>/delete",
         "/run/<int:routine_id>", "/run/<int:routine_id>/steps/<int:index>",
-        "/history/sessions/<uuid:session_id>",
+        "/history/sessions/<uuid:session_id>", "/sharing/<int:link_id>/revoke",
+        "/routines/<int:routine_id>/export.json", "/routines/<int:routine_id>/share",
     } <= rules  # fmt: skip
     for rule in RULES:
-        if rule.arguments and rule.endpoint not in PUBLIC_WITH_ARGUMENTS:
+        if rule.arguments and rule.endpoint not in PUBLIC_WITH_ARGUMENTS | TOKEN_ROUTES:
             assert takes_an_id(rule), f"{rule.rule}: say here whether its argument is private"
             assert rule.arguments <= ID_ARGUMENTS, f"{rule.rule}: teach fill() its arguments"
 

@@ -1,6 +1,7 @@
 """Cookies and replays: what lets a runner's phone sync days later, and what keeps
 another site out."""
 
+import re
 from datetime import timedelta
 
 from runpt import create_app
@@ -130,3 +131,28 @@ def test_what_one_request_puts_in_its_session_never_reaches_another(app):
     with app.test_request_context("/", headers=headers):
         second = interface.open_session(app, __import__("flask").request)
     assert second["_flashes"] == [("info", "one")]
+
+
+def test_a_page_opened_with_a_share_link_never_touches_the_viewers_cookies(client, app):
+    """The viewer may be signed in to runpt themselves: a link page doesn't load them, so
+    it can't refresh, restore or end their session, nor use up a message waiting for
+    their next page (runpt/security.py, LINK_PAGES)."""
+    login_with_remember(client)
+    for _ in range(2):
+        assert client.post("/sharing", data={"days": "7"}).status_code == 303
+        page = client.get("/sharing").get_data(as_text=True)
+    link = re.search(r'value="http://localhost(/shared/[^"]+)"', page)[1]
+    older = re.findall(r'data-link="(\d+)"', page)[-1]
+    # "Link revoked" waits in the session for the runner's next page of their own.
+    assert client.post(f"/sharing/{older}/revoke").status_code == 303
+    paths = (link, f"{link}/progress", "/shared/no-such-token")
+    for path in paths:
+        response = client.get(path)
+        assert response.headers.getlist("Set-Cookie") == [], path
+        assert "Cookie" not in response.headers.get("Vary", "")
+    assert "Link revoked" in client.get("/sharing").get_data(as_text=True)
+    client.delete_cookie("session")  # now only the remember-me cookie is sent
+    for path in paths:
+        assert client.get(path).headers.getlist("Set-Cookie") == [], path
+    # The runner's own next request restores the session from remember-me, as always.
+    assert "session=" in " ".join(client.get("/").headers.getlist("Set-Cookie"))

@@ -51,6 +51,11 @@ def signup_key(address: str | None) -> str:
     return f"signup:{address_key(address)}"
 
 
+def share_key(address: str | None) -> str:
+    """Pages opened with share links are counted per address, apart from logins."""
+    return f"share:{address_key(address)}"
+
+
 def attempt_keys(address: str | None, email: str, device: str | None = None) -> list[str]:
     """What a login attempt counts against: a known device alone, or else its address and
     its email (when one was typed)."""

@@ -24,6 +24,7 @@ from runpt.pain import SAFETY_LINE
 from runpt.routines.editing import forget_runner as forget_routines
 from runpt.runner.models import forget_runner as forget_settings
 from runpt.runner.models import settings_of
+from runpt.sharing.links import forget_runner as forget_share_links
 
 SAFETY_NOTICE = f"runpt is exercise guidance, not a diagnosis. {SAFETY_LINE}"
 
@@ -173,9 +174,10 @@ def sign_out_others():
 def delete_everything(user) -> None:
     """Delete the runner and everything that is theirs, package by package, in one
     transaction: their logs and session summaries, their own routines, their settings
-    (training days among them), then the account with its sign-ins."""
+    (training days among them), their share links, then the account with its sign-ins."""
     forget_logs(user.id)
     forget_routines(user.id)
     forget_settings(user.id)
+    forget_share_links(user.id)
     forget_account(user)
     db.session.commit()

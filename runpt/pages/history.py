@@ -138,12 +138,20 @@ def plan_ics():
 @bp.get("/progress")
 @login_required
 def progress_index():
+    return render_template(
+        "history/progress_index.html",
+        logged=logged_list(current_user),
+        progress_url=lambda slug: url_for("history.progress", slug=slug),
+        as_of=as_of(),
+    )
+
+
+def logged_list(user) -> list[tuple]:
+    """(slug, name, sessions, last day) of every exercise the runner has logged: the
+    progress list, here and on the page a share link opens."""
     names = exercise_names()
-    logged = [
-        (slug, names.get(slug, slug), count, last)
-        for slug, count, last in logged_exercises(current_user)
-    ]
-    return render_template("history/progress_index.html", logged=logged, as_of=as_of())
+    logged = logged_exercises(user)
+    return [(slug, names.get(slug, slug), count, last) for slug, count, last in logged]
 
 
 @bp.get("/progress/<slug>")
@@ -152,13 +160,19 @@ def progress(slug: str):
     exercise = exercise_by_slug(slug)
     if exercise is None:
         abort(404)
-    results = session_results(current_user, slug, is_hold=exercise.is_hold)
+    return render_template("history/progress.html", **progress_facts(current_user, exercise))
+
+
+def progress_facts(user, exercise: Exercise) -> dict:
+    """What an exercise's progress shows: the runner's own page and a shared one alike."""
+    slug = exercise.slug
+    results = session_results(user, slug, is_hold=exercise.is_hold)
     unit = " s" if exercise.is_hold else ""
     measure = "seconds held" if exercise.is_hold else "reps"
     chart = progress_chart(exercise, results, unit, measure)
     load_chart = None
+    load_unit = plan_of(user).unit  # loads shown in the unit of the runner whose they are
     if any(r.best_load for r in results):
-        load_unit = plan_of(current_user).unit  # loads shown in the runner's unit
         points = [(r.day, in_unit(r.best_load, load_unit)) for r in results if r.best_load]
         load_chart = line_chart(
             "load-chart", f"{exercise.name}: heaviest load per session",
@@ -166,18 +180,18 @@ def progress(slug: str):
             f"{points[-1][1]:g} {load_unit}.",
             [Series("Load", points)], unit=f" {load_unit}",
         )  # fmt: skip
-    return render_template(
-        "history/progress.html",
-        exercise=exercise,
-        results=results,
-        chart=chart,
-        load_chart=load_chart,
-        bests=bests(results),
-        balance=side_balance(results) if exercise.per_side else None,
-        unit=unit,
-        measure=measure,
-        as_of=as_of(),
-    )
+    return {
+        "exercise": exercise,
+        "results": results,
+        "chart": chart,
+        "load_chart": load_chart,
+        "bests": bests(results),
+        "balance": side_balance(results) if exercise.per_side else None,
+        "unit": unit,
+        "measure": measure,
+        "load_unit": load_unit,
+        "as_of": as_of(),
+    }
 
 
 def progress_chart(exercise: Exercise, results, unit: str, measure: str):
@@ -277,19 +291,23 @@ def running():
 @bp.get("/report")
 @login_required
 def report():
+    return render_template("history/report.html", **report_facts(current_user))
+
+
+def report_facts(user) -> dict:
+    """What the report for a physio shows: the runner's own page and a shared one alike."""
     from runpt.history.report import physio_report
 
-    summaries = current_summaries(current_user)
-    facts = overview(current_user, summaries)
-    return render_template(
-        "history/report.html",
+    summaries = current_summaries(user)
+    facts = overview(user, summaries)
+    return {
         **facts,
-        **physio_report(current_user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
-        **capacity_and_running.for_report(current_user, facts["today"], REPORT_WEEKS),
-        names=exercise_names(),
-        PROBLEMS=PROBLEMS,
-        as_of=as_of(),
-    )
+        **physio_report(user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
+        **capacity_and_running.for_report(user, facts["today"], REPORT_WEEKS),
+        "names": exercise_names(),
+        "PROBLEMS": PROBLEMS,
+        "as_of": as_of(),
+    }
 
 
 @bp.get("/export.json")

@@ -20,6 +20,8 @@ DOSE_LIMITS = {
 }
 MAX_NAME = 120
 MAX_SUMMARY = 500
+# A routine's red flags and its line on running load (built-ins' are under 250).
+MAX_GUIDANCE = 500
 MAX_STEPS = 30
 
 

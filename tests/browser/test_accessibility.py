@@ -83,6 +83,18 @@ def test_no_axe_violation_on_any_page(page, scheme):
                  "/history/pain", "/history/report", "/history/plan",
                  f"/history/sessions/{session}"]:  # fmt: skip
         check(path)
+    # Sharing: the runner's links, a new one, the pages it opens; a routine's link.
+    for path in ["/sharing", f"/routines/{routine_id}/share", "/routines/open"]:
+        check(path)
+    page.goto("/sharing")
+    page.get_by_role("button", name="Make a link").click()
+    expect(page.locator("[data-new-link]")).to_be_visible()
+    check()
+    shared = page.locator("#new-link-url").input_value()
+    for path in [shared, f"{shared}/progress", f"{shared}/progress/side-plank"]:
+        check(path)
+    page.goto(f"/routines/{routine_id}/share")
+    check(page.locator("#routine-link").input_value())
     pretend_the_session_was_yesterday(page)
     page.goto("/")
     expect(page.locator("#morning-check")).to_be_visible()  # the next-morning question

@@ -1,0 +1,257 @@
+"""Sharing's pages: the runner's share links (make, list, revoke), the read-only report
+and progress a link opens, and routines handed on as a file or a link with a QR code.
+
+The pages a share link opens (`/shared/...`) never ask who is signed in on the browser:
+they show the runner who made the link, set no cookie and are never indexed or cached
+(runpt/security.py, `LINK_PAGES`).
+"""
+
+import io
+import re
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from runpt.auth.ratelimit import count_attempt, share_key
+from runpt.library.dose import minutes
+from runpt.library.models import PROBLEMS
+from runpt.library.queries import exercise_by_slug
+from runpt.pages.history import logged_list, progress_facts, report_facts
+from runpt.routines.editing import routine_for
+from runpt.sharing import documents, links
+from runpt.timestamps import utcnow
+
+bp = Blueprint("sharing", __name__)
+
+# The link just made, shown once on the next page (only its hash is kept).
+NEW_LINK = "new_share_link"
+# A file's form around the document: field names, boundaries.
+FORM_OVERHEAD = 8 * 1024
+TOO_MANY = "Too many pages opened from this address. Wait 15 minutes and try again."
+
+
+# --- the runner's links ------------------------------------------------------------------
+
+
+@bp.get("/sharing")
+@login_required
+def links_page():
+    # Not on the service worker's background copies: they'd use up the one showing.
+    new_link = None if request.headers.get("X-Runpt-Offline-Copy") else session.pop(NEW_LINK, None)
+    return render_template("sharing/links.html", **links_context(), new_link=new_link)
+
+
+def links_context(errors: dict | None = None, form=None) -> dict:
+    now = utcnow()
+    mine = links.links_of(current_user)
+    return {
+        "open_links": [link for link in mine if link.is_open(now)],
+        "ended_links": [link for link in mine if not link.is_open(now)],
+        "lifetimes": links.LIFETIMES_DAYS,
+        "max_label": links.MAX_LABEL,
+        "errors": errors or {},
+        "form": form or {},
+    }
+
+
+@bp.post("/sharing")
+@login_required
+def create_link():
+    days, label = request.form.get("days", ""), request.form.get("label", "")
+    errors = links.link_errors(current_user, days, label)
+    if errors:
+        return render_template("sharing/links.html", **links_context(errors, request.form)), 400
+    _link, token = links.create_link(current_user, int(days), label)
+    session[NEW_LINK] = url_for("sharing.shared_report", token=token, _external=True)
+    return redirect(url_for("sharing.links_page"), 303)
+
+
+@bp.post("/sharing/<int:link_id>/revoke")
+@login_required
+def revoke_link(link_id: int):
+    link = links.link_for(current_user, link_id)
+    links.revoke(link)
+    flash("Link revoked: it opens nothing from now on.", "info")
+    return redirect(url_for("sharing.links_page"), 303)
+
+
+# --- what a link opens -------------------------------------------------------------------
+
+
+def runner_of(token: str):
+    """The runner whose link this is. Every page opened with a link counts against the
+    address first (like a login attempt, before the token is looked at), so tokens
+    can't be tried in bulk; an unknown, expired or revoked link is the same 404."""
+    limit = current_app.config["SHARE_RATE_LIMIT"]
+    if count_attempt([share_key(request.remote_addr)], limit) is None:
+        abort(Response(render_template("error.html", status=429, message=TOO_MANY), 429))
+    found = links.opened_link(token)
+    if found is None:
+        abort(404)
+    link, runner = found
+    links.note_opened(link)
+    return runner
+
+
+@bp.get("/shared/<token>")
+def shared_report(token: str):
+    runner = runner_of(token)
+    return render_template("sharing/report.html", **report_facts(runner), token=token)
+
+
+@bp.get("/shared/<token>/progress")
+def shared_progress_index(token: str):
+    runner = runner_of(token)
+    return render_template(
+        "sharing/progress_index.html",
+        logged=logged_list(runner),
+        progress_url=lambda slug: url_for("sharing.shared_progress", token=token, slug=slug),
+        token=token,
+    )
+
+
+@bp.get("/shared/<token>/progress/<slug>")
+def shared_progress(token: str, slug: str):
+    runner = runner_of(token)
+    exercise = exercise_by_slug(slug)
+    if exercise is None:
+        abort(404)
+    facts = progress_facts(runner, exercise)
+    return render_template("sharing/progress.html", **facts, token=token, shared=True)
+
+
+# --- routines as a file or a link --------------------------------------------------------
+
+
+@bp.get("/routines/<int:routine_id>/export.json")
+@login_required
+def export_routine(routine_id: int):
+    routine = routine_for(current_user, routine_id)
+    body = documents.routine_document(routine)
+    return current_app.response_class(
+        documents.document_text(body),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{file_name(routine.name)}"'},
+    )
+
+
+def file_name(name: str) -> str:
+    """`runpt-routine-knee-pain-relief.json`: ASCII, safe in a header and on any disk."""
+    words = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-")
+    return f"runpt-routine-{words or 'routine'}.json"
+
+
+@bp.get("/routines/<int:routine_id>/share")
+@login_required
+def share_routine(routine_id: int):
+    routine = routine_for(current_user, routine_id)
+    link = routine_link(documents.routine_document(routine))
+    return render_template(
+        "sharing/share_routine.html", routine=routine, link=link, qr_code=qr_code(link)
+    )
+
+
+def routine_link(document: dict) -> str:
+    """The link that opens a routine document: the document is in it."""
+    code = documents.link_code(document)
+    return url_for("sharing.open_routine", r=code, _external=True)
+
+
+def qr_code(link: str) -> Markup | None:
+    """The link as a QR code, drawn here as SVG (dark on light, whatever the page's
+    colours, with the quiet zone scanners need); None when it's too long for one."""
+    try:
+        code = segno.make(link, error="m", micro=False)
+    except segno.DataOverflowError:
+        return None
+    svg = io.BytesIO()
+    code.save(
+        svg, kind="svg", xmldecl=False, svgns=True, scale=4, border=4, dark="#000",
+        light="#fff", omitsize=True, svgclass="qr-code", title="QR code of the link",
+    )  # fmt: skip
+    return Markup(svg.getvalue().decode())
+
+
+@bp.get("/routines/open")
+def open_routine():
+    """A routine from a link: shown to anyone, with its link and QR code to pass it on,
+    and added by a signed-in runner. Without a link: a form to open a file."""
+    if "r" not in request.args:
+        return render_template("sharing/open_file.html")
+    code = request.args["r"]
+    try:
+        document = documents.read_document(documents.document_from_code(code))
+    except documents.BadDocument as refused:
+        return refused_page(refused, "This link doesn't hold a routine runpt can open")
+    link = url_for("sharing.open_routine", r=code, _external=True)
+    return render_template(
+        "sharing/open_routine.html",
+        routine=documents.preview(document),
+        code=code,
+        link=link,
+        qr_code=qr_code(link),
+        can_add=current_user.is_authenticated,
+        minutes=minutes,
+        PROBLEMS=PROBLEMS,
+    )
+
+
+@bp.post("/routines/open")
+def open_routine_file():
+    """A routine file turned into its link, for anyone: a physio or coach without an
+    account hands a runner a routine they wrote (docs/routine-format.md). Nothing is
+    stored: the link is the routine."""
+    request.max_content_length = documents.MAX_DOCUMENT_BYTES + FORM_OVERHEAD
+    try:
+        document = documents.read_document(sent_document())
+    except RequestEntityTooLarge:
+        return refused_page(documents.BadDocument([documents.too_large()], 413), "Not opened")
+    except documents.BadDocument as refused:
+        return refused_page(refused, "Not opened")
+    return redirect(routine_link(documents.routine_document(documents.preview(document))), 303)
+
+
+@bp.post("/routines/add")
+@login_required
+def add_routine():
+    """Add a routine from a link (`r`, its code) or a file (`document`): checked whole
+    first, so a bad one stores nothing."""
+    request.max_content_length = documents.MAX_DOCUMENT_BYTES + FORM_OVERHEAD
+    try:
+        document = documents.read_document(sent_document())
+    except RequestEntityTooLarge:
+        return refused_page(documents.BadDocument([documents.too_large()], 413), "Not added")
+    except documents.BadDocument as refused:
+        return refused_page(refused, "Not added")
+    routine = documents.add_to_routines(current_user, document)
+    flash(f"“{routine.name}” is in your routines now, yours to change.", "info")
+    return redirect(url_for("routines.show", routine_id=routine.id), 303)
+
+
+def sent_document() -> bytes:
+    upload = request.files.get("document")
+    if upload is not None and upload.filename:
+        return upload.read(documents.MAX_DOCUMENT_BYTES + 1)
+    code = request.form.get("r", "")
+    if not code:
+        raise documents.BadDocument(["Choose a routine file (.json) or open a routine's link."])
+    return documents.document_from_code(code)
+
+
+def refused_page(refused: documents.BadDocument, title: str):
+    page = render_template("sharing/refused.html", title=title, problems=refused.problems)
+    return page, refused.status
