@@ -85,8 +85,13 @@ def _init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
-    # "strong" would log runners out whenever their phone's IP changes.
-    login_manager.session_protection = "basic"
+    # No session protection: "strong" would log runners out whenever their phone's
+    # address changes, and "basic" only marks such a session not "fresh", which no view
+    # asks for (changing the password or deleting the account asks for the password). It
+    # also cost a SHA-512 of address and browser on every request, and re-signed the
+    # session cookie on every request of a phone whose mobile address had changed. A
+    # sign-in is ended on the server instead (runpt/auth/signins.py).
+    login_manager.session_protection = None
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -15,7 +15,7 @@ from runpt import pain
 from runpt.library.figures import figure
 from runpt.log import validation
 from runpt.runner import units
-from runpt.runner.models import DEFAULT_UNIT, settings_of
+from runpt.runner.models import DEFAULT_UNIT, unit_of
 from runpt.security import is_link_page
 
 
@@ -34,7 +34,7 @@ def runner_unit() -> str:
     """The signed-in runner's unit for loads ("kg" or "lb")."""
     if not current_user.is_authenticated:
         return DEFAULT_UNIT
-    return settings_of(current_user).unit
+    return unit_of(current_user)
 
 
 def load(kg: float | None, unit: str | None = None) -> str:

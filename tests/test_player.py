@@ -425,3 +425,31 @@ def test_start_works_before_the_pages_scripts_have_run(signed_in, app):
         assert '<input type="hidden" name="start" value="1">' in form.group(2)
         assert "data-start-session" in form.group(2)
     assert signed_in.get(f"/run/{routine_id}?start=1").status_code == 200
+
+
+def test_a_step_kept_compressed_reads_the_same_as_drawn(signed_in):
+    """A drawn step is kept gzipped too: a browser (every one accepts gzip) gets those
+    bytes, a client that accepts nothing else gets the plain fragment, and both say the
+    same, the first time and when kept."""
+    import gzip
+
+    routine_id = own_routine(signed_in, "glute-bridge", "clamshell")
+    url = f"/run/{routine_id}/steps/1"
+    plain = signed_in.get(url, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    for _ in range(2):
+        packed = signed_in.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert packed.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert packed.headers["Content-Type"].startswith("text/html")
+        assert gzip.decompress(packed.get_data()) == plain.get_data()
+
+
+def test_a_phone_whose_address_changes_keeps_its_session_cookie_as_it_is(signed_in):
+    """Mobile networks change a phone's address often: that neither signs the runner out
+    nor makes every answer set the session cookie again."""
+    routine_id = own_routine(signed_in, "glute-bridge")
+    for address in ("10.1.2.3", "100.64.9.8"):
+        answer = signed_in.get(f"/run/{routine_id}/steps/0", environ_base={"REMOTE_ADDR": address})
+        assert answer.status_code == 200 and "Glute bridge" in answer.get_data(as_text=True)
+        assert answer.headers.getlist("Set-Cookie") == []

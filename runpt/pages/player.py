@@ -2,9 +2,11 @@
 mistakes one for the other). The browser steps through a routine's fragments from its
 offline unit (runpt/pwa/offline_set.py); these views draw them."""
 
+import gzip
+from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from runpt.library.dose import minutes
@@ -13,7 +15,7 @@ from runpt.progression.suggestions import suggestion_from, target_of
 from runpt.routines import spoken
 from runpt.routines.editing import routine_for, routine_version
 from runpt.routines.steps import plan, plan_as_of
-from runpt.runner.models import settings_of
+from runpt.runner.models import settings_of, unit_of
 
 bp = Blueprint("run", __name__)
 
@@ -37,9 +39,16 @@ def player(routine_id: int):
 # Steps drawn, per runner: a step changes only with its routine, the runner's logs
 # ("last time", the progression suggestion), their unit for loads, or the day (how long
 # they have been at a dose). Drawing one cost several queries and the template; knowing
-# it is unchanged costs three small look-ups. Bounded: cleared when full (a miss costs
-# one drawing).
-_DRAWN: dict[tuple, str] = {}
+# it is unchanged costs three small look-ups. Kept compressed too: compressing the same
+# fragment again for every runner's every step was a third of what a step cost. Bounded:
+# cleared when full (a miss costs one drawing).
+@dataclass(frozen=True)
+class DrawnStep:
+    html: str
+    gzipped: bytes
+
+
+_DRAWN: dict[tuple, DrawnStep] = {}
 MAX_DRAWN = 4096
 
 
@@ -55,16 +64,30 @@ def step(routine_id: int, index: int):
         *version,
         index,
         latest_received(current_user),
-        settings_of(current_user).unit,
+        unit_of(current_user),
         date.today(),
     )
     drawn = None if current_app.debug else _DRAWN.get(key)
     if drawn is None:
-        drawn = draw_step(plan_as_of(*version), index)
+        html = draw_step(plan_as_of(*version), index)
+        level = current_app.config.get("COMPRESS_LEVEL", 6)
+        drawn = DrawnStep(html, gzip.compress(html.encode(), level, mtime=0))
         if len(_DRAWN) >= MAX_DRAWN:
             _DRAWN.clear()
         _DRAWN[key] = drawn
-    return drawn
+    return answer_with(drawn)
+
+
+def answer_with(drawn: DrawnStep) -> Response:
+    """The fragment as the browser takes it: the kept gzip when gzip is what the
+    compressing hook would choose (browsers: gzip is runpt's first choice), so the hook
+    leaves it alone; otherwise plain, for the hook to compress (or not) as asked."""
+    accepts = request.accept_encodings
+    if not accepts["gzip"] or accepts["br"] > accepts["gzip"]:
+        return Response(drawn.html, mimetype="text/html")
+    response = Response(drawn.gzipped, mimetype="text/html")
+    response.headers["Content-Encoding"] = "gzip"
+    return response
 
 
 def draw_step(steps, index: int) -> str:

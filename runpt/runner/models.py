@@ -3,7 +3,7 @@ setting); until then `settings_of` gives the defaults, unsaved."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, delete
+from sqlalchemy import JSON, ForeignKey, String, bindparam, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runpt.extensions import db
@@ -67,6 +67,15 @@ def settings_of(user) -> RunnerSettings:
         user_id=user.id, weekdays="", time_of_day=DEFAULT_TIME, problems=[],
         injury_free=False, unit=DEFAULT_UNIT, voice=True, answered_at=None,
     )  # fmt: skip
+
+
+_UNIT_OF = select(RunnerSettings.unit).where(RunnerSettings.user_id == bindparam("user_id"))
+
+
+def unit_of(user) -> str:
+    """The runner's unit for loads, in one small read (every step fragment asks)."""
+    found = db.session.execute(_UNIT_OF, {"user_id": user.id}).scalar()
+    return found or DEFAULT_UNIT
 
 
 def save_settings(settings: RunnerSettings) -> None:
