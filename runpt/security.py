@@ -250,14 +250,16 @@ class CookieSessions(SecureCookieSessionInterface):
         self.decoded: dict[tuple[str, str], tuple[dict, float]] = {}
 
     def open_session(self, app, request):
-        serializer = self.get_signing_serializer(app)
         value = request.cookies.get(self.get_cookie_name(app))
-        if serializer is None or not value:
+        if not app.secret_key or not value:
             return self.session_class()
         max_age = app.permanent_session_lifetime.total_seconds()
         key = (app.secret_key, value)
         found = self.decoded.get(key)
         if found is None:
+            # Made only for a cookie not seen before: building it is most of what a
+            # known cookie would otherwise cost.
+            serializer = self.get_signing_serializer(app)
             try:
                 data, signed = serializer.loads(value, max_age=max_age, return_timestamp=True)
             except BadSignature:
