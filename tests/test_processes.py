@@ -170,7 +170,8 @@ def register(server: LiveServer, email: str = "runner@example.com") -> str:
     form = urllib.parse.urlencode({"email": email, "password": PASSWORD})
     with opener.open(server.url + "/auth/register", data=form.encode(), timeout=10) as answer:
         assert answer.status == 200
-        assert urllib.parse.urlsplit(answer.url).path == "/"
+        # A new runner lands on the first-run questions, signed in.
+        assert urllib.parse.urlsplit(answer.url).path == "/get-started"
     cookies = {cookie.name: cookie.value for cookie in jar}
     assert "session" in cookies
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
