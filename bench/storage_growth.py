@@ -71,9 +71,9 @@ def reads_that_grow(user, before_last) -> dict[str, float]:
     from sqlalchemy import text
 
     from runpt.extensions import db
+    from runpt.log.sessions import sessions_of
     from runpt.log.summaries import stale_sessions
     from runpt.pwa.offline_set import latest_logs
-    from runpt.sync.sessions import sessions_of
 
     # Fresh statistics, as autovacuum keeps them: without them the planner may loop.
     db.session.execute(text("ANALYZE event"))
@@ -99,9 +99,9 @@ def load(runners: int, sessions: int) -> dict:
 
     from runpt.auth.models import User
     from runpt.extensions import db
-    from runpt.log.summaries import current_summaries
     from runpt.library.models import Exercise
     from runpt.log.ingest import ingest
+    from runpt.log.summaries import current_summaries
     from runpt.timestamps import utcnow
 
     exercises = list(db.session.scalars(select(Exercise.slug).order_by(Exercise.slug)))[:22]
