@@ -30,6 +30,7 @@ from runpt.auth.ratelimit import count_attempt, share_key
 from runpt.library.dose import minutes
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug
+from runpt.pages.auth import comes_back_to
 from runpt.pages.history import logged_list, progress_facts, report_facts
 from runpt.routines.editing import routine_for
 from runpt.sharing import documents, links
@@ -197,11 +198,13 @@ def open_routine():
         document = documents.read_document(documents.document_from_code(code))
     except documents.BadDocument as refused:
         return refused_page(refused, "This link doesn't hold a routine runpt can open")
+    here = url_for("sharing.open_routine", r=code)
     link = url_for("sharing.open_routine", r=code, _external=True)
     return render_template(
         "sharing/open_routine.html",
         routine=documents.preview(document),
         code=code,
+        here=here,
         link=link,
         qr_code=qr_code(link),
         can_add=current_user.is_authenticated,
@@ -225,7 +228,23 @@ def open_routine_file():
     return redirect(routine_link(documents.routine_document(documents.preview(document))), 303)
 
 
+def link_page_sent() -> str | None:
+    """The link page of the routine a signed-out runner tried to add, to come back to
+    after logging in (its code is in the form); None for a file, which can't be sent
+    again: they come back to the page they chose it on."""
+    try:
+        code = request.form.get("r", "")
+    except RequestEntityTooLarge:
+        return None
+    if not code or len(code) > documents.MAX_CODE:
+        return None
+    if not documents.CODE_CHARACTERS.fullmatch(code):
+        return None
+    return url_for("sharing.open_routine", r=code)
+
+
 @bp.post("/routines/add")
+@comes_back_to(link_page_sent)
 @login_required
 def add_routine():
     """Add a routine from a link (`r`, its code) or a file (`document`): checked whole
