@@ -69,6 +69,9 @@ def test_signing_up_from_a_routine_link_asks_two_questions_then_comes_back_to_ad
     assert "Add to my routines" not in page
     sign_up = href(page, "data-register")
     assert next_of(sign_up) == path
+    # The header's Log in comes back here too.
+    header = re.search(r"<header.*?</header>", page, re.S).group(0)
+    assert next_of(html.unescape(re.search(r'href="([^"]+)">Log in</a>', header).group(1))) == path
 
     form = client.get(sign_up).get_data(as_text=True)
     assert next_of(form_action(form)) == path
@@ -146,6 +149,8 @@ def test_the_longest_routine_link_survives_the_way_back(client):
 def test_the_login_page_passes_the_way_back_on_to_sign_up(client):
     page = client.get("/auth/login", query_string={"next": "/routines"}).get_data(as_text=True)
     assert href(page, "data-register") == "/auth/register?next=/routines"
+    # A page that names no way back keeps the header's Log in plain.
+    assert '<a href="/auth/login">Log in</a>' in client.get("/library/").get_data(as_text=True)
 
 
 # --- never to another site -----------------------------------------------------------------

@@ -205,6 +205,7 @@ def open_routine():
         routine=documents.preview(document),
         code=code,
         here=here,
+        come_back=here,
         link=link,
         qr_code=qr_code(link),
         can_add=current_user.is_authenticated,
