@@ -162,13 +162,20 @@ def share_routine(routine_id: int):
     routine = routine_for(current_user, routine_id)
     link = routine_link(documents.routine_document(routine))
     return render_template(
-        "sharing/share_routine.html", routine=routine, link=link, qr_code=qr_code(link)
+        "sharing/share_routine.html",
+        routine=routine,
+        link=link,
+        qr_code=qr_code(link) if link else None,
+        too_long=documents.too_long_for_a_link(),
     )
 
 
-def routine_link(document: dict) -> str:
-    """The link that opens a routine document: the document is in it."""
+def routine_link(document: dict) -> str | None:
+    """The link that opens a routine document: the document is in it. None when it would
+    be too long for a server to take (`documents.MAX_LINK_CODE`)."""
     code = documents.link_code(document)
+    if len(code) > documents.MAX_LINK_CODE:
+        return None
     return url_for("sharing.open_routine", r=code, _external=True)
 
 
@@ -226,7 +233,11 @@ def open_routine_file():
         return refused_page(documents.BadDocument([documents.too_large()], 413), "Not opened")
     except documents.BadDocument as refused:
         return refused_page(refused, "Not opened")
-    return redirect(routine_link(documents.routine_document(documents.preview(document))), 303)
+    link = routine_link(documents.routine_document(documents.preview(document)))
+    if link is None:
+        too_long = documents.BadDocument([documents.too_long_for_a_link()], 413)
+        return refused_page(too_long, "Not made into a link")
+    return redirect(link, 303)
 
 
 def link_page_sent() -> str | None:
