@@ -273,3 +273,11 @@ def test_an_htmx_form_after_the_sign_in_ended_sends_the_whole_page_to_log_in(cli
     assert response.status_code == 401
     assert response.headers["HX-Redirect"] == f"/auth/login?next={editor}"
     assert "Location" not in response.headers
+
+
+def test_opening_a_forms_address_as_a_page_says_what_to_do(client):
+    """Where the old way back after logging in led: now a message a person can act on."""
+    AuthActions(client).register()
+    response = client.get("/routines/add")
+    assert response.status_code == 405
+    assert "Go back to the page with the form" in response.get_data(as_text=True)
