@@ -97,6 +97,24 @@ def test_signing_up_from_a_routine_link_asks_two_questions_then_comes_back_to_ad
     assert [name for _, name, _ in own_routines(app)] == ["Knee plan from Dr Okafor"]
 
 
+def test_a_refused_sign_up_or_login_keeps_the_way_back(client):
+    path = link_path()
+    refused = client.post(
+        "/auth/register",
+        query_string={"next": path},
+        data={"email": "x@example.com", "password": "short"},
+    )
+    assert refused.status_code == 400
+    assert next_of(form_action(refused.get_data(as_text=True))) == path
+    refused = client.post(
+        "/auth/login",
+        query_string={"next": path},
+        data={"email": "x@example.com", "password": "wrong-one-1"},
+    )
+    assert refused.status_code == 400
+    assert next_of(form_action(refused.get_data(as_text=True))) == path
+
+
 def test_skipping_the_questions_comes_back_to_the_link(client):
     path = link_path()
     response = client.post(
