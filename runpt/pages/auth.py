@@ -26,6 +26,11 @@ from runpt.security import referring_path, site_path
 from runpt.sharing.links import forget_runner as forget_share_links
 
 SAFETY_NOTICE = f"runpt is exercise guidance, not a diagnosis. {SAFETY_LINE}"
+# On the login page, for a runner whose form was refused because they were signed out.
+SIGNED_OUT = (
+    "Your sign-in on this phone has ended, so nothing was changed. Log in to carry on "
+    "from the page you were on."
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -45,12 +50,6 @@ def sign_in(user, remember: bool, destination: str):
 def this_device(email: str) -> str | None:
     """This browser's device id when it has signed in to `email`'s account before."""
     return known_device(request.cookies.get(DEVICE_COOKIE), normalise_email(email))
-
-
-SIGNED_OUT = (
-    "Your sign-in on this phone has ended, so nothing was changed. Log in to carry on "
-    "from the page you were on."
-)
 
 
 def wanted_next() -> str | None:

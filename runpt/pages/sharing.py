@@ -205,14 +205,13 @@ def open_routine():
         document = documents.read_document(documents.document_from_code(code))
     except documents.BadDocument as refused:
         return refused_page(refused, "This link doesn't hold a routine runpt can open")
-    here = url_for("sharing.open_routine", r=code)
     link = url_for("sharing.open_routine", r=code, _external=True)
     return render_template(
         "sharing/open_routine.html",
         routine=documents.preview(document),
         code=code,
-        here=here,
-        come_back=here,
+        # Where Log in and Create account (and the header's Log in) come back to.
+        come_back=url_for("sharing.open_routine", r=code),
         link=link,
         qr_code=qr_code(link),
         can_add=current_user.is_authenticated,
