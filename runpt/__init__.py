@@ -96,11 +96,13 @@ def _init_login(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         # The sync loop must see a 401 it can act on, never a redirect to a login page.
-        from flask import jsonify, redirect, request, url_for
+        from flask import jsonify, request
+
+        from runpt.pages.auth import login_first
 
         if request.path.startswith("/api/"):
             return jsonify(error="Sign in again to sync; your logs are kept until then."), 401
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return login_first()
 
     @login_manager.user_loader
     def load_user(token: str):

@@ -14,6 +14,10 @@ MESSAGES = {
 }
 # Where a page needs other words than the API: a form is not a sync batch.
 PAGE_MESSAGES = {
+    405: (
+        "This address is where a form's button sends what you entered; it isn't a page to "
+        "open. Go back to the page with the form and use its button."
+    ),
     413: "That is too much to send at once. Shorten what you typed and try again.",
 }
 

@@ -5,6 +5,7 @@ with what is wrong, storing nothing."""
 
 import base64
 import json
+import random
 import re
 import zlib
 from pathlib import Path
@@ -210,6 +211,42 @@ def test_without_an_account_a_file_becomes_a_link_and_nothing_is_stored(app):
     assert giver.get_cookie("session") is None
     with app.app_context():
         assert everything() == before
+
+
+def longest_document() -> dict:
+    """Every text at its longest, in a script that compresses badly."""
+    rng = random.Random(17)
+
+    def text(length: int) -> str:
+        return "".join(chr(0x4E00 + rng.randrange(2000)) for _ in range(length))
+
+    return good_document() | {
+        "name": text(120), "summary": text(500), "red_flags": text(500), "running": text(500),
+    }  # fmt: skip
+
+
+def test_a_routine_too_long_for_a_server_to_take_as_a_link_is_passed_on_as_a_file(signed_in, app):
+    """gunicorn, as deployed, answers 414 to a request line over 4094 bytes: runpt never
+    hands out a link that long, and says to send the file instead."""
+    content = json.dumps(longest_document()).encode()
+    added = upload(signed_in, content)
+    assert added.status_code == 303
+    routine_id = int(added.headers["Location"].rsplit("/", 1)[1])
+    page = signed_in.get(f"/routines/{routine_id}/share").get_data(as_text=True)
+    assert 'id="routine-link"' not in page and "qr-code" not in page
+    assert "too long to pass on as a link" in page and "send the file" in page
+    assert f"/routines/{routine_id}/export.json" in page
+    # A giver without an account gets the same answer for the file, and nothing stored.
+    with app.app_context():
+        before = everything()
+    response = upload(app.test_client(), content, path="/routines/open")
+    assert response.status_code == 413
+    assert "too long to pass on as a link" in response.get_data(as_text=True)
+    with app.app_context():
+        assert everything() == before
+    # Every link runpt makes fits the request line, even inside a login page's `next`.
+    longest = "GET /auth/register?next=/routines/open?r%3D" + "x" * documents.MAX_LINK_CODE
+    assert len(longest + " HTTP/1.1") < 4094
 
 
 def test_adding_needs_a_signed_in_runner(app):

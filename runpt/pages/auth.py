@@ -1,8 +1,6 @@
 """Account pages: register, log in and out, the account and its sign-ins, password,
 deleting the account."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -24,9 +22,15 @@ from runpt.pain import SAFETY_LINE
 from runpt.routines.editing import forget_runner as forget_routines
 from runpt.runner.models import forget_runner as forget_settings
 from runpt.runner.models import settings_of
+from runpt.security import referring_path, site_path
 from runpt.sharing.links import forget_runner as forget_share_links
 
 SAFETY_NOTICE = f"runpt is exercise guidance, not a diagnosis. {SAFETY_LINE}"
+# On the login page, for a runner whose form was refused because they were signed out.
+SIGNED_OUT = (
+    "Your sign-in on this phone has ended, so nothing was changed. Log in to carry on "
+    "from the page you were on."
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -48,26 +52,60 @@ def this_device(email: str) -> str | None:
     return known_device(request.cookies.get(DEVICE_COOKIE), normalise_email(email))
 
 
+def wanted_next() -> str | None:
+    """The page to come back to after logging in or signing up (`next`), when it is a
+    path on this site: never an open redirect to another host (runpt/security.py)."""
+    return site_path(request.values.get("next", ""))
+
+
 def safe_next(default: str) -> str:
-    """Only a path on this site: never an open redirect to another host."""
-    target = request.values.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return wanted_next() or default
 
 
-def after_sign_up(user) -> str:
-    """The two first-run questions, so home can start with the routine that fits; a
-    runner who signed up again into an account that has answered them goes home."""
+def after_sign_up(user, come_back: str | None = None) -> str:
+    """The two first-run questions, so home can start with the routine that fits, then
+    the page the runner signed up from (a routine's link, say); a runner who signed up
+    again into an account that has answered them goes straight there, or home."""
     if settings_of(user).answered_at is None:
-        return url_for("runner.first_run")
-    return url_for("routines.home")
+        return url_for("runner.first_run", next=come_back)
+    return come_back or url_for("routines.home")
+
+
+def comes_back_to(page):
+    """Marks a view taking a form (a POST) with where a signed-out runner comes back to
+    after logging in: `page()`, a path or None, read from the request that was refused."""
+
+    def mark(view):
+        view.comes_back_to = page
+        return view
+
+    return mark
+
+
+def login_first():
+    """A signed-out request for what needs a runner (Flask-Login's unauthorized handler):
+    the login page, and then back. A page comes back to itself. A form sent (a POST)
+    can't be sent again after logging in, and its URL is no page (a 405): it comes back
+    to the page that sends it, the view's own (`comes_back_to`) or the page it was sent
+    from (Referer), where the runner finds it as they left it and sends it again."""
+    if request.method in ("GET", "HEAD"):
+        come_back = site_path(request.full_path.rstrip("?"))
+    else:
+        flash(SIGNED_OUT, "info")
+        view = current_app.view_functions.get(request.endpoint or "")
+        page = getattr(view, "comes_back_to", None)
+        come_back = site_path((page and page()) or "") or referring_path(request)
+    target = url_for("auth.login", next=come_back)
+    if request.headers.get("HX-Request"):
+        # htmx would follow a redirect and swap the login page into a part of this one.
+        return "", 401, {"HX-Redirect": target}
+    return redirect(target)
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register_view():
     errors, email, status = {}, "", 200
+    come_back = wanted_next()
     if request.method == "POST":
         email = request.form.get("email", "")
         password = request.form.get("password", "")
@@ -82,8 +120,10 @@ def register_view():
                 errors["password"], status = refused.message, refused.status
             else:
                 flash(SAFETY_NOTICE, "safety")
-                return sign_in(user, remember=True, destination=after_sign_up(user))
-    return render_template("auth/register.html", errors=errors, email=email), status
+                destination = after_sign_up(user, come_back)
+                return sign_in(user, remember=True, destination=destination)
+    page = render_template("auth/register.html", errors=errors, email=email, next=come_back)
+    return page, status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -101,7 +141,8 @@ def login():
         else:
             remember = bool(request.form.get("remember"))
             return sign_in(user, remember, destination=safe_next(url_for("routines.home")))
-    return render_template("auth/login.html", errors=errors, email=email), status
+    page = render_template("auth/login.html", errors=errors, email=email, next=wanted_next())
+    return page, status
 
 
 @bp.post("/logout")

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from runpt.library.models import PROBLEMS
+from runpt.pages.auth import wanted_next
 from runpt.runner import answers
 from runpt.runner.models import UNITS, RunnerSettings, save_settings, settings_of
 from runpt.timestamps import utcnow
@@ -18,8 +19,10 @@ bp = Blueprint("runner", __name__)
 @login_required
 def first_run():
     """What the runner wants, and which days they train: then home, with the routine
-    that fits and a one-tap Start."""
+    that fits and a one-tap Start. A runner who signed up from a page to come back to
+    (a routine's link, to add it) answers first, then goes back there (`next`)."""
     settings = settings_of(current_user)
+    come_back = wanted_next()
     errors: dict[str, str] = {}
     if request.method == "POST":
         aims = answers.aims(request.form, errors)
@@ -29,9 +32,9 @@ def first_run():
             settings.weekdays = ",".join(str(day) for day in days)
             settings.answered_at = utcnow()
             save_settings(settings)
-            return redirect(url_for("routines.home"))
+            return redirect(come_back or url_for("routines.home"))
     return render_template(
-        "runner/first_run.html", **_form_context(settings, errors)
+        "runner/first_run.html", **_form_context(settings, errors), next=come_back
     ), 400 if errors else 200
 
 

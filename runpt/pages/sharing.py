@@ -30,6 +30,7 @@ from runpt.auth.ratelimit import count_attempt, share_key
 from runpt.library.dose import minutes
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug
+from runpt.pages.auth import comes_back_to
 from runpt.pages.history import logged_list, progress_facts, report_facts
 from runpt.routines.editing import routine_for
 from runpt.sharing import documents, links
@@ -161,13 +162,20 @@ def share_routine(routine_id: int):
     routine = routine_for(current_user, routine_id)
     link = routine_link(documents.routine_document(routine))
     return render_template(
-        "sharing/share_routine.html", routine=routine, link=link, qr_code=qr_code(link)
+        "sharing/share_routine.html",
+        routine=routine,
+        link=link,
+        qr_code=qr_code(link) if link else None,
+        too_long=documents.too_long_for_a_link(),
     )
 
 
-def routine_link(document: dict) -> str:
-    """The link that opens a routine document: the document is in it."""
+def routine_link(document: dict) -> str | None:
+    """The link that opens a routine document: the document is in it. None when it would
+    be too long for a server to take (`documents.MAX_LINK_CODE`)."""
     code = documents.link_code(document)
+    if len(code) > documents.MAX_LINK_CODE:
+        return None
     return url_for("sharing.open_routine", r=code, _external=True)
 
 
@@ -202,6 +210,8 @@ def open_routine():
         "sharing/open_routine.html",
         routine=documents.preview(document),
         code=code,
+        # Where Log in and Create account (and the header's Log in) come back to.
+        come_back=url_for("sharing.open_routine", r=code),
         link=link,
         qr_code=qr_code(link),
         can_add=current_user.is_authenticated,
@@ -222,10 +232,30 @@ def open_routine_file():
         return refused_page(documents.BadDocument([documents.too_large()], 413), "Not opened")
     except documents.BadDocument as refused:
         return refused_page(refused, "Not opened")
-    return redirect(routine_link(documents.routine_document(documents.preview(document))), 303)
+    link = routine_link(documents.routine_document(documents.preview(document)))
+    if link is None:
+        too_long = documents.BadDocument([documents.too_long_for_a_link()], 413)
+        return refused_page(too_long, "Not made into a link")
+    return redirect(link, 303)
+
+
+def link_page_sent() -> str | None:
+    """The link page of the routine a signed-out runner tried to add, to come back to
+    after logging in (its code is in the form); None for a file, which can't be sent
+    again: they come back to the page they chose it on."""
+    try:
+        code = request.form.get("r", "")
+    except RequestEntityTooLarge:
+        return None
+    if not code or len(code) > documents.MAX_CODE:
+        return None
+    if not documents.CODE_CHARACTERS.fullmatch(code):
+        return None
+    return url_for("sharing.open_routine", r=code)
 
 
 @bp.post("/routines/add")
+@comes_back_to(link_page_sent)
 @login_required
 def add_routine():
     """Add a routine from a link (`r`, its code) or a file (`document`): checked whole

@@ -33,6 +33,11 @@ VERSION = 1
 MAX_DOCUMENT_BYTES = 64 * 1024
 # A link's code: a full document compresses to well under this.
 MAX_CODE = 16 * 1024
+# The longest code runpt makes a link with. gunicorn, as deployed, answers 414 to a
+# request line over 4094 bytes, and a link must still fit in a login or sign-up page's
+# `next` (about 60 characters more). Only a routine with every text at its longest, in a
+# script that compresses badly (Chinese, say), goes past it: it is passed on as a file.
+MAX_LINK_CODE = 3800
 # A document with this many problems has more; the runner needs the first few.
 MAX_PROBLEMS = 20
 # What a document holds, and whether each is needed.
@@ -121,6 +126,13 @@ def link_code(document: dict) -> str:
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
     packed = packer.compress(text.encode()) + packer.flush()
     return base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def too_long_for_a_link() -> str:
+    return (
+        "This routine is too long to pass on as a link (its texts are long): send the file "
+        "itself. The runner adds it from Routines → “A routine from a file”."
+    )
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -55,6 +55,7 @@ def test_no_axe_violation_on_any_page(page, scheme):
                  "/capacity/single-leg-squat", "/running/", "/running/plan",
                  "/history/running"]:  # fmt: skip
         check(path)
+    page.goto("/settings")
     page.get_by_role("button", name="Save settings").click()  # nothing ticked: saved
     page.goto("/get-started")
     page.get_by_label("Monday").uncheck()

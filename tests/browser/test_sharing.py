@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_email, phone_context_options, register
+from tests.browser.conftest import login, new_email, phone_context_options, register
 from tests.browser.helpers import (
     create_routine,
     log_set,
@@ -152,4 +152,77 @@ def test_a_routine_link_is_added_by_another_runner_and_runs_with_no_signal(brows
         sessions = server_sessions(runner)
         assert [s["routine"] for s in sessions] == [routine_id]
     finally:
+        phone.close()
+
+
+def routine_link(page) -> str:
+    """A routine's link, made by a giver signed in on `page`."""
+    register(page)
+    given = create_routine(
+        page, "From my physio", [("clamshell", {"sets": 1, "reps": 5, "rest_s": 0})]
+    )
+    page.goto(f"/routines/{given}/share")
+    return page.locator("#routine-link").input_value()
+
+
+def test_a_runner_new_to_runpt_signs_up_from_a_routine_link_and_comes_back_to_add_it(
+    browser, page, server, tmp_path
+):
+    link = routine_link(page)
+    phone = browser.new_context(base_url=server.url, **phone_context_options())
+    try:
+        runner = phone.new_page()
+        runner.goto(link)
+        expect(runner.locator("h1")).to_have_text("From my physio")
+        runner.screenshot(path=str(tmp_path / "routine-link-signed-out.png"), full_page=True)
+        runner.get_by_role("link", name="Create an account").click()
+        runner.get_by_label("Email").fill(new_email())
+        runner.get_by_label("Password").fill("long-enough-1")
+        runner.get_by_role("button", name="Create account").click()
+        # The two first-run questions, then back to the link.
+        expect(runner.locator("h1")).to_have_text("Two questions, then back to where you were")
+        runner.get_by_label("Knee pain").check()
+        runner.get_by_role("button", name="Save and go back").click()
+        runner.wait_for_url(link)
+        expect(runner.locator("h1")).to_have_text("From my physio")
+        runner.screenshot(path=str(tmp_path / "routine-link-after-sign-up.png"), full_page=True)
+        runner.get_by_role("button", name="Add to my routines").click()
+        runner.wait_for_url(re.compile(r"/routines/\d+$"))
+        expect(runner.locator(".flash")).to_contain_text("is in your routines now")
+    finally:
+        phone.close()
+
+
+def test_adding_after_being_signed_out_elsewhere_logs_in_and_comes_back_to_the_link(
+    browser, page, server, tmp_path
+):
+    link = routine_link(page)
+    phone = browser.new_context(base_url=server.url, **phone_context_options())
+    laptop = browser.new_context(base_url=server.url)
+    try:
+        runner = phone.new_page()
+        email = register(runner)
+        runner.goto(link)
+        add = runner.get_by_role("button", name="Add to my routines")
+        expect(add).to_be_visible()
+        # Meanwhile, on the laptop: "Sign out of all other devices".
+        elsewhere = laptop.new_page()
+        login(elsewhere, email)
+        elsewhere.goto("/auth/account")
+        elsewhere.get_by_role("button", name="Sign out of all other devices").click()
+        expect(elsewhere.locator(".flash")).to_contain_text("Signed out of 1 other device")
+
+        add.click()  # the page was open all along: the tap goes to a signed-out server
+        runner.wait_for_url(re.compile(r"/auth/login\?next=/routines/open"))
+        expect(runner.locator(".flash")).to_contain_text("Your sign-in on this phone has ended")
+        runner.screenshot(path=str(tmp_path / "login-after-sign-in-ended.png"), full_page=True)
+        runner.get_by_label("Email").fill(email)
+        runner.get_by_label("Password").fill("long-enough-1")
+        runner.get_by_role("button", name="Log in").click()
+        runner.wait_for_url(link)
+        runner.get_by_role("button", name="Add to my routines").click()
+        runner.wait_for_url(re.compile(r"/routines/\d+$"))
+        expect(runner.locator(".flash")).to_contain_text("is in your routines now")
+    finally:
+        laptop.close()
         phone.close()
