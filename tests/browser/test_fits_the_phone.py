@@ -127,3 +127,22 @@ def test_the_calendar_keeps_each_week_on_one_line_at_360_px(browser, server):
         assert met.evaluate_all(f"cells => cells.map({LINES})") == [1] * met.count()  # "3 ✓"
     finally:
         context.close()
+
+
+def test_a_link_to_part_of_a_page_lands_below_the_sticky_header(browser, server):
+    context = browser.new_context(
+        base_url=server.url, viewport=SMALL_PHONE, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    try:
+        register(page)
+        # The player's "Spoken steps for every session: Settings" link, and home's "Pick
+        # your training days", open these: the card's heading must not be under the header.
+        for target in ["voice", "days"]:
+            page.goto(f"/settings#{target}")
+            header = page.locator("header.top").bounding_box()
+            card = page.locator(f"#{target}").bounding_box()
+            assert page.evaluate("window.scrollY") > 0, target  # it did scroll to the card
+            assert card["y"] >= header["y"] + header["height"], target
+    finally:
+        context.close()
