@@ -28,6 +28,31 @@ def test_the_sync_bar_appearing_moves_nothing_on_the_page(page):
     assert page.locator("#main").bounding_box()["y"] == at_start["top"]
 
 
+# Where what follows a routine's "Ready offline" badge starts, as the page is first shown
+# (js/sw-client.js fills the badges in once it has read what the phone holds).
+BELOW_BADGES_AT_START = """window.addEventListener("DOMContentLoaded", () => {
+    window.belowBadges = {};
+    for (const selector of ["[data-next-session-card]", ".routine-steps", "[data-routine-list]"]) {
+        const element = document.querySelector(selector);
+        if (element) window.belowBadges[selector] = element.getBoundingClientRect().bottom;
+    }
+});"""
+
+
+def test_the_offline_badges_appearing_move_nothing_on_the_page(page):
+    register(page)
+    page.add_init_script(BELOW_BADGES_AT_START)
+    routine_id = page.locator("[data-start-session]").first.get_attribute("data-routine-id")
+    for path in ["/", f"/routines/{routine_id}", "/routines"]:
+        page.goto(path)
+        expect(page.locator("[data-offline-routine]").first).to_be_visible()
+        at_start = page.evaluate("window.belowBadges")
+        assert at_start, path
+        for selector, bottom in at_start.items():
+            box = page.locator(selector).bounding_box()
+            assert box["y"] + box["height"] == bottom, (path, selector)
+
+
 def test_the_service_worker_is_registered_only_after_the_page_has_loaded(page):
     page.add_init_script(
         """const register = navigator.serviceWorker.register.bind(navigator.serviceWorker);

@@ -89,3 +89,60 @@ def test_no_page_scrolls_sideways_at_360_px(browser, server):
         assert too_wide == {}
     finally:
         context.close()
+
+
+# How many lines an element's text takes on screen: the distinct tops of its text's
+# boxes (the 1 px boxes of text for screen readers only are left out).
+LINES = """(element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const shown = [...range.getClientRects()].filter((box) => box.width > 1 && box.height > 1);
+    return new Set(shown.map((box) => Math.round(box.top))).size;
+}"""
+
+
+def test_the_calendar_keeps_each_week_on_one_line_at_360_px(browser, server):
+    context = browser.new_context(
+        base_url=server.url, viewport=SMALL_PHONE, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    try:
+        register(page)
+        own = create_routine(page, "One set", [("glute-bridge", {"sets": 1})])
+        events, now = [], datetime.now(UTC)
+        for days_ago in (7, 9, 11, 14, 16, 18):  # whole sessions: 3 a week, weeks that count
+            at, session = now - timedelta(days=days_ago), str(uuid.uuid4())
+            for kind, data in [("session.started", {"routine": own}),
+                               ("set.logged", {"exercise": "glute-bridge", "set": 1, "reps": 10}),
+                               ("session.finished", {})]:  # fmt: skip
+                events.append({"id": str(uuid.uuid4()), "type": kind, "at": at.isoformat(),
+                               "session": session, "data": data})  # fmt: skip
+        answer = page.request.post("/api/sync", data={"events": events})
+        assert answer.ok, answer.text()
+        page.goto("/history/")
+        calendar = page.locator("[data-calendar]")
+        assert calendar.locator("thead th").last.evaluate(LINES) == 1  # "Total", not "Tot al"
+        met = calendar.locator("tr.met td.count")
+        assert met.count() >= 2
+        assert met.evaluate_all(f"cells => cells.map({LINES})") == [1] * met.count()  # "3 ✓"
+    finally:
+        context.close()
+
+
+def test_a_link_to_part_of_a_page_lands_below_the_sticky_header(browser, server):
+    context = browser.new_context(
+        base_url=server.url, viewport=SMALL_PHONE, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    try:
+        register(page)
+        # The player's "Spoken steps for every session: Settings" link, and home's "Pick
+        # your training days", open these: the card's heading must not be under the header.
+        for target in ["voice", "days"]:
+            page.goto(f"/settings#{target}")
+            header = page.locator("header.top").bounding_box()
+            card = page.locator(f"#{target}").bounding_box()
+            assert page.evaluate("window.scrollY") > 0, target  # it did scroll to the card
+            assert card["y"] >= header["y"] + header["height"], target
+    finally:
+        context.close()
