@@ -35,9 +35,9 @@ def days_before(days: int) -> date:
 
 def test_every_running_threshold_says_it_is_a_convention_or_cites_its_rule():
     data = running_data()
-    assert data["load"]["source"].startswith("runpt convention (CONTENT.md rule 14)")
+    assert data["load"]["source"].startswith("runpt convention: flag")
     plan = data["plan"]
-    assert plan["source"].startswith("runpt convention") and "rule 14" in plan["pain_source"]
+    assert plan["source"].startswith("runpt convention") and "convention" in plan["pain_source"]
     assert all(c["source"].startswith("runpt convention") for c in plan["capacity"])
     assert stages()[0].run_min == 0 and stages()[-1].running_min == 30  # walk → 30 min
     assert all(0 < s.minutes <= 30 for s in stages())

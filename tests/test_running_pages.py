@@ -94,7 +94,7 @@ def test_weekly_load_flags_a_jump_beside_pain_and_mornings(signed_in):
     sync(signed_in, events)
     page = text(signed_in.get("/history/running"))
     assert "data-load-jump" in page and "more than 30% above your recent average" in page
-    assert "runpt convention (CONTENT.md rule 14)" in page
+    assert "runpt convention: flag" in page
     assert 'id="running-load"' in page and "data-load-table" in page
 
 
@@ -131,3 +131,12 @@ def test_another_runner_sees_none_of_the_first_ones_runs_or_stage(signed_in, app
         assert "data-run-row" not in page and "my sore calf" not in page, path
     assert 'data-current-stage="1"' in text(other.get("/running/plan"))
     assert "No runs logged yet." in text(other.get("/history/running"))
+
+
+def test_runners_never_read_the_maintainers_file_names(signed_in):
+    """Sources shown on the pages cite papers or say "runpt convention"; which rule of
+    the content file they come from is for the maintainers (the data files' comments)."""
+    for path in ("/running/", "/running/plan", "/capacity/", "/capacity/heel-raise",
+                 "/capacity/side-bridge", "/history/report", "/history/running"):  # fmt: skip
+        page = signed_in.get(path).get_data(as_text=True)
+        assert "CONTENT.md" not in page, path
