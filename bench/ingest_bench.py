@@ -126,14 +126,22 @@ def run_size(kind: str, admin_url: str | None, size: int) -> dict:
     return row
 
 
+def library_slugs() -> list[str]:
+    """The exercise library's slugs, sorted as the in-process run takes them."""
+    import tomllib
+
+    from common import ROOT
+
+    with open(ROOT / "runpt" / "data" / "exercises.toml", "rb") as file:
+        return sorted(entry["slug"] for entry in tomllib.load(file)["exercise"])
+
+
 def run_http(size: int) -> dict:
     """The same batches through gunicorn (2 workers) and POST /api/sync, one client."""
     server = Server(workers=2, threads=1)
     with running(server):
         runner = Runner(server.url).register()
-        slugs = [
-            u.rsplit("/", 1)[1] for u in runner.offline_set()["pages"] if u.startswith("/library/")
-        ][:22]
+        slugs = library_slugs()[:22]
         events = make_events(size, slugs, seed=7)
         t = time.perf_counter()
         for i in range(0, size, BATCH):
