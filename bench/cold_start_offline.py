@@ -20,8 +20,10 @@ first animation frame in which the Start session button is visible and enabled (
 script looks at every frame from the document's start); `scripts`, DOMContentLoaded,
 when the page's modules have run (the button's handler is wired; before that a tap still
 starts, through the form); and the navigation's own timing (worker start, the response
-from the worker); `ready`, the later of `shown` and `scripts`: tapped then, Start session
-starts the session in the page. Medians and p95 per way; raw samples in the result file.
+from the worker); how many of the page's files the worker's fetch handler answered and
+how many the browser took from a cache by a static route; `ready`, the later of `shown`
+and `scripts`: tapped then, Start session starts the session in the page. Medians and
+p95 per way; raw samples in the result file.
 
     .venv/bin/python bench/cold_start_offline.py
     .venv/bin/python bench/cold_start_offline.py --name cold_start_offline-before --repeats 10
@@ -68,6 +70,14 @@ WATCH = """
   });
 })();
 """
+SOURCES = """() => {
+  const count = {};
+  for (const entry of performance.getEntriesByType('resource')) {
+    const source = entry.workerMatchedSourceType || 'fetch-event';
+    count[source] = (count[source] || 0) + 1;
+  }
+  return count;
+}"""
 NAVIGATION = """() => {
   const n = performance.getEntriesByType('navigation')[0];
   return {worker_start: n.workerStart, response_start: n.responseStart,
@@ -103,6 +113,9 @@ def open_start(page) -> dict:
     page.wait_for_function("() => document.readyState === 'complete'", timeout=30000)
     sample["scripts_ms"] = round(page.evaluate("() => window.__coldStart").get("scripts", -1), 1)
     sample["ready_ms"] = max(sample["shown_ms"], sample["scripts_ms"])
+    # How the page's files were served: by the worker's fetch handler, or by the
+    # browser from a cache through a static route (no worker needed).
+    sample["sources"] = page.evaluate(SOURCES)
     assert page.evaluate("!!navigator.serviceWorker.controller"), "not from the service worker"
     return sample
 
@@ -123,6 +136,11 @@ def close_pages(context) -> None:
 
 def summary(samples: list[dict]) -> dict:
     out = {"samples": len(samples)}
+    sources = {}
+    for sample in samples:
+        for source, count in sample["sources"].items():
+            sources[source] = sources.get(source, 0) + count
+    out["files_per_open_by_source"] = {k: round(v / len(samples), 1) for k, v in sources.items()}
     for key in ("shown_ms", "ready_ms", "scripts_ms", "response_end_ms"):
         values = sorted(s[key] for s in samples)
         out[key] = {
