@@ -1,13 +1,11 @@
 """What every template can use, registered in one place: the pain-monitoring model
 (`pain`), an exercise's figure (`figure`), a stored time in the runner's own clock
 (`local_time`), device text made safe to show (`readable`), templates drawn once per
-process (`rendered_once`), loads in the runner's unit (`load`, `runner_unit`,
-`units`), and the modules a page's main script imports (`main_modules`)."""
+process (`rendered_once`), and loads in the runner's unit (`load`, `runner_unit`,
+`units`)."""
 
-import re
 from datetime import datetime, timedelta, timezone
 from functools import cache
-from pathlib import Path
 
 from flask import Flask, current_app, render_template
 from flask_login import current_user
@@ -60,33 +58,6 @@ def _rendered(template: str) -> Markup:
     return Markup(render_template(template))
 
 
-STATIC_JS = Path(__file__).resolve().parent / "static" / "js"
-_IMPORT = re.compile(r'^\s*(?:import|export)\b[^;]*?\bfrom\s+"\./([\w-]+\.js)"', re.MULTILINE)
-
-
-def main_modules() -> list[str]:
-    """Every module js/main.js imports, however deep, as static paths ("js/player.js"):
-    listed as <link rel="modulepreload"> in base.html, the browser fetches them all at
-    once instead of one level of imports after another (four levels, each a round trip
-    to the service worker when runpt opens with no signal)."""
-    if current_app.debug:  # modules may change while the development server runs
-        return _module_graph.__wrapped__("main.js")
-    return _module_graph("main.js")
-
-
-@cache
-def _module_graph(entry: str) -> list[str]:
-    found: list[str] = []
-    waiting = [entry]
-    while waiting:
-        source = (STATIC_JS / waiting.pop(0)).read_text()
-        for name in _IMPORT.findall(source):
-            if name != entry and name not in found:
-                found.append(name)
-                waiting.append(name)
-    return [f"js/{name}" for name in found]
-
-
 def link_page() -> dict:
     """`link_page`: the page was opened with a share link, so base.html shows no signed-in
     runner's header, footer or scripts, and never asks who is signed in."""
@@ -101,7 +72,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(runner_unit, "runner_unit")
     app.add_template_global(units, "units")
     app.add_template_global(rendered_once, "rendered_once")
-    app.add_template_global(main_modules, "main_modules")
     # The pain zones reach the templates (and, through the markup, the player's
     # JavaScript) from their one rule, runpt/pain.py.
     app.add_template_global(pain, "pain")

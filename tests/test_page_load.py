@@ -41,21 +41,3 @@ def test_scripts_wait_for_the_page_and_it_describes_itself(
     description = re.search(r'<meta name="description" content="([^"]+)">', body)
     assert description and len(description.group(1)) > 40
     assert re.search(r"<title>[^<]+</title>", body)
-
-
-def test_every_module_main_js_imports_is_preloaded_with_it(client, auth, app):
-    """The modules are fetched at once, not one level of imports after another."""
-    auth.register()
-    body = page_html(client, app, "/")
-    preloaded = re.findall(r'<link rel="modulepreload" href="/static/(js/[\w-]+\.js)">', body)
-    static = app.static_folder
-    wanted, waiting = set(), ["js/main.js"]
-    while waiting:
-        with open(f"{static}/{waiting.pop()}") as source:
-            for name in re.findall(r'from "\./([\w-]+\.js)"', source.read()):
-                if f"js/{name}" not in wanted:
-                    wanted.add(f"js/{name}")
-                    waiting.append(f"js/{name}")
-    assert "js/player.js" in wanted and "js/cues.js" in wanted  # the imports were followed
-    assert sorted(preloaded) == sorted(wanted)
-    assert len(preloaded) == len(set(preloaded))
