@@ -137,6 +137,7 @@ def test_a_set_the_phone_cannot_store_is_said_and_logged_again(page, server):
     expect(step).to_be_visible()
     expect(step.locator("[data-log-error]")).to_contain_text("This set wasn't saved on your phone")
     expect(step.locator("[data-log-error]")).to_contain_text("quota")
+    expect(step.locator("[data-log-error]")).to_be_in_viewport()
     expect(step.locator("[name=reps]")).to_have_value("4")
     expect(step.locator("input[name=pain][value='2']")).to_be_checked()
     assert outbox_for(page, user) == 1

@@ -105,10 +105,12 @@ export function readLogForm(form, step, run) {
 export function showNotSaved(form, set, problem) {
   refillLogForm(form, set);
   const message = fromTemplate("set-not-saved");
-  message.querySelector("[data-problem-detail]").textContent = String((problem && problem.message) || problem);
+  const detail = String((problem && problem.message) || problem).replace(/\.$/, "");
+  message.querySelector("[data-problem-detail]").textContent = detail;
   const error = form.querySelector("[data-log-error]");
   error.replaceChildren(message);
   error.hidden = false;
+  error.scrollIntoView({ block: "center" }); // by the Log set bar, not below the fold
 }
 
 function refillLogForm(form, set) {
@@ -126,4 +128,8 @@ function refillLogForm(form, set) {
   }
   const pain = set.pain === null ? null : form.querySelector(`input[name=pain][value="${set.pain}"]`);
   if (pain) pain.checked = true;
+  // What the form holds now is the runner's own set, not one carried from the last.
+  for (const carried of form.querySelectorAll(".carried")) carried.classList.remove("carried");
+  const carriedHint = form.querySelector("[data-pain-carried]");
+  if (carriedHint) carriedHint.hidden = true;
 }
