@@ -19,6 +19,7 @@ that marks the next frame. Median over all steps of the routine (the last "Log s
 shows the summary and is not a step change).
 
     .venv/bin/python bench/browser_step.py      # the first built-in routine, Runner's essentials
+    .venv/bin/python bench/browser_step.py --name browser_step-before   # another result file
 """
 
 import argparse
@@ -97,13 +98,16 @@ def summary(samples: list[dict]) -> dict:
         out[key] = {
             "median": round(statistics.median(values), 1),
             "p90": round(values[int(0.9 * (len(values) - 1))], 1),
+            "p95": round(values[round(0.95 * (len(values) - 1))], 1),
             "max": round(values[-1], 1),
         }
     return out
 
 
 def main():
-    argparse.ArgumentParser(description=__doc__).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--name", default="browser_step", help="bench/results/<name>.json")
+    args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     server = Server(workers=2, threads=4)
@@ -145,7 +149,7 @@ def main():
         browser.close()
     for mode, figures in result["modes"].items():
         print(f"{mode:40} {figures}", flush=True)
-    print("wrote", write_result("browser_step", result))
+    print("wrote", write_result(args.name, result))
 
 
 if __name__ == "__main__":

@@ -42,14 +42,27 @@ const RunptOutbox = (() => {
     return databasePromise;
   }
 
-  /** Run `work(stores)` in one transaction; resolves with its result once committed. */
+  /** Run `work(stores)` in one transaction; resolves with its result once committed.
+   * If `work` throws, the transaction is aborted: nothing of it is written. */
   async function transaction(names, mode, work) {
     const db = await openDatabase();
     return new Promise((resolve, reject) => {
       const tx = db.transaction(names, mode);
       const stores = Object.fromEntries(names.map((name) => [name, tx.objectStore(name)]));
+      const abort = (problem) => {
+        reject(problem);
+        try {
+          tx.abort();
+        } catch {
+          /* already finished */
+        }
+      };
       let result;
-      Promise.resolve(work(stores)).then((value) => { result = value; }, reject);
+      try {
+        Promise.resolve(work(stores)).then((value) => { result = value; }, abort);
+      } catch (problem) {
+        abort(problem);
+      }
       tx.oncomplete = () => resolve(result);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
@@ -90,6 +103,15 @@ const RunptOutbox = (() => {
 
   function add(event) {
     return transaction(["outbox"], "readwrite", ({ outbox }) => outbox.add(event));
+  }
+
+  /** An event and the session in progress that counts it, in one transaction: both are
+   * written or neither, so a resumed run never counts a set that isn't in the outbox. */
+  function addWithRun(event, run) {
+    return transaction(["outbox", "runs"], "readwrite", ({ outbox, runs }) => {
+      outbox.add(event);
+      runs.put(run);
+    });
   }
 
   async function waiting(user) {
@@ -250,7 +272,7 @@ const RunptOutbox = (() => {
   }
 
   return {
-    openDatabase, transaction, asPromise, localTimestamp, makeEvent, add, waiting,
+    openDatabase, transaction, asPromise, localTimestamp, makeEvent, add, addWithRun, waiting,
     needingAttention, getMeta, setMeta, updateMeta, flush, forgetRunner, loadRun, saveRun, clearRun,
   };
 })();

@@ -48,7 +48,26 @@ self.addEventListener("install", (event) => {
   // No skipWaiting here: a new version waits until the runner taps "Update", so a
   // session in progress is never swapped out from under them.
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)));
+  routeShellPastTheWorker(event);
 });
+
+/** Where the browser has static routes (Chromium 123+), the shell's files (styles,
+ * every script module, icons) come from this version's shell cache without running the
+ * worker at all, as `fromShell` below would serve them: opening runpt with no signal
+ * then waits neither for the worker to start nor for twenty fetch events one after
+ * another. Anything the cache lacks goes to the network, as in `fromShell`. */
+function routeShellPastTheWorker(event) {
+  if (typeof event.addRoutes !== "function" || typeof URLPattern === "undefined") return;
+  const files = SHELL.filter((path) => path.startsWith("/static/"));
+  const condition = {
+    or: files.map((pathname) => ({ urlPattern: new URLPattern({ pathname, search: "" }) })),
+  };
+  event.waitUntil(
+    Promise.resolve()
+      .then(() => event.addRoutes({ condition, source: { cacheName: SHELL_CACHE } }))
+      .catch(() => {}), // not this browser's kind of route: the fetch handler serves them
+  );
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {

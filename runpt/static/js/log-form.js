@@ -1,7 +1,10 @@
 /* A step's log form: reading what the runner entered within the form's own limits (a
  * load typed in the runner's unit, stored in kg), and what the step shows from the run
  * so far (the easier variant after a pain stop, the previous set's pain offered and
- * marked, a note on acceptable pain, "last time" from a session other than this one). */
+ * marked, a note on acceptable pain, "last time" from a session other than this one),
+ * and a set the phone could not store, filled in again. */
+
+import { fromTemplate } from "./page.js";
 
 export function exerciseNo(step) {
   return Number(step.dataset.exerciseNo);
@@ -96,4 +99,37 @@ export function readLogForm(form, step, run) {
     // The ladder rung done: the step's own, or its easier variant after a pain stop.
     level: eased ?? Number(step.dataset.level || 0),
   };
+}
+
+/** A set the phone couldn't store: its form as the runner had filled it in, saying so. */
+export function showNotSaved(form, set, problem) {
+  refillLogForm(form, set);
+  const message = fromTemplate("set-not-saved");
+  const detail = String((problem && problem.message) || problem).replace(/\.$/, "");
+  message.querySelector("[data-problem-detail]").textContent = detail;
+  const error = form.querySelector("[data-log-error]");
+  error.replaceChildren(message);
+  error.hidden = false;
+  error.scrollIntoView({ block: "center" }); // by the Log set bar, not below the fold
+}
+
+function refillLogForm(form, set) {
+  const put = (name, value) => {
+    const field = form.elements[name];
+    if (field && value !== null && value !== undefined) field.value = String(value);
+  };
+  put("reps", set.reps);
+  put("hold_s", set.hold_s);
+  put("rpe", set.rpe);
+  put("note", set.note);
+  const load = form.elements.load;
+  if (load && set.load_kg !== null && set.load_kg !== undefined) {
+    load.value = String(Math.round((set.load_kg / Number(load.dataset.kgPerUnit)) * 10) / 10);
+  }
+  const pain = set.pain === null ? null : form.querySelector(`input[name=pain][value="${set.pain}"]`);
+  if (pain) pain.checked = true;
+  // What the form holds now is the runner's own set, not one carried from the last.
+  for (const carried of form.querySelectorAll(".carried")) carried.classList.remove("carried");
+  const carriedHint = form.querySelector("[data-pain-carried]");
+  if (carriedHint) carriedHint.hidden = true;
 }

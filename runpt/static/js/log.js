@@ -9,13 +9,31 @@ import { showSyncStatus, syncNow } from "./sync-status.js";
 // compete with drawing it.
 const SEND_AFTER_LOG_MS = 300;
 
-export async function logEvent(type, session, data, extra = {}) {
-  const event = { ...outbox.makeEvent(user, type, session, data), ...extra };
-  await outbox.add(event); // outbox first: the log is safe before any network request
+/** A log is safe in the outbox: count it ("3 logs waiting") and send it soon. */
+function sendSoon() {
   showSyncStatus();
   setTimeout(() => {
     if (navigator.onLine) syncNow();
     askForBackgroundSync();
   }, SEND_AFTER_LOG_MS);
+}
+
+export async function logEvent(type, session, data, extra = {}) {
+  const event = { ...outbox.makeEvent(user, type, session, data), ...extra };
+  await outbox.add(event); // outbox first: the log is safe before any network request
+  sendSoon();
   return event;
+}
+
+/** A set from the player: the event and the run as it is after the set (its new
+ * position, the set counted) go to the device in one transaction, so a resumed session
+ * never counts a set the outbox doesn't hold, nor shows a logged set as still to do.
+ * The event is made now, at the tap; the returned promise settles when the write has
+ * committed (or failed), so the player draws the next step without waiting for it. */
+export function logWithRun(type, run, data) {
+  const event = outbox.makeEvent(user, type, run.session, data);
+  return outbox.addWithRun(event, structuredClone(run)).then(() => {
+    sendSoon();
+    return event;
+  });
 }

@@ -36,7 +36,7 @@ function onClick(event) {
     return;
   }
   if (target.matches("[data-start-session]")) event.preventDefault();
-  if (onPlayerClick(target)) return;
+  if (onPlayerClick(target, event)) return;
   if (target.matches("[data-apply-update]")) {
     applyUpdate();
   } else if (target.matches("[data-print]")) {

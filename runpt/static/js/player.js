@@ -1,21 +1,25 @@
 /* The session player. A routine is stepped through from its unit: every step fragment
  * of the routine, loaded whole from the phone (or the server) before the session
  * starts, so no step ever waits for a network that isn't there, and a routine that
- * isn't whole on the phone can't be started offline. htmx swaps each step in.
+ * isn't whole on the phone can't be started offline. htmx swaps each step in, from
+ * memory, in the same task as the tap on "Log set".
  *
  * The run (session id, position, timer, what was logged, voice and floor mode) is
  * saved on the device at every step, with its own copy of the unit, so a killed app
- * resumes where it was. */
+ * resumes where it was. A logged set and the run that counts it are written together
+ * (log.js `logWithRun`); the next step is drawn without waiting for that write, and if
+ * it fails the player goes back to the set and says so. */
 
 import { bigTapAction, floorOn, isBigTap, showFloorMode } from "./floor.js";
 import { logEvent } from "./log.js";
 import { rememberForTomorrow } from "./morning.js";
 import {
-  carryLastPain, readLogForm, showAcceptablePain, showEasierVariant, showLastTime,
+  carryLastPain, readLogForm, showAcceptablePain, showEasierVariant, showLastTime, showNotSaved,
 } from "./log-form.js";
 import { fromTemplate, outbox, user } from "./page.js";
 import { painResponse } from "./pain.js";
 import { painStopCard, stopChoice } from "./pain-stop.js";
+import { keepRun as keepOnDevice, saveSet, setBeingSaved, setsSaved } from "./run-keeping.js";
 import { offerResume, resumeRun, startRun } from "./session-start.js";
 import { bringStepIntoView, keepScreenOn, letScreenSleep } from "./screen.js";
 import { showSummary } from "./summary.js";
@@ -25,8 +29,9 @@ import {
 } from "./voice.js";
 
 // The session this page is playing: its run and the routine unit it steps through.
-// `busy` is true while a set is being logged, so a second tap logs nothing.
-const current = { run: null, unit: null, busy: false };
+// `finishing` is true from the moment the session is being finished: nothing more is
+// logged in it, and it is finished once.
+const current = { run: null, unit: null, finishing: false };
 
 function playerPage() {
   return document.getElementById("player-page");
@@ -49,6 +54,7 @@ function play(run, unit) {
   if (run.voice === undefined) run.voice = playerPage().dataset.voice === "on";
   current.run = run;
   current.unit = unit;
+  current.finishing = false;
   keepScreenOn();
   showVoiceAndFloor();
   showStep(run.position);
@@ -69,16 +75,22 @@ function showVoiceAndFloor() {
 function changeVoice(toggle) {
   current.run.voice = toggle.checked;
   if (!toggle.checked) current.run.floor = false; // the floor mode speaks: it goes too
-  outbox.saveRun(current.run);
+  keepRun();
   showVoiceAndFloor();
 }
 
 function toggleFloor() {
   current.run.floor = !floorOn(current.run);
-  outbox.saveRun(current.run);
+  keepRun();
   showVoiceAndFloor();
   const step = stepElement();
   if (step) bringStepIntoView(step);
+}
+
+/** Save the run on the device (run-keeping.js), not awaited. */
+function keepRun() {
+  const { run } = current;
+  if (run) keepOnDevice(run, () => current.run === run);
 }
 
 /* ---------- stepping ---------- */
@@ -88,8 +100,7 @@ function showStep(index, note = null) {
   if (index >= unit.steps.length) return finishSession();
   run.position = Math.max(0, index);
   if (!run.timer || run.timer.step !== run.position) run.timer = null;
-  // Not awaited: the step is drawn at once; IndexedDB keeps the order of the writes.
-  outbox.saveRun(run);
+  keepRun(); // not awaited: the step is drawn at once
   playerPage().querySelector("[data-progress]").style.width = `${(100 * run.position) / unit.steps.length}%`;
   try {
     htmx.swap("#player", unit.steps[run.position], { swapStyle: "innerHTML", swapDelay: 0, settleDelay: 0 });
@@ -150,35 +161,51 @@ function startHold() {
 function keepTimer(timer) {
   if (!current.run) return;
   current.run.timer = timer;
-  outbox.saveRun(current.run);
+  keepRun();
 }
 
+/** "Log set": the set and the run that counts it are written in one transaction, and
+ * the next step (or the pain stop) is drawn in the same task as the tap, without
+ * waiting for the write. Each step is logged once per tap: its form leaves the page as
+ * its set is logged (after the last set, the session is finishing). */
 async function logSet(form) {
-  if (current.busy || !current.run) return; // a second tap while the first is saved
-  const step = stepElement();
+  if (!current.run) return;
+  // A set is still being written (a tap within a few milliseconds of the last): this
+  // one goes after it, and only if its step is still the one on screen.
+  const pending = setBeingSaved();
+  if (pending) await pending;
+  const step = form.closest("#step");
+  if (!current.run || current.finishing || !step || step !== stepElement()) return;
+  const { run } = current;
   const error = form.querySelector("[data-log-error]");
   let data;
   try {
-    data = readLogForm(form, step, current.run);
+    data = readLogForm(form, step, run);
   } catch (problem) {
     error.textContent = problem.message;
     error.hidden = false;
     return;
   }
-  current.busy = true;
   quiet();
-  form.querySelector("[type=submit]").disabled = true;
-  try {
-    const index = Number(step.dataset.index);
-    await logEvent("set.logged", current.run.session, data);
-    current.run.logged.push({ index, ...data });
-    current.run.timer = null;
-    const response = painResponse(data);
-    if (response.stop) showPainStop(step, data, response.stop);
-    else showStep(index + 1, response.acceptable ? response : null);
-  } finally {
-    current.busy = false;
-  }
+  const index = Number(step.dataset.index);
+  const entry = { index, ...data };
+  run.logged.push(entry);
+  run.timer = null;
+  const response = painResponse(data);
+  if (!response.stop) run.position = index + 1;
+  saveSet(run, data, (problem) => notSaved(run, entry, problem));
+  if (response.stop) showPainStop(step, data, response.stop);
+  else showStep(index + 1, response.acceptable ? response : null);
+}
+
+/** The set's write failed (the phone's storage full or broken): nothing of it is on the
+ * device. Back to that set, filled in as the runner had it, saying so. */
+function notSaved(run, entry, problem) {
+  if (current.run !== run) return;
+  run.logged = run.logged.filter((set) => set !== entry);
+  showStep(entry.index);
+  const step = stepElement();
+  if (step && Number(step.dataset.index) === entry.index) showNotSaved(step.querySelector("[data-log-form]"), entry, problem);
 }
 
 /* ---------- a pain stop: the exercise ends here today ---------- */
@@ -191,6 +218,7 @@ function showPainStop(step, set, reason) {
 }
 
 async function choose(button) {
+  if (!(await setsSaved())) return; // the player went back to the set: it wasn't saved
   const chosen = stopChoice(button);
   await logEvent("exercise.stopped", current.run.session, chosen.event);
   if (chosen.choice === "easier") {
@@ -214,21 +242,34 @@ function nextExercise(index) {
 /* ---------- finishing ---------- */
 
 async function finishSession() {
-  const run = current.run || (await outbox.loadRun(user));
-  if (!run) return;
+  if (current.finishing) return;
+  current.finishing = true;
+  // The last set is written first; if it can't be, the player is back on it instead.
+  const saved = await setsSaved();
+  const run = saved && (current.run || (await outbox.loadRun(user)));
+  if (!run) {
+    current.finishing = false;
+    return;
+  }
   stopTimer();
   quiet();
   await logEvent("session.finished", run.session, {});
   await rememberForTomorrow(run.session);
+  current.run = null; // no save of the run may follow its clearing
   await outbox.clearRun(user);
-  current.run = null;
   letScreenSleep();
   showSummary(run, Date.now());
 }
 
 /* ---------- the player's buttons (one listener in main.js routes clicks here) ---------- */
 
-export function onPlayerClick(target) {
+export function onPlayerClick(target, event) {
+  if (target.matches("[data-log-set]")) {
+    // The second tap of a double tap would land on the next step's "Log set", drawn
+    // under the thumb by the first: it logs nothing (the browser counts the taps).
+    if (event.detail > 1) event.preventDefault();
+    return true; // a single tap submits the form: onPlayerSubmit
+  }
   if (target.matches("[data-start-session]")) {
     startSession(target);
   } else if (!current.run) {
@@ -259,6 +300,7 @@ export function onPlayerClick(target) {
 /** A tap that isn't on a button: in floor mode, the big tap anywhere on the step. */
 export function onPlayerTap(event) {
   if (!current.run || !isBigTap(event, current.run)) return false;
+  if (event.detail > 1) return true; // a double tap is one tap: it logs one set at most
   const step = stepElement();
   if (bigTapAction(step, current.run) === "start-hold") {
     startHold();

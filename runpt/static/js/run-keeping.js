@@ -1,0 +1,48 @@
+/* The session in progress, kept on the device: its run saved at every step, and each
+ * logged set written together with the run that counts it (one IndexedDB transaction,
+ * log.js `logWithRun`). The player draws the next step without waiting for that write;
+ * later saves of the run wait for it, so the device never holds a run that has moved
+ * past a set the outbox doesn't hold. */
+
+import { logWithRun } from "./log.js";
+import { outbox } from "./page.js";
+
+// The write of the last set logged, while it is under way: a promise of true once it
+// committed, false once it failed (its `notSaved` has been told by then).
+let saving = null;
+
+/** Log a set with its run; `notSaved(problem)` is told if the write fails. */
+export function saveSet(run, data, notSaved) {
+  const write = logWithRun("set.logged", run, data).then(
+    () => {
+      if (saving === write) saving = null;
+      return true;
+    },
+    (problem) => {
+      if (saving === write) saving = null;
+      notSaved(problem);
+      return false;
+    },
+  );
+  saving = write;
+}
+
+/** The set being written, or null: its promise says whether it was saved. */
+export function setBeingSaved() {
+  return saving;
+}
+
+/** Whether every set logged so far is on the device (waits for one being written). */
+export async function setsSaved() {
+  return saving ? saving : true;
+}
+
+/** Save the run as it is when its turn comes (not awaited: IndexedDB keeps the order
+ * of the writes), after a set being written, and only if `stillPlaying()` then. */
+export function keepRun(run, stillPlaying) {
+  const write = () => {
+    if (stillPlaying()) outbox.saveRun(run);
+  };
+  if (saving) saving.then(write);
+  else write();
+}
