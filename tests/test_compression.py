@@ -155,3 +155,17 @@ def test_the_start_page_and_everything_it_loads_fit_in_40_kb(signed_in):
         response.close()
     assert "/static/js/player.js" in loaded  # the imports were followed
     assert total <= 40 * 1024, total
+
+
+def test_the_styles_of_few_pages_load_only_on_them(signed_in):
+    """Sharing, printing the report or progress, capacity tests and the walk-run plan
+    bring their own stylesheet; the start page, which has the 40 KB budget, doesn't."""
+    pages_css = 'href="/static/pages.css"'
+    for path in ("/history/report", "/history/progress", "/capacity/", "/capacity/heel-raise",
+                 "/running/", "/running/plan", "/sharing"):  # fmt: skip
+        assert pages_css in signed_in.get(path).get_data(as_text=True), path
+    for path in ("/", "/routines", "/library/"):
+        assert pages_css not in signed_in.get(path).get_data(as_text=True), path
+    with signed_in.get("/static/pages.css") as response:
+        rules = response.get_data(as_text=True)
+    assert "@media print" in rules and ".metronome" in rules and ".qr-code" in rules

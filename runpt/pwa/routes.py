@@ -20,6 +20,7 @@ DATA = STATIC.parent / "data"
 # What the service worker keeps at install: enough to open the app with no signal.
 SHELL_FILES = [
     "app.css",
+    "pages.css",
     "outbox.js",
     "sw-offline-set.js",
     *(f"js/{module.name}" for module in sorted((STATIC / "js").glob("*.js"))),

@@ -149,14 +149,18 @@ async function keepRoutineFrom(response, user) {
 
 let keeping = null;
 let keepAgain = null;
+let keepAgainFor = null;
 
 /** One refresh of the offline set at a time; a request during one queues exactly one
- * more, so a burst of page loads and edits costs one manifest each, not a pile. */
+ * more, so a burst of page loads and edits costs one manifest each, not a pile. The
+ * queued one is for whoever asked last: another runner may have signed in on this
+ * phone meanwhile, and the first runner's refresh would find the second's manifest. */
 function keepOfflineSetSoon(user) {
+  keepAgainFor = user;
   if (keepAgain) return keepAgain;
   const start = () => {
     keepAgain = null;
-    keeping = keepOfflineSet(user).finally(() => { keeping = null; });
+    keeping = keepOfflineSet(keepAgainFor).finally(() => { keeping = null; });
     return keeping;
   };
   if (keeping) {

@@ -130,7 +130,11 @@ def wait_for_offline_set(page, timeout: float = 30.0) -> dict:
         return held if whole else None
 
     held = wait_until(kept, timeout)
-    assert held, f"the service worker did not keep all {len(wanted)} routines offline"
+    assert held, (
+        f"the service worker did not keep all {len(wanted)} routines offline: "
+        f"wanted {wanted}, library {manifest['library']['version']}, pages "
+        f"{manifest['pages']['version']}; held {kept_offline(page)}"
+    )
     return held
 
 
