@@ -299,3 +299,11 @@ def test_opening_a_forms_address_as_a_page_says_what_to_do(client):
     response = client.get("/routines/add")
     assert response.status_code == 405
     assert "Go back to the page with the form" in response.get_data(as_text=True)
+
+
+def test_signing_in_again_to_sync_comes_back_to_the_page(signed_in):
+    """The "Sign in again to sync" banner (shown when a sync answers 401) leads to the
+    login page and back to the page the runner was on."""
+    page = signed_in.get("/history/").get_data(as_text=True)
+    link = re.search(r'id="signin-banner".*?href="([^"]+)"', page, re.S).group(1)
+    assert link == "/auth/login?next=/history/"
