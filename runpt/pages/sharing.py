@@ -220,18 +220,26 @@ def open_routine():
     )
 
 
+def read_sent_routine(title: str):
+    """(the routine document sent as a link's code or a file, None), or (None, the page
+    refusing it with `title`): one size limit and one set of errors for every form."""
+    request.max_content_length = documents.MAX_DOCUMENT_BYTES + FORM_OVERHEAD
+    try:
+        return documents.read_document(sent_document()), None
+    except RequestEntityTooLarge:
+        return None, refused_page(documents.BadDocument([documents.too_large()], 413), title)
+    except documents.BadDocument as refused:
+        return None, refused_page(refused, title)
+
+
 @bp.post("/routines/open")
 def open_routine_file():
     """A routine file turned into its link, for anyone: a physio or coach without an
     account hands a runner a routine they wrote (docs/routine-format.md). Nothing is
     stored: the link is the routine."""
-    request.max_content_length = documents.MAX_DOCUMENT_BYTES + FORM_OVERHEAD
-    try:
-        document = documents.read_document(sent_document())
-    except RequestEntityTooLarge:
-        return refused_page(documents.BadDocument([documents.too_large()], 413), "Not opened")
-    except documents.BadDocument as refused:
-        return refused_page(refused, "Not opened")
+    document, refused = read_sent_routine("Not opened")
+    if refused:
+        return refused
     link = routine_link(documents.routine_document(documents.preview(document)))
     if link is None:
         too_long = documents.BadDocument([documents.too_long_for_a_link()], 413)
@@ -260,13 +268,9 @@ def link_page_sent() -> str | None:
 def add_routine():
     """Add a routine from a link (`r`, its code) or a file (`document`): checked whole
     first, so a bad one stores nothing."""
-    request.max_content_length = documents.MAX_DOCUMENT_BYTES + FORM_OVERHEAD
-    try:
-        document = documents.read_document(sent_document())
-    except RequestEntityTooLarge:
-        return refused_page(documents.BadDocument([documents.too_large()], 413), "Not added")
-    except documents.BadDocument as refused:
-        return refused_page(refused, "Not added")
+    document, refused = read_sent_routine("Not added")
+    if refused:
+        return refused
     routine = documents.add_to_routines(current_user, document)
     flash(f"“{routine.name}” is in your routines now, yours to change.", "info")
     return redirect(url_for("routines.show", routine_id=routine.id), 303)
