@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, select, update
 
 from runpt.extensions import db
 from runpt.library.loader import DATA
+from runpt.routines import steps as steps_module
 from runpt.routines.builtin import load_library
 from runpt.routines.models import Routine, RoutineStep
 from runpt.routines.steps import plan, plan_as_of
@@ -276,13 +277,57 @@ def dose_line(client, routine_id: int, index: int = 0) -> str:
     return re.search(r'<span class="dose-now">(.*?)</span>', body).group(1)
 
 
-def test_step_fragments_reuse_the_laid_out_plan(signed_in, app):
+def test_step_fragments_reuse_the_laid_out_plan(signed_in, app, monkeypatch):
     routine_id = own_routine(signed_in, "glute-bridge", "clamshell")
     signed_in.get(f"/run/{routine_id}/steps/0")
-    hits = plan_as_of.cache_info().hits
+    reads = []
+    monkeypatch.setattr(steps_module, "_read_plan", lambda *args: reads.append(args))
     signed_in.get(f"/run/{routine_id}/steps/1")
     signed_in.get(f"/run/{routine_id}/steps/2")
-    assert plan_as_of.cache_info().hits == hits + 2
+    assert reads == []  # laid out once, on the first step
+
+
+def test_a_dose_saved_while_a_request_holds_the_old_steps_is_never_kept_as_the_new_plan(
+    signed_in, app
+):
+    """The offline unit renders the routine page (its steps come into the request's
+    session) and then every step, reading the routine's last change afresh for each. An
+    edit committed in between must not leave the old steps cached under the new change:
+    the phone would keep a routine of the old doses as the current version."""
+    routine_id = own_routine(signed_in, "glute-bridge")
+    with app.app_context():
+        (bridge,) = db.session.scalars(
+            select(RoutineStep).where(RoutineStep.routine_id == routine_id)
+        ).all()
+        assert bridge.dose.sets == 3  # held by this request, as the routine page left it
+        with app.app_context():  # another request, with its own session, saves a dose
+            saved = signed_in.post(
+                f"/routines/{routine_id}/steps/{bridge.id}/dose",
+                data={"sets": "2", "reps": "5", "rest_s": "0"},
+            )
+        assert saved.status_code in (200, 302)
+        assert bridge.dose.sets == 3  # this request's session still holds the old step
+        changed = db.session.execute(
+            select(Routine.updated_at).where(Routine.id == routine_id)
+        ).scalar_one()
+        assert [step.set_no for step in plan_as_of(routine_id, changed)] == [1, 2]
+    with app.app_context():
+        assert len(plan_as_of(routine_id, changed)) == 2
+
+
+def test_a_plan_read_after_a_newer_edit_is_not_kept_under_the_older_change(signed_in, app):
+    routine_id = own_routine(signed_in, "glute-bridge")
+    with app.app_context():
+        before = db.session.get(Routine, routine_id).updated_at
+        (bridge,) = step_ids(routine_id)
+    signed_in.post(
+        f"/routines/{routine_id}/steps/{bridge}/dose",
+        data={"sets": "2", "reps": "5", "rest_s": "0"},
+    )
+    with app.app_context():
+        # A request that read the older change just before the edit committed...
+        assert len(plan_as_of(routine_id, before)) == 2  # ...lays out what is there now
+        assert (routine_id, before) not in steps_module._PLANS  # but keeps it under nothing
 
 
 def test_the_cached_plan_holds_plain_values_not_database_rows(signed_in, app):

@@ -4,7 +4,6 @@ countdown before each; laid out once per change of the routine (`plan_as_of`).""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -94,20 +93,49 @@ def plan(routine: Routine) -> list[Step]:
     return list(_lay_out(routine.steps, routine.problem))
 
 
-@lru_cache(maxsize=1024)
+MAX_PLANS = 1024
+_PLANS: dict[tuple[int, datetime], tuple[Step, ...]] = {}
+
+
 def plan_as_of(routine_id: int, updated_at: datetime) -> tuple[Step, ...]:
     """The plan of a routine as it was at its last change, laid out once per process.
 
     Safe with several worker processes because the key is read from the database on
     every request: every change to a routine's steps, doses or exercises moves its
     `updated_at` (`routines.editing.save`, `routines.builtin`), so an entry made before
-    a change committed anywhere is never asked for again. Holds plain frozen values,
-    never database objects.
+    a change committed anywhere is never asked for again. A plan is kept under a key
+    only when it was read as of that very change (`_read_plan`): a request that read
+    the key just before an edit committed lays the newer plan out but doesn't keep it
+    under the older key. Holds plain frozen values, never database objects.
     """
-    rows = db.session.scalars(
-        select(RoutineStep)
-        .where(RoutineStep.routine_id == routine_id)
+    key = (routine_id, updated_at)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan, read_as_of = _read_plan(routine_id)
+        if read_as_of == updated_at:
+            if len(_PLANS) >= MAX_PLANS:
+                _PLANS.clear()
+            _PLANS[key] = plan
+    return plan
+
+
+def _read_plan(routine_id: int) -> tuple[tuple[Step, ...], datetime | None]:
+    """The routine's plan as the database holds it now, and the change it is as of.
+
+    One statement, so the steps and the change they belong to are read together. The
+    rows are read afresh even where this request's session already holds them (a page
+    rendered earlier in the same request, `pwa.offline_set.render_page`): another
+    request may have changed a dose since, and the session would otherwise hand back
+    its own older copies under the newer key."""
+    rows = db.session.execute(
+        select(Routine.updated_at, Routine.problem, RoutineStep)
+        .outerjoin(RoutineStep, RoutineStep.routine_id == Routine.id)
+        .where(Routine.id == routine_id)
         .order_by(RoutineStep.position)
-    )
-    problem = db.session.scalar(select(Routine.problem).where(Routine.id == routine_id))
-    return _lay_out(rows, problem or "")
+        .execution_options(populate_existing=True)
+    ).all()
+    if not rows:
+        return (), None
+    updated_at, problem = rows[0].updated_at, rows[0].problem
+    steps = [row.RoutineStep for row in rows if row.RoutineStep is not None]
+    return _lay_out(steps, problem or ""), updated_at

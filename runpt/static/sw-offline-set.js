@@ -99,10 +99,22 @@ function page(html, user) {
   });
 }
 
-/** Store a unit's pages, then (for a routine) the unit itself, then mark it kept. */
-async function keepUnit(user, unit) {
+// Units are written one after another: the player keeps a routine it fetched
+// (`keepRoutineFrom`) while a refresh of the offline set may be keeping the same one.
+let unitWrites = Promise.resolve();
+
+/** Store a unit's pages, then (for a routine) the unit itself, then mark it kept; never
+ * over a copy of a later change of that routine (a response that was slower to come). */
+function keepUnit(user, unit) {
+  const write = unitWrites.then(() => writeUnit(user, unit));
+  unitWrites = write.catch(() => {});
+  return write;
+}
+
+async function writeUnit(user, unit) {
   if (String(unit.user) !== String(user)) return false;
   const cache = await caches.open(userCacheName(user));
+  if (unit.kind === "routine" && (await keptChange(cache, unit.id)) > unit.changed) return false;
   for (const [path, html] of Object.entries(unit.pages)) await cache.put(path, page(html, user));
   if (unit.kind === "routine") {
     const body = JSON.stringify(unit);
@@ -117,6 +129,13 @@ async function keepUnit(user, unit) {
   }
   await self.RunptOutbox.updateMeta(`offline:${user}`, (kept) => markKept(kept, unit));
   return true;
+}
+
+/** The last change of the routine the phone holds ("" for none). The server writes
+ * changes as ISO 8601 UTC times in one format, so later is greater as text. */
+async function keptChange(cache, routineId) {
+  const kept = await cache.match(unitPath(routineId));
+  return (kept && kept.headers.get("X-Runpt-Routine-Changed")) || "";
 }
 
 function emptyKept() {
@@ -255,13 +274,18 @@ async function dropSingleSteps(cache) {
   await Promise.all(singles.map((request) => cache.delete(request)));
 }
 
-/** "7 routines available offline · 1.2 MB": the size is counted only after a change. */
+/** "7 routines available offline · 1.2 MB": the size is counted only after a change,
+ * and written into what is kept as it is then (a unit kept meanwhile stays marked; a
+ * runner who logged out meanwhile stays forgotten). */
 async function tellPagesWhatIsKept(user, cache, changed) {
-  const kept = (await self.RunptOutbox.getMeta(`offline:${user}`)) || emptyKept();
+  let kept = (await self.RunptOutbox.getMeta(`offline:${user}`)) || emptyKept();
   if (changed || kept.bytes === undefined) {
-    kept.bytes = await cacheBytes(cache);
-    kept.at = Date.now();
-    await self.RunptOutbox.setMeta(`offline:${user}`, kept);
+    const bytes = await cacheBytes(cache);
+    const signedIn = String(await signedInRunner()) === String(user);
+    kept = await self.RunptOutbox.updateMeta(`offline:${user}`, (current) => (
+      current || signedIn ? { ...(current || emptyKept()), bytes, at: Date.now() } : null
+    ));
+    if (!kept) return;
   }
   await tellPages({ type: "offline-ready", routines: Object.keys(kept.routines).length, bytes: kept.bytes });
 }

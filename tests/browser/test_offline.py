@@ -104,6 +104,33 @@ def test_a_changed_routine_is_kept_again(page):
     assert "Clamshell" in unit["steps"][-1]
 
 
+# Stands in for a copy of a later change of the routine (another device edited it,
+# and the offline set kept that while an older answer was still on its way).
+KEEP_AS_LATER_COPY = """async ([user, id]) => {
+    const cache = await caches.open(`runpt-user-${user}`);
+    const kept = await cache.match(`/offline/routines/${id}`);
+    const unit = await kept.json();
+    unit.name = "Later copy";
+    const headers = new Headers(kept.headers);
+    headers.set("X-Runpt-Routine-Changed", "9999-12-31T00:00:00+00:00");
+    await cache.put(`/offline/routines/${id}`, new Response(JSON.stringify(unit), { headers }));
+}"""
+
+
+def test_an_answer_about_an_older_change_never_replaces_a_later_copy(page):
+    register(page)
+    routine_id = create_routine(page, "Kept in order", TWO_SETS)
+    wait_for_offline_set(page)
+    page.evaluate(KEEP_AS_LATER_COPY, [runner_id(page), routine_id])
+    # The routine page names the change it shows; the phone's copy is of another, so
+    # the player asks the server and keeps its answer on the way (sw.js), unless the
+    # phone holds a later one.
+    start_session(page, routine_id)
+    expect(page.locator("#step")).to_contain_text("Set 1 of 2")
+    still_later = wait_until(lambda: kept_unit(page, routine_id)["name"] != "Later copy", 3)
+    assert not still_later, "an answer about an older change replaced the later copy"
+
+
 def run_offline_session(context, page, go_offline):
     """Register, keep the routine offline, cut the connection, then from a new tab:
     open the start URL, see the routines, run a whole session."""
