@@ -14,7 +14,7 @@ RUNPT = Path(runpt.__file__).resolve().parent
 # Lowest first. A unit is a package of runpt, or a module at its top.
 LAYERS = [
     ("the ground", {"extensions", "config", "timestamps", "pain"}),
-    ("the app's plumbing", {"errors", "security", "sqlite", "compression"}),
+    ("the app's plumbing", {"errors", "security", "sqlite", "compression", "plain_reads"}),
     ("accounts", {"auth"}),
     ("the exercise library", {"library"}),
     ("the runner's settings", {"runner"}),

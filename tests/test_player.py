@@ -15,6 +15,7 @@ from runpt.routines.builtin import load_library
 from runpt.routines.models import Routine, RoutineStep
 from runpt.routines.steps import plan, plan_as_of
 from tests.events import at, logged, new_session, started
+from tests.statements import statements_during
 
 
 def builtin(slug: str = "runners-essentials") -> Routine:
@@ -498,3 +499,17 @@ def test_a_phone_whose_address_changes_keeps_its_session_cookie_as_it_is(signed_
         answer = signed_in.get(f"/run/{routine_id}/steps/0", environ_base={"REMOTE_ADDR": address})
         assert answer.status_code == 200 and "Glute bridge" in answer.get_data(as_text=True)
         assert answer.headers.getlist("Set-Cookie") == []
+
+
+def test_a_step_drawn_before_costs_the_sign_in_and_one_read(signed_in, app):
+    """What every step of every session pays once it has been drawn: who is signed in,
+    and one read of what the step depends on (the routine's version, the newest log the
+    server received, the runner's unit), nothing more."""
+    routine_id = own_routine(signed_in, "glute-bridge")
+    signed_in.get(f"/run/{routine_id}/steps/1")
+    signed_in_read, step_read = (
+        s.replace('"', "") for s in statements_during(app, signed_in, f"/run/{routine_id}/steps/1")
+    )
+    assert signed_in_read.startswith("SELECT user.") and "JOIN sign_in" in signed_in_read
+    assert step_read.startswith("SELECT routine.id, routine.updated_at")
+    assert "max(event.received_at)" in step_read and "runner_settings.unit" in step_read

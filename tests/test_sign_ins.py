@@ -5,13 +5,14 @@ session or remember-me cookie signs no one in."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from runpt.auth.models import SignIn, User
 from runpt.auth.signins import device_label, hash_token
 from runpt.extensions import db
 from runpt.timestamps import utcnow
 from tests.conftest import AuthActions
+from tests.statements import statements_during
 from tests.test_auth import PASSWORD
 
 PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -251,22 +252,6 @@ def test_deleting_the_account_ends_every_sign_in(app, registered):
 
 
 # --- the cost per request and the cookies of an ended sign-in -------------------------
-
-
-def statements_during(app, client, path: str) -> list[str]:
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
 
 
 def test_loading_the_runner_is_one_read_and_last_used_is_written_at_most_hourly(app, registered):

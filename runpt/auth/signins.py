@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, delete, select, update
 
 from runpt.auth.models import SignedInRunner, SignIn, User
 from runpt.extensions import db
+from runpt.plain_reads import PlainRead
 from runpt.timestamps import utcnow
 
 # Without "remember me" the cookie ends with the browser; the server ends it after this
@@ -97,8 +98,9 @@ def start_sign_in(user: User, remember: bool, user_agent: str | None) -> str:
 
 # Built once: it runs for every request of a signed-in runner (Flask-Login's user
 # loader), and building the statement each time cost more than running it. One indexed
-# look-up (sign_in.token_hash) joined to the runner, read as plain columns.
-_SIGNED_IN = (
+# look-up (sign_in.token_hash) joined to the runner, read as plain columns on a plain
+# connection (runpt/plain_reads.py).
+_SIGNED_IN = PlainRead(
     select(
         User.id, User.email, User.password_hash, User.created_at,
         SignIn.id.label("sign_in_id"), SignIn.last_used_at,
@@ -112,15 +114,14 @@ def signed_in_user(token: str, now: datetime | None = None) -> SignedInRunner | 
     """The runner a cookie's token stands for, or None when that sign-in was ended,
     has expired or never existed. Flask-Login's user_loader."""
     now = now or utcnow()
-    found = db.session.execute(_SIGNED_IN, {"token_hash": hash_token(token), "now": now}).first()
+    found = _SIGNED_IN.first(token_hash=hash_token(token), now=now)
     if found is None:
         g.ended_sign_in = True
         return None
-    if found.last_used_at <= now - LAST_USED_STEP:
-        note_use(found.sign_in_id, now)
-    return SignedInRunner(
-        found.id, found.email, found.password_hash, found.created_at, found.sign_in_id, token
-    )
+    user_id, email, password_hash, created_at, sign_in_id, last_used_at = found
+    if last_used_at <= now - LAST_USED_STEP:
+        note_use(sign_in_id, now)
+    return SignedInRunner(user_id, email, password_hash, created_at, sign_in_id, token)
 
 
 def note_use(sign_in_id: int, now: datetime) -> None:

@@ -176,15 +176,12 @@ def last_time(user, exercise_slug: str, side: str | None) -> list[LastTime]:
     return found
 
 
-_LATEST_RECEIVED = select(func.max(_event.c.received_at)).where(
+# When the server last received any of the runner's events: anything drawn from their
+# logs before then may be out of date. One look-up on (user_id, received_at); the player
+# reads it with the rest a step depends on (runpt/pages/player.py).
+LATEST_RECEIVED = select(func.max(_event.c.received_at)).where(
     _event.c.user_id == bindparam("user_id")
 )
-
-
-def latest_received(user) -> datetime | None:
-    """When the server last received any of the runner's events: anything drawn from
-    their logs before then may be out of date. One look-up on (user_id, received_at)."""
-    return db.session.execute(_LATEST_RECEIVED, {"user_id": user.id}).scalar()
 
 
 # --- the progression engine: an exercise's recent sessions and what happened since -----

@@ -10,12 +10,13 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user, login_required
 
 from runpt.library.dose import minutes
-from runpt.log.reads import last_time, latest_received
+from runpt.log.reads import LATEST_RECEIVED, last_time
+from runpt.plain_reads import PlainRead
 from runpt.progression.suggestions import suggestion_from, target_of
 from runpt.routines import spoken
-from runpt.routines.editing import routine_for, routine_version
+from runpt.routines.editing import VISIBLE_ROUTINE_VERSION, routine_for
 from runpt.routines.steps import plan, plan_as_of
-from runpt.runner.models import settings_of, unit_of
+from runpt.runner.models import DEFAULT_UNIT, UNIT_OF, settings_of
 
 bp = Blueprint("run", __name__)
 
@@ -52,24 +53,40 @@ _DRAWN: dict[tuple, DrawnStep] = {}
 MAX_DRAWN = 4096
 
 
+# What a drawn step depends on besides its index, read together in one plain read
+# (runpt/plain_reads.py): the routine's version, if the runner may see it; when the
+# server last received any of their events; their unit for loads. Each part is the
+# statement its own layer reads it with, so the rules live in one place.
+_STEP_DEPENDS_ON = PlainRead(
+    VISIBLE_ROUTINE_VERSION.add_columns(
+        LATEST_RECEIVED.scalar_subquery(), UNIT_OF.scalar_subquery()
+    )
+)
+
+
 @bp.get("/run/<int:routine_id>/steps/<int:index>")
 @login_required
 def step(routine_id: int, index: int):
     """One step as an htmx fragment, at its own URL so no cache mistakes it for a page.
     The player asks for every step of a session: the routine's plan is laid out once
-    per change of the routine (`plan_as_of`), not on every request."""
-    version = routine_version(current_user, routine_id)
+    per change of the routine (`plan_as_of`), and a step drawn once is kept until what
+    it shows could change (`DrawnStep`)."""
+    found = _STEP_DEPENDS_ON.first(routine_id=routine_id, user_id=current_user.id)
+    if found is None:
+        abort(404)  # no such routine, or another runner's
+    routine_id, changed, received, unit = found
     key = (
         current_user.id,
-        *version,
+        routine_id,
+        changed,
         index,
-        latest_received(current_user),
-        unit_of(current_user),
+        received,
+        unit or DEFAULT_UNIT,
         date.today(),
     )
     drawn = None if current_app.debug else _DRAWN.get(key)
     if drawn is None:
-        html = draw_step(plan_as_of(*version), index)
+        html = draw_step(plan_as_of(routine_id, changed), index)
         level = current_app.config.get("COMPRESS_LEVEL", 6)
         drawn = DrawnStep(html, gzip.compress(html.encode(), level, mtime=0))
         if len(_DRAWN) >= MAX_DRAWN:

@@ -1,7 +1,7 @@
 """Reading and changing routines, with the runner's ownership checked in one place."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import abort
 from sqlalchemy import bindparam, delete, or_, select
@@ -71,23 +71,15 @@ def routine_for(user, routine_id: int, *, editable: bool = False) -> Routine:
     return routine
 
 
-# Built once, as a table (not ORM) query: the player runs it for every step fragment,
-# and building and compiling an ORM statement costs several times running this one.
+# `(id, updated_at)` of a routine the runner may see, by the same rule as `routine_for`
+# (built in, or their own) but reading two columns instead of the whole routine: what
+# the player's step fragments need to find its laid-out plan. Built once, as a table
+# (not ORM) query, and read with the rest a step depends on (runpt/pages/player.py).
 _routine = Routine.__table__
-_VERSION = select(_routine.c.id, _routine.c.updated_at).where(
+VISIBLE_ROUTINE_VERSION = select(_routine.c.id, _routine.c.updated_at).where(
     _routine.c.id == bindparam("routine_id"),
     or_(_routine.c.owner_id == bindparam("user_id"), _routine.c.owner_id.is_(None)),
 )
-
-
-def routine_version(user, routine_id: int) -> tuple[int, datetime]:
-    """`(id, updated_at)` of a routine the runner may see, by the same rule as
-    `routine_for` (built in, or their own) but reading two columns instead of the
-    whole routine: what the player's step fragments need to find its cached plan."""
-    row = db.session.execute(_VERSION, {"routine_id": routine_id, "user_id": user.id}).first()
-    if row is None:
-        abort(404)
-    return row.id, row.updated_at
 
 
 def step_of(routine: Routine, step_id: int) -> RoutineStep:

@@ -69,12 +69,12 @@ def settings_of(user) -> RunnerSettings:
     )  # fmt: skip
 
 
-_UNIT_OF = select(RunnerSettings.unit).where(RunnerSettings.user_id == bindparam("user_id"))
+UNIT_OF = select(RunnerSettings.unit).where(RunnerSettings.user_id == bindparam("user_id"))
 
 
 def unit_of(user) -> str:
     """The runner's unit for loads, in one small read (every step fragment asks)."""
-    found = db.session.execute(_UNIT_OF, {"user_id": user.id}).scalar()
+    found = db.session.execute(UNIT_OF, {"user_id": user.id}).scalar()
     return found or DEFAULT_UNIT
 
 
