@@ -260,15 +260,26 @@ SECURITY_HEADERS = (
 )
 
 
-def add_security_headers(response):
-    headers = response.headers
-    for name, value in SECURITY_HEADERS:
-        if name not in headers:
-            headers[name] = value
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
-        # Served over HTTPS (SECURE_COOKIES=1): browsers never try plain HTTP again.
-        headers.setdefault("Strict-Transport-Security", HSTS)
-    return response
+class AddSecurityHeaders:
+    """WSGI middleware: every response leaves with the security headers, unless the app
+    set its own. Added to the plain header list on the way out: the same headers set
+    through Werkzeug's `Headers`, each value checked again, cost more than the rest of a
+    small response's hooks together."""
+
+    def __init__(self, wsgi_app, served_over_https: bool):
+        self.wsgi_app = wsgi_app
+        self.headers = SECURITY_HEADERS
+        if served_over_https:
+            # SECURE_COOKIES=1: browsers never try plain HTTP again.
+            self.headers += (("Strict-Transport-Security", HSTS),)
+
+    def __call__(self, environ, start_response):
+        def start_with_security_headers(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            headers.extend(pair for pair in self.headers if pair[0].lower() not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_security_headers)
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -336,13 +347,16 @@ def check_request():
 
 
 def finish_response(response):
-    """Every response: the security headers, no HTTP cache keeps a runner's data, and a
-    link page stays out of caches and search engines."""
-    return keep_link_pages_private(keep_personal_data_out_of_caches(add_security_headers(response)))
+    """Every response: no HTTP cache keeps a runner's data, and a link page stays out of
+    caches and search engines. (The security headers are added on the way out, by
+    `AddSecurityHeaders`.)"""
+    return keep_link_pages_private(keep_personal_data_out_of_caches(response))
 
 
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
-    app.wsgi_app = RefuseMalformedHosts(app.wsgi_app)
+    app.wsgi_app = RefuseMalformedHosts(
+        AddSecurityHeaders(app.wsgi_app, bool(app.config.get("SESSION_COOKIE_SECURE")))
+    )
     app.before_request(check_request)
     app.after_request(finish_response)
