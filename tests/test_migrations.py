@@ -221,3 +221,34 @@ def test_upgrading_to_runner_settings_keeps_training_days_and_finds_copies(tmp_p
         assert [tuple(r) for r in copied] == [(1, None), (2, "runners-essentials"), (3, None)]
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_upgrading_to_one_spelling_of_event_times_finds_whole_second_sets_by_time(tmp_path):
+    app = app_with_an_old_database(tmp_path)
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0009")
+        run = db.session.execute
+        run(text(TWO_RUNNERS))
+        # As ingest stored a set logged at a whole second, and one at 07:30:00.250.
+        whole, part = uuid.uuid4().hex, uuid.uuid4().hex
+        run(
+            text(
+                "INSERT INTO event (id, user_id, type, at, at_offset_min, session_id, data, "
+                "received_at) VALUES (:whole, 1, 'session.finished', '2026-11-27 06:30:00', "
+                "60, :s, '{}', '2026-11-27 06:31:00'), (:part, 1, 'session.finished', "
+                "'2026-11-27 06:30:00.250000', 60, :s, '{}', '2026-11-27 06:31:00.500000')"
+            ),  # fmt: skip
+            {"whole": whole, "part": part, "s": uuid.uuid4().hex},
+        )
+        db.session.commit()
+
+        upgrade(directory=directory)
+
+        times = run(text("SELECT id, at, received_at FROM event ORDER BY at")).all()
+        assert [tuple(row) for row in times] == [
+            (whole, "2026-11-27 06:30:00.000000", "2026-11-27 06:31:00.000000"),
+            (part, "2026-11-27 06:30:00.250000", "2026-11-27 06:31:00.500000"),
+        ]
+        db.session.rollback()
+        db.engine.dispose()

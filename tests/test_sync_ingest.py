@@ -1,6 +1,7 @@
 """The ingest function: every result kind and every validation rule, without HTTP."""
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -44,6 +45,17 @@ def test_a_new_event_is_accepted_and_stored(runners):
     assert stored.exercise == "glute-bridge"
     assert stored.data["reps"] == 10 and stored.data["pain"] == 2
     assert stored.at_offset_min == 60
+
+
+def test_an_event_at_a_whole_second_is_found_by_its_time(runners):
+    """Stored as the rest of runpt writes times, so the same instant compares equal in
+    the database: a set logged at 07:30:00.000 is the set of 07:30:00."""
+    ana, _ = runners
+    sent = logged(new_session(), at="2026-11-27T07:30:00.000+01:00")
+    assert ingest(ana, [sent])[0].status == "accepted"
+    moment = datetime(2026, 11, 27, 6, 30, tzinfo=UTC)
+    found = db.session.scalars(select(Event.id).where(Event.at == moment)).all()
+    assert found == [uuid.UUID(sent["id"])]
 
 
 def test_sending_the_same_event_again_is_a_duplicate_and_stores_nothing_new(runners):
