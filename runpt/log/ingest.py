@@ -184,12 +184,15 @@ def ingest(user_id: int, raw_events: list, now: datetime | None = None) -> list[
             checked.append(Result(event_id_of(raw), "rejected", str(problem)))
 
     # The first copy of an id in the batch is the one stored; later copies are duplicates.
-    first_copies: dict = {}
+    # Ids are told apart by their number: hashing a uuid.UUID runs Python code, and a
+    # batch hashes each id several times.
+    first_copies: dict[int, ValidEvent] = {}
     for item in checked:
         if isinstance(item, ValidEvent):
-            first_copies.setdefault(item.id, item)
-    inserted = store_new(user_id, list(first_copies.values()), now)
-    stored = stored_versions([i for i in first_copies if i not in inserted])
+            first_copies.setdefault(item.id.int, item)
+    inserted = {i.int for i in store_new(user_id, list(first_copies.values()), now)}
+    left = [item.id for key, item in first_copies.items() if key not in inserted]
+    stored = {i.int: row for i, row in stored_versions(left).items()}
     db.session.commit()
 
     results, seen = [], set()
@@ -197,9 +200,10 @@ def ingest(user_id: int, raw_events: list, now: datetime | None = None) -> list[
         if isinstance(item, Result):
             results.append(item)
             continue
-        new = item.id in inserted and item.id not in seen
-        results.append(result_for(item, user_id, stored.get(item.id), first_copies[item.id], new))
-        seen.add(item.id)
+        key = item.id.int
+        new = key in inserted and key not in seen
+        results.append(result_for(item, user_id, stored.get(key), first_copies[key], new))
+        seen.add(key)
     return results
 
 
