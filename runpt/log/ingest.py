@@ -7,9 +7,9 @@ event can't both store it, and a retry after a lost answer is harmless.
 """
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import delete, select
 
@@ -24,8 +24,9 @@ ID_TAKEN = "id: already used; make a new UUID for each event"
 ID_REUSED = "id: already used for a different event; make a new UUID for each event"
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
+    """One event's answer (a named tuple: a batch makes hundreds)."""
+
     id: str | None
     status: str  # accepted | duplicate | rejected
     error: str | None = None
@@ -110,20 +111,24 @@ _UNNEST_INSERT = (
 
 def insert_with_values(connection, rows: list[tuple]) -> set:
     """SQLite: one multi-row VALUES statement, each value converted by its column's own
-    type (the same conversion SQLAlchemy does, looked up once). The runner and the time
-    received are the same for every row: converted once per batch, not per row."""
-    convert = _converters(connection.dialect)
-    same = {i: convert[i](rows[0][i]) for i in _SAME_FOR_THE_BATCH}
+    type (the same conversion SQLAlchemy does, looked up once); plain text and numbers
+    as they are. The runner and the time received are the same for every row:
+    converted once per batch, not per row."""
+    # Type, offset and exercise are plain text and numbers, passed as they are.
+    to_id, user_of, _, to_time, _, to_session, to_json, _, received_of = _converters(
+        connection.dialect
+    )
+    user_id, received = user_of(rows[0][1]), received_of(rows[0][8])
     values = []
-    for row in rows:
-        values += [same[i] if i in same else convert[i](v) for i, v in enumerate(row)]
+    for event_id, _, kind, at, offset, session, data, exercise, _ in rows:
+        values += (
+            to_id(event_id), user_id, kind, to_time(at), offset, to_session(session),
+            to_json(data), exercise, received,
+        )  # fmt: skip
     answer = connection.exec_driver_sql(_values_insert(len(rows)), tuple(values))
     # The ids come back as stored; each row's stored id is its first value.
     ids = {values[n * len(COLUMNS)]: row[0] for n, row in enumerate(rows)}
     return {ids[stored_id] for (stored_id,) in answer}
-
-
-_SAME_FOR_THE_BATCH = (COLUMNS.index("user_id"), COLUMNS.index("received_at"))
 
 
 @cache
