@@ -83,3 +83,15 @@ def test_writers_in_other_threads_wait_for_the_turn_and_then_go(app, signed_in):
         db.session.commit()
     other.join(timeout=10)
     assert finished and finished[0] >= released
+
+
+def test_every_connection_copies_the_log_back_only_after_many_batches(app):
+    """Sync batches write the same random index pages again and again: each
+    connection lets the write-ahead log gather WAL_PAGES_BEFORE_CHECKPOINT pages
+    (SQLite's default is 1,000) before a commit copies them back."""
+    from runpt.sqlite import WAL_PAGES_BEFORE_CHECKPOINT
+
+    with app.app_context():
+        pages = db.session.execute(text("PRAGMA wal_autocheckpoint")).scalar()
+        mode = db.session.execute(text("PRAGMA journal_mode")).scalar()
+    assert (mode, pages) == ("wal", WAL_PAGES_BEFORE_CHECKPOINT) and pages >= 8000
