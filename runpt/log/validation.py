@@ -36,7 +36,8 @@ SET_LIMITS = {
 }
 MAX_ROUTINE_REF = 100
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds
-# What crypto.randomUUID() makes. Results name each event by the id exactly as it was
+# The form the phone writes ids in (RunptOutbox.newId(); older clients used
+# crypto.randomUUID()). Results name each event by the id exactly as it was
 # sent, and a device clears its outbox by matching that string: so only this one
 # spelling of a UUID is taken, never an upper-case, braced or dashless one.
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

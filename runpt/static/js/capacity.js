@@ -6,6 +6,7 @@
 import { showCueSetting } from "./cues.js";
 import { logEvent } from "./log.js";
 import { startClock, startMetronome } from "./metronome.js";
+import { outbox } from "./page.js";
 
 const SIDES = ["left", "right"];
 const CHECKLIST = ["knee_over_toes", "pelvis_level", "trunk_upright"];
@@ -41,7 +42,7 @@ function sideBox(test) {
 
 /** The sitting starts with the first side: both sides of this test share its id. */
 function beginSitting(test) {
-  test.sitting = test.sitting || crypto.randomUUID();
+  test.sitting = test.sitting || outbox.newId();
 }
 
 function toggle(test, running) {

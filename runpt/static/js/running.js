@@ -4,6 +4,7 @@
  * and answers the run's fields and its id (docs/sync-protocol.md). */
 
 import { logEvent } from "./log.js";
+import { outbox } from "./page.js";
 
 export function start(root) {
   root.addEventListener("submit", (event) => {
@@ -93,7 +94,7 @@ async function logRun(form) {
   busy.add(form);
   try {
     // An imported run keeps the id the server gave its file; a run by hand gets its own.
-    const session = field(form, "session").value || crypto.randomUUID();
+    const session = field(form, "session").value || outbox.newId();
     await logEvent("run.logged", session, data);
   } finally {
     busy.delete(form);

@@ -62,7 +62,7 @@ export async function startRun(button, play) {
 function newRun(button, unit) {
   return {
     user,
-    session: crypto.randomUUID(),
+    session: outbox.newId(),
     routine: /^\d+$/.test(button.dataset.routine) ? Number(button.dataset.routine) : button.dataset.routine,
     routineId: Number(button.dataset.routineId),
     routineName: button.dataset.routineName,
