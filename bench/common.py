@@ -187,16 +187,34 @@ def write_result(name: str, payload: dict) -> Path:
 EXERCISES_FALLBACK = ["glute-bridge", "clamshell", "calf-raise", "side-plank"]
 
 
-def make_session_events(routine_ref, exercises: list[str], sets: int, start, rng) -> list[dict]:
-    """One realistic session as the phone makes it: started, `sets` set.logged, finished."""
+def time_ordered_uuid(moment, rng) -> str:
+    """A UUID version 7 made at `moment`, as the phone's outbox makes ids
+    (runpt/static/outbox.js): 48 bits of Unix milliseconds, then random bits."""
     import uuid
+
+    ms = int(moment.timestamp() * 1000) & ((1 << 48) - 1)
+    value = (ms << 80) | (0x7 << 76) | (rng.getrandbits(12) << 64) | (0b10 << 62)
+    return str(uuid.UUID(int=value | rng.getrandbits(62)))
+
+
+def random_uuid(moment, rng) -> str:
+    """A UUID version 4, as older clients (crypto.randomUUID()) made ids."""
+    import uuid
+
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def make_session_events(
+    routine_ref, exercises: list[str], sets: int, start, rng, new_id=time_ordered_uuid
+) -> list[dict]:
+    """One realistic session as the phone makes it: started, `sets` set.logged, finished."""
     from datetime import timedelta
 
-    session = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    session = new_id(start, rng)
 
     def event(kind, at, data):
         return {
-            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "id": new_id(at, rng),
             "type": kind,
             "at": at.isoformat(timespec="milliseconds"),
             "session": session,
@@ -227,8 +245,11 @@ def make_session_events(routine_ref, exercises: list[str], sets: int, start, rng
     return events
 
 
-def make_events(count: int, exercises: list[str], seed: int = 1) -> list[dict]:
-    """`count` events in sessions of 1 start + 22 sets + 1 finish, spread over past days."""
+def make_events(
+    count: int, exercises: list[str], seed: int = 1, new_id=time_ordered_uuid
+) -> list[dict]:
+    """`count` events in sessions of 1 start + 22 sets + 1 finish, spread over past days;
+    ids as the phone makes them (`random_uuid` for older clients' ids)."""
     import random
     from datetime import datetime, timedelta, timezone
 
@@ -237,6 +258,6 @@ def make_events(count: int, exercises: list[str], seed: int = 1) -> list[dict]:
     start = datetime.now(zone) - timedelta(days=1500)
     events: list[dict] = []
     while len(events) < count:
-        events += make_session_events("runners-essentials", exercises, 22, start, rng)
+        events += make_session_events("runners-essentials", exercises, 22, start, rng, new_id)
         start += timedelta(hours=6)
     return events[:count]

@@ -24,7 +24,20 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import Runner, Server, make_events, running, write_result  # noqa: E402
+from common import (  # noqa: E402
+    Runner,
+    Server,
+    make_events,
+    random_uuid,
+    running,
+    time_ordered_uuid,
+    write_result,
+)
+
+# How event ids are made: time-ordered (UUID version 7, what the outbox makes) or random
+# (version 4, what older clients made). Random ids land all over the id index.
+ID_KINDS = {"time-ordered": time_ordered_uuid, "random": random_uuid}
+new_id = time_ordered_uuid
 
 SIZES = (1000, 10000, 100000)
 BATCH = 500
@@ -71,7 +84,7 @@ def run_size(kind: str, admin_url: str | None, size: int) -> dict:
         db.session.add(user)
         db.session.commit()
         slugs = list(db.session.scalars(select(Exercise.slug)))[:22]
-        events = make_events(size, slugs, seed=size)
+        events = make_events(size, slugs, seed=size, new_id=new_id)
         batches = [events[i : i + BATCH] for i in range(0, size, BATCH)]
         per_batch_ms, per_batch_cpu_ms = [], []
         wall0, cpu0 = time.perf_counter(), time.process_time()
@@ -142,7 +155,7 @@ def run_http(size: int) -> dict:
     with running(server):
         runner = Runner(server.url).register()
         slugs = library_slugs()[:22]
-        events = make_events(size, slugs, seed=7)
+        events = make_events(size, slugs, seed=7, new_id=new_id)
         t = time.perf_counter()
         for i in range(0, size, BATCH):
             status, answer = runner.post_json("/api/sync", {"events": events[i : i + BATCH]})
@@ -165,7 +178,10 @@ def main():
     parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
     parser.add_argument("--http", action="store_true")
     parser.add_argument("--name", default="ingest")
+    parser.add_argument("--ids", choices=sorted(ID_KINDS), default="time-ordered")
     args = parser.parse_args()
+    global new_id
+    new_id = ID_KINDS[args.ids]
     rows = []
     if args.sqlite:
         rows += [run_size("sqlite", None, n) for n in args.sizes]
@@ -175,7 +191,14 @@ def main():
     print(
         "wrote",
         write_result(
-            args.name, {"command": " ".join(sys.argv), "batch": BATCH, "runs": rows, "http": http}
+            args.name,
+            {
+                "command": " ".join(sys.argv),
+                "batch": BATCH,
+                "ids": args.ids,
+                "runs": rows,
+                "http": http,
+            },
         ),
     )
 

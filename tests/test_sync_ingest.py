@@ -58,6 +58,25 @@ def test_an_event_at_a_whole_second_is_found_by_its_time(runners):
     assert found == [uuid.UUID(sent["id"])]
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 27, 6, 30, tzinfo=UTC),
+        datetime(2026, 11, 27, 6, 30, 5, 250000, tzinfo=UTC),
+        datetime(2000, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
+        datetime(2099, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    ],
+)
+def test_event_times_are_written_on_sqlite_as_sqlalchemy_writes_them(app, moment):
+    from sqlalchemy.dialects import sqlite
+
+    from runpt.log.ingest import sqlite_time
+
+    dialect = sqlite.dialect()
+    convert = Event.__table__.c.at.type.dialect_impl(dialect).bind_processor(dialect)
+    assert sqlite_time(moment) == convert(moment)
+
+
 def test_sending_the_same_event_again_is_a_duplicate_and_stores_nothing_new(runners):
     ana, _ = runners
     batch = [logged(new_session())]

@@ -126,21 +126,28 @@ def insert_with_values(connection, rows: list[tuple]) -> set:
     type (the same conversion SQLAlchemy does, looked up once); plain text and numbers
     as they are. The runner and the time received are the same for every row:
     converted once per batch, not per row."""
-    # Type, offset and exercise are plain text and numbers, passed as they are.
-    to_id, user_of, _, to_time, _, to_session, to_json, _, received_of = _converters(
-        connection.dialect
-    )
+    # Type, offset and exercise are plain text and numbers, passed as they are; an
+    # event's time is written by `sqlite_time`.
+    to_id, user_of, _, _, _, to_session, to_json, _, received_of = _converters(connection.dialect)
     user_id, received = user_of(rows[0][1]), received_of(rows[0][8])
     values = []
     for event_id, _, kind, at, offset, session, data, exercise, _ in rows:
         values += (
-            to_id(event_id), user_id, kind, to_time(at), offset, to_session(session),
+            to_id(event_id), user_id, kind, sqlite_time(at), offset, to_session(session),
             to_json(data), exercise, received,
         )  # fmt: skip
     answer = connection.exec_driver_sql(_values_insert(len(rows)), tuple(values))
     # The ids come back as stored; each row's stored id is its first value.
     ids = {values[n * len(COLUMNS)]: row[0] for n, row in enumerate(rows)}
     return {ids[stored_id] for (stored_id,) in answer}
+
+
+def sqlite_time(moment: datetime) -> str:
+    """An event's time (aware, in UTC: `validation.parse_time`) as SQLAlchemy writes a
+    time on SQLite, "2026-11-27 06:30:00.000000", in one call rather than its converter's
+    three steps (~0.7 µs instead of ~2.4 µs an event). tests/test_sync_ingest.py holds
+    it to SQLAlchemy's own conversion."""
+    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 @cache
