@@ -122,6 +122,25 @@ def test_phone_on_the_floor_one_big_tap_logs_the_set_as_planned_and_speaks(page)
     assert sets == [("glute-bridge", 2, None, None), ("side-plank", None, 5, "left")]
 
 
+def test_on_the_floor_the_way_back_stays_on_a_small_screen(page):
+    """At 360x640, on the floor, every new step comes with "Normal view" on screen
+    above it: a runner on a mat can't scroll up to find it."""
+    page.set_viewport_size({"width": 360, "height": 640})
+    register(page)
+    routine_id = create_routine(page, "Small floor", ROUTINE)
+    page.goto(f"/routines/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    page.get_by_role("button", name="Phone on the floor").click()
+    normal = page.get_by_role("button", name="Normal view")
+    expect(normal).to_be_in_viewport(ratio=1)
+    page.locator("[data-floor-hint]").click()  # the big tap
+    expect(page.locator("#step[data-index='1']")).to_be_visible()
+    expect(normal).to_be_in_viewport(ratio=1)
+    expect(page.locator("#step-title")).to_be_in_viewport(ratio=1)
+    expect(page.get_by_role("button", name="Log set")).to_be_in_viewport(ratio=1)
+
+
 def test_where_the_browser_cannot_speak_the_beeps_still_mark_the_end(page):
     page.add_init_script(NO_SPEECH)
     page.clock.install()

@@ -28,6 +28,15 @@ export function showFloorMode(run) {
   }
 }
 
+/** What goes at the top of the screen with a new step: on the floor, the "Normal view"
+ * button just above it, so the way back is never scrolled out of reach of a runner
+ * on a mat. */
+export function topOfStep(step, run) {
+  const page = playerPage();
+  const toggle = floorOn(run) && page ? page.querySelector("[data-floor-toggle]") : null;
+  return toggle || step;
+}
+
 /** A tap on the step in floor mode that isn't on one of its controls: the big tap. */
 export function isBigTap(event, run) {
   if (!floorOn(run)) return false;

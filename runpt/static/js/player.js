@@ -10,7 +10,7 @@
  * (log.js `logWithRun`); the next step is drawn without waiting for that write, and if
  * it fails the player goes back to the set and says so. */
 
-import { bigTapAction, floorOn, isBigTap, showFloorMode } from "./floor.js";
+import { bigTapAction, floorOn, isBigTap, showFloorMode, topOfStep } from "./floor.js";
 import { logEvent } from "./log.js";
 import { rememberForTomorrow } from "./morning.js";
 import {
@@ -84,7 +84,7 @@ function toggleFloor() {
   keepRun();
   showVoiceAndFloor();
   const step = stepElement();
-  if (step) bringStepIntoView(step);
+  if (step) bringStepIntoView(topOfStep(step, current.run));
 }
 
 /** Save the run on the device (run-keeping.js), not awaited. */
@@ -122,7 +122,7 @@ function onStepShown(note) {
   const step = stepElement();
   if (!step || !current.run) return;
   step.focus({ preventScroll: true });
-  bringStepIntoView(step);
+  bringStepIntoView(topOfStep(step, current.run));
   showEasierVariant(step, current.run);
   carryLastPain(step, current.run);
   showLastTime(step, current.run);
