@@ -41,7 +41,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from common import CHROMIUM, CHROMIUM_ARGS, PASSWORD, ROOT, Server, running, write_result  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
-from tests.browser.helpers import wait_for_offline_set  # noqa: E402
+from tests.browser.helpers import stop_service_workers, wait_for_offline_set  # noqa: E402
 
 START_URL = "/?source=home-screen"
 PHONE = {
@@ -120,15 +120,6 @@ def open_start(page) -> dict:
     return sample
 
 
-def stop_workers(context) -> None:
-    holder = context.new_page()
-    cdp = context.new_cdp_session(holder)
-    cdp.send("ServiceWorker.enable")
-    cdp.send("ServiceWorker.stopAllWorkers")
-    cdp.detach()
-    holder.close()
-
-
 def close_pages(context) -> None:
     for page in list(context.pages):
         page.close()
@@ -183,7 +174,7 @@ def main():
                 page = context.new_page()
                 ways["new tab, worker running"].append(open_start(page))
                 close_pages(context)
-                stop_workers(context)
+                stop_service_workers(context)
                 page = context.new_page()
                 ways["new tab, worker stopped"].append(open_start(page))
                 close_pages(context)

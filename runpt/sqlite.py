@@ -25,10 +25,11 @@ from runpt.extensions import db
 # default is 5 s). Writers in the queue below rarely wait on it at all.
 BUSY_TIMEOUT_MS = 30_000
 # Pages the write-ahead log gathers before a commit copies them back into the database
-# (SQLite's default is 1,000, ~4 MB). A sync batch's rows land on index pages all over
-# (event ids are random), so the same pages are written again batch after batch: copied
-# back less often, each is copied once for many batches. Ingest ~7% faster and flatter
-# as the table grows (docs/performance.md); the log file may grow to ~32 MB.
+# (SQLite's default is 1,000, ~4 MB). A batch from a phone with an older runpt (random
+# event ids) lands on index pages all over, so the same pages are written again batch
+# after batch: copied back less often, each is copied once for many batches. Ingest of
+# random ids ~7% faster and flatter as the table grows, time-ordered ids (what the phone
+# makes now) no slower (docs/performance.md); the log file may grow to ~32 MB.
 WAL_PAGES_BEFORE_CHECKPOINT = 8000
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 QUEUE_KEY = "runpt_writer_queue"

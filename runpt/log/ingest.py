@@ -66,13 +66,6 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def row_of(event: ValidEvent, user_id: int, now: datetime) -> tuple:
-    return (
-        event.id, user_id, event.type, event.at, event.at_offset_min, event.session,
-        event.data, event.exercise, now,
-    )  # fmt: skip
-
-
 def store_new(user_id: int, events: list[ValidEvent], now: datetime) -> set:
     """Insert the events whose ids are new; return the set of ids that were inserted.
 
@@ -85,27 +78,25 @@ def store_new(user_id: int, events: list[ValidEvent], now: datetime) -> set:
         return set()
     # By the id's number: the same order as by id, compared in C rather than by
     # uuid.UUID's own Python methods (a visible part of a batch's cost).
-    rows = [row_of(e, user_id, now) for e in sorted(events, key=lambda e: e.id.int)]
+    events = sorted(events, key=lambda e: e.id.int)
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        return insert_with_arrays(connection, rows)
-    return insert_with_values(connection, rows)
+        return insert_with_arrays(connection, user_id, now, events)
+    return insert_with_values(connection, user_id, now, events)
 
 
-def insert_with_arrays(connection, rows: list[tuple]) -> set:
+def insert_with_arrays(connection, user_id: int, now: datetime, events: list[ValidEvent]) -> set:
     """PostgreSQL: the batch as one array per column, unnested into rows: one statement
     whatever the batch size, no per-row planning. The arrays go in PostgreSQL's binary
     form (`%b`): in text form the driver escaped every quote of every event's JSON with
     a regular expression, ~17 µs an event, most of what a batch cost. The runner and
     the time received are one value each, not an array of 500 copies."""
-    ids, user_ids, kinds, times, offsets, sessions, data, exercises, received = zip(
-        *rows, strict=True
-    )
+    ids, kinds, times, offsets, sessions, data = zip(*events, strict=True)
     answer = connection.exec_driver_sql(
         _UNNEST_INSERT,
         (
-            user_ids[0], received[0], list(ids), list(kinds), list(times), list(offsets),
-            list(sessions), [stored_json(one) for one in data], list(exercises),
+            user_id, now, list(ids), list(kinds), list(times), list(offsets), list(sessions),
+            [stored_json(one) for one in data], [event.exercise for event in events],
         ),
     )  # fmt: skip
     return {row[0] for row in answer}
@@ -121,24 +112,23 @@ _UNNEST_INSERT = (
 )
 
 
-def insert_with_values(connection, rows: list[tuple]) -> set:
+def insert_with_values(connection, user_id: int, now: datetime, events: list[ValidEvent]) -> set:
     """SQLite: one multi-row VALUES statement, each value converted by its column's own
     type (the same conversion SQLAlchemy does, looked up once); plain text and numbers
-    as they are. The runner and the time received are the same for every row:
-    converted once per batch, not per row."""
-    # Type, offset and exercise are plain text and numbers, passed as they are; an
-    # event's time is written by `sqlite_time`.
-    to_id, user_of, _, _, _, to_session, to_json, _, received_of = _converters(connection.dialect)
-    user_id, received = user_of(rows[0][1]), received_of(rows[0][8])
+    as they are, and an event's time by `sqlite_time`. The runner and the time received
+    are the same for every row: converted once per batch, not per row."""
+    convert = _converters(connection.dialect)
+    to_id, to_session, to_json = convert["id"], convert["session_id"], convert["data"]
+    user, received = convert["user_id"](user_id), convert["received_at"](now)
     values = []
-    for event_id, _, kind, at, offset, session, data, exercise, _ in rows:
+    for event in events:
         values += (
-            to_id(event_id), user_id, kind, sqlite_time(at), offset, to_session(session),
-            to_json(data), exercise, received,
+            to_id(event.id), user, event.type, sqlite_time(event.at), event.at_offset_min,
+            to_session(event.session), to_json(event.data), event.exercise, received,
         )  # fmt: skip
-    answer = connection.exec_driver_sql(_values_insert(len(rows)), tuple(values))
+    answer = connection.exec_driver_sql(_values_insert(len(events)), tuple(values))
     # The ids come back as stored; each row's stored id is its first value.
-    ids = {values[n * len(COLUMNS)]: row[0] for n, row in enumerate(rows)}
+    ids = {values[n * len(COLUMNS)]: event.id for n, event in enumerate(events)}
     return {ids[stored_id] for (stored_id,) in answer}
 
 
@@ -160,15 +150,15 @@ def _values_insert(count: int) -> str:
 
 
 @cache
-def _converters(dialect) -> tuple:
+def _converters(dialect) -> dict:
     # The dialect's own form of each type: a UTC time goes in as SQLAlchemy writes it
     # on SQLite ("2026-11-27 07:30:00.000000"), never by the driver's default adapter,
     # which drops zero microseconds, so the same instant always compares equal.
     table = Event.__table__
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in COLUMNS
-    ]
-    return tuple(processor or _as_is for processor in processors)
+    processors = {
+        name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in COLUMNS
+    }
+    return {name: processor or _as_is for name, processor in processors.items()}
 
 
 def _as_is(value):

@@ -150,3 +150,14 @@ def run_whole_session(page, routine_id: int, sets: int) -> None:
     for _ in range(sets):
         log_set(page, pain=1)
     expect(page.locator("#summary")).to_be_visible()
+
+
+def stop_service_workers(context) -> None:
+    """Stop every service worker of the context, as a phone does with an app left in
+    the background: the next page load starts the worker cold."""
+    holder = context.new_page()
+    cdp = context.new_cdp_session(holder)
+    cdp.send("ServiceWorker.enable")
+    cdp.send("ServiceWorker.stopAllWorkers")
+    cdp.detach()
+    holder.close()

@@ -6,7 +6,7 @@ without waiting for the worker, and Start session starts a session."""
 from playwright.sync_api import expect
 
 from tests.browser.conftest import register
-from tests.browser.helpers import create_routine, wait_for_offline_set
+from tests.browser.helpers import create_routine, stop_service_workers, wait_for_offline_set
 
 START_URL = "/?source=home-screen"
 
@@ -15,15 +15,6 @@ START_URL = "/?source=home-screen"
 SOURCES = """() => Object.fromEntries(performance.getEntriesByType('resource')
   .filter((entry) => new URL(entry.name).pathname.startsWith('/static/'))
   .map((entry) => [new URL(entry.name).pathname, entry.workerMatchedSourceType]))"""
-
-
-def stop_service_workers(context) -> None:
-    holder = context.new_page()
-    cdp = context.new_cdp_session(holder)
-    cdp.send("ServiceWorker.enable")
-    cdp.send("ServiceWorker.stopAllWorkers")
-    cdp.detach()
-    holder.close()
 
 
 def test_with_no_signal_the_start_page_opens_its_files_from_the_shell_cache(context, page, server):

@@ -19,7 +19,7 @@ import {
 import { fromTemplate, outbox, user } from "./page.js";
 import { painResponse } from "./pain.js";
 import { painStopCard, stopChoice } from "./pain-stop.js";
-import { keepRun as keepOnDevice, saveSet, setBeingSaved, setsSaved } from "./run-keeping.js";
+import { keepRun as keepOnDevice, saveSet, setsSaved } from "./run-keeping.js";
 import { offerResume, resumeRun, startRun } from "./session-start.js";
 import { bringStepIntoView, keepScreenOn, letScreenSleep } from "./screen.js";
 import { showSummary } from "./summary.js";
@@ -172,8 +172,7 @@ async function logSet(form) {
   if (!current.run) return;
   // A set is still being written (a tap within a few milliseconds of the last): this
   // one goes after it, and only if its step is still the one on screen.
-  const pending = setBeingSaved();
-  if (pending) await pending;
+  await setsSaved();
   const step = form.closest("#step");
   if (!current.run || current.finishing || !step || step !== stepElement()) return;
   const { run } = current;

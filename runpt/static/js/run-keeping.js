@@ -27,11 +27,6 @@ export function saveSet(run, data, notSaved) {
   saving = write;
 }
 
-/** The set being written, or null: its promise says whether it was saved. */
-export function setBeingSaved() {
-  return saving;
-}
-
 /** Whether every set logged so far is on the device (waits for one being written). */
 export async function setsSaved() {
   return saving ? saving : true;
