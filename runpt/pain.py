@@ -1,4 +1,4 @@
-"""The pain-monitoring model (CONTENT.md rule 1, Silbernagel et al. 2007) in one place:
+"""The pain-monitoring model (docs/content-rules.md, rule 1, Silbernagel et al. 2007) in one place:
 0-2 is safe, 3-5 acceptable if it settles by the next morning, above 5 too much. Pages
 get it as the Jinja global `pain`; the player's JavaScript reads it from the markup."""
 
@@ -7,10 +7,10 @@ ACCEPTABLE_MAX = 5
 HIGHEST = 10
 
 # A note with one of these says the pain was sharp: the exercise stops, whatever number
-# was tapped (CONTENT.md: "stop an exercise on sharp or worsening pain").
+# was tapped (safety text, docs/content-rules.md: "stop an exercise on sharp or worsening pain").
 SHARP_PAIN_WORDS = ("sharp", "stabbing", "shooting", "had to stop")
 
-# CONTENT.md's safety text, whole, in one short line: on every exercise page, the
+# The safety text (docs/content-rules.md), whole, in one short line: on every exercise page, the
 # player's step and a pain stop (templates: `pain.SAFETY_LINE`).
 SAFETY_LINE = (
     "Stop an exercise on sharp or worsening pain; see a clinician for pain that lasts, "

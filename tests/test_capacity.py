@@ -44,7 +44,7 @@ def test_every_threshold_names_its_source_or_says_runpt_convention():
             assert test.measurement_error_source
         if test.per_minute:
             assert test.pace_source
-    # What the literature gives is cited; what it doesn't is labelled (CONTENT.md 3, 10).
+    # What the literature gives is cited; what it doesn't is labelled (content rules 3, 10).
     assert "Hébert-Losier et al. 2017" in HEEL.norm["source"]
     assert HEEL.age_norms["source"].startswith("runpt convention, not the paper's figures")
     assert "±6.2" in HEEL.measurement_error_source and HEEL.measurement_error == 6.2

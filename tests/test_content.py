@@ -1,4 +1,4 @@
-"""Content a physiotherapist would sign (issue 13 item 6, CONTENT-REVIEW.md): what the
+"""Content a physiotherapist would sign (issue 13 item 6, docs/content-decisions.md): what the
 built-in routines hold, what each exercise page says, red flags and triage on the routine
 pages, and the duration estimate with changeovers."""
 
@@ -51,7 +51,7 @@ def test_runners_essentials_trains_the_hamstrings():
     assert hamstrings & set(steps_of("runners-essentials"))
 
 
-# --- Achilles (CONTENT.md rules 2 and 11) ----------------------------------------------
+# --- Achilles (docs/content-rules.md, rules 2 and 11) -----------------------------------
 
 
 @pytest.mark.parametrize("slug", ["achilles-care", "achilles-insertional"])

@@ -63,7 +63,7 @@ def test_every_strength_exercise_is_drawn_and_there_are_27():
 
 @pytest.mark.parametrize("slug", ["eccentric-heel-drop", "eccentric-heel-drop-bent-knee"])
 def test_the_heel_drop_figures_show_the_heel_going_below_the_step(slug):
-    """The point of the exercise (CONTENT.md rule 2): up on the ball of the foot, the heel
+    """The point of the exercise (content rule 2): up on the ball of the foot, the heel
     above the step's top; at the end it hangs below it, past the step's edge, where a
     dashed line carries the step's top back."""
     root = ET.parse(figure_path(slug)).getroot()

@@ -14,7 +14,7 @@ from runpt.library.models import GROUPS, PHASES, PROBLEMS, Exercise
 from runpt.routines.builtin import load_library
 from runpt.routines.models import Routine, RoutineStep
 
-# Every exercise seed-article.txt names (shared/CONTENT.md), in its groups.
+# Every exercise the article names (docs/content-rules.md), in its groups.
 ARTICLE_EXERCISES = {
     "glutes": ["glute-bridge", "clamshell", "single-leg-squat", "lateral-band-walk"],
     "hips": ["hip-flexor-stretch", "figure-four-stretch", "standing-hip-abduction", "monster-walk"],
@@ -116,7 +116,7 @@ def test_every_running_problem_has_strength_exercises(app):
 
 
 def test_dose_rules_follow_content_md(app):
-    """Spot checks of doses against the rules they cite (shared/CONTENT.md)."""
+    """Spot checks of doses against the rules they cite (docs/content-rules.md)."""
     with app.app_context():
         heel_drop = exercise("eccentric-heel-drop")
         side_plank = exercise("side-plank")

@@ -1,4 +1,4 @@
-"""The progression engine: every rule of CONTENT.md 1-7 and every boundary, as tables.
+"""The progression engine: every content rule 1-7 and every boundary, as tables.
 
 Each row of CASES is one session: what the routine asked (`now`), what the runner logged
 and how the next morning felt, and what the engine must suggest next. No app, no database.
@@ -718,7 +718,7 @@ def test_every_strength_exercise_says_what_it_loads_and_how_it_eases_off():
      ("high-load-heel-raise", "load")],
 )  # fmt: skip
 def test_what_hurts_is_what_eases_off_first(slug, lever):
-    """CONTENT-REVIEW.md A: a lower step, less depth, floor level or less weight before
+    """What hurts eases off first: a lower step, less depth, floor level or less weight before
     fewer reps."""
     assert progression_for(facts(slug)).lever == lever
 

@@ -111,7 +111,7 @@ def test_every_builtin_routine_lasts_20_to_30_minutes(app):
 
 def test_a_daily_add_on_is_short_strength_work(app):
     """The Alfredson heel drops, twice a day: no warm-up or stretch of their own, and
-    short enough to do twice (CONTENT.md rule 2)."""
+    short enough to do twice (content rule 2)."""
     with app.app_context():
         add_ons = [r for r in builtin_routines() if r.add_on]
         assert [r.slug for r in add_ons] == ["achilles-heel-drops"]

@@ -1,5 +1,5 @@
 """Running, as a physiotherapist would check it: the weekly load beside pain and the next
-morning with a jump flagged (CONTENT.md rule 14, runpt convention), and the walk-run plan
+morning with a jump flagged (content rule 14, runpt convention), and the walk-run plan
 whose next stage unlocks only when every criterion holds, naming the one that doesn't.
 Table-driven over the plain functions."""
 

@@ -139,4 +139,4 @@ def test_runners_never_read_the_maintainers_file_names(signed_in):
     for path in ("/running/", "/running/plan", "/capacity/", "/capacity/heel-raise",
                  "/capacity/side-bridge", "/history/report", "/history/running"):  # fmt: skip
         page = signed_in.get(path).get_data(as_text=True)
-        assert "CONTENT.md" not in page, path
+        assert ".md" not in page, path

@@ -1,5 +1,5 @@
 """Pain over time: the highest pain during each session, overall and per running
-problem. Zones follow the pain-monitoring model (CONTENT.md rule 1): 0-2 safe, 3-5
+problem. Zones follow the pain-monitoring model (docs/content-rules.md, rule 1): 0-2 safe, 3-5
 acceptable, over 5 too much.
 
 A session's pain belongs to the problem the runner is training for, not to every problem

@@ -1,6 +1,6 @@
 """Progress per exercise: what the runner did each session, their bests, and left
 against right for one-sided work. A difference over 10% is flagged: runpt's convention,
-the limb symmetry index of at least 90% clinicians commonly use (CONTENT.md rule 14), not
+the limb symmetry index of at least 90% clinicians commonly use (docs/content-rules.md rule 14), not
 a published threshold; for calf raises a gap of a few reps is within a heel-raise test's
 own error (about ±6 reps, Hébert-Losier et al. 2017), so the flag says to watch it, not
 that something is wrong."""

@@ -1,5 +1,5 @@
 """Counting training weeks the way a runner does: in their own time zone, Monday to
-Sunday, against the article's 2-3 sessions a week (CONTENT.md rule 9: a visible weekly
+Sunday, against the article's 2-3 sessions a week (docs/content-rules.md, rule 9: a visible weekly
 target helps adherence)."""
 
 from dataclasses import dataclass

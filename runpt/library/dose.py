@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 GET_READY_S = 10
 SIDE_SWITCH_S = 5
 DEFAULT_REP_S = 3
-CHANGEOVER_S = 20  # per exercise (CONTENT-REVIEW.md D: 20-30 s); runpt convention
+CHANGEOVER_S = 20  # per exercise: runpt convention (docs/content-rules.md, session shape)
 LONGEST_SESSION_S = 30 * 60  # the article's 20-30 minutes
 # How a slow rep is counted aloud, one word a second: "down, two, three, up".
 PHASE_WORDS = ("down", "hold", "up")

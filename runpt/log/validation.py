@@ -14,7 +14,7 @@ EVENT_TYPES = (
     "capacity.tested", "run.logged",
 )  # fmt: skip
 MORNING_FEELINGS = ("better", "same", "worse")
-# Why the player stopped an exercise (CONTENT.md rule 1): pain above 5 in a set, or a note
+# Why the player stopped an exercise (docs/content-rules.md rule 1): pain over 5 in a set, or a note
 # saying sharp pain; and what the runner chose then.
 STOP_REASONS = ("pain", "sharp-pain")
 STOP_CHOICES = ("easier", "skip")
@@ -46,7 +46,7 @@ CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 # reads them this way.
 ADDED_LATER = {"set.logged": {"level": 0}, "morning.checked": {"pain": None}}
 
-# Capacity tests (CONTENT.md rules 3 and 10): which tests there are, and what each measures.
+# Capacity tests (docs/content-rules.md, rules 3 and 10): which tests there are, what each measures.
 # Their norms and thresholds are the capacity package's (runpt/data/capacity.toml); these
 # are the event's shape, which the data file's tests must match (tests/test_capacity.py).
 CAPACITY_TESTS = {
@@ -239,7 +239,7 @@ def session_finished_data(data: dict, known_exercises) -> dict:
 
 def morning_checked_data(data: dict, known_exercises) -> dict:
     """The next-morning answer for the session (or run) in the envelope's `session`: how
-    the body feels compared with before it (pain-monitoring model, CONTENT.md rule 1),
+    the body feels compared with before it (pain-monitoring model, docs/content-rules.md, rule 1),
     and optionally the pain this morning, 0-10: the walk-run plan moves on only when it
     is in the safe zone (rule 14). Older clients send no pain: null."""
     only_fields(data, {"feel", "pain"})
@@ -249,7 +249,7 @@ def morning_checked_data(data: dict, known_exercises) -> dict:
 
 
 def exercise_stopped_data(data: dict, known_exercises) -> dict:
-    """The player stopped an exercise (CONTENT.md rule 1): a set's pain was above 5, or
+    """The player stopped an exercise (docs/content-rules.md, rule 1): a set's pain was above 5, or
     its note said sharp pain. `set` is the set where it stopped; `choice` is what the
     runner did then: the easier variant for the remaining sets (logged with `level` one
     below), or skip to the next exercise. Never a session on its own."""
@@ -273,7 +273,7 @@ def exercise_stopped_data(data: dict, known_exercises) -> dict:
 
 
 def capacity_tested_data(data: dict, known_exercises) -> dict:
-    """One side of a capacity test (CONTENT.md rules 3 and 10): reps to fatigue (heel
+    """One side of a capacity test (docs/content-rules.md, rules 3 and 10): reps to fatigue (heel
     raises, single-leg bridges), seconds held (side bridge) or a squat checklist. The
     envelope's `session` is the sitting: both sides of one test share it. The sex and age
     band the runner gave ride along, so the result says which norm it was read against."""

@@ -5,7 +5,7 @@ Pure functions over small frozen dataclasses, no Flask and no database. The app 
 `LoggedSet` from that exercise's set.logged events in its latest session, and a
 `Situation` (the routine's problem, a pain stop, a flare elsewhere, last time's pain, how
 long the runner has been at this dose and level), and shows the `Suggestion`. Rules and
-sources are CONTENT.md rules 1-7, 11 and 12; each exercise's caps, steps, rung doses,
+sources are docs/content-rules.md, rules 1-7, 11 and 12; each exercise's caps, steps, rung doses,
 ease-off lever and the body areas it loads are in runpt/data/progression.toml.
 docs/progression.md has the decision table; `suggest` decides in this order, and the
 first that applies wins:
@@ -64,7 +64,7 @@ from runpt.library.ladder import (
 )
 from runpt.log.reads import LoggedSet
 
-# CONTENT.md's rules by number, as a reason names them.
+# The content rules by number (docs/content-rules.md), as a reason names them.
 RULE_NAMES = {
     1: "pain-monitoring model",
     2: "Alfredson heel drops",
@@ -126,7 +126,7 @@ class Suggestion:
 
     action: str  # "progress" | "hold" | "regress"
     reason: str  # one line in the runner's words, naming the evidence and the rule
-    rule: int | None  # the CONTENT.md rule applied; None for "not every set reached it"
+    rule: int | None  # the content rule applied; None for "not every set reached it"
     target: Target  # the next target; the current one for "hold"
 
     @property

@@ -8,7 +8,7 @@ from runpt.library.models import PROBLEMS
 from runpt.runner.models import UNITS
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# 2-3 sessions a week with a rest day between (CONTENT.md: session structure): what the
+# 2-3 sessions a week with a rest day between (docs/content-rules.md, session shape): what the
 # first-run question offers ticked, and what the settings page suggests.
 SUGGESTED_DAYS = (1, 3, 5)
 MOST_DAYS = 4

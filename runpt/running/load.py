@@ -1,6 +1,6 @@
 """Weekly running load beside pain and the next morning: each week's running time and
 distance, its change from the week before, and a flag when it jumps more than about 30%
-above the average of the 4 weeks before (CONTENT.md rule 14, runpt convention). Plain
+above the average of the 4 weeks before (docs/content-rules.md, rule 14, runpt convention). Plain
 functions over runs; the runner's weeks run Monday to Sunday on their own clock."""
 
 from dataclasses import dataclass, field

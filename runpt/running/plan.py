@@ -1,4 +1,4 @@
-"""The walk-run plan back to running (CONTENT.md rule 14): stages from brisk walking to
+"""The walk-run plan back to running (docs/content-rules.md, rule 14): stages from brisk walking to
 30 minutes of easy running. The next stage unlocks only when every criterion holds at the
 current one: runs on different days, pain during and the next morning in the safe zone,
 capacity tests at or above their thresholds, and left and right within the limit. The

@@ -1,4 +1,4 @@
-"""Pain steers the session on the phone itself, with no signal (CONTENT.md rule 1):
+"""Pain steers the session on the phone itself, with no signal (docs/content-rules.md, rule 1):
 pain above 5 or a note of sharp pain stops the exercise and offers its easier variant or
 the next exercise; pain 3-5 says it is acceptable and what to watch; a later set offers
 the previous set's pain, marked; the first set of an exercise offers none."""

@@ -1,4 +1,4 @@
-/* A capacity test on the phone (CONTENT.md rules 3 and 10): one side, then the other,
+/* A capacity test on the phone (docs/content-rules.md, rules 3 and 10): one side, then the other,
  * each logged as a `capacity.tested` event through the outbox, so it works with no
  * signal and is sent once. Both sides share a sitting id, made when the test starts.
  * The comparison with norms is the server's (runpt/capacity/), shown once it syncs. */

@@ -1,4 +1,4 @@
-/* The next-morning check (pain-monitoring model, CONTENT.md rule 1: pain must settle by
+/* The next-morning check (pain-monitoring model, docs/content-rules.md, rule 1: pain must settle by
  * the next morning; worse means less load next time). Asked once, on the first opening
  * on a later day; the answer is an event like any log, so it works offline. */
 

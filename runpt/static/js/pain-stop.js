@@ -1,5 +1,5 @@
 /* A pain stop: pain above 5 in a set, or a note that says sharp pain, ends that exercise
- * for today (CONTENT.md rule 1 and the safety text). The card says why in one line with
+ * for today (docs/content-rules.md, rule 1 and the safety text). The card says why in one line with
  * the safety advice and offers the easier variant, a skip to the next exercise, or the
  * end of the session; the choice is logged as an `exercise.stopped` event. */
 

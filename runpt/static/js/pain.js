@@ -1,5 +1,5 @@
 /* What the player does with the pain a runner logs, decided on the phone, so it works
- * with no signal (pain-monitoring model, CONTENT.md rule 1). The zones and the words
+ * with no signal (pain-monitoring model, docs/content-rules.md, rule 1). The zones and the words
  * that mean sharp pain come from the server's one rule (runpt/pain.py), written into
  * the player page as data attributes. */
 
