@@ -22,6 +22,7 @@ SHELL_FILES = [
     "app.css",
     "pages.css",
     "outbox.js",
+    "sw-shared.js",
     "sw-offline-set.js",
     *(f"js/{module.name}" for module in sorted((STATIC / "js").glob("*.js"))),
     "vendor/htmx-2.0.11.min.js",

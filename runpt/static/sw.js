@@ -15,7 +15,9 @@
  */
 "use strict";
 
-importScripts("/static/outbox.js", "/static/sw-offline-set.js");
+// One way down: outbox.js, then the shared layer, then the offline set; this file only
+// reaches them through their namespaces (sw-shared.js says why).
+importScripts("/static/outbox.js", "/static/sw-shared.js", "/static/sw-offline-set.js");
 
 const VERSION = "__VERSION__";
 const SHELL = ["__SHELL__"];
@@ -33,16 +35,11 @@ const FRESH_FOR_MS = 10000;
 const NO_COPY_WAIT_MS = 10000;
 const OTHER_WAIT_MS = 4000;
 
-const outbox = self.RunptOutbox;
-// What the worker knows of the network and of its copies: how long the server usually
-// takes, until when it is suspect, whether the next page must be the server's answer,
-// and when the manifest last said every unit on the phone is current (`checkedAt`).
-// `changes` counts what the runner sent meanwhile, so a check that overlapped one
-// can't vouch for the copies.
-const network = { typicalMs: 100, suspectUntil: 0, freshUntil: 0, checkedAt: 0, changes: 0 };
-// For this long after that check, a page of a unit the phone holds is served at once
-// (and refreshed behind): it is what the server would send.
-const CURRENT_FOR_MS = 60000;
+const {
+  outbox, network, copiesMayBeBehind, signedInRunner, userCacheName, unitPath, routineIdOfUnit,
+  stepOf, copyRequest, remember, fromUserCache, tellPages,
+} = self.RunptWorker;
+const { isCurrentCopy, keepRoutineFrom, keepOfflineSetSoon } = self.RunptOfflineSet;
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: a new version waits until the runner taps "Update", so a
@@ -254,11 +251,6 @@ self.addEventListener("message", (event) => {
     event.waitUntil(flushFromWorker());
   }
 });
-
-function copiesMayBeBehind() {
-  network.checkedAt = 0;
-  network.changes += 1;
-}
 
 async function flushFromWorker() {
   const user = await signedInRunner();

@@ -1,0 +1,94 @@
+/* runpt service worker, the shared layer (imported by sw.js after outbox.js, before
+ * sw-offline-set.js).
+ *
+ * The worker's files depend one way: outbox.js, then this file, then sw-offline-set.js,
+ * then sw.js on top. Each reaches the ones below it only through their namespace
+ * (`self.RunptOutbox`, `self.RunptWorker`, `self.RunptOfflineSet`) and never names
+ * anything of the ones above: a rename in sw.js can't break the offline set silently.
+ * tests/test_worker_seams.py and ESLint (eslint.config.js) hold them to it.
+ */
+"use strict";
+
+self.RunptWorker = (() => {
+  const outbox = self.RunptOutbox;
+
+  // What the worker knows of the network and of its copies: how long the server usually
+  // takes, until when it is suspect, whether the next page must be the server's answer,
+  // and when the manifest last said every unit on the phone is current (`checkedAt`).
+  // `changes` counts what the runner sent meanwhile, so a check that overlapped one
+  // can't vouch for the copies. Written by sw.js (pages and messages) and by the
+  // offline set (a refresh that found every unit current).
+  const network = { typicalMs: 100, suspectUntil: 0, freshUntil: 0, checkedAt: 0, changes: 0 };
+
+  /** The runner sent something: what the phone holds may be behind the server now. */
+  function copiesMayBeBehind() {
+    network.checkedAt = 0;
+    network.changes += 1;
+  }
+
+  async function signedInRunner() {
+    try {
+      return await outbox.getMeta("signed-in");
+    } catch {
+      return null;
+    }
+  }
+
+  function userCacheName(user) {
+    return `runpt-user-${user}`;
+  }
+
+  function unitPath(routineId) {
+    return `/offline/routines/${routineId}`;
+  }
+
+  function routineIdOfUnit(path) {
+    const match = /^\/offline\/routines\/(\d+)$/.exec(path);
+    return match ? Number(match[1]) : null;
+  }
+
+  function stepOf(path) {
+    const match = /^\/run\/(\d+)\/steps\/(\d+)$/.exec(path);
+    return match ? [Number(match[1]), Number(match[2])] : null;
+  }
+
+  /** How the worker asks for a copy: marked so the server doesn't hand it the runner's
+   * one-time messages ("Routine saved.") or a cookie (runpt/security.py). */
+  function copyRequest() {
+    return { credentials: "same-origin", redirect: "manual", headers: { "X-Runpt-Offline-Copy": "1" } };
+  }
+
+  /** A response made for a runner goes into that runner's cache, nothing else does. */
+  async function remember(request, response) {
+    const owner = response.headers.get("X-Runpt-User");
+    if (!response.ok || response.redirected || !owner) return;
+    const cache = await caches.open(userCacheName(owner));
+    await cache.put(request.url, response);
+  }
+
+  async function fromUserCache(request, ignoreSearch = false) {
+    const user = await signedInRunner();
+    if (!user) return undefined;
+    const cache = await caches.open(userCacheName(user));
+    return (await cache.match(request.url)) || (ignoreSearch ? cache.match(request.url, { ignoreSearch: true }) : undefined);
+  }
+
+  async function tellPages(message) {
+    for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
+  }
+
+  return Object.freeze({
+    outbox,
+    network,
+    copiesMayBeBehind,
+    signedInRunner,
+    userCacheName,
+    unitPath,
+    routineIdOfUnit,
+    stepOf,
+    copyRequest,
+    remember,
+    fromUserCache,
+    tellPages,
+  });
+})();
