@@ -27,7 +27,7 @@ import { bringStepIntoView, keepScreenOn, letScreenSleep } from "./screen.js";
 import { showSummary } from "./summary.js";
 import { holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
 import {
-  quiet, sayCountdown, sayGo, sayHoldDone, sayStepStart, setVoice, speechAvailable,
+  quiet, sayCaution, sayCountdown, sayGo, sayHoldDone, sayStepStart, setVoice, speechAvailable,
 } from "./voice.js";
 
 // The session this page is playing: its run and the routine unit it steps through.
@@ -147,7 +147,7 @@ function onStepShown(note) {
   if (note) showAcceptablePain(step, note.acceptable);
   const caution = cautionFor(step, current.run);
   if (caution) showCaution(step, caution, Boolean(current.run.goneOn[step.dataset.exerciseNo]));
-  if (step.classList.contains("held")) return; // no countdown until "Do it anyway"
+  if (step.classList.contains("held")) return sayCaution(step); // no countdown until "Do it anyway"
   sayStepStart(step);
   const index = Number(step.dataset.index);
   const saved = current.run.timer && current.run.timer.step === index ? current.run.timer : null;
