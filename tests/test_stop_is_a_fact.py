@@ -5,10 +5,13 @@ that set, never the stop. Every view derived from the log still shows it: the se
 history, the pain chart, "last time" on a step, progression and the physio report."""
 
 import re
-from datetime import timedelta
+import uuid
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
+from runpt.log.sessions import current_sets, current_stops
 from tests.events import event, logged, new_session, started
 from tests.test_history import days_ago, sync, text
 from tests.test_player import last_times
@@ -88,6 +91,9 @@ def test_the_physio_report_lists_the_stop(signed_in, stopped_session):
     stops = report.split("data-report-stops")[1].split("</section>")[0]
     assert "Glute bridge stopped at set 2 (pain 7)." in stops
     assert "None in these weeks." not in stops
+    # The exercise table's highest pain is the stop's, not the set logged again after it.
+    row = re.search(r"<tr><th[^>]*>Glute bridge</th>(.*?)</tr>", report).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", row)[-1] == "7"
 
 
 def test_last_time_on_the_step_says_it_stopped(signed_in, stopped_session):
@@ -136,3 +142,27 @@ def test_a_stop_logged_at_the_moment_carries_no_choice_and_old_ones_stay_valid(s
         stopped(session, at, set=3, choice="easier"),
     ])  # fmt: skip
     assert [r["status"] for r in results] == ["accepted"] * 3
+
+
+def row(type_, minute, **data):
+    """An event row as the derivations read it."""
+    at = datetime(2026, 12, 1, 7, 0, tzinfo=UTC) + timedelta(minutes=minute)
+    body = {"exercise": "step-down", "set": 2, "side": "left", **data}
+    return SimpleNamespace(session_id=uuid.UUID(int=1), id=uuid.uuid4(), type=type_, at=at,
+                           received_at=at, data=body)  # fmt: skip
+
+
+def test_latest_wins_is_for_sets_alone():
+    """The rule itself: a later set replaces the set, never the stop; stops of one step
+    keep the one that says most, whatever the order."""
+    first = row("set.logged", 0, pain=7)
+    stop = row("exercise.stopped", 0, reason="pain", pain=7)
+    again = row("set.logged", 5, pain=1)
+    assert current_sets([first, again]) == [again]
+    assert current_stops([stop]) == [stop]
+    sharp = row("exercise.stopped", 1, reason="sharp-pain", pain=3)
+    later_pain = row("exercise.stopped", 2, reason="pain", pain=8)
+    assert current_stops([sharp, later_pain]) == [sharp]
+    assert current_stops([later_pain, stop]) == [later_pain]
+    other_side = row("exercise.stopped", 3, reason="pain", pain=6, side="right")
+    assert current_stops([stop, other_side]) == [stop, other_side]
