@@ -238,7 +238,11 @@ EVENTS = [
     ),  # fmt: skip
     ("stop without a reason", stop(reason=None), "data.reason: must be 'pain' or 'sharp-pain'"),
     ("stop with pain 5", stop(pain=5), "data.pain: must be above 5 when the reason is 'pain'"),
-    ("stop with no choice", stop(choice="later"), "data.choice: must be 'easier' or 'skip'"),
+    (
+        "stop with an unknown choice",
+        stop(choice="later"),
+        "data.choice: must be 'easier' or 'skip', or left out",
+    ),  # fmt: skip
     ("stop with no set", stop(set=None), "data.set: is required"),
     (
         "stop of an unknown exercise",

@@ -173,7 +173,8 @@ def stop_text(stop: dict) -> str:
     """A pain stop in one cell, e.g. "step-down set 2 left: pain 6, easier"."""
     where = f"{stop['exercise']} set {stop['set']}" + (f" {stop['side']}" if stop["side"] else "")
     why = "sharp pain" if stop["reason"] == "sharp-pain" else f"pain {stop['pain']}"
-    return f"{where}: {why}, {stop['choice']}"
+    choice = stop.get("choice")  # only stops logged by older players carry one
+    return f"{where}: {why}" + (f", {choice}" if choice else "")
 
 
 def _csv(columns, rows) -> str:

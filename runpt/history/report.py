@@ -33,6 +33,7 @@ def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) 
     joined = monday_of(local_day(user.created_at, offset))
     report_weeks = [w for w in weeks(days, today, how_many_weeks) if w.monday >= joined]
     pains = pain_per_session(in_period)
+    stops = stops_in_period(user, first_day)
     # The same attribution as the pain page: under the problem the routine trains, or,
     # for a routine with none, under the problems the runner said they have.
     by_problem = pain_per_problem(
@@ -63,8 +64,8 @@ def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) 
         "pain_by_problem": by_problem,
         "pain_chart": chart,
         "mornings": Counter(s.morning for s in in_period if s.morning),
-        "exercises": exercise_levels(user, first_day),
-        "stops": stops_in_period(user, first_day),
+        "exercises": exercise_levels(user, first_day, stops),
+        "stops": stops,
     }
 
 
@@ -89,9 +90,14 @@ def period_start(first_day) -> datetime:
     return datetime.combine(first_day, time(), tzinfo=UTC) - timedelta(hours=14)
 
 
-def exercise_levels(user, first_day) -> list[dict]:
+def exercise_levels(user, first_day, stops=()) -> list[dict]:
     """Per exercise logged in the period: its ladder rung the last time, how many
-    sessions, the best set and the highest pain."""
+    sessions, the best set and the highest pain (a pain stop's pain counts, even where
+    its set was logged again lower: `stops`, from `stops_in_period`)."""
+    stop_pains: dict[str, list[int]] = {}
+    for stop in stops:
+        if stop["pain"] is not None:
+            stop_pains.setdefault(stop["exercise"], []).append(stop["pain"])
     logged = {}  # {slug: its sets in the period, as they stand, oldest first}
     for slug, sets in sets_since(user, period_start(first_day)).items():
         in_period = [s for s in sets if local_day(s.at, s.offset_min) >= first_day]
@@ -105,7 +111,8 @@ def exercise_levels(user, first_day) -> list[dict]:
         exercise = library[slug]
         facts = ExerciseFacts.of(exercise)
         measure = "hold_s" if exercise.is_hold else "reps"
-        best = highest_pain = None
+        best = None
+        highest_pain = max(stop_pains.get(slug, ()), default=None)
         for logged_set in sets:
             amount = getattr(logged_set, measure)
             if amount is not None and (best is None or amount > best):

@@ -1,18 +1,19 @@
 """Typed reads of the event log, for everyone above it: nothing outside runpt/log queries
 `Event` or reads its `data`. Each read answers one question of a page, the player or the
 progression engine, with plain frozen values; sets and pain stops come as they stand (a
-step logged twice counts once: `current_sets`)."""
+step logged twice counts once: `current_sets`; a stop is never removed by a set logged
+after it: `current_stops`)."""
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
 
 from runpt.extensions import db
 from runpt.log.models import Event
-from runpt.log.sessions import current_runs, current_sets, current_tests
+from runpt.log.sessions import current_runs, current_sets, current_stops, current_tests
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ class LastTime:
     at: datetime  # its first set of the exercise
     offset_min: int
     sets: tuple[LoggedSet, ...]
+    # Its pain stops of the exercise, as (reason, pain): a set logged again after one
+    # never hides it.
+    stops: tuple[tuple[str, int | None], ...] = ()
 
     @property
     def amounts(self) -> list[int]:
@@ -86,7 +90,15 @@ class LastTime:
 
     @property
     def highest_pain(self) -> int | None:
-        return max((s.pain for s in self.sets if s.pain is not None), default=None)
+        pains = [s.pain for s in self.sets] + [pain for _, pain in self.stops]
+        return max((pain for pain in pains if pain is not None), default=None)
+
+    @property
+    def stopped_for(self) -> str | None:
+        """Why the exercise was stopped that time, in the runner's words; None if not."""
+        if not self.stops:
+            return None
+        return "sharp pain" if any(r == "sharp-pain" for r, _ in self.stops) else "pain"
 
 
 def logged_set(row) -> LoggedSet:
@@ -173,7 +185,25 @@ def last_time(user, exercise_slug: str, side: str | None) -> list[LastTime]:
         if sets:
             first = min(session_rows, key=lambda row: row.at)
             found.append(LastTime(session_id, first.at, first.at_offset_min, tuple(sets)))
-    return found
+    stops = _stops_in(user, [last.session_id for last in found], exercise_slug)
+    return [replace(last, stops=stops.get(last.session_id, ())) for last in found]
+
+
+def _stops_in(user, session_ids: list, slug: str) -> dict[uuid.UUID, tuple]:
+    """{session id: (reason, pain) of each stop of this exercise}. A stop has no exercise
+    column (that is set.logged's), so it is found by its session: (user, session) index."""
+    if not session_ids:
+        return {}
+    query = select(*_SET_COLUMNS, Event.data).where(
+        Event.user_id == user.id,
+        Event.session_id.in_(session_ids),
+        Event.type == "exercise.stopped",
+    )
+    found: dict = defaultdict(tuple)
+    for row in current_stops(db.session.execute(query)):
+        if row.data.get("exercise") == slug:
+            found[row.session_id] += ((row.data["reason"], row.data.get("pain")),)
+    return dict(found)
 
 
 # When the server last received any of the runner's events: anything drawn from their
@@ -221,8 +251,10 @@ def events_since(user, since: datetime, types: tuple[str, ...], limit: int) -> l
         by_kind[row.type].append(row)
     standing = {
         id(row)
-        for kind in ("set.logged", "exercise.stopped")
-        for row in current_sets(by_kind[kind])
+        for row in (
+            *current_sets(by_kind["set.logged"]),
+            *current_stops(by_kind["exercise.stopped"]),
+        )
     }
     return [
         logged(row)
@@ -306,7 +338,9 @@ class Stopped:
     side: str | None
     reason: str
     pain: int | None
-    choice: str
+    # What the runner chose on the stop card, from older players ("easier" or "skip");
+    # None since the stop is logged at the moment it happens.
+    choice: str | None
 
 
 def stops_since(user, since: datetime) -> list[Stopped]:
@@ -326,9 +360,9 @@ def stops_since(user, since: datetime) -> list[Stopped]:
             row.data["side"],
             row.data["reason"],
             row.data["pain"],
-            row.data["choice"],
+            row.data.get("choice"),
         )  # fmt: skip
-        for row in current_sets(db.session.execute(query))
+        for row in current_stops(db.session.execute(query))
     ]
 
 

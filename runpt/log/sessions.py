@@ -77,6 +77,29 @@ def current_sets(set_events: Iterable[Logged]) -> list[Logged]:
     return latest_of(set_events, step_of)
 
 
+def _stop_weight(event) -> tuple:
+    """How much a stop says: sharp pain over pain above 5, then the higher pain, then the
+    later one (for what the runner chose, on stops logged by older players)."""
+    data = event.data
+    pain = data.get("pain")
+    return (data.get("reason") == "sharp-pain", -1 if pain is None else pain, *_logged_order(event))
+
+
+def current_stops(stop_events: Iterable[Logged]) -> list[Logged]:
+    """The pain stops as they stand: every exercise.stopped counts, and nothing else
+    removes one. "Latest wins" is the rule for set.logged alone: a set logged again for
+    the step where the exercise stopped (after Back, or after a resume) replaces that set,
+    never the stop (docs/sync-protocol.md). The same step stopped twice (an older
+    player's double tap on the stop card) is one stop, the one that says most: sharp
+    pain, else the highest pain. In the order each step was first stopped."""
+    kept: dict = {}
+    for event in stop_events:
+        found = step_of(event)
+        if found not in kept or _stop_weight(event) > _stop_weight(kept[found]):
+            kept[found] = event
+    return list(kept.values())
+
+
 def routine_names(user) -> dict:
     """Names for the routine references events carry: built-in slugs and own ids."""
     names = {}
@@ -142,11 +165,13 @@ def summarise(events: list, strength: frozenset[str] = frozenset()) -> dict:
     finished = by_type["session.finished"][:1]
     mornings = by_type["morning.checked"]
     sets = current_sets(by_type["set.logged"])
+    stops = current_stops(by_type["exercise.stopped"])
     # Until session.started arrives, the first logged event's time stands in for the
     # start (a morning answer comes a day later, so it is the last resort).
     first = (started or by_type["set.logged"] or finished or events)[0]
     pains: dict[str, int] = {}
-    for event in sets:
+    # A stop's pain counts even where its set was logged again lower: a stop is a fact.
+    for event in (*sets, *stops):
         pain = event.data.get("pain")
         if pain is not None:
             slug = event.data["exercise"]
@@ -200,9 +225,11 @@ def _session(session_id, events: list[Event], names: dict, strength: frozenset[s
         "planned_sets": summary["planned_sets"],
         "strength_sets": summary["strength_sets"],
         "sets": [_set(e) for e in current_sets(e for e in events if e.type == "set.logged")],
-        # Where the player stopped an exercise for pain, and what the runner chose then
-        # (a stop tapped twice for the same step is one stop, like a set).
-        "stops": [_set(e) for e in current_sets(e for e in events if e.type == "exercise.stopped")],
+        # Where the player stopped an exercise for pain (and, from older players, what
+        # the runner chose then). No set logged later removes one.
+        "stops": [
+            _set(e) for e in current_stops(e for e in events if e.type == "exercise.stopped")
+        ],
         "highest_pain": summary["highest_pain"],
         "morning": summary["morning"],
         "updated_at": max(e.received_at for e in events),

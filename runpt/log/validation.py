@@ -249,10 +249,12 @@ def morning_checked_data(data: dict, known_exercises) -> dict:
 
 
 def exercise_stopped_data(data: dict, known_exercises) -> dict:
-    """The player stopped an exercise (docs/content-rules.md, rule 1): a set's pain was above 5, or
-    its note said sharp pain. `set` is the set where it stopped; `choice` is what the
-    runner did then: the easier variant for the remaining sets (logged with `level` one
-    below), or skip to the next exercise. Never a session on its own."""
+    """The player stopped an exercise (docs/content-rules.md, rule 1): a set's pain was
+    above 5, or the runner said it was sharp. `set` is the set where it stopped. The
+    player logs it at that moment, with the set (docs/sync-protocol.md, "A stop is a
+    fact"), so it carries no `choice`; older players logged it from the stop card with
+    what the runner chose then ("easier": the remaining sets logged with `level` one
+    below; "skip"), which stays valid. Never a session on its own."""
     only_fields(data, {"exercise", "set", "side", "reason", "pain", "choice"})
     exercise = library_exercise(data, known_exercises)
     set_no = whole_number(data, "set", *SET_LIMITS["set"], required=True)
@@ -264,8 +266,8 @@ def exercise_stopped_data(data: dict, known_exercises) -> dict:
     if reason == "pain" and (pain is None or pain <= ACCEPTABLE_MAX):
         raise Invalid(f"data.pain: must be above {ACCEPTABLE_MAX} when the reason is 'pain'")
     choice = data.get("choice")
-    if choice not in STOP_CHOICES:
-        raise Invalid("data.choice: must be 'easier' or 'skip'")
+    if choice is not None and choice not in STOP_CHOICES:
+        raise Invalid("data.choice: must be 'easier' or 'skip', or left out")
     return {
         "exercise": exercise, "set": set_no, "side": side, "reason": reason, "pain": pain,
         "choice": choice,

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from runpt.library.dose import minutes
 from runpt.log.reads import LATEST_RECEIVED, last_time
 from runpt.plain_reads import PlainRead
+from runpt.progression.engine import areas_hurt, areas_loaded
 from runpt.progression.suggestions import suggestion_from, target_of
 from runpt.routines import spoken
 from runpt.routines.editing import VISIBLE_ROUTINE_VERSION, routine_for
@@ -128,4 +129,8 @@ def draw_step(steps, index: int) -> str:
         lasts=lasts,
         spoken=spoken,
         suggestion=suggestion,
+        # For the player to decide, offline, which later exercises a pain stop flags:
+        # those that load an area where this exercise's pain is felt.
+        loads=areas_loaded(current.exercise.slug),
+        pain_areas=areas_hurt(current.exercise.slug, current.problem),
     )

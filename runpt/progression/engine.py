@@ -144,7 +144,7 @@ class Stop:
     side: str | None
     reason: str  # "pain" | "sharp-pain"
     pain: int | None
-    choice: str  # "easier" | "skip"
+    choice: str | None = None  # "easier" | "skip" from older players; None: logged at the stop
 
 
 @dataclass(frozen=True)
@@ -282,11 +282,17 @@ def caps_at(exercise: ExerciseFacts, plan: Progression, level: int) -> tuple[int
     return plan.max_sets, plan.max_amount
 
 
+def areas_loaded(slug: str) -> tuple[str, ...]:
+    """The body areas an exercise loads (progression.toml [pain]); none known for
+    exercises that aren't strength work."""
+    return tuple(pain_entry(slug).get("loads", ()))
+
+
 def areas_hurt(slug: str, problem: str) -> tuple[str, ...]:
     """Where pain above 5 (or a pain stop) in an exercise was felt, as far as runpt can
     tell: the routine's problem area when the exercise loads it (the pain belongs to the
     problem being trained, as on the pain page), else every area the exercise loads."""
-    loads = tuple(pain_entry(slug).get("loads", ()))
+    loads = areas_loaded(slug)
     area = PROBLEM_AREAS.get(problem)
     return (area,) if area in loads else loads
 

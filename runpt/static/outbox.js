@@ -123,11 +123,12 @@ const RunptOutbox = (() => {
     return transaction(["outbox"], "readwrite", ({ outbox }) => outbox.add(event));
   }
 
-  /** An event and the session in progress that counts it, in one transaction: both are
-   * written or neither, so a resumed run never counts a set that isn't in the outbox. */
-  function addWithRun(event, run) {
+  /** Events (one, or several: a set and the pain stop it caused) and the session in
+   * progress that counts them, in one transaction: all are written or none, so a resumed
+   * run never counts a set, or remembers a stop, that isn't in the outbox. */
+  function addWithRun(events, run) {
     return transaction(["outbox", "runs"], "readwrite", ({ outbox, runs }) => {
-      outbox.add(event);
+      for (const event of [].concat(events)) outbox.add(event);
       runs.put(run);
     });
   }

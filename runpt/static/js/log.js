@@ -28,11 +28,14 @@ export async function logEvent(type, session, data, extra = {}) {
 /** A set from the player: the event and the run as it is after the set (its new
  * position, the set counted) go to the device in one transaction, so a resumed session
  * never counts a set the outbox doesn't hold, nor shows a logged set as still to do.
- * The event is made now, at the tap; the returned promise settles when the write has
+ * Events the set causes (`also`: a pain stop, {type, data}) go in the same transaction:
+ * a stop is never without its set, nor a set that stopped without its stop.
+ * The events are made now, at the tap; the returned promise settles when the write has
  * committed (or failed), so the player draws the next step without waiting for it. */
-export function logWithRun(type, run, data) {
+export function logWithRun(type, run, data, also = []) {
   const event = outbox.makeEvent(user, type, run.session, data);
-  return outbox.addWithRun(event, structuredClone(run)).then(() => {
+  const caused = also.map((one) => outbox.makeEvent(user, one.type, run.session, one.data));
+  return outbox.addWithRun([event, ...caused], structuredClone(run)).then(() => {
     sendSoon();
     return event;
   });

@@ -18,14 +18,16 @@ import {
 } from "./log-form.js";
 import { fromTemplate, outbox, user } from "./page.js";
 import { painResponse } from "./pain.js";
-import { painStopCard, stopChoice } from "./pain-stop.js";
+import {
+  cautionFor, closedByStop, painStopCard, showCaution, stopEvent, stopOf, stopReason, unansweredStop,
+} from "./pain-stop.js";
 import { keepRun as keepOnDevice, saveSet, setsSaved } from "./run-keeping.js";
 import { offerResume, resumeRun, startRun } from "./session-start.js";
 import { bringStepIntoView, keepScreenOn, letScreenSleep } from "./screen.js";
 import { showSummary } from "./summary.js";
 import { holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
 import {
-  quiet, sayCountdown, sayGo, sayHoldDone, sayStepStart, setVoice, speechAvailable,
+  quiet, sayCaution, sayCountdown, sayGo, sayHoldDone, sayStepStart, setVoice, speechAvailable,
 } from "./voice.js";
 
 // The session this page is playing: its run and the routine unit it steps through.
@@ -51,13 +53,19 @@ function play(run, unit) {
   // A run saved by an older version of runpt lacks what later ones added.
   run.logged = run.logged || [];
   run.eased = run.eased || {};
+  run.stops = run.stops || [];
+  run.goneOn = run.goneOn || {};
   if (run.voice === undefined) run.voice = playerPage().dataset.voice === "on";
   current.run = run;
   current.unit = unit;
   current.finishing = false;
   keepScreenOn();
   showVoiceAndFloor();
-  showStep(run.position);
+  // A stop the runner hadn't answered when the app closed: its card again, never the
+  // stopped set (the stop and its set are logged already).
+  const stop = unansweredStop(run);
+  if (stop) showPainStop(stop);
+  else showStep(run.position);
 }
 
 /* ---------- voice and "phone on the floor", kept in the run ---------- */
@@ -95,8 +103,18 @@ function keepRun() {
 
 /* ---------- stepping ---------- */
 
-function showStep(index, note = null) {
+/** The step at `index`, or the nearest one on in `direction` that no pain stop closed
+ * (pain-stop.js `closedByStop`); going back past the first, the step where the run is. */
+function openStep(index, direction) {
   const { run, unit } = current;
+  let open = index;
+  while (open >= 0 && open < unit.steps.length && closedByStop(run, unit.exercise_of_step, open)) open += direction;
+  return open < 0 ? run.position : open;
+}
+
+function showStep(index, note = null, direction = 1) {
+  const { run, unit } = current;
+  index = openStep(index, direction);
   if (index >= unit.steps.length) return finishSession();
   run.position = Math.max(0, index);
   if (!run.timer || run.timer.step !== run.position) run.timer = null;
@@ -127,6 +145,9 @@ function onStepShown(note) {
   carryLastPain(step, current.run);
   showLastTime(step, current.run);
   if (note) showAcceptablePain(step, note.acceptable);
+  const caution = cautionFor(step, current.run);
+  if (caution) showCaution(step, caution, Boolean(current.run.goneOn[step.dataset.exerciseNo]));
+  if (step.classList.contains("held")) return sayCaution(step); // no countdown until "Do it anyway"
   sayStepStart(step);
   const index = Number(step.dataset.index);
   const saved = current.run.timer && current.run.timer.step === index ? current.run.timer : null;
@@ -191,17 +212,28 @@ async function logSet(form) {
   run.logged.push(entry);
   run.timer = null;
   const response = painResponse(data);
-  if (!response.stop) run.position = index + 1;
-  saveSet(run, data, (problem) => notSaved(run, entry, problem));
-  if (response.stop) showPainStop(step, data, response.stop);
-  else showStep(index + 1, response.acceptable ? response : null);
+  if (!response.stop) {
+    run.position = index + 1;
+    saveSet(run, data, (problem) => notSaved(run, entry, problem));
+    showStep(index + 1, response.acceptable ? response : null);
+    return;
+  }
+  // A stop is a fact from this moment: logged with its set and the run that remembers
+  // it, in one write. A resume shows its card, or goes on past the exercise.
+  const stop = stopOf(step, data, stopReason(data, response));
+  run.stops.push(stop);
+  run.position = nextExercise(index);
+  const stopped = { type: "exercise.stopped", data: stopEvent(stop) };
+  saveSet(run, data, (problem) => notSaved(run, entry, problem, stop), [stopped]);
+  showPainStop(stop);
 }
 
 /** The set's write failed (the phone's storage full or broken): nothing of it is on the
- * device. Back to that set, filled in as the runner had it, saying so. */
-function notSaved(run, entry, problem) {
+ * device, nor its stop. Back to that set, filled in as the runner had it, saying so. */
+function notSaved(run, entry, problem, stop = null) {
   if (current.run !== run) return;
   run.logged = run.logged.filter((set) => set !== entry);
+  run.stops = run.stops.filter((one) => one !== stop);
   showStep(entry.index);
   const step = stepElement();
   if (step && Number(step.dataset.index) === entry.index) showNotSaved(step.querySelector("[data-log-form]"), entry, problem);
@@ -209,25 +241,44 @@ function notSaved(run, entry, problem) {
 
 /* ---------- a pain stop: the exercise ends here today ---------- */
 
-function showPainStop(step, set, reason) {
-  const card = painStopCard(step, set, reason, current.run);
+function showPainStop(stop) {
+  const card = painStopCard(stop, current.run);
   stopTimer();
+  playerPage().querySelector("[data-progress]").style.width =
+    `${(100 * (stop.index + 1)) / current.unit.steps.length}%`;
   document.getElementById("player").replaceChildren(card);
   card.focus();
 }
 
+/** The runner's way on from the stop card. The stop is logged already (with its set):
+ * the choice moves the session, and nothing more is logged for it. */
 async function choose(button) {
   if (!(await setsSaved())) return; // the player went back to the set: it wasn't saved
-  const chosen = stopChoice(button);
-  await logEvent("exercise.stopped", current.run.session, chosen.event);
-  if (chosen.choice === "easier") {
-    current.run.eased[chosen.exerciseNo] = chosen.easierLevel;
-    showStep(chosen.index + 1);
-  } else if (chosen.choice === "skip") {
-    showStep(nextExercise(chosen.index));
-  } else {
+  const { run } = current;
+  const stop = run && unansweredStop(run);
+  if (!stop || Number(button.closest("[data-pain-stop]").dataset.stopIndex) !== stop.index) return;
+  const choice = button.dataset.stopChoice;
+  stop.chosen = true;
+  if (choice === "easier" && stop.reason === "pain") {
+    run.eased[stop.exerciseNo] = stop.level - 1;
+    showStep(stop.index + 1);
+  } else if (choice === "finish") {
     finishSession();
+  } else {
+    showStep(nextExercise(stop.index));
   }
+}
+
+/** A step flagged after a stop: "Do it anyway" shows it whole, for the rest of that
+ * exercise; skipping goes on to the next exercise. */
+function answerCaution(goOn) {
+  const { run } = current;
+  const step = stepElement();
+  if (!step) return;
+  const index = Number(step.dataset.index);
+  if (!goOn) return showStep(nextExercise(index));
+  run.goneOn[step.dataset.exerciseNo] = true;
+  showStep(index);
 }
 
 /** The first step after `index` that belongs to another exercise. */
@@ -276,7 +327,11 @@ export function onPlayerClick(target, event) {
   } else if (target.matches("[data-step-skip]")) {
     showStep(current.run.position + 1);
   } else if (target.matches("[data-step-back]")) {
-    showStep(current.run.position - 1);
+    showStep(current.run.position - 1, null, -1);
+  } else if (target.matches("[data-caution-skip]")) {
+    answerCaution(false);
+  } else if (target.matches("[data-caution-go]")) {
+    answerCaution(true);
   } else if (target.matches("[data-step-retry]")) {
     showStep(current.run.position);
   } else if (target.matches("[data-finish]")) {
@@ -301,6 +356,7 @@ export function onPlayerTap(event) {
   if (!current.run || !isBigTap(event, current.run)) return false;
   if (event.detail > 1) return true; // a double tap is one tap: it logs one set at most
   const step = stepElement();
+  if (step.classList.contains("held")) return true; // flagged: only its buttons go on
   if (bigTapAction(step, current.run) === "start-hold") {
     startHold();
   } else {

@@ -11,9 +11,10 @@ import { outbox } from "./page.js";
 // committed, false once it failed (its `notSaved` has been told by then).
 let saving = null;
 
-/** Log a set with its run; `notSaved(problem)` is told if the write fails. */
-export function saveSet(run, data, notSaved) {
-  const write = logWithRun("set.logged", run, data).then(
+/** Log a set with its run, and with it any `also` events it causes (a pain stop:
+ * {type, data}); `notSaved(problem)` is told if the write fails (then none is stored). */
+export function saveSet(run, data, notSaved, also = []) {
+  const write = logWithRun("set.logged", run, data, also).then(
     () => {
       if (saving === write) saving = null;
       return true;

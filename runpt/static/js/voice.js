@@ -81,6 +81,14 @@ export function sayStepStart(step) {
   say(step.dataset.sayStart, { interrupt: true });
 }
 
+/** A step flagged after a pain stop, held until the runner chooses: its caution, not
+ * its start (nothing counts down until then). */
+export function sayCaution(step) {
+  stopCounting();
+  const line = step.querySelector("[data-caution] .caution-line");
+  if (line) say(`${line.textContent.trim()} Skip it, or do it anyway: choose on the screen.`, { interrupt: true });
+}
+
 /** The last seconds of a hold or a countdown: "3", "2", "1". */
 export function sayCountdown(secondsLeft) {
   if (secondsLeft >= 1 && secondsLeft <= COUNT_FROM_S) say(String(secondsLeft));
