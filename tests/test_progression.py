@@ -495,7 +495,8 @@ CASES = [
          reps(3, 9), "progress", 11, reps(3, 12), "add 3 reps", pain=0),
     case("heavy slow resistance at pain 6 drops the weight first", "heavy-slow-calf-raise",
          reps(3, 15), "regress", 1, reps(3, 15, -1),
-         "ease off with less load: Slow calf raise with no weight, 3 × 15", pain=6),
+         "ease off with less load: Heavy slow calf raise on both feet, same load, 3 × 15",
+         pain=6),
     case("high-load heel raise: 3 × 12 to 4 × 10 with a backpack", "high-load-heel-raise",
          reps(3, 12), "progress", 12, reps(4, 10, 1),
          "With a backpack: about 10RM, 4 × 10 (high-load heel raise).", pain=0),
@@ -746,6 +747,10 @@ def test_the_reviews_pain_gated_exercises_are_gated(slug):
         ("romanian-deadlift", 1, False), ("wall-sit", 2, True), ("wall-sit", 1, False),
         ("high-load-heel-raise", -1, False), ("high-load-heel-raise", 2, True),
         ("clamshell", 1, True), ("hamstring-stretch", 0, True),
+        # Heavy slow resistance one leg at a time; its two-leg easier rungs are not.
+        ("heavy-slow-calf-raise", 0, True), ("heavy-slow-calf-raise", 4, True),
+        ("heavy-slow-calf-raise", -1, False), ("seated-calf-raise", 2, True),
+        ("seated-calf-raise", -2, False),
     ],
     ids=lambda v: str(v),
 )  # fmt: skip
@@ -931,11 +936,11 @@ def test_a_new_rm_rung_waits_as_long_as_its_trial_stayed(slug, level, days):
 def test_an_rm_set_short_of_its_reps_asks_for_a_weight_that_fits():
     """An RM is chosen for the reps: 11 of 15 means the weight was heavier than 15RM."""
     target = reps(3, 15)
-    logged = did("seated-calf-raise", target, changes={(3, None): {"reps": 11}})
+    logged = did("seated-calf-raise", target, changes={(3, L): {"reps": 11}})
     suggestion = suggest(facts("seated-calf-raise"), target, logged, "same")
     assert suggestion.action == "hold" and suggestion.target == target
     assert suggestion.reason == (
-        "11 of 15 reps in set 3: stay at 3 × 15 with a weight you can lift 15 times with "
+        "Left side 11 of 15 reps in set 3: stay at 3 × 15 with a weight you can lift 15 times with "
         "good form, a little lighter if needed (heavy slow resistance)."
     )
 
