@@ -132,6 +132,8 @@ def test_the_routine_pages_say_instead_not_beside(signed_in, app):
         body = page(signed_in, app, slug)
         assert not offered_beside(body), slug
     assert "do one or the other, never both" in page(signed_in, app, "achilles-care")
+    # Not an "add-on" to the sessions a week: a daily programme of its own.
+    assert "A short daily home programme" in page(signed_in, app, "achilles-heel-drops")
 
 
 def test_the_alfredson_protocol_is_a_daily_add_on_with_its_real_volume():
