@@ -68,6 +68,74 @@ def test_achilles_sessions_are_heavy_slow_resistance_with_bent_knee_work(slug):
     assert "toe-walking" not in steps_of(slug)
 
 
+HSR = ("seated-calf-raise", "heavy-slow-calf-raise")
+
+
+@pytest.mark.parametrize("slug", HSR)
+def test_heavy_slow_calf_raises_are_single_leg_so_an_rm_is_reachable_at_home(slug):
+    """Beyer's loads came from machines and a barbell: at home an RM needs one leg at a
+    time (a backpack, a dumbbell on the knee, or a gym machine), and more than 15 means
+    more load."""
+    entry = EXERCISES[slug]
+    steps = " ".join(entry["steps"])
+    assert entry["dose"]["per_side"] is True
+    assert "one leg at a time" in entry["summary"] or "on one leg" in entry["summary"]
+    assert "If you can do more than 15, go single-leg or add load." in steps
+    assert "switch legs" in steps and "15RM (the most you can lift 15 times)" in steps
+    # The two-leg versions are easier rungs, done with both legs together.
+    assert "both" in entry["easier"][0].lower()
+    assert "runpt convention, not the trial's: one leg at a time" in entry["dose"]["source"]
+    assert "trial: 2–3 minutes" in entry["dose"]["source"]  # rest: labelled, not Beyer's
+
+
+def test_the_seated_raise_takes_a_dumbbell_on_the_knee_or_a_machine():
+    steps = " ".join(EXERCISES["seated-calf-raise"]["steps"])
+    assert "dumbbell or a loaded backpack on that knee" in steps and "machine" in steps
+
+
+def test_shin_care_keeps_its_seated_raise_on_both_legs():
+    """Shin care's seated raise is soleus work, not the Achilles programme: it starts on
+    the two-leg rung."""
+    assert step("shin-splints-relief", "seated-calf-raise")["level"] == -1
+
+
+def test_the_heel_raise_lowers_below_the_step_and_names_the_trials_inserts():
+    entry = EXERCISES["high-load-heel-raise"]
+    assert "until your heel is below the step" in " ".join(entry["steps"])
+    assert "shoe inserts" in entry["dose"]["source"]
+
+
+def test_the_split_squat_order_is_runpts_not_the_pilots():
+    source = EXERCISES["split-squat"]["dose"]["source"]
+    assert "runpt's order, not the pilot's" in source and "feasibility pilot" in source
+    assert "after isometrics" not in source
+
+
+def test_alfredson_is_offered_instead_of_heavy_slow_resistance_never_beside_it():
+    """Beyer 2015 compared the two as alternatives; no trial gave both."""
+    drops, care = ROUTINES["achilles-heel-drops"], ROUTINES["achilles-care"]
+    assert "instead of" in drops["name"] and "never beside it" in drops["summary"]
+    assert "never both" in care["summary"]
+    for routine in ROUTINES.values():
+        for field in ("name", "summary", "running"):
+            assert not offered_beside(routine.get(field, "")), (routine["slug"], field)
+    assert "never beside it" in EXERCISES["eccentric-heel-drop"]["dose"]["source"]
+
+
+def offered_beside(words: str) -> bool:
+    """Whether text offers one Achilles programme beside another ("never beside" doesn't)."""
+    return "beside" in words.replace("never beside", "")
+
+
+def test_the_routine_pages_say_instead_not_beside(signed_in, app):
+    for slug in ("achilles-care", "achilles-heel-drops"):
+        body = page(signed_in, app, slug)
+        assert not offered_beside(body), slug
+    assert "do one or the other, never both" in page(signed_in, app, "achilles-care")
+    # Not an "add-on" to the sessions a week: a daily programme of its own.
+    assert "A short daily home programme" in page(signed_in, app, "achilles-heel-drops")
+
+
 def test_the_alfredson_protocol_is_a_daily_add_on_with_its_real_volume():
     routine = ROUTINES["achilles-heel-drops"]
     assert routine["add_on"] and "twice a day" in routine["summary"]
@@ -329,7 +397,7 @@ def test_every_dose_cites_a_source_or_says_runpt_convention(slug):
         ("clamshell", ["runpt convention", "modified side plank"]),
         ("single-leg-calf-raise", ["±6 reps", "runpt convention"]),
         ("plantar-fascia-stretch", ["runpt convention", "Rathleff"]),
-        ("eccentric-heel-drop", ["twice a day", "daily home add-on"]),
+        ("eccentric-heel-drop", ["twice a day", "instead of heavy slow resistance"]),
     ],
 )
 def test_the_reviews_source_corrections(slug, words):

@@ -8,8 +8,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 LEFT_OUT = ("bench/results/",)
 # Where a walk of the tree stops when git can't list the files (a tarball, no git).
@@ -27,10 +25,6 @@ OUTSIDE = re.compile(r"\.\./shared\b|\bshared/[A-Z]|\bseed-art" r"icle\b")
 RULES_CITED = re.compile(r"\b[Rr]ules? \d+(?:\s*(?:,|and|or|-|–)\s*\d+)*")
 # A Markdown link to a heading of another page: [words](page dot md, hash, heading).
 HEADING_LINK = re.compile(r"\]\(((?:\.\./)*(?:[\w-]+/)*[\w.-]+\.md)#([\w-]+)\)")
-
-# Runner-visible text that cites a file outside the repository, left for the lead to
-# reword (this branch must not edit runner text): (path, name cited).
-RUNNER_TEXT_FOR_THE_LEAD = {("runpt/data/capacity.toml", "CONTENT-REVIEW" + ".md")}
 
 
 def project_files() -> list[Path]:
@@ -108,8 +102,7 @@ def every_missing_citation():
             continue
         relative = path.relative_to(ROOT).as_posix()
         for number, name in missing_citations(text, path):
-            if (relative, name) not in RUNNER_TEXT_FOR_THE_LEAD:
-                found.append(f"{relative}:{number}: {name}")
+            found.append(f"{relative}:{number}: {name}")
     return found
 
 
@@ -184,17 +177,3 @@ def test_the_safety_text_on_the_rules_page_is_the_one_the_app_shows():
     assert quoted == f"runpt is exercise guidance, not a diagnosis. {SAFETY_LINE}"
     register = (ROOT / "runpt" / "templates" / "auth" / "register.html").read_text()
     assert quoted in register
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="runner-visible source text cites the review's file; the lead rewords it, "
-    "then drops this mark and RUNNER_TEXT_FOR_THE_LEAD",
-)
-def test_runner_visible_text_left_for_the_lead_cites_nothing_outside():
-    still = [
-        (path, name)
-        for path, name in RUNNER_TEXT_FOR_THE_LEAD
-        if name in (ROOT / path).read_text(encoding="utf-8")
-    ]
-    assert still == []

@@ -4,6 +4,7 @@ Each row of CASES is one session: what the routine asked (`now`), what the runne
 and how the next morning felt, and what the engine must suggest next. No app, no database.
 """
 
+import re
 import tomllib
 from dataclasses import replace
 from functools import cache
@@ -33,6 +34,7 @@ from runpt.progression.engine import (
     Stop,
     Target,
     areas_hurt,
+    caps_at,
     flare_for,
     progression_for,
     suggest,
@@ -493,7 +495,8 @@ CASES = [
          reps(3, 9), "progress", 11, reps(3, 12), "add 3 reps", pain=0),
     case("heavy slow resistance at pain 6 drops the weight first", "heavy-slow-calf-raise",
          reps(3, 15), "regress", 1, reps(3, 15, -1),
-         "ease off with less load: Slow calf raise with no weight, 3 × 15", pain=6),
+         "ease off with less load: Heavy slow calf raise on both feet, same load, 3 × 15",
+         pain=6),
     case("high-load heel raise: 3 × 12 to 4 × 10 with a backpack", "high-load-heel-raise",
          reps(3, 12), "progress", 12, reps(4, 10, 1),
          "With a backpack: about 10RM, 4 × 10 (high-load heel raise).", pain=0),
@@ -744,6 +747,10 @@ def test_the_reviews_pain_gated_exercises_are_gated(slug):
         ("romanian-deadlift", 1, False), ("wall-sit", 2, True), ("wall-sit", 1, False),
         ("high-load-heel-raise", -1, False), ("high-load-heel-raise", 2, True),
         ("clamshell", 1, True), ("hamstring-stretch", 0, True),
+        # Heavy slow resistance one leg at a time; its two-leg easier rungs are not.
+        ("heavy-slow-calf-raise", 0, True), ("heavy-slow-calf-raise", 4, True),
+        ("heavy-slow-calf-raise", -1, False), ("seated-calf-raise", 2, True),
+        ("seated-calf-raise", -2, False),
     ],
     ids=lambda v: str(v),
 )  # fmt: skip
@@ -802,3 +809,148 @@ def test_a_flare_holds_what_loads_its_area_or_trains_it(slug, areas, problem, hi
 def test_every_problem_has_an_area_some_exercise_loads():
     loaded = {area for entry in progression_data()["pain"].values() for area in entry["loads"]}
     assert set(PROBLEM_AREAS.values()) == loaded == set(AREAS)
+
+
+# --- heavy slow resistance and the high-load heel raise as their trials did them --------
+# (docs/content-decisions.md, "I. Heavy slow resistance, Rathleff and Alfredson")
+
+ACHILLES = "achilles"
+
+
+def weeks_of_training(slug, days, weeks, *, rpe, problem=ACHILLES):
+    """A runner who trains on `days` of every week (0 = Monday), does every set of the
+    target at `rpe` with pain 1, answers the next morning "same", and accepts every
+    suggestion to progress, as the app would feed the engine. Returns {level: the week
+    (1-based) it was first trained at}."""
+    exercise = facts(slug)
+    target = Target(exercise.sets, exercise.reps, exercise.hold_s)
+    started = {0: 1}
+    history = []  # (day, target) of every session done
+    for day in (week * 7 + d for week in range(weeks) for d in days):
+        if history:
+            last_day, last = history[-1]
+            at_rung = [d for d, t in history if t.level == last.level]
+            since_change = [d for d, t in history if t == last]
+            # Sessions in a row at this level, back from the latest (rungs only climb here).
+            situation = Situation(problem=problem, previous_pain=1, dwell=Dwell(
+                len(since_change), len(at_rung), day - at_rung[0]))  # fmt: skip
+            suggestion = suggest(exercise, last, did(slug, last, rpe=rpe), "same", situation)
+            if suggestion.action == "progress":
+                target = suggestion.target
+                started.setdefault(target.level, day // 7 + 1)
+            else:
+                assert suggestion.action == "hold", suggestion.reason
+        history.append((day, target))
+    return started
+
+
+MON_WED_FRI, EVERY_SECOND_DAY = (0, 2, 4), (0, 2, 4, 6)
+
+
+@pytest.mark.parametrize(
+    ("slug", "days", "weeks", "rungs"),
+    [
+        # Beyer 2015: 15RM week 1, 12RM weeks 2-3, 10RM weeks 4-5, 8RM weeks 6-8,
+        # 6RM weeks 9-12, 3 times a week.
+        ("seated-calf-raise", MON_WED_FRI, 12, {0: 1, 1: 2, 2: 4, 3: 6, 4: 9}),
+        ("heavy-slow-calf-raise", MON_WED_FRI, 12, {0: 1, 1: 2, 2: 4, 3: 6, 4: 9}),
+        # The split squat follows Beyer's steps up to its 8RM top.
+        ("split-squat", MON_WED_FRI, 12, {0: 1, 1: 2, 2: 4, 3: 6}),
+        # Rathleff 2015: 12RM for 2 weeks, 10RM weeks 3-4, 8RM from week 5. Every second
+        # day is about 4 sessions a week; runpt's week here is Mon, Wed, Fri, Sun.
+        ("high-load-heel-raise", EVERY_SECOND_DAY, 8, {0: 1, 1: 3, 2: 5}),
+    ],
+    ids=["seated HSR", "standing HSR", "split squat", "Rathleff heel raise"],
+)
+def test_honest_rm_sets_climb_the_ladder_on_the_trials_schedule(slug, days, weeks, rungs):
+    """Every set at its RM logged honestly (RPE 9: the last reps hard, form kept) climbs
+    rung by rung in the trial's weeks, not faster, and never stalls."""
+    problem = "plantar-fasciitis" if slug == "high-load-heel-raise" else ACHILLES
+    if slug == "split-squat":
+        problem = "knee-pain"
+    assert weeks_of_training(slug, days, weeks, rpe=9, problem=problem) == rungs
+
+
+def test_twice_a_week_still_takes_the_trials_weeks_not_more_sessions():
+    """The trial's weeks are calendar time: a runner training twice a week reaches 6RM in
+    week 9 too (the engine asks for time at the load, not a session count beyond 2)."""
+    found = weeks_of_training("heavy-slow-calf-raise", (0, 3), 12, rpe=8)
+    assert found == {0: 1, 1: 2, 2: 4, 3: 6, 4: 9}
+
+
+HSR_RPE = [
+    # (rpe of the hardest set, action): an RM set ends hard; only RPE 10 holds.
+    (6, "progress"),
+    (7, "progress"),
+    (8, "progress"),
+    (9, "progress"),
+    (10, "hold"),
+]
+
+
+@pytest.mark.parametrize(("rpe", "action"), HSR_RPE, ids=[f"RPE {r}" for r, _ in HSR_RPE])
+@pytest.mark.parametrize("slug", ["seated-calf-raise", "heavy-slow-calf-raise", "split-squat",
+                                  "high-load-heel-raise"])  # fmt: skip
+def test_an_rm_set_logged_honestly_does_not_hold(slug, rpe, action):
+    exercise = facts(slug)
+    target = Target(exercise.sets, exercise.reps, exercise.hold_s)
+    logged = did(slug, target, rpe=rpe, pain=1)
+    suggestion = suggest(exercise, target, logged, "same", Situation(previous_pain=1))
+    assert suggestion.action == action, suggestion.reason
+    if action == "hold":
+        assert suggestion.reason.startswith("RPE 10 in set 1")
+        assert "hard but clean" in suggestion.reason and "form" in suggestion.reason
+        assert "70%" not in suggestion.reason
+
+
+def test_growing_exercises_still_move_on_at_about_rpe_7():
+    """The RM rungs' gate is theirs alone: a glute bridge at RPE 8 still holds."""
+    suggestion = suggest(facts("glute-bridge"), reps(3, 10), did("glute-bridge", reps(3, 10),
+                         rpe=8), None)  # fmt: skip
+    assert suggestion.action == "hold" and "about RPE 6–7" in suggestion.reason
+
+
+@pytest.mark.parametrize(
+    ("slug", "level", "days"),
+    [
+        ("heavy-slow-calf-raise", 0, 7), ("heavy-slow-calf-raise", 1, 14),
+        ("heavy-slow-calf-raise", 2, 14), ("heavy-slow-calf-raise", 3, 21),
+        ("seated-calf-raise", 3, 21), ("split-squat", 2, 14),
+        ("high-load-heel-raise", 0, 14), ("high-load-heel-raise", 1, 14),
+        ("heavy-slow-calf-raise", -1, 7), ("glute-bridge", 0, 7),
+    ],
+    ids=lambda v: str(v),
+)  # fmt: skip
+def test_a_new_rm_rung_waits_as_long_as_its_trial_stayed(slug, level, days):
+    """One day short holds, naming the days; the day itself moves up."""
+    exercise, plan = facts(slug), progression_for(facts(slug))
+    sets, amount = caps_at(exercise, plan, level)
+    target = Target(sets, amount, None, level)
+    logged = did(slug, target, rpe=7, pain=0)
+    early = suggest(exercise, target, logged, "same", Situation(dwell=Dwell(5, 5, days - 1)))
+    assert early.action == "hold" and f"over {days} days" in early.reason
+    on_time = suggest(exercise, target, logged, "same", Situation(dwell=Dwell(5, 5, days)))
+    assert on_time.action == "progress" and on_time.target.level == level + 1
+
+
+def test_an_rm_set_short_of_its_reps_asks_for_a_weight_that_fits():
+    """An RM is chosen for the reps: 11 of 15 means the weight was heavier than 15RM."""
+    target = reps(3, 15)
+    logged = did("seated-calf-raise", target, changes={(3, L): {"reps": 11}})
+    suggestion = suggest(facts("seated-calf-raise"), target, logged, "same")
+    assert suggestion.action == "hold" and suggestion.target == target
+    assert suggestion.reason == (
+        "Left side 11 of 15 reps in set 3: stay at 3 × 15 with a weight you can lift 15 times with "
+        "good form, a little lighter if needed (heavy slow resistance)."
+    )
+
+
+@pytest.mark.parametrize("entry", [e for e in entries() if "days_at_rung" in e],
+                         ids=lambda e: e["slug"])  # fmt: skip
+def test_days_at_each_rung_are_a_trials_and_cover_only_rungs_below_the_top(entry):
+    exercise = facts(entry["slug"])
+    assert entry.get("grow") is False  # the RM ladders, whose trials set the weeks
+    assert len(entry["days_at_rung"]) == len(exercise.harder)
+    assert all(days % 7 == 0 and days >= 7 for days in entry["days_at_rung"])
+    assert re.search(r"(Beyer|Rathleff) et al\. 2015", entry["source"])
+    assert "weeks" in entry["source"]

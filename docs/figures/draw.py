@@ -373,15 +373,16 @@ def seated_calf_raise():
         ankle = (124, GROUND - 4 - heel_up)
         knee = (122, ankle[1] - SHIN)
         toe = math.degrees(math.asin(min(heel_up / FOOT, 1)))
+        # One leg at a time: the far foot stays flat while the near heel rises.
         legs = [Leg(ankle, knee=knee, toe=toe),
-                Leg((120, ankle[1]), knee=(118, knee[1]), toe=toe)]  # fmt: skip
+                Leg((116, GROUND - 4), knee=(114, GROUND - 4 - SHIN), toe=0)]  # fmt: skip
         weight = (122, knee[1] - 8)
         arms = [Arm((weight[0] - 2, weight[1]), bend=1), Arm((weight[0] - 6, weight[1]), bend=1)]
         return Pose(hip=hip, shoulder=shoulder, legs=legs, arms=arms, extra=[dumbbell(weight)])
 
     return ("seated-calf-raise",
-            "Seated calf raise: sitting with a weight on the knees, the heels rise slowly "
-            "as high as they go, then lower",
+            "Seated calf raise: sitting with a weight on one knee, that heel rises slowly "
+            "as high as it goes, then lowers",
             [floor(), chair(70, 120)], pose(0), pose(10))  # fmt: skip
 
 
@@ -623,8 +624,9 @@ FIGURES = [
     lambda: eccentric_heel_drop("eccentric-heel-drop-bent-knee", bent_knee=True),
     seated_calf_raise,
     lambda: calf_raise("heavy-slow-calf-raise",
-                       "Heavy slow calf raise: holding a weight, a hand on the wall, the heels "
-                       "rise in 3 seconds and lower in 3", held=True),
+                       "Heavy slow calf raise: on one foot with a loaded backpack and a hand on "
+                       "the wall, the heel rises in 3 seconds and lowers in 3",
+                       one_leg=True, backpack=True),
     ankle_dorsiflexion_band, band_foot_inversion, toe_walking, stability_ball_hamstring_curl,
     romanian_deadlift, step_down, wall_sit, split_squat, front_plank, side_plank, dead_bug,
     bird_dog, pallof_press,

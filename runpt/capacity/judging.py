@@ -34,8 +34,9 @@ def against_norm(value: float | None, norm: Norm | None) -> AgainstNorm | None:
 @dataclass(frozen=True)
 class Symmetry:
     """Left against right. `lsi` is the weaker side as a percentage of the stronger;
-    `flagged` says the gap is worth acting on; `within_error` that it is over 10% but
-    smaller than the test's own error (retest before reading much into it)."""
+    `flagged` says the gap is worth acting on; `within_error` that it is over the limit
+    (10%, or the side bridge's 0.05 ratio) but smaller than the test's own error (retest
+    before reading much into it)."""
 
     left: float
     right: float
@@ -54,13 +55,16 @@ def symmetry(test: CapacityTest, left: float | None, right: float | None) -> Sym
     lsi = 100 if stronger == 0 else round(100 * min(left, right) / stronger)
     weaker = None if left == right else ("left" if left < right else "right")
     ratio = right / left if test.symmetry == "ratio" and left else None
+    error = test.measurement_error or 0
     if test.symmetry == "ratio":
-        flagged = ratio is None or abs(ratio - 1) > test.ratio_flag
-        return Symmetry(left, right, lsi, ratio, weaker, flagged and weaker is not None, False)
+        # McGill's 0.05 is 3-5 s at typical holds, less than the test's own 10 s error, so
+        # the flag also needs the gap in seconds past that error (as the LSI tests do).
+        past_ratio = weaker is not None and (ratio is None or abs(ratio - 1) > test.ratio_flag)
+        noisy = past_ratio and abs(left - right) <= error
+        return Symmetry(left, right, lsi, ratio, weaker, past_ratio and not noisy, noisy)
     if test.symmetry == "checklist":
         return Symmetry(left, right, lsi, None, weaker, left != right, False)
     over_limit = lsi < lsi_min()
-    error = test.measurement_error or 0
     noisy = over_limit and abs(left - right) <= error
     return Symmetry(left, right, lsi, None, weaker, over_limit and not noisy, noisy)
 

@@ -1,6 +1,8 @@
 """The capacity tests as runpt/data/capacity.toml describes them, read once per process,
-and the norm a result is read against: by age band and sex where runpt has figures, else
-the overall one for the runner's sex, else none (and the page says so)."""
+and the norm a result is read against: the published figure for the runner's sex, else
+none (and the page says so). There are no age bands: the only published figures runpt has
+are for all ages, and its own estimates ran against the paper (older women outperformed
+older men), so they are gone."""
 
 import tomllib
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ class Rung:
 @dataclass(frozen=True)
 class Norm:
     value: float
-    who: str  # e.g. "women 30–39", "women (all ages)"
+    who: str  # e.g. "women (all ages)"
     source: str
     convention: bool  # a runpt estimate, not a published figure
 
@@ -40,10 +42,11 @@ class CapacityTest:
     symmetry: str  # lsi | ratio | checklist
     problems: tuple[str, ...]
     norm: dict  # {sex: value, "source": text}
-    age_norms: dict  # {band: {sex: value}, "source": text}
     placement_exercise: str
     placement_source: str
     rungs: tuple[Rung, ...]
+    placement_note: str = ""  # who the placement is for, where some routines don't use it
+    norm_needs_incline: bool = False  # the norms come from an incline: flat floor isn't compared
     per_minute: int | None = None
     pace_source: str = ""
     measurement_error: float | None = None
@@ -77,10 +80,11 @@ def _test(entry: dict) -> CapacityTest:
         symmetry=entry["symmetry"],
         problems=tuple(entry.get("problems", ())),
         norm=entry["norm"],
-        age_norms=entry.get("age_norms", {}),
         placement_exercise=placement["exercise"],
         placement_source=placement["source"],
         rungs=tuple(Rung(**rung) for rung in placement["rungs"]),
+        placement_note=placement.get("note", ""),
+        norm_needs_incline=entry.get("norm_needs_incline", False),
         per_minute=entry.get("per_minute"),
         pace_source=entry.get("pace_source", ""),
         measurement_error=entry.get("measurement_error"),
@@ -108,21 +112,12 @@ def lsi_min() -> float:
     return capacity_data()["symmetry"]["lsi_min"]
 
 
-def norm_for(test: CapacityTest, sex: str | None, age_band: str | None) -> Norm | None:
-    """The figure a result is read against: the runner's age band and sex where runpt has
-    one (labelled a runpt estimate when the data file says so), the overall figure for
-    their sex otherwise; None without a sex, where norms differ by sex (the page then
-    shows both overall figures and says why)."""
+def norm_for(test: CapacityTest, sex: str | None) -> Norm | None:
+    """The figure a result is read against: the overall figure for the runner's sex
+    (labelled when it is runpt's convention); None without a sex, where norms differ by
+    sex (the page then shows both overall figures and says why)."""
     if sex not in SEX_WORDS:
         return None
-    band = test.age_norms.get(age_band) if age_band else None
-    if band is not None:
-        return Norm(
-            value=band[sex],
-            who=f"{SEX_WORDS[sex]} {age_band.replace('-', '–')}",
-            source=test.age_norms["source"],
-            convention=test.age_norms["source"].startswith("runpt convention"),
-        )
     return Norm(
         value=test.norm[sex],
         who=f"{SEX_WORDS[sex]} (all ages)",

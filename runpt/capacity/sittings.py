@@ -114,19 +114,31 @@ class Result:
     changes: list  # [Change], left then right
     rung: Rung | None
     history: list  # every sitting, oldest first
+    off_norms_surface: bool = False  # flat floor where the norms need an incline
 
     @property
     def both_sides(self) -> bool:
         return self.latest is not None and None not in (self.latest.left, self.latest.right)
 
 
+def on_norms_surface(test: CapacityTest, sitting: Sitting) -> bool:
+    """Whether a sitting was done the way the norms were taken: for the heel raise, on an
+    incline board (a flat-floor test, or one with no answer, is not)."""
+    return not test.norm_needs_incline or sitting.incline is True
+
+
 def result_of(test: CapacityTest, sittings: list[Sitting], answers: Answers) -> Result:
     latest = sittings[-1] if sittings else None
-    previous = sittings[-2] if len(sittings) > 1 else None
     if latest is None:
         return Result(test, None, None, None, {}, None, [], None, [])
-    # The sitting's own answers name its norm; the runner's latest ones fill a gap.
-    norm = norm_for(test, latest.sex or answers.sex, latest.age_band or answers.age_band)
+    # The change since last time compares like with like: the last sitting on the same
+    # surface (a flat-floor heel raise isn't an incline one).
+    same_surface = on_norms_surface(test, latest)
+    earlier = [s for s in sittings[:-1] if on_norms_surface(test, s) == same_surface]
+    previous = earlier[-1] if earlier else None
+    # The sitting's own answer names its norm; the runner's latest one fills a gap. A test
+    # not done the norms' way is read against the runner's own tests only.
+    norm = norm_for(test, latest.sex or answers.sex) if same_surface else None
     against = {side: against_norm(latest.values.get(side), norm) for side in ("left", "right")}
     changes = []
     if previous is not None:
@@ -137,6 +149,7 @@ def result_of(test: CapacityTest, sittings: list[Sitting], answers: Answers) -> 
     return Result(
         test=test,
         latest=latest,
+        off_norms_surface=not same_surface,
         previous=previous,
         norm=norm,
         against={side: found for side, found in against.items() if found is not None},

@@ -24,11 +24,16 @@ first that applies wins:
    4 × 45 s". Otherwise a target not reached (a set below the target reps or hold
    seconds, or fewer sets than the target on either side) holds (rule None).
 5. Effort: an RPE above 7 holds (move on at about RPE 6-7, rule 3; about 70% effort,
-   rule 7). No RPE at all blocks only the calf raise ladder, where effort is the gate.
+   rule 7). A fixed-RM rung (heavy slow resistance, the high-load heel raise) is meant to
+   end hard, so there only RPE 10 holds: the last reps should be hard but clean, form
+   kept (about RPE 8-9). No RPE at all blocks only the calf raise ladder, where effort is
+   the gate.
 6. Before any progress: no pain logged holds a pain-gated exercise or any exercise of a
    problem routine ("log pain next time"); a problem routine holds until the next
    morning is answered better or same; at least 2 sessions at a dose before it grows, and
-   2 sessions over 7 days at a level before the next (runpt convention).
+   2 sessions over 7 days at a level before the next (runpt convention), or over as many
+   days as the trial spent at that rung where progression.toml gives them
+   (`days_at_rung`: Beyer 2015's 1, 2, 2 and 3 weeks, Rathleff 2015's 2 and 2).
 7. Progress: one set more up to the cap, then reps (or seconds) in steps up to the cap,
    then the next harder rung at its starting dose; at the top of the ladder, hold. Where
    each rung is a fixed dose (an RM: heavy slow resistance, the high-load heel raise) the
@@ -80,11 +85,16 @@ MORNINGS = ("better", "same", "worse", None)
 SETTLED_MORNINGS = ("better", "same")  # pain settled by the next morning (rule 1)
 # The zones (rule 1) are runpt/pain.py's: SAFE_MAX and ACCEPTABLE_MAX.
 MOVE_ON_RPE = 7  # move on when the sets feel about RPE 6-7 (rules 3 and 7).
+# A set at its repetition maximum (an RM) ends near the limit by definition: the last reps
+# hard but clean, form kept, is about RPE 8-9. RPE 10 (nothing left, or form going) holds.
+RM_MOVE_ON_RPE = 9
 SEE_A_CLINICIAN = "see a clinician for pain that lasts, swelling, numbness, or pain at night"
 CONVENTION = "runpt convention"
 # How long at a dose and at a level before the next step up. The cited trials stepped
 # weekly (rule 6) or every 1-3 weeks (rules 11 and 12); at 2-3 sessions a week, 2
-# sessions at a dose and 2 sessions over 7 days at a level is runpt's convention.
+# sessions at a dose and 2 sessions over 7 days at a level is runpt's convention. An entry
+# of progression.toml with `days_at_rung` waits its trial's days at each rung instead
+# (still at least 2 sessions): the trials counted weeks, not sessions.
 SESSIONS_AT_DOSE = 2
 SESSIONS_AT_RUNG = 2
 DAYS_AT_RUNG = 7
@@ -202,6 +212,7 @@ class Progression:
     lever: str = "reps"  # what easing off changes first (LEVERS)
     loads: tuple[str, ...] = ()  # the body areas it loads (AREAS)
     gated: bool = False  # moves on only with pain logged (missing pain holds)
+    days_at_rung: tuple[int, ...] = ()  # the trial's days at level 0, 1, ... (else 7)
 
 
 # --- the data --------------------------------------------------------------------------
@@ -259,6 +270,7 @@ def progression_for(exercise: ExerciseFacts) -> Progression:
         lever=pain.get("ease_off", "reps"),
         loads=tuple(pain.get("loads", ())),
         gated=pain.get("gated", False),
+        days_at_rung=tuple(entry.get("days_at_rung", ())),
     )
 
 
@@ -286,6 +298,14 @@ def areas_loaded(slug: str) -> tuple[str, ...]:
     """The body areas an exercise loads (progression.toml [pain]); none known for
     exercises that aren't strength work."""
     return tuple(pain_entry(slug).get("loads", ()))
+
+
+def days_needed(plan: Progression, level: int) -> int:
+    """Days at a rung before the next: the trial's for that rung where the entry gives
+    them (levels 0 and up), else runpt's 7."""
+    if 0 <= level < len(plan.days_at_rung):
+        return plan.days_at_rung[level]
+    return DAYS_AT_RUNG
 
 
 def areas_hurt(slug: str, problem: str) -> tuple[str, ...]:
@@ -337,7 +357,7 @@ def suggest(
         or _sore_area(exercise, target, morning, situation)
         or _acceptable_pain(exercise, target, logged, morning, situation, plan)
         or _fading_hold(exercise, target, logged, plan)
-        or _check_target(exercise, target, logged)
+        or _check_target(exercise, target, logged, plan)
         or _check_effort(exercise, target, logged, plan)
         or _progress(exercise, target, logged, morning, situation, plan)
     )
@@ -422,18 +442,29 @@ def _fading_hold(exercise, target, logged, plan) -> Suggestion | None:
     return None
 
 
-def _check_target(exercise, target, logged) -> Suggestion | None:
-    """Hold until every set on every side reached the target."""
+def _check_target(exercise, target, logged, plan) -> Suggestion | None:
+    """Hold until every set on every side reached the target. On a fixed-RM rung the
+    load is chosen for the reps (an RM is the weight you can lift that many times), so
+    falling short means a lighter weight, not fewer reps."""
     shortfall = _shortfall(exercise, target, logged)
     if shortfall is None:
         return None
     dose = _dose_text(exercise, target)
+    if plan.fixed_rungs and not exercise.is_hold:
+        reason = (
+            f"{shortfall}: stay at {dose} with a weight you can lift {target.reps} times "
+            f"with good form, a little lighter if needed ({plan.name})."
+        )
+        return _hold(target, None, reason)
     return _hold(target, None, f"{shortfall}: stay at {dose} until every set reaches it.")
 
 
 def _check_effort(exercise, target, logged, plan) -> Suggestion | None:
-    """Hold while the sets feel harder than about RPE 7."""
+    """Hold while the sets feel harder than about RPE 7; on a fixed-RM rung, only a set
+    at RPE 10 (form going) holds."""
     hardest = _highest(logged, "rpe")
+    if plan.fixed_rungs:
+        return _check_rm_effort(exercise, target, hardest, plan)
     if hardest is None:
         if plan.rule != 3:
             return None  # effort not logged: the other rules have enough to go on
@@ -449,6 +480,20 @@ def _check_effort(exercise, target, logged, plan) -> Suggestion | None:
         "until it feels about RPE 6–7, about 70% effort."
     )
     return _hold(target, 7 if exercise.is_hold else 3, reason)
+
+
+def _check_rm_effort(exercise, target, hardest, plan) -> Suggestion | None:
+    """An RM set is heavy by design: RPE 8-9 is the set done right, so it moves on.
+    RPE 10 says the weight was past the RM (nothing left, form going): keep it until the
+    last reps are hard but clean. No RPE logged: the reps and pain decide."""
+    if hardest is None or hardest.rpe <= RM_MOVE_ON_RPE:
+        return None
+    reason = (
+        f"RPE {hardest.rpe} in {_which(hardest)}: keep this weight at "
+        f"{_dose_text(exercise, target)} until the last reps are hard but clean, form kept "
+        f"(about RPE 8–9), then move on ({plan.name})."
+    )
+    return _hold(target, plan.rule, reason)
 
 
 def _progress(exercise, target, logged, morning, situation, plan) -> Suggestion:
@@ -492,26 +537,33 @@ def _progress(exercise, target, logged, morning, situation, plan) -> Suggestion:
     else:
         rule, how = plan.ladder_rule, "move up a level to"
         new = rung_start(exercise, plan, target.level + 1)
-    waiting = _too_soon(exercise, target, new, situation.dwell, evidence)
+    waiting = _too_soon(exercise, target, new, situation.dwell, evidence, plan)
     if waiting is not None:
         return waiting
     reason = f"{evidence}: {how} {_next_text(exercise, target, new)} ({_name(plan, rule)})."
     return Suggestion("progress", reason, rule, new)
 
 
-def _too_soon(exercise, target, new, dwell, evidence) -> Suggestion | None:
+def _too_soon(exercise, target, new, dwell, evidence, plan) -> Suggestion | None:
     """Hold a step up that comes too soon: 2 sessions at a dose before it grows, 2
-    sessions over 7 days at a level before the next (runpt convention)."""
+    sessions over 7 days at a level before the next (runpt convention), or over the days
+    its trial spent at that rung."""
     if dwell is None:
         return None
     dose = _dose_text(exercise, target)
     if new.level != target.level:
-        if dwell.sessions_at_rung >= SESSIONS_AT_RUNG and dwell.days_at_rung >= DAYS_AT_RUNG:
+        days = days_needed(plan, target.level)
+        if dwell.sessions_at_rung >= SESSIONS_AT_RUNG and dwell.days_at_rung >= days:
             return None
+        # Whose pace it is: the trial's weeks at this load, or runpt's convention.
+        whose = CONVENTION
+        if 0 <= target.level < len(plan.days_at_rung):
+            weeks = f"{days // 7} {'week' if days // 7 == 1 else 'weeks'}"
+            whose = f"{plan.name}: {weeks} at this load, as in the trial"
         reason = (
             f"{evidence}: stay at this level until it has had {SESSIONS_AT_RUNG} sessions over "
-            f"{DAYS_AT_RUNG} days ({dwell.sessions_at_rung} so far, over {dwell.days_at_rung} "
-            f"{'day' if dwell.days_at_rung == 1 else 'days'}), then move up ({CONVENTION})."
+            f"{days} days ({dwell.sessions_at_rung} so far, over {dwell.days_at_rung} "
+            f"{'day' if dwell.days_at_rung == 1 else 'days'}), then move up ({whose})."
         )
         return _hold(target, None, reason)
     if dwell.sessions_at_dose >= SESSIONS_AT_DOSE:
