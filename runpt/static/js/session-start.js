@@ -6,6 +6,7 @@
 import { showCueSetting } from "./cues.js";
 import { logEvent } from "./log.js";
 import { outbox, user } from "./page.js";
+import { showStartChecks, startChecked } from "./start-check.js";
 
 function playerPage() {
   return document.getElementById("player-page");
@@ -29,9 +30,18 @@ async function loadUnit(source) {
 
 /* ---------- starting and resuming ---------- */
 
-/** Start a session of the routine `button` names, once its unit is in hand; `play`
- * plays it when this page is its player (else the player page opens and resumes it). */
-export async function startRun(button, play) {
+/** Start a session of the routine `button` names, once its red flags and triage are
+ * answered (start-check.js) and its unit is in hand; `play` plays it when this page is
+ * its player (else the player page opens and resumes it). `tapped`: the runner tapped
+ * Start (not ?start=1 on loading the player). */
+export async function startRun(button, play, tapped = true) {
+  if (!(await startChecked(button, tapped))) return;
+  if (button.dataset.resumeRun) {
+    // A run kept from before its routine was checked: it goes on, once answered.
+    delete button.dataset.resumeRun;
+    resumeRun(play);
+    return;
+  }
   const existing = await outbox.loadRun(user);
   if (existing && !confirm(`“${existing.routineName}” is still in progress. Start a new session instead?`)) {
     return;
@@ -97,11 +107,20 @@ export async function resumeRun(play) {
   const player = playerPage();
   if (!player || !user) return;
   showCueSetting();
+  await showStartChecks();
   const run = await outbox.loadRun(user);
   const startAsked = new URLSearchParams(location.search).has("start");
   if (startAsked) history.replaceState(null, "", location.pathname);
+  const button = player.querySelector("[data-start-session]");
   if (!run || run.routineId !== Number(player.dataset.routineId)) {
-    if (startAsked && !run) startRun(player.querySelector("[data-start-session]"), play);
+    if (startAsked && !run) startRun(button, play, false);
+    return;
+  }
+  if (!(await startChecked(button, false))) {
+    // A run started before its routine's red flags were asked (an older runpt): they
+    // come first, then the run goes on where it was.
+    button.dataset.resumeRun = "1";
+    button.textContent = "Go on with the session";
     return;
   }
   const unit = (await outbox.getMeta(`run-unit:${user}`)) || (await loadUnit(player));
