@@ -39,6 +39,8 @@ def test_the_player_start_card_asks_before_set_1_and_folds_once_answered(signed_
     assert "data-start-check-fields data-fold" in card
     assert card.index("Red flags:") < card.index("data-triage") < card.index("Start session")
     assert 'name="no-red-flags" required data-check-clear' in card
+    start_card = body[body.index("data-not-started") : body.index('id="summary"')]
+    assert "<strong>Running:</strong> Running load matters most" in start_card
     # The button names the version of the words the answers are kept with.
     assert re.search(r'data-start-check="[0-9a-f]{12}"', card)
 
@@ -120,3 +122,6 @@ def test_the_first_run_answers_show_the_red_flags_on_home(signed_in):
     card = re.search(r'<section class="card new-problems".*?</section>', home, re.S).group(0)
     assert "Red flags for shin splints" in card and "bone stress injury" in card
     assert 'data-forget-start-checks="shin-splints-relief"' in card
+    # Under the next session's card, whose Start (leading to them) stays in view, once.
+    assert home.index("data-start-session") < home.index("new-problems")
+    assert home.count('class="card new-problems"') == 1
