@@ -8,6 +8,7 @@ routine's own check comes first. At 390×844 and 360×640."""
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_email
@@ -234,3 +235,19 @@ def test_adding_a_problem_in_settings_shows_its_red_flags_and_asks_again(phone):
     page.goto(f"/run/{achilles}")
     expect(check(page)).to_be_visible()
     expect(check(page).get_by_label("None of these apply to me")).not_to_be_checked()
+
+
+def test_the_check_has_no_axe_violation(page):
+    """The check on a routine's page with another routine offered, and on the player
+    with a stop answer: labelled choices, alerts and contrast pass axe-core."""
+    axe = Axe()
+    sign_up(page, ["Knee pain"])
+    found = [v["id"] for v in axe.run(page).response["violations"]]  # red flags on home
+    routine_page(page, "Kneecap pain")
+    check(page).get_by_label(re.compile("outside of the knee")).check()
+    found += [v["id"] for v in axe.run(page).response["violations"]]
+    shin = routine_page(page, "Shin care")
+    page.goto(f"/run/{shin}")
+    check(page).get_by_label(re.compile("A spot you can cover with a fingertip")).check()
+    found += [v["id"] for v in axe.run(page).response["violations"]]
+    assert found == []
