@@ -6,7 +6,7 @@
 import { showCueSetting } from "./cues.js";
 import { logEvent } from "./log.js";
 import { outbox, user } from "./page.js";
-import { showStartChecks, startChecked } from "./start-check.js";
+import { showStartChecks, startCheck } from "./start-check.js";
 
 function playerPage() {
   return document.getElementById("player-page");
@@ -35,7 +35,14 @@ async function loadUnit(source) {
  * its player (else the player page opens and resumes it). `tapped`: the runner tapped
  * Start (not ?start=1 on loading the player). */
 export async function startRun(button, play, tapped = true) {
-  if (!(await startChecked(button, tapped))) return;
+  const check = await startCheck(button, tapped);
+  if (check === "shown") return;
+  if (check === "on-player") {
+    // Its red flags first, on the player's start card: a page the phone holds with the
+    // routine's unit, so a routine not kept offline is said so here, as below.
+    if (await unitOrProblem(button)) location.assign(button.dataset.href);
+    return;
+  }
   if (button.dataset.resumeRun) {
     // A run kept from before its routine was checked: it goes on, once answered.
     delete button.dataset.resumeRun;
@@ -46,16 +53,8 @@ export async function startRun(button, play, tapped = true) {
   if (existing && !confirm(`“${existing.routineName}” is still in progress. Start a new session instead?`)) {
     return;
   }
-  const problem = button.closest("form").parentElement.querySelector("[data-start-problem]");
-  if (problem) problem.hidden = true;
-  button.disabled = true;
-  const unit = await loadUnit(button);
-  button.disabled = false;
-  if (!unit) {
-    // Said plainly, before anything is logged: never a session that stalls mid-way.
-    if (problem) problem.hidden = false;
-    return;
-  }
+  const unit = await unitOrProblem(button);
+  if (!unit) return;
   const run = newRun(button, unit);
   await outbox.setMeta(`run-unit:${user}`, unit);
   await outbox.saveRun(run);
@@ -67,6 +66,18 @@ export async function startRun(button, play, tapped = true) {
   } else {
     location.assign(run.playerUrl);
   }
+}
+
+/** The routine's unit; null when neither the phone nor the server has it, said plainly
+ * under Start, before anything is logged: never a session that stalls mid-way. */
+async function unitOrProblem(button) {
+  const problem = button.closest("form").parentElement.querySelector("[data-start-problem]");
+  if (problem) problem.hidden = true;
+  button.disabled = true;
+  const unit = await loadUnit(button);
+  button.disabled = false;
+  if (!unit && problem) problem.hidden = false;
+  return unit;
 }
 
 function newRun(button, unit) {
@@ -116,7 +127,7 @@ export async function resumeRun(play) {
     if (startAsked && !run) startRun(button, play, false);
     return;
   }
-  if (!(await startChecked(button, false))) {
+  if ((await startCheck(button, false)) !== "answered") {
     // A run started before its routine's red flags were asked (an older runpt): they
     // come first, then the run goes on where it was.
     button.dataset.resumeRun = "1";

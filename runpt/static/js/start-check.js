@@ -114,23 +114,22 @@ export async function onStartCheckChange(input) {
   return true;
 }
 
-/** May `button` start its routine now? True when it has no red flags or triage, or the
- * runner's answers say this routine fits. Else the check is shown: on this page when it
- * holds it (`tapped`: the browser says which field is missing), or on the player page. */
-export async function startChecked(button, tapped = true) {
-  if (!button.hasAttribute("data-start-check")) return true;
+/** May `button` start its routine now? "answered" when it has no red flags or triage,
+ * or the runner's answers say this routine fits; else the check is to be answered:
+ * "shown" on this page when it holds it (`tapped`: the browser says which field is
+ * missing), or "on-player" (the player page's start card holds it). */
+export async function startCheck(button, tapped = true) {
+  if (!button.hasAttribute("data-start-check")) return "answered";
   const fields = fieldsOf(button);
   if (!fields) {
     const mine = await answersTo(button);
-    if (mine && mine.fits) return true;
-    location.assign(button.dataset.href);
-    return false;
+    return mine && mine.fits ? "answered" : "on-player";
   }
-  if (verdict(fields) === "start") return true;
+  if (verdict(fields) === "start") return "answered";
   fields.hidden = false;
   if (tapped) fields.form.reportValidity();
   else fields.scrollIntoView({ block: "start" });
-  return false;
+  return "shown";
 }
 
 /** Adding a problem in Settings or the first-run questions asks its routines' checks
