@@ -49,7 +49,7 @@ from common import (  # noqa: E402
 )
 
 sys.path.insert(0, str(ROOT))
-from tests.browser.helpers import wait_for_offline_set  # noqa: E402
+from tests.browser.helpers import answer_red_flags, wait_for_offline_set  # noqa: E402
 
 ARM = """
 (n) => {
@@ -86,6 +86,9 @@ def register(page, email):
 
 def run_session(page, routine_id: int) -> list[dict]:
     page.goto(f"/run/{routine_id}")
+    page.wait_for_timeout(300)  # the phone fills in (and folds) answers given before
+    if page.locator("[data-start-check-fields]").is_visible():
+        answer_red_flags(page)  # the first session: its red flags before set 1
     page.get_by_role("button", name="Start session").click()
     page.locator("#step").wait_for()
     total = int(page.locator("#step").get_attribute("data-total"))

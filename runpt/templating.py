@@ -14,6 +14,7 @@ from markupsafe import Markup
 from runpt import pain
 from runpt.library.figures import figure
 from runpt.log import validation
+from runpt.routines.start_check import check_version
 from runpt.runner import units
 from runpt.runner.models import DEFAULT_UNIT, unit_of
 from runpt.security import is_link_page
@@ -78,3 +79,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(figure, "figure")
     # The log form's limits come from the rules the server checks events by.
     app.add_template_global(validation, "log_limits")
+    # The check before set 1 is kept on the phone with the version of its words.
+    app.add_template_global(check_version, "check_version")

@@ -266,34 +266,101 @@ def test_every_routine_shows_its_red_flags_above_start(signed_in, app, slug, wor
         assert "5/10" in ROUTINES[slug]["running"]
 
 
+def check_of(body: str) -> str:
+    """The check before set 1 on a page (run/_start_check.html), up to Start."""
+    start = body.index('<fieldset class="start-check"')
+    return body[start : body.index("data-start-session", start)]
+
+
+def answers_of(check: str) -> list[tuple[str, str, str]]:
+    """(kind, answer text, what it leads to) for each triage answer in the check."""
+    found = []
+    for kind, answer, rest in re.findall(
+        r'data-answer="(\w+)"> (.*?)</label>(.*?)(?=<label|</fieldset>)', check, re.S
+    ):
+        found.append((kind, answer.strip(), re.sub(r"\s+", " ", rest)))
+    return found
+
+
 @pytest.mark.parametrize(
     ("slug", "links", "stop"),
     [
-        ("knee-pain-relief", ["knee-patellar-tendon"], "See a clinician before any routine"),
-        ("knee-patellar-tendon", ["knee-pain-relief"], "See a clinician before any routine"),
+        ("knee-pain-relief", ["knee-patellar-tendon", "hip-strain-relief"],
+         "See a clinician before any routine"),
+        ("knee-patellar-tendon", ["knee-pain-relief", "hip-strain-relief"],
+         "See a clinician before any routine"),
         ("achilles-care", ["achilles-insertional"], "rupture"),
         ("achilles-insertional", ["achilles-care"], "rupture"),
         ("achilles-heel-drops", ["achilles-insertional"], "rupture"),
         ("shin-splints-relief", [], "stop running and see a clinician"),
     ],
-)
+)  # fmt: skip
 def test_triage_sends_the_runner_to_the_routine_that_fits(signed_in, app, slug, links, stop):
+    """Each answer is part of Start's form: this routine, another routine offered with
+    a Start of its own (on its player, where its own red flags come first), or a stop."""
     body = page(signed_in, app, slug)
-    triage = re.search(r"<section class=\"card triage\".*?</section>", body, re.S).group(0)
+    check = check_of(body)
+    answers = answers_of(check)
     with app.app_context():
         for other in links:
             target = builtin(other)
-            assert f'href="/routines/{target.id}">open “{target.name}”</a>' in triage
-    assert "<strong>this routine</strong>" in triage
-    assert stop in re.search(r"data-triage-stop>(.*?)</strong>", triage, re.S).group(1)
+            offer = f'href="/run/{target.id}" data-other-routine>Start “{target.name}” instead</a>'
+            assert any(kind == "other" and offer in rest for kind, _, rest in answers), other
+    assert [kind for kind, _, _ in answers].count("this") == 1
+    stops = [rest for kind, _, rest in answers if kind == "stop"]
+    assert len(stops) == 1 and stop in stops[0] and "href" not in stops[0]
+    assert "Start is gone" in stops[0]
     assert body.index("data-triage") < body.index("Start session")
+    assert 'required data-answer="this"' in check  # no Start past it, even before scripts
 
 
-def test_the_shin_bone_stress_answer_sends_no_one_to_a_routine(signed_in, app):
-    body = page(signed_in, app, "shin-splints-relief")
-    triage = re.search(r"<section class=\"card triage\".*?</section>", body, re.S).group(0)
-    bone = triage.split("<li>Yes:")[1].split("</li>")[0]
-    assert "href" not in bone and "bone stress" in bone
+def test_the_shin_triage_tells_a_long_ache_from_a_fingertip_spot(signed_in, app):
+    """J1: shin splints are tender along 5 cm or more of the bone's inner edge; a bone
+    stress injury at one spot. The wording says so, and the spot answer stops."""
+    answers = answers_of(check_of(page(signed_in, app, "shin-splints-relief")))
+    (this,) = [answer for kind, answer, _ in answers if kind == "this"]
+    (spot, leads_to) = [(answer, rest) for kind, answer, rest in answers if kind == "stop"][0]
+    assert "a hand's width long (5 cm or more)" in this
+    assert "few centimetres" not in this
+    assert "A spot you can cover with a fingertip" in spot
+    assert "bone stress injury" in leads_to and "see a clinician" in leads_to
+
+
+def test_outside_of_the_knee_is_sent_to_hip_care_with_a_running_line(signed_in, app):
+    """J2: pain on the outside of the knee (iliotibial band) gets Hip care, and a line on
+    running while it settles, not the kneecap routine."""
+    for slug in ("knee-pain-relief", "knee-patellar-tendon"):
+        answers = answers_of(check_of(page(signed_in, app, slug)))
+        (outside,) = [(k, a, r) for k, a, r in answers if "outside of the knee" in a]
+        kind, _, leads_to = outside
+        assert kind == "other" and "Start “Hip care” instead" in leads_to
+        assert "iliotibial band" in leads_to and "downhill" in leads_to and "flat" in leads_to
+
+
+@pytest.mark.parametrize(
+    ("slug", "words"),
+    [
+        # J3: a runner's calcaneal stress fracture comes on gradually.
+        ("plantar-fasciitis-relief", ["squeeze the heel from both sides",
+                                      "builds the longer you walk or run", "stress fracture"]),
+        # J4: one clause each.
+        ("achilles-care", ["both Achilles hurt along with other joints", "stiff for a long time",
+                           "fluoroquinolone antibiotic", "steroid injection"]),
+        ("achilles-insertional", ["fluoroquinolone antibiotic", "steroid injection"]),
+        ("achilles-heel-drops", ["fluoroquinolone antibiotic", "steroid injection"]),
+        ("knee-pain-relief", ["hot, red and swollen", "fever"]),
+        ("knee-patellar-tendon", ["hot, red and swollen", "fever"]),
+        ("lower-back-relief", ["pain is there at night whatever position", "had cancer"]),
+        ("shin-splints-relief", ["stress fracture before", "periods have stopped"]),
+        ("hip-strain-relief", ["stress fracture before", "periods have stopped"]),
+    ],
+)  # fmt: skip
+def test_red_flags_name_what_a_physiotherapist_asked_for(signed_in, app, slug, words):
+    body = page(signed_in, app, slug)
+    flags = re.search(r'<p class="safety" role="note" data-red-flags>(.*?)</p>', body, re.S)
+    for word in words:
+        assert word in flags.group(1), word
+    assert len(ROUTINES[slug]["red_flags"]) < 500  # still fits a shared routine's file
 
 
 def test_a_copy_keeps_the_red_flags_and_triage(signed_in, app):

@@ -1,8 +1,9 @@
 """Take the README's screenshots: a throwaway server, a runner who answered the
 first-run questions and has ten weeks of sessions synced through /api/sync, and
-Chromium at 390x844 (phone), light and dark.
+Chromium at 390x844 (phone), light and dark; and a new runner's first run to the red
+flags before set 1 (`first_run_to_red_flags`, alone with the argument "red-flags").
 
-    .venv/bin/python docs/screenshots/take.py
+    .venv/bin/python docs/screenshots/take.py [red-flags]
 
 Writes docs/screenshots/*.png. Uses Debian's /usr/bin/chromium (never a download).
 """
@@ -21,7 +22,7 @@ sys.path.insert(0, str(HERE.parent.parent / "bench"))
 sys.path.insert(0, str(HERE.parent.parent))
 from common import Server, running  # noqa: E402
 
-from tests.browser.helpers import wait_for_offline_set  # noqa: E402
+from tests.browser.helpers import answer_red_flags, wait_for_offline_set  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ZONE = timezone(timedelta(hours=1))
@@ -76,11 +77,13 @@ def one_session(start: datetime, progress: float, rng: random.Random) -> list[di
 
 def main() -> None:
     rng = random.Random(7)
+    only_red_flags = sys.argv[1:] == ["red-flags"]
     with running(Server()) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
         )
-        for scheme in ("light", "dark"):
+        first_run_to_red_flags(browser, server)
+        for scheme in () if only_red_flags else ("light", "dark"):
             context = browser.new_context(
                 base_url=server.url, viewport={"width": 390, "height": 844}, is_mobile=True,
                 has_touch=True, device_scale_factor=2, color_scheme=scheme,
@@ -110,10 +113,34 @@ def main() -> None:
         browser.close()
 
 
-def answer_first_questions(page) -> None:
-    """The two questions a new runner meets right after signing up."""
+def first_run_to_red_flags(browser, server) -> None:
+    """A new runner with sore shins: right after the two questions, home shows Shin
+    care's red flags (first-run.png); its Start opens the player to the red flags and the
+    triage question, before set 1 (red-flags.png)."""
+    context = browser.new_context(
+        base_url=server.url, viewport={"width": 390, "height": 844}, is_mobile=True,
+        has_touch=True, device_scale_factor=2,
+    )  # fmt: skip
+    page = context.new_page()
+    page.goto("/auth/register")
+    page.get_by_label("Email").fill("screens-shins@example.com")
+    page.get_by_label("Password").fill("long-enough-1")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/get-started")
+    page.get_by_label("Shin splints").check()
+    page.get_by_role("button", name="Show me my first session").click()
+    page.wait_for_url(re.compile(r"/$"))
     page.wait_for_timeout(600)
     page.screenshot(path=str(HERE / "first-run.png"))
+    page.get_by_role("button", name="Start session").click()
+    page.wait_for_selector("[data-start-check-fields]")
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(HERE / "red-flags.png"))
+    context.close()
+
+
+def answer_first_questions(page) -> None:
+    """The two questions a new runner meets right after signing up."""
     page.get_by_label("Stay injury-free").check()
     page.get_by_label("Friday").check()  # Monday and Wednesday come suggested
     page.get_by_role("button", name="Show me my first session").click()
@@ -154,6 +181,7 @@ def take(page, scheme: str) -> None:
         wait_for_offline_set(page, timeout=120)
         page.goto("/routines")
         page.get_by_role("link", name=re.compile("Runner's essentials")).click()
+        answer_red_flags(page)  # the first time: its red flags before set 1
         page.get_by_role("button", name="Start session").click()
         page.wait_for_selector("#step")
         while page.locator("#step").get_attribute("data-exercise") != "glute-bridge":

@@ -15,7 +15,12 @@ from runpt.plain_reads import PlainRead
 from runpt.progression.engine import areas_hurt, areas_loaded
 from runpt.progression.suggestions import suggestion_from, target_of
 from runpt.routines import spoken
-from runpt.routines.editing import VISIBLE_ROUTINE_VERSION, routine_for
+from runpt.routines.editing import (
+    VISIBLE_ROUTINE_VERSION,
+    builtin_routines_by_slug,
+    routine_for,
+)
+from runpt.routines.start_check import triage_questions
 from runpt.routines.steps import plan, plan_as_of
 from runpt.runner.models import DEFAULT_UNIT, UNIT_OF, settings_of
 
@@ -35,6 +40,7 @@ def player(routine_id: int):
         total=len(plan(routine)),
         minutes=minutes,
         settings=settings_of(current_user),
+        triage=triage_questions(routine, builtin_routines_by_slug()),
     )
 
 

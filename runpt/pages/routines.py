@@ -13,6 +13,7 @@ from runpt.log.summaries import current_summaries
 from runpt.progression.suggestions import accept, shown_target, suggestion_for, suggestions_for
 from runpt.routines import editing as edit
 from runpt.routines.recommend import next_routine, recommended_routines
+from runpt.routines.start_check import triage_questions
 from runpt.runner.models import settings_of
 
 bp = Blueprint("routines", __name__)
@@ -98,8 +99,7 @@ def _page_context(routine) -> dict:
         "PROBLEMS": PROBLEMS,
         "suggestions": suggestions_for(current_user, routine),
         "too_long": too_long(routine),
-        "routine_ids": {slug: routine_id for slug, (routine_id, _) in builtins.items()},
-        "routine_names": {slug: name for slug, (_, name) in builtins.items()},
+        "triage": triage_questions(routine, builtins),
     }
 
 

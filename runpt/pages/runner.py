@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from runpt.library.models import PROBLEMS
 from runpt.pages.auth import wanted_next
+from runpt.routines.editing import visible_routines
 from runpt.runner import answers
 from runpt.runner.models import UNITS, RunnerSettings, save_settings, settings_of
 from runpt.timestamps import utcnow
@@ -28,10 +29,12 @@ def first_run():
         aims = answers.aims(request.form, errors)
         days = answers.training_days(request.form, errors)
         if not errors:
+            added = new_problems(settings, aims[1])
             settings.injury_free, settings.problems = aims
             settings.weekdays = ",".join(str(day) for day in days)
             settings.answered_at = utcnow()
             save_settings(settings)
+            show_red_flags_of(added)
             return redirect(come_back or url_for("routines.home"))
     return render_template(
         "runner/first_run.html", **_form_context(settings, errors), next=come_back
@@ -49,6 +52,7 @@ def settings():
         time_of_day = answers.time_of_day(request.form, errors)
         unit = answers.unit(request.form, errors)
         if not errors:
+            added = new_problems(settings, aims[1])
             settings.injury_free, settings.problems = aims
             settings.weekdays = ",".join(str(day) for day in days)
             settings.time_of_day = time_of_day
@@ -57,10 +61,47 @@ def settings():
             settings.answered_at = settings.answered_at or utcnow()
             save_settings(settings)
             flash("Settings saved.", "success")
+            show_red_flags_of(added)
             return redirect(url_for("runner.settings"))
     return render_template(
         "runner/settings.html", **_form_context(settings, errors)
     ), 400 if errors else 200
+
+
+def new_problems(settings: RunnerSettings, problems: list[str]) -> list[str]:
+    """The problems the runner ticks now that they hadn't before."""
+    return [problem for problem in problems if problem not in settings.own_problems]
+
+
+# A runner who adds a problem sees its routines' red flags at once, on the page after the
+# save, and the phone forgets their answers to those routines' checks, so the first
+# session of each asks again before set 1 (js/start-check.js). The one-time message
+# carries the problems to the next page (base.html), which the service worker always
+# takes from the server after a form.
+NEW_PROBLEMS = "new-problems"
+
+
+def show_red_flags_of(problems: list[str]) -> None:
+    if problems:
+        flash(" ".join(problems), NEW_PROBLEMS)
+
+
+@bp.app_template_global()
+def red_flags_of_problems(message: str) -> dict:
+    """For runner/_new_problems.html: the problems named in the message, their routines'
+    references (whose checks the phone forgets) and red flags, each text once with the
+    routines that share it."""
+    problems = [problem for problem in message.split() if problem in PROBLEMS]
+    routines = [r for r in visible_routines(current_user) if r.problem in problems]
+    flags: dict[str, list[str]] = {}
+    for routine in routines:
+        if routine.red_flags:
+            flags.setdefault(routine.red_flags, []).append(routine.name)
+    return {
+        "problems": [PROBLEMS[problem] for problem in problems],
+        "references": " ".join(sorted({str(r.copied_from or r.reference) for r in routines})),
+        "flags": [(names, text) for text, names in flags.items()],
+    }
 
 
 def _form_context(settings: RunnerSettings, errors: dict) -> dict:

@@ -257,7 +257,9 @@ const RunptOutbox = (() => {
         };
       }
       stores.runs.delete(user);
-      const keys = [`last-sync:${user}`, `needs-sign-in:${user}`, `offline:${user}`, `run-unit:${user}`];
+      const keys = [
+        `last-sync:${user}`, `needs-sign-in:${user}`, `offline:${user}`, `run-unit:${user}`, `start-checks:${user}`,
+      ];
       for (const key of keys) {
         stores.meta.delete(key);
       }

@@ -6,7 +6,12 @@ without waiting for the worker, and Start session starts a session."""
 from playwright.sync_api import expect
 
 from tests.browser.conftest import register
-from tests.browser.helpers import create_routine, stop_service_workers, wait_for_offline_set
+from tests.browser.helpers import (
+    answer_red_flags,
+    create_routine,
+    stop_service_workers,
+    wait_for_offline_set,
+)
 
 START_URL = "/?source=home-screen"
 
@@ -36,4 +41,8 @@ def test_with_no_signal_the_start_page_opens_its_files_from_the_shell_cache(cont
     assert "/static/js/player.js" in sources  # a module main.js imports
     assert set(sources.values()) == {"cache"}, sources
     start.click()
+    # Home's Start is Runner's essentials: the first time, its red flags come first, on
+    # its player page, from the phone too.
+    answer_red_flags(tab)
+    tab.get_by_role("button", name="Start session").click()
     expect(tab.locator("#step[data-index='0']")).to_be_visible()

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import new_email, register
 from tests.browser.helpers import (
+    answer_red_flags,
     create_routine,
     kept_offline,
     kept_unit,
@@ -170,7 +171,8 @@ def test_an_accepted_suggestion_is_kept_in_two_requests_and_runs_with_no_signal(
     made = offline_requests(server, accepted)
     assert [r[1] for r in made] == ["/offline/urls", "/offline/units"], made
     assert made[1][3] < 16_000  # that routine's pages and steps, compressed: nothing else
-    # Run the whole copy with no signal: every step logged once.
+    # Run the whole copy with no signal: every step logged once (its red flags first).
+    answer_red_flags(page)
     page.get_by_role("button", name="Start session").click()
     expect(page.locator("#step")).to_be_visible()
     session = current_session(page)

@@ -14,7 +14,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import register
-from tests.browser.helpers import create_routine, offline_manifest, start_session
+from tests.browser.helpers import (
+    answer_red_flags,
+    create_routine,
+    offline_manifest,
+    start_session,
+)
 
 VIEWPORTS = [{"width": 390, "height": 844}, {"width": 360, "height": 640}]
 
@@ -39,7 +44,10 @@ def test_every_step_of_every_builtin_routine_fits_one_thumb(browser, server, vie
         assert len(routines) >= 10
         problems, steps = [], 0
         for routine_id in routines:
-            page.goto(f"/run/{routine_id}?start=1")  # what Start opens
+            page.goto(f"/run/{routine_id}")  # what Start opens
+            if page.locator("[data-start-session][data-start-check]").count():
+                answer_red_flags(page)  # the first time: red flags and triage first
+            page.get_by_role("button", name="Start session").click()
             expect(page.locator("#step[data-index='0']")).to_be_visible()
             steps += int(page.locator("#step").get_attribute("data-total"))
             problems += page.evaluate(WALK_EVERY_STEP)

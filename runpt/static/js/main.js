@@ -12,6 +12,7 @@ import {
   refreshOfflineSetBetweenSessions, registerServiceWorker, rememberSignedInRunner, showSignedInHeader,
   showWhatIsKept,
 } from "./sw-client.js";
+import { forgetStartChecks, onStartCheckChange, showStartChecks } from "./start-check.js";
 import { labelDataAge, showSyncStatus, syncNow, watchForSyncMoments } from "./sync-status.js";
 
 // Modules only some pages use, loaded when their page is open: the start page's first
@@ -39,11 +40,22 @@ function onClick(event) {
   if (onPlayerClick(target, event)) return;
   if (target.matches("[data-apply-update]")) {
     applyUpdate();
+  } else if (target.matches("[data-red-flags-link]")) {
+    event.preventDefault(); // no #red-flags in the address: a reload resumes the step
+    showRedFlags();
   } else if (target.matches("[data-print]")) {
     window.print();
   } else if (target.matches("[data-morning-feel], [data-morning-later]")) {
     answerMorningQuestion(target);
   }
+}
+
+/** A step's "Red flags": the routine's red flags and triage, opened under the player. */
+function showRedFlags() {
+  const details = document.getElementById("red-flags");
+  if (!details) return;
+  details.open = true;
+  details.scrollIntoView({ block: "start" });
 }
 
 function onSubmit(event) {
@@ -67,7 +79,9 @@ async function startSignedIn() {
   showSyncStatus();
   syncNow();
   offerResume();
-  resumeSession();
+  // A problem just added asks its routines' checks again; then every check on the page
+  // shows the runner's answers, before a resumed or asked-for start looks at them.
+  forgetStartChecks().then(showStartChecks).then(resumeSession);
   showWhatIsKept();
   askMorningQuestion();
   labelDataAge();
@@ -77,7 +91,7 @@ async function startSignedIn() {
 function start() {
   document.addEventListener("click", onClick);
   document.addEventListener("submit", onSubmit);
-  document.addEventListener("change", (event) => onPlayerChange(event.target));
+  document.addEventListener("change", (event) => onPlayerChange(event.target) || onStartCheckChange(event.target));
   document.body.addEventListener("htmx:afterSwap", (event) => {
     // A routine's steps changed in the editor: keep the new version offline now.
     if (event.detail.target && event.detail.target.id === "steps") refreshOfflineSet();

@@ -6,6 +6,7 @@
 import { showCueSetting } from "./cues.js";
 import { logEvent } from "./log.js";
 import { outbox, user } from "./page.js";
+import { showStartChecks, startCheck } from "./start-check.js";
 
 function playerPage() {
   return document.getElementById("player-page");
@@ -29,23 +30,31 @@ async function loadUnit(source) {
 
 /* ---------- starting and resuming ---------- */
 
-/** Start a session of the routine `button` names, once its unit is in hand; `play`
- * plays it when this page is its player (else the player page opens and resumes it). */
-export async function startRun(button, play) {
+/** Start a session of the routine `button` names, once its red flags and triage are
+ * answered (start-check.js) and its unit is in hand; `play` plays it when this page is
+ * its player (else the player page opens and resumes it). `tapped`: the runner tapped
+ * Start (not ?start=1 on loading the player). */
+export async function startRun(button, play, tapped = true) {
+  const check = await startCheck(button, tapped);
+  if (check === "shown") return;
+  if (check === "on-player") {
+    // Its red flags first, on the player's start card: a page the phone holds with the
+    // routine's unit, so a routine not kept offline is said so here, as below.
+    if (await unitOrProblem(button)) location.assign(button.dataset.href);
+    return;
+  }
+  if (button.dataset.resumeRun) {
+    // A run kept from before its routine was checked: it goes on, once answered.
+    delete button.dataset.resumeRun;
+    resumeRun(play);
+    return;
+  }
   const existing = await outbox.loadRun(user);
   if (existing && !confirm(`“${existing.routineName}” is still in progress. Start a new session instead?`)) {
     return;
   }
-  const problem = button.closest("form").parentElement.querySelector("[data-start-problem]");
-  if (problem) problem.hidden = true;
-  button.disabled = true;
-  const unit = await loadUnit(button);
-  button.disabled = false;
-  if (!unit) {
-    // Said plainly, before anything is logged: never a session that stalls mid-way.
-    if (problem) problem.hidden = false;
-    return;
-  }
+  const unit = await unitOrProblem(button);
+  if (!unit) return;
   const run = newRun(button, unit);
   await outbox.setMeta(`run-unit:${user}`, unit);
   await outbox.saveRun(run);
@@ -57,6 +66,18 @@ export async function startRun(button, play) {
   } else {
     location.assign(run.playerUrl);
   }
+}
+
+/** The routine's unit; null when neither the phone nor the server has it, said plainly
+ * under Start, before anything is logged: never a session that stalls mid-way. */
+async function unitOrProblem(button) {
+  const problem = button.closest("form").parentElement.querySelector("[data-start-problem]");
+  if (problem) problem.hidden = true;
+  button.disabled = true;
+  const unit = await loadUnit(button);
+  button.disabled = false;
+  if (!unit && problem) problem.hidden = false;
+  return unit;
 }
 
 function newRun(button, unit) {
@@ -97,11 +118,20 @@ export async function resumeRun(play) {
   const player = playerPage();
   if (!player || !user) return;
   showCueSetting();
+  await showStartChecks();
   const run = await outbox.loadRun(user);
   const startAsked = new URLSearchParams(location.search).has("start");
   if (startAsked) history.replaceState(null, "", location.pathname);
+  const button = player.querySelector("[data-start-session]");
   if (!run || run.routineId !== Number(player.dataset.routineId)) {
-    if (startAsked && !run) startRun(player.querySelector("[data-start-session]"), play);
+    if (startAsked && !run) startRun(button, play, false);
+    return;
+  }
+  if ((await startCheck(button, false)) !== "answered") {
+    // A run started before its routine's red flags were asked (an older runpt): they
+    // come first, then the run goes on where it was.
+    button.dataset.resumeRun = "1";
+    button.textContent = "Go on with the session";
     return;
   }
   const unit = (await outbox.getMeta(`run-unit:${user}`)) || (await loadUnit(player));
