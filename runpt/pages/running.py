@@ -83,7 +83,7 @@ def plan():
         "running/plan.html",
         state=state,
         plan=running_data()["plan"],
-        back=running_data()["back"],
+        keys_run={run.stage for run in runs if run.stage is not None},
         recent=list(reversed([run for run in recent if run.stage is not None])),
         morning=morning_after(runs),
         as_of=as_of(),
