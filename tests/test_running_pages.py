@@ -272,3 +272,9 @@ def test_a_run_logged_at_stage_8_before_the_25_minute_stage_stays_a_30_minute_st
     plan = text(signed_in.get("/running/plan"))
     assert 'data-current-stage="9"' in plan and "Stage 9: Run 30 minutes" in plan
     assert "<td>9</td>" in plan  # its place in the plan, in the runs table
+
+
+def test_the_physio_report_says_the_plan_is_not_needed_for_a_runner_past_it(signed_in, pinned):
+    sync(signed_in, [run_on(9, 80), run_on(2, 45)])
+    report = text(signed_in.get("/history/report"))
+    assert "Walk-run plan: not needed; the longest run of the last 30 days was 80 min." in report
