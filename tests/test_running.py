@@ -347,3 +347,9 @@ def test_capacity_tests_gate_only_the_runners_own_problems_and_no_count_is_requi
     # A woman with 18 heel raises a side (under the old 20 for everyone) is not held back.
     even = {"heel-raise": LatestTest(days_before(10), 18, 18, 100, False)}
     assert plan_state(runs, even, TODAY, ("achilles",)).unlocked
+
+
+def test_a_runner_back_from_a_break_is_on_the_plan_however_long_the_first_run_was():
+    runs = [a_run(days_before(70), minutes=60), a_run(days_before(3), minutes=40)]
+    state = plan_state(runs, {}, TODAY)
+    assert not state.beyond and state.current.name == "Run 30 minutes"

@@ -14,7 +14,7 @@ from runpt.capacity.norms import capacity_tests
 from runpt.capacity.sittings import Result, capacity_results
 from runpt.log.reads import LoggedRun, logged_runs
 from runpt.runner.models import settings_of
-from runpt.running.load import running_minutes
+from runpt.running.load import running_minutes, weeks_off
 from runpt.running.settings import Stage, running_data, stage_of, stages
 
 
@@ -118,11 +118,23 @@ def plan_state(
         not here
         and longest is not None
         and not any(stage_of(run) for run in recent)
+        and not back_recently(runs, recent)
         and longest >= stages()[-1].run_min
     )
     return PlanState(
         stage, here, criteria, step_back(here, stage, settings), complete, longest, beyond
     )
+
+
+def back_recently(runs: list[LoggedRun], recent: list[LoggedRun]) -> bool:
+    """Whether a recent run was the first after 4 weeks or more without running: the
+    runner is coming back, and the plan is for them however long that run was."""
+    if not recent:
+        return False
+    first = runs.index(recent[0])
+    before = runs[first - 1] if first else None
+    pairs = zip([before, *recent], recent, strict=False)
+    return any(weeks_off(previous, run) is not None for previous, run in pairs)
 
 
 def needs_rest_day(stage: Stage, settings: dict) -> bool:
