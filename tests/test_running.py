@@ -353,3 +353,13 @@ def test_a_runner_back_from_a_break_is_on_the_plan_however_long_the_first_run_wa
     runs = [a_run(days_before(70), minutes=60), a_run(days_before(3), minutes=40)]
     state = plan_state(runs, {}, TODAY)
     assert not state.beyond and state.current.name == "Run 30 minutes"
+
+
+def test_steady_weeks_after_a_break_are_not_jumps_against_the_weeks_off():
+    """60 min a week from the week back on: the ratio against weeks off would call each a
+    jump; the week back is marked once instead."""
+    runs = [a_run(days_before(90), minutes=60)]
+    runs += [a_run(days_before(7 * w), minutes=60) for w in range(4)]
+    weeks = weekly_load(runs, TODAY, how_many=4)
+    assert [w.back for w in weeks] == [True, False, False, False]
+    assert not any(w.jump for w in weeks)

@@ -89,21 +89,28 @@ def weekly_load(runs: list[LoggedRun], today: date, how_many: int = 12) -> list[
         week = weeks.get(monday_of(run_day(run)))
         if week is not None:
             week.add(run)
+    in_order = sorted(runs, key=lambda run: run.start)
+    for before, run in zip([None, *in_order], in_order, strict=False):
+        week = weeks.get(monday_of(run_day(run)))
+        if week is not None and weeks_off(before, run) is not None:
+            week.back = True
     ordered = list(weeks.values())
     for index, week in enumerate(ordered):
         if index:
             before = ordered[index - 1].minutes
             week.change = (week.minutes - before) / before if before else None
         if index >= averaged:
-            average = sum(w.minutes for w in ordered[index - averaged : index]) / averaged
+            window = ordered[index - averaged : index]
+            average = sum(w.minutes for w in window) / averaged
             week.average_before = average
-            # With no running in the weeks before there is no average to jump from.
-            week.jump = average > 0 and week.minutes > average * (1 + jump_over)
-    in_order = sorted(runs, key=lambda run: run.start)
-    for before, run in zip([None, *in_order], in_order, strict=False):
-        week = weeks.get(monday_of(run_day(run)))
-        if week is not None and weeks_off(before, run) is not None:
-            week.back = True
+            # With no running in the weeks before there is no average to jump from, and in
+            # the weeks after a break the average is mostly weeks off: the week back is
+            # marked instead (`back`), and the runs themselves by run_flags.
+            week.jump = (
+                average > 0
+                and not any(w.back for w in window)
+                and week.minutes > average * (1 + jump_over)
+            )
     return ordered[averaged:]
 
 
