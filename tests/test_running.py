@@ -363,3 +363,9 @@ def test_steady_weeks_after_a_break_are_not_jumps_against_the_weeks_off():
     weeks = weekly_load(runs, TODAY, how_many=4)
     assert [w.back for w in weeks] == [True, False, False, False]
     assert not any(w.jump for w in weeks)
+
+
+def test_time_is_compared_when_a_run_of_the_window_has_no_distance():
+    runs = [a_run(days_before(12), minutes=60, km=None), a_run(days_before(5), minutes=30, km=5)]
+    runs.append(a_run(TODAY, minutes=40, km=7))  # further than the 5 km, shorter than 60 min
+    assert run_flags(runs) == {}

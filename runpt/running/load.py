@@ -147,14 +147,14 @@ def window_before(runs: list[LoggedRun], index: int, days: int) -> list[LoggedRu
 
 
 def compared(run: LoggedRun, window: list[LoggedRun]) -> tuple[float, float, str] | None:
-    """(this run, the longest of the window, in words): by distance when this run and some
-    in the window have it, else by running time."""
-    with_km = [other for other in window if other.distance_m]
-    if run.distance_m and with_km:
-        longest = max(running_km(other) for other in with_km)
-        return running_km(run), longest, f"{longest:.1f} km"
+    """(this run, the longest of the window, in words): by distance when this run and every
+    run of the window have one (a longer run with no distance would be missed otherwise),
+    else by running time."""
     if not window:
         return None
+    if run.distance_m and all(other.distance_m for other in window):
+        longest = max(running_km(other) for other in window)
+        return running_km(run), longest, f"{longest:.1f} km"
     longest = max(running_minutes(other) for other in window)
     return running_minutes(run), longest, f"{round(longest)} min"
 
