@@ -265,6 +265,15 @@ def test_a_hop_check_pain_out_of_range_is_refused_with_a_reason(signed_in, pinne
     assert result["status"] != "stored" and "hop_pain" in json.dumps(result)
 
 
+def test_the_export_names_each_runs_stage_and_carries_the_hop_check(signed_in, pinned):
+    sync(signed_in, [run_on(3, 30, stage=8), run_on(1, 30, stage=1, hop_pain=2)])
+    body = json.loads(text(signed_in.get("/history/export.json")))
+    stages_named = [(r["stage"], r["stage_name"], r["hop_pain"]) for r in body["runs"]]
+    assert stages_named == [(8, "Run 30 minutes", None), (1, "Brisk walk", 2)]
+    rows = csv.DictReader(io.StringIO(text(signed_in.get("/history/export/events.csv"))))
+    assert [r["hop_pain"] for r in rows if r["type"] == "run.logged"] == ["", "2"]
+
+
 def test_a_run_logged_at_stage_8_before_the_25_minute_stage_stays_a_30_minute_stage(
     signed_in, pinned
 ):

@@ -10,6 +10,7 @@ from runpt.log.reads import logged_runs
 from runpt.runner.models import settings_of
 from runpt.running.load import weekly_load
 from runpt.running.plan import latest_tests, plan_state
+from runpt.running.settings import stage_of
 
 
 def for_report(user, today: date, how_many_weeks: int) -> dict:
@@ -59,7 +60,9 @@ def for_export(user, today: date) -> dict:
                 "distance_m": run.distance_m,
                 "effort": run.effort,
                 "pain": run.pain,
-                "stage": run.stage,
+                "stage": run.stage,  # the number stored with the run (the stage's key)
+                "stage_name": stage.name if (stage := stage_of(run)) else None,
+                "hop_pain": run.hop_pain,
                 "source": run.source,
                 "note": run.note,
                 "morning": run.morning_feel,
