@@ -1,5 +1,6 @@
 """Running load beside pain and the next morning. Per run: a run more than about 10%
-longer than the longest of the 30 days before (Frandsen et al. 2025), and the first week
+longer than the longest of the 30 days before (Frandsen et al. 2025; docs/content-rules.md,
+rule 16), and the first week
 back after 4 weeks or more without running. Per week: running time and distance, the
 change from the week before, and a mark when it is more than about 30% above the average
 of the 4 weeks before (docs/content-rules.md, rule 14: a runpt convention on weak
