@@ -507,7 +507,7 @@ def test_the_routine_the_player_starts_carries_its_planned_strength_steps(signed
 @pytest.mark.parametrize(
     ("slug", "exercise", "easier"),
     [
-        ("knee-pain-relief", "step-down", "Step-down holding a rail"),  # at level -1
+        ("knee-pain-relief", "step-down", "Step-down from the lowest step, holding a rail"),
         ("knee-patellar-tendon", "wall-sit", "Higher wall sit (knees bent about 45°)"),
         ("runners-essentials", "glute-bridge", "Short-range bridge"),
         ("knee-pain-relief", "wall-sit", None),  # already the easiest

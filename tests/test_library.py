@@ -304,7 +304,7 @@ def test_filter_by_name(client, query):
     response = client.get("/library/", query_string={"q": query})
     assert response.status_code == 200
     listed = listed_names(response.get_data(as_text=True))
-    assert sorted(listed) == ["Front plank", "Side plank"]
+    assert sorted(listed) == ["Front plank", "Side plank (from the knees)"]
 
 
 def test_filters_combine(client, app):
@@ -400,3 +400,93 @@ def test_unknown_exercise_is_a_404_page(client):
     response = client.get("/library/no-such-exercise")
     assert response.status_code == 404
     assert "There is nothing here." in response.get_data(as_text=True)
+
+
+# --- the words a runner reads: finished and plain (issue 22 item 7; review K1, K3, K5) -------
+
+NOT_FOR_RUNNERS = [
+    re.compile(r"\brules? \d+", re.IGNORECASE),  # the content rules are the maintainers'
+    re.compile(r"replace these|once its table is checked|the review asked", re.IGNORECASE),
+    re.compile(r"CONTENT(?:-REVIEW)?\.md|\bTODO\b|FIXME"),
+]
+
+
+def visible_text(page: str) -> str:
+    """What a runner reads: the page without scripts, comments and tags."""
+    page = re.sub(r"<script.*?</script>|<!--.*?-->", " ", page, flags=re.DOTALL)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def runner_pages(client, app) -> dict[str, str]:
+    """Every library and built-in routine page, and the capacity and running pages."""
+    with app.app_context():
+        slugs = db.session.scalars(select(Exercise.slug)).all()
+        routine_ids = db.session.scalars(select(Routine.id).where(Routine.owner_id.is_(None))).all()
+    paths = ["/library/", "/routines", "/get-started", "/capacity/", "/running/",
+             "/running/plan", "/history/running"]  # fmt: skip
+    paths += [f"/capacity/{slug}" for slug in ("heel-raise", "side-bridge", "single-leg-bridge")]
+    paths += [f"/library/{slug}" for slug in slugs] + [f"/routines/{i}" for i in routine_ids]
+    pages = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        pages[path] = visible_text(response.get_data(as_text=True))
+    return pages
+
+
+def test_no_runner_page_shows_a_rule_number_or_a_maintainers_note(signed_in, app):
+    pages = runner_pages(signed_in, app)
+    assert len(pages) > 60  # every exercise and routine was walked
+    for path, words in pages.items():
+        for pattern in NOT_FOR_RUNNERS:
+            found = pattern.search(words)
+            assert found is None, (
+                f"{path}: …{words[max(0, found.start() - 60) : found.end() + 20]}…"
+            )
+
+
+def test_the_sources_stay_when_the_rule_numbers_go(signed_in, app):
+    pages = runner_pages(signed_in, app)
+    # "Why this dose: Rule 7: for pain just below the kneecap …" reads as the source.
+    assert (
+        "Why this dose: For pain just below the kneecap (patellar tendon)"
+        in pages["/library/wall-sit"]
+    )
+    assert "(Rio et al. 2015, BJSM 49:1277" in pages["/library/wall-sit"]
+    assert "Why this dose: Bridge 3×10 → 3×15" in pages["/library/glute-bridge"]
+    # The data keep the numbers for the maintainers.
+    assert read_data("exercises.toml")["exercise"][0]["dose"]["source"] is not None
+    assert any("Rule 7" in e["dose"]["source"] for e in read_data("exercises.toml")["exercise"])
+
+
+def test_every_abbreviation_is_explained_where_it_appears(signed_in, app):
+    for path, words in runner_pages(signed_in, app).items():
+        first_rm = re.search(r"\b(\d+)RM\b", words)
+        if first_rm:
+            after = words[first_rm.end() : first_rm.end() + 30]
+            assert re.match(r" \((?:the most|a weight|the weight) you can lift", after), (path, after)
+        for tempo in re.finditer(r"[Tt]empo (\d+-\d+-\d+)", words):
+            after = words[tempo.end() : tempo.end() + 30]
+            assert re.match(r" \(seconds down[,·] pause[,·] up\)", after.replace(" ·", "·")), (
+                path, after,
+            )  # fmt: skip
+        for rpe in re.finditer(r"\bRPE\b", words):
+            around = words[max(0, rpe.start() - 10) : rpe.end() + 40]
+            assert "how hard it feels" in around or "Effort (RPE" in around, (path, around)
+
+
+def test_names_match_what_is_taught(signed_in, app):
+    pages = runner_pages(signed_in, app)
+    side_plank = pages["/library/side-plank"]
+    assert "Side plank (from the knees)" in side_plank and "knees bent behind you" in side_plank
+    assert PROBLEMS["hip-strain"] == "Side-of-hip pain / weak hips"  # the stored key stays
+    assert "Side-of-hip pain / weak hips" in pages["/get-started"]
+    assert "Hip strain" not in " ".join(pages.values())
+
+
+def test_summaries_claim_no_more_than_is_known(signed_in, app):
+    pages = runner_pages(signed_in, app)
+    assert "pull on the shin bone" not in pages["/library/band-foot-inversion"]
+    assert "supports your arch" in pages["/library/band-foot-inversion"]
+    assert "pull on the kneecap" not in pages["/library/quad-stretch"]
+    assert "A light stretch for the front of the thigh." in pages["/library/quad-stretch"]

@@ -71,7 +71,8 @@ def test_after_pain_6_on_step_downs_clamshell_holds_and_step_down_eases_off(sign
     )
     action, reason = suggestion_of(page, "Step-down")
     assert action == "regress" and reason.startswith("Pain 6 in set 1 (left) is too much")
-    assert "Step-down holding a rail" in reason  # the next easier step, not fewer reps
+    # The next easier step, not fewer reps; still a lower step, as the reason says (K2).
+    assert "ease off with a lower step: Step-down from the lowest step, holding a rail" in reason
 
 
 def test_the_same_sessions_without_the_flare_let_clamshell_progress(signed_in, app):

@@ -56,7 +56,10 @@ def test_a_good_session_suggests_progress_and_accepting_changes_the_own_routine(
     bridge_session(signed_in, routine)
     page = text(signed_in.get(f"/routines/{routine}"))
     assert 'data-suggestion="progress"' in page
-    assert "All 3 × 10 at RPE 6 with pain 0: add 2 reps to 3 × 12" in page
+    assert (
+        "All 3 × 10 at RPE 6/10 (how hard it feels, out of 10) with pain 0: add 2 reps to 3 × 12"
+        in page
+    )
 
     form = accept_form(page)
     response = signed_in.post(form["url"], data=form["data"])

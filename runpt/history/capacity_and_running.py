@@ -7,8 +7,10 @@ from runpt.capacity.judging import is_real_change
 from runpt.capacity.norms import SEX_WORDS
 from runpt.capacity.sittings import capacity_results
 from runpt.log.reads import logged_runs
+from runpt.runner.models import settings_of
 from runpt.running.load import weekly_load
 from runpt.running.plan import latest_tests, plan_state
+from runpt.running.settings import stage_of
 
 
 def for_report(user, today: date, how_many_weeks: int) -> dict:
@@ -20,7 +22,11 @@ def for_report(user, today: date, how_many_weeks: int) -> dict:
         "capacity": [r for r in results if r.latest is not None],
         "is_real_change": is_real_change,
         "running_weeks": weekly_load(runs, today, how_many=how_many_weeks) if runs else [],
-        "return_to_run": plan_state(runs, latest_tests(results), today) if runs else None,
+        "return_to_run": plan_state(
+            runs, latest_tests(results), today, settings_of(user).own_problems
+        )
+        if runs
+        else None,
     }
 
 
@@ -29,7 +35,7 @@ def for_export(user, today: date) -> dict:
     return-to-run stage: the derived views; the raw events are in the export already."""
     results, _answers = capacity_results(user)
     runs = logged_runs(user)
-    state = plan_state(runs, latest_tests(results), today)
+    state = plan_state(runs, latest_tests(results), today, settings_of(user).own_problems)
     return {
         "capacity_tests": [
             {
@@ -54,7 +60,9 @@ def for_export(user, today: date) -> dict:
                 "distance_m": run.distance_m,
                 "effort": run.effort,
                 "pain": run.pain,
-                "stage": run.stage,
+                "stage": run.stage,  # the number stored with the run (the stage's key)
+                "stage_name": stage.name if (stage := stage_of(run)) else None,
+                "hop_pain": run.hop_pain,
                 "source": run.source,
                 "note": run.note,
                 "morning": run.morning_feel,

@@ -26,7 +26,7 @@ EVENT_COLUMNS = (
     "choice",
     # capacity.tested and run.logged
     "test", "checklist", "sex", "age_band", "incline", "start", "duration_s", "distance_m",
-    "effort", "stage", "source",
+    "effort", "stage", "hop_pain", "source",
     "received_at",
 )  # fmt: skip
 SESSION_COLUMNS = (

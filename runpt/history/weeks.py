@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 
+from runpt import timestamps
+
 WEEKLY_TARGET = (2, 3)
 ICS_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -25,7 +27,7 @@ def _zone(offset_min: int) -> timezone:
 def runner_today(summaries, now: datetime | None = None) -> date:
     """Today where the runner is: the server knows their clock only from their logs, so
     the latest session's UTC offset stands for it (UTC before any session)."""
-    now = now or datetime.now(UTC)
+    now = now or timestamps.utcnow()
     offset = summaries[0].offset_min if summaries else 0
     return local_day(now, offset)
 

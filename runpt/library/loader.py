@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.library.models import Exercise
+from runpt.library.wording import for_runners
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -21,6 +22,7 @@ EXERCISE_FIELDS = (
     "cues", "mistakes", "easier", "harder", "safety",
 )  # fmt: skip
 DOSE_FIELDS = ("sets", "reps", "hold_s", "per_side", "tempo", "rest_s")
+RUNNER_TEXT = ("summary", "steps", "cues", "mistakes", "safety", "dose_source")
 
 
 def read_data(name: str, folder: Path = DATA) -> dict:
@@ -35,6 +37,12 @@ def exercise_values(entry: dict) -> dict:
     values.update({field: dose.get(field) for field in DOSE_FIELDS})
     values["per_side"] = bool(dose.get("per_side", False))
     values["dose_source"] = dose["source"]
+    # The words a runner reads carry no content-rule numbers (the data keep them).
+    for field in RUNNER_TEXT:
+        value = values[field]
+        values[field] = (
+            [for_runners(v) for v in value] if isinstance(value, list) else for_runners(value)
+        )
     return values
 
 

@@ -20,7 +20,9 @@ PROBLEMS = {
     "shin-splints": "Shin splints",
     "achilles": "Achilles tendon pain",
     "plantar-fasciitis": "Plantar fasciitis",
-    "hip-strain": "Hip strain",
+    # The key stays (runners' settings and routines store it); the label says what the
+    # routine is for: side-of-hip pain and weak hip stabilisers, not an acute strain.
+    "hip-strain": "Side-of-hip pain / weak hips",
     "lower-back": "Lower back tightness",
 }
 

@@ -472,6 +472,7 @@ class LoggedRun:
     note: str | None
     morning_feel: str | None = None
     morning_pain: int | None = None
+    hop_pain: int | None = None  # the walk-run plan's hop check, logged with the run
 
 
 def logged_runs(user) -> list[LoggedRun]:
@@ -501,6 +502,7 @@ def logged_runs(user) -> list[LoggedRun]:
                 note=data.get("note"),
                 morning_feel=morning.get("feel"),
                 morning_pain=morning.get("pain"),
+                hop_pain=data.get("hop_pain"),
             )
         )
     return sorted(runs, key=lambda run: run.start)

@@ -67,8 +67,10 @@ RUN_LIMITS = {
     "effort": (1, 10),
     "pain": (0, HIGHEST),
     "stage": (1, 20),
+    "hop_pain": (0, HIGHEST),
 }
 RUN_SOURCES = ("hand", "gpx", "tcx", "fit")
+RUN_FIELDS = {"start", *RUN_LIMITS, "source", "note"}
 
 
 class Invalid(ValueError):
@@ -324,13 +326,10 @@ def squat_checklist(data: dict) -> dict:
 
 def run_logged_data(data: dict, known_exercises) -> dict:
     """A run, logged by hand or read from a watch file: when it began, how long and far,
-    effort and pain during, and the walk-run plan's stage it was, if any. The envelope's
-    `session` is the run: a run logged again (a correction, or the same watch file
-    imported twice) replaces the earlier one, the latest counting."""
-    only_fields(
-        data,
-        {"start", "duration_s", "distance_m", "effort", "pain", "stage", "source", "note"},
-    )
+    effort and pain during, the walk-run plan's stage it was and the pain of its hop check,
+    if any. The envelope's `session` is the run: a run logged again (a correction, or the
+    same watch file imported twice) replaces the earlier one, the latest counting."""
+    only_fields(data, RUN_FIELDS)
     if data.get("start") is None:
         raise Invalid("data.start: is required: when the run began, e.g. 2026-11-27T07:30:00Z")
     start = run_start(data["start"])
@@ -343,6 +342,7 @@ def run_logged_data(data: dict, known_exercises) -> dict:
     if note is not None and not storable(note):
         raise Invalid("data.note: contains a broken character (half of a UTF-16 pair, or NUL)")
     limits = RUN_LIMITS
+    hop = whole_number(data, "hop_pain", *limits["hop_pain"])
     return {
         "start": start,
         "duration_s": whole_number(data, "duration_s", *limits["duration_s"], required=True),
@@ -352,6 +352,8 @@ def run_logged_data(data: dict, known_exercises) -> dict:
         "stage": whole_number(data, "stage", *limits["stage"]),
         "source": source,
         "note": note,
+        # Only a run logged with a hop check carries it: runs stored before it stay as they were.
+        **({"hop_pain": hop} if hop is not None else {}),
     }
 
 

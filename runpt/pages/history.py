@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from runpt import timestamps
 from runpt.history import capacity_and_running, export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
@@ -30,7 +31,7 @@ from runpt.runner import answers
 from runpt.runner.answers import WEEKDAY_NAMES
 from runpt.runner.models import save_settings
 from runpt.runner.units import in_unit
-from runpt.running.load import jump_rule, weekly_load
+from runpt.running.load import jump_rule, run_day, run_flags, weekly_load
 from runpt.running.settings import running_data
 
 CALENDAR_WEEKS = 12
@@ -266,8 +267,12 @@ def pain_chart(chart_id: str, title: str, points):
 def running():
     """Weekly running load beside pain and the next morning, with a jump flagged."""
     runs = logged_runs(current_user)
-    today = runner_today(current_summaries(current_user))
+    today = runner_today(current_summaries(current_user), timestamps.utcnow())
     load = weekly_load(runs, today, how_many=CALENDAR_WEEKS)
+    flags = run_flags(runs)
+    shown_from = load[0].monday
+    flagged = [(run, flags[run.run_id]) for run in runs if run.run_id in flags]
+    flagged = [(run, found) for run, found in reversed(flagged) if run_day(run) >= shown_from]
     jump_over, averaged = jump_rule()
     chart = None
     if runs:
@@ -284,6 +289,7 @@ def running():
         jump_percent=round(jump_over * 100),
         averaged=averaged,
         source=running_data()["load"]["source"],
+        flagged=flagged,
         as_of=as_of(),
     )
 

@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from runpt import timestamps
 from runpt.history.overview import as_of
 from runpt.log.reads import logged_runs
 from runpt.log.validation import RUN_LIMITS
+from runpt.running.load import run_flags
 from runpt.running.plan import plan_for
 from runpt.running.settings import running_data, stages
 
@@ -21,7 +23,7 @@ bp = Blueprint("running", __name__, url_prefix="/running")
 def runner_today(runs) -> datetime:
     """Today on the runner's clock, from their latest run's offset (UTC before any)."""
     zone = runs[-1].start.tzinfo if runs else UTC
-    return datetime.now(zone)
+    return timestamps.utcnow().astimezone(zone)
 
 
 def morning_after(runs):
@@ -36,9 +38,10 @@ def morning_after(runs):
     return latest
 
 
-def form_context(runs, stage_choice=None) -> dict:
+def form_context(runs, state, stage_choice=None) -> dict:
     """What the run form needs: the run limits (from the event's rules), the stages, the
-    stage offered first, and today for its date field."""
+    stage offered first, today for its date field, the hop check when the plan asks for
+    it, and the longest run of the last 30 days with the single-run rule beside it."""
     today = runner_today(runs)
     return {
         "run_limits": RUN_LIMITS,
@@ -46,6 +49,11 @@ def form_context(runs, stage_choice=None) -> dict:
         "stage_choice": stage_choice,
         "today": today.date().isoformat(),
         "now": today.strftime("%H:%M"),
+        "hop_check": any(c.key == "hop" for c in state.criteria),
+        "longest_recent": state.longest_recent,
+        "single_run": running_data()["single_run"],
+        "plan_hop": running_data()["plan"]["hop"],
+        "flags": run_flags(runs),
     }
 
 
@@ -60,7 +68,7 @@ def index():
         morning=morning_after(runs),
         state=state,
         as_of=as_of(),
-        **form_context(runs),
+        **form_context(runs, state),
     )
 
 
@@ -75,14 +83,14 @@ def plan():
         "running/plan.html",
         state=state,
         plan=running_data()["plan"],
+        keys_run={run.stage for run in runs if run.stage is not None},
         recent=list(reversed([run for run in recent if run.stage is not None])),
         morning=morning_after(runs),
         as_of=as_of(),
         # The run form offers the next stage once it is unlocked, else this one.
         **form_context(
             runs,
-            stage_choice=state.next.number
-            if state.unlocked and state.next
-            else state.current.number,
+            state,
+            stage_choice=state.next.key if state.unlocked and state.next else state.current.key,
         ),
     )

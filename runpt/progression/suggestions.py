@@ -1,7 +1,10 @@
 """Progression suggestions for a runner's routine: the engine (runpt/progression) fed
 with what they logged last time, and accepting one into their own copy of the routine."""
 
+from dataclasses import replace
+
 from runpt.library.ladder import ExerciseFacts
+from runpt.library.wording import explained
 from runpt.progression.engine import Suggestion, Target, suggest
 from runpt.progression.recent import judged
 from runpt.routines import editing
@@ -26,7 +29,9 @@ def suggestion_from(
     found = judged(user, facts, target, since, problem)
     if found is None:
         return None
-    return suggest(facts, target, found.sets, found.morning, found.situation)
+    suggestion = suggest(facts, target, found.sets, found.morning, found.situation)
+    # The reason as a runner reads it: "RPE" and "12RM" explained where they appear.
+    return replace(suggestion, reason=explained(suggestion.reason))
 
 
 def suggestion_for(user, step: RoutineStep) -> Suggestion | None:

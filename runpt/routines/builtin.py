@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from runpt.extensions import db
 from runpt.library.loader import DATA, load_exercises, read_data, update_row
 from runpt.library.models import Exercise
+from runpt.library.wording import for_runners
 from runpt.routines.models import Routine, RoutineStep
 from runpt.timestamps import utcnow
 
@@ -22,6 +23,7 @@ ROUTINE_FIELDS = {
     "name": None, "summary": "", "problem": "", "red_flags": "", "running": "", "triage": [],
     "add_on": False,
 }  # fmt: skip
+RUNNER_TEXT = ("summary", "red_flags", "running")
 
 
 def mark_routines_using(exercise_ids: list[int]) -> None:
@@ -48,6 +50,18 @@ def _step_values(step: dict, exercises: dict[str, Exercise]) -> tuple:
     )
 
 
+def routine_values(entry: dict) -> dict:
+    """A built-in routine's own fields, its words as a runner reads them (no rule numbers:
+    runpt.library.wording)."""
+    values = {
+        field: entry[field] if default is None else entry.get(field, default)
+        for field, default in ROUTINE_FIELDS.items()
+    }
+    for field in RUNNER_TEXT:
+        values[field] = for_runners(values[field])
+    return values
+
+
 def load_routines(entries: list[dict], exercises: dict[str, Exercise]) -> None:
     existing = {
         r.slug: r for r in db.session.scalars(select(Routine).where(Routine.slug.is_not(None)))
@@ -57,11 +71,7 @@ def load_routines(entries: list[dict], exercises: dict[str, Exercise]) -> None:
         if routine is None:
             routine = Routine(slug=entry["slug"], owner_id=None)
             db.session.add(routine)
-        update_row(
-            routine,
-            {field: entry[field] if default is None else entry.get(field, default)
-             for field, default in ROUTINE_FIELDS.items()},
-        )  # fmt: skip
+        update_row(routine, routine_values(entry))
         wanted = [_step_values(step, exercises) for step in entry["step"]]
         current = [
             (s.exercise_id, *(getattr(s, f) for f in STEP_OVERRIDES), s.level)

@@ -1,8 +1,11 @@
-"""The walk-run plan back to running (docs/content-rules.md, rule 14): stages from brisk walking to
-30 minutes of easy running. The next stage unlocks only when every criterion holds at the
-current one: runs on different days, pain during and the next morning in the safe zone,
-capacity tests at or above their thresholds, and left and right within the limit. The
-runner sees which one is missing. Plain functions over runs and capacity results."""
+"""The walk-run plan back to running (docs/content-rules.md, rule 14): stages from brisk
+walking to 30 minutes of easy running, starting from what the runner already runs. The
+next stage unlocks only when every criterion holds at the current one: runs on different
+days (with a rest day between, early on), pain during and the next morning in the safe
+zone, a pain-free hop check before the first run-walk (shin, foot and Achilles pain), and
+the capacity tests for the runner's own problems measured against themselves: left and
+right within the limit and no weaker than the last test. The runner sees which one is
+missing. Plain functions over runs and capacity results."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,12 +13,14 @@ from datetime import date, timedelta
 from runpt.capacity.norms import capacity_tests
 from runpt.capacity.sittings import Result, capacity_results
 from runpt.log.reads import LoggedRun, logged_runs
-from runpt.running.settings import Stage, running_data, stages
+from runpt.runner.models import settings_of
+from runpt.running.load import running_minutes, weeks_off
+from runpt.running.settings import Stage, running_data, stage_of, stages
 
 
 @dataclass(frozen=True)
 class Criterion:
-    key: str  # runs | pain-during | next-morning | capacity:<test> | symmetry:<test>
+    key: str  # runs | pain-during | next-morning | hop | capacity:<test> | symmetry:<test>
     label: str
     met: bool
     missing: str  # what to do, when not met
@@ -31,6 +36,7 @@ class LatestTest:
     right: float | None
     lsi: int | None
     flagged: bool  # left and right too far apart (runpt.capacity.judging.symmetry)
+    before_weaker: float | None = None  # the weaker side at the sitting before, if any
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class PlanState:
     criteria: list
     step_back: str | None  # why to go back a stage, if the last run says so
     complete: bool  # the last stage passed
+    longest_recent: float | None = None  # minutes: the longest run of the last 30 days
+    beyond: bool = False  # already runs at least the plan's last stage, off the plan
 
     @property
     def unlocked(self) -> bool:
@@ -55,11 +63,25 @@ class PlanState:
         return [c for c in self.criteria if not c.met]
 
 
-def current_stage(runs: list[LoggedRun]) -> Stage:
-    """The stage of the latest run logged at a stage of the plan; the first before any."""
-    found = stages()
-    staged = [run for run in runs if run.stage is not None and 1 <= run.stage <= len(found)]
-    return found[staged[-1].stage - 1] if staged else found[0]
+def recent_runs(runs: list[LoggedRun], today: date) -> list[LoggedRun]:
+    """The runs of the days the plan starts from (the last 30)."""
+    since = today - timedelta(days=running_data()["plan"]["starts_from_days"])
+    return [run for run in runs if since < run.start.date() <= today]
+
+
+def starting_stage(recent: list[LoggedRun]) -> Stage:
+    """Where a runner off the plan starts: the last stage whose longest stretch of running
+    is no longer than their longest recent run; the first after a break or before any."""
+    longest = max((running_minutes(run) for run in recent), default=0)
+    return [stage for stage in stages() if stage.run_min <= longest][-1]
+
+
+def current_stage(runs: list[LoggedRun], today: date) -> Stage:
+    """The stage of the latest plan run of the last 30 days; with none, where the runner's
+    own recent running puts them."""
+    recent = recent_runs(runs, today)
+    staged = [run for run in recent if stage_of(run) is not None]
+    return stage_of(staged[-1]) if staged else starting_stage(recent)
 
 
 def latest_per_day(runs: list[LoggedRun]) -> list[LoggedRun]:
@@ -69,38 +91,110 @@ def latest_per_day(runs: list[LoggedRun]) -> list[LoggedRun]:
     return list(by_day.values())
 
 
-def plan_state(runs: list[LoggedRun], tested: dict[str, LatestTest], today: date) -> PlanState:
+def plan_state(
+    runs: list[LoggedRun],
+    tested: dict[str, LatestTest],
+    today: date,
+    problems: tuple[str, ...] | list[str] = (),
+) -> PlanState:
     """Where the runner is on the plan and what holds for the next stage. `runs` are the
-    runner's runs in start order; `tested` the latest sitting of each capacity test."""
-    stage = current_stage(runs)
-    here = [run for run in runs if run.stage == stage.number]
+    runner's runs in start order; `tested` the latest sitting of each capacity test;
+    `problems` the runner's own (they choose the hop check and the capacity tests)."""
+    stage = current_stage(runs, today)
+    here = [run for run in runs if stage_of(run) == stage]
     settings = running_data()["plan"]
     last = latest_per_day(here)[-settings["runs_to_pass"] :]
     criteria = [
-        runs_criterion(here, settings),
+        runs_criterion(here, stage, settings),
         pain_during_criterion(last, settings),
         morning_criterion(last, settings),
-        *capacity_criteria(tested, today, settings),
+        *hop_criteria(here, stage, problems, settings),
+        *capacity_criteria(tested, today, problems, settings),
     ]
     complete = stage.number == len(stages()) and all(c.met for c in criteria)
-    return PlanState(stage, here, criteria, step_back(here, stage, settings), complete)
+    recent = recent_runs(runs, today)
+    longest = max((running_minutes(run) for run in recent), default=None)
+    beyond = (
+        not here
+        and longest is not None
+        and not any(stage_of(run) for run in recent)
+        and not back_recently(runs, recent)
+        and longest >= stages()[-1].run_min
+    )
+    return PlanState(
+        stage, here, criteria, step_back(here, stage, settings), complete, longest, beyond
+    )
 
 
-def more_runs(count: int, any_yet: bool) -> str:
+def back_recently(runs: list[LoggedRun], recent: list[LoggedRun]) -> bool:
+    """Whether a recent run was the first after 4 weeks or more without running: the
+    runner is coming back, and the plan is for them however long that run was."""
+    if not recent:
+        return False
+    first = runs.index(recent[0])
+    before = runs[first - 1] if first else None
+    pairs = zip([before, *recent], recent, strict=False)
+    return any(weeks_off(previous, run) is not None for previous, run in pairs)
+
+
+def needs_rest_day(stage: Stage, settings: dict) -> bool:
+    return stage.number <= settings["rest_day_through"]
+
+
+def counted_days(here: list[LoggedRun], rest_day: bool) -> list[date]:
+    """The days with a run at this stage that count: with a rest day needed, a run the day
+    after a counted one doesn't."""
+    counted = []
+    for day in sorted({run.start.date() for run in here}):
+        if not counted or (day - counted[-1]).days >= (2 if rest_day else 1):
+            counted.append(day)
+    return counted
+
+
+def more_runs(count: int, any_yet: bool, rest_day: bool) -> str:
     runs = "1 more time" if count == 1 else f"{count} more times"
+    if rest_day:
+        when = "after a rest day" if any_yet else "with a rest day between"
+        return f"Do this stage {runs}, {when}."
     return f"Do this stage {runs}, on {'a different day' if any_yet else 'different days'}."
 
 
-def runs_criterion(here: list[LoggedRun], settings: dict) -> Criterion:
-    days = len({run.start.date() for run in here})
+def runs_criterion(here: list[LoggedRun], stage: Stage, settings: dict) -> Criterion:
+    rest_day = needs_rest_day(stage, settings)
+    days = len(counted_days(here, rest_day))
     wanted = settings["runs_to_pass"]
+    between = "with a rest day between" if rest_day else "on different days"
     return Criterion(
         "runs",
-        f"{wanted} runs at this stage, on different days",
+        f"{wanted} runs at this stage, {between}",
         days >= wanted,
-        more_runs(wanted - days, bool(days)) if days < wanted else "",
+        more_runs(wanted - days, bool(days), rest_day) if days < wanted else "",
         settings["runs_source"],
     )
+
+
+def hop_criteria(here: list[LoggedRun], stage: Stage, problems, settings: dict) -> list[Criterion]:
+    """The pain-free hop check before the first run-walk, for the runner's shin, foot or
+    Achilles pain: the latest hop check logged with a run (a walk) at this stage."""
+    hop = settings["hop"]
+    if stage.number != hop["before_stage"] - 1 or not set(problems) & set(hop["problems"]):
+        return []
+    most = hop["pain_max"]
+    checked = [run for run in here if run.hop_pain is not None]
+    if not checked:
+        missing = (
+            f"Hop {hop['hops']} times on each leg, then log the highest pain with your walk "
+            "(Hop check)."
+        )
+    elif checked[-1].hop_pain > most:
+        missing = (
+            f"Hopping hurt ({checked[-1].hop_pain}/10): keep to this stage and check again in "
+            "a few days. Pain at one spot on the bone: see a clinician."
+        )
+    else:
+        missing = ""
+    label = f"Hop check: {hop['hops']} hops on each leg with pain 0–{most}"
+    return [Criterion("hop", label, not missing, missing, hop["source"])]
 
 
 def pain_during_criterion(last: list[LoggedRun], settings: dict) -> Criterion:
@@ -150,34 +244,45 @@ def morning_criterion(last: list[LoggedRun], settings: dict) -> Criterion:
 
 
 def capacity_criteria(
-    tested: dict[str, LatestTest], today: date, settings: dict
+    tested: dict[str, LatestTest], today: date, problems, settings: dict
 ) -> list[Criterion]:
+    """The tests for the runner's own problems, each read against the runner: a recent
+    test of both sides, no weaker than the one before (past the test's error), and left
+    and right within the limit. The guide count is shown, never required."""
     found = []
-    valid = timedelta(days=settings["capacity_valid_days"])
     for wanted in settings["capacity"]:
+        if not set(problems) & set(wanted["problems"]):
+            continue
         test = capacity_tests()[wanted["test"]]
         latest = tested.get(test.slug)
-        at_least = wanted["at_least"]
-        label = f"{test.short}: at least {at_least} {test.unit} each side"
-        if latest is None:
-            missing = f"Do the {test.name.lower()}."
-        elif today - latest.day > valid:
-            missing = f"Your last {test.short.lower()} test was on {latest.day:%-d %b}: test again."
-        elif latest.left is None or latest.right is None:
-            missing = f"Test the other side too ({test.short.lower()})."
-        elif min(latest.left, latest.right) < at_least:
-            weaker = "left" if latest.left <= latest.right else "right"
-            missing = (
-                f"{test.short}: {min(latest.left, latest.right):g} on your {weaker} side; "
-                f"{at_least} each side unlocks the next stage."
-            )
-        else:
-            missing = ""
+        label = (
+            f"{test.short}: both sides tested in the last 6 weeks, no weaker than your last "
+            f"test (about {wanted['guide']} {test.unit} a side is a rough guide, not a pass mark)"
+        )
+        missing = level_missing(test, latest, today, settings)
         found.append(
             Criterion(f"capacity:{test.slug}", label, not missing, missing, wanted["source"])
         )
         found.append(symmetry_criterion(test, latest, settings))
     return found
+
+
+def level_missing(test, latest: LatestTest | None, today: date, settings: dict) -> str:
+    """What to do before the test counts, or "" when it does."""
+    if latest is None:
+        return f"Do the {test.name.lower()}."
+    if today - latest.day > timedelta(days=settings["capacity_valid_days"]):
+        return f"Your last {test.short.lower()} test was on {latest.day:%-d %b}: test again."
+    if latest.left is None or latest.right is None:
+        return f"Test the other side too ({test.short.lower()})."
+    weaker = min(latest.left, latest.right)
+    error = test.measurement_error or 0
+    if latest.before_weaker is not None and weaker < latest.before_weaker - error:
+        return (
+            f"{test.short}: {weaker:g} on your weaker side, down from {latest.before_weaker:g} "
+            "at your test before: train it and test again."
+        )
+    return ""
 
 
 def symmetry_criterion(test, latest: LatestTest | None, settings: dict) -> Criterion:
@@ -220,18 +325,22 @@ def latest_tests(results: list[Result]) -> dict[str, LatestTest]:
         if result.latest is None:
             continue
         symmetry = result.symmetry
+        previous = result.previous
+        before = [v for v in (previous.left, previous.right) if v is not None] if previous else []
         found[result.test.slug] = LatestTest(
             result.latest.day,
             result.latest.left,
             result.latest.right,
             symmetry.lsi if symmetry else None,
             bool(symmetry and symmetry.flagged),
+            min(before) if len(before) == 2 else None,
         )
     return found
 
 
 def plan_for(user, today: date, runs: list[LoggedRun] | None = None) -> PlanState:
-    """The runner's place on the plan today, from their runs and capacity tests."""
+    """The runner's place on the plan today, from their runs, capacity tests and own
+    problems."""
     runs = logged_runs(user) if runs is None else runs
     results, _answers = capacity_results(user)
-    return plan_state(runs, latest_tests(results), today)
+    return plan_state(runs, latest_tests(results), today, settings_of(user).own_problems)

@@ -59,3 +59,27 @@ def test_a_watch_file_fills_the_run_and_importing_it_twice_counts_once(page, ser
     assert logged[0]["data"]["source"] == "gpx" and logged[0]["data"]["distance_m"] == 3320
     page.goto("/running/")
     expect(page.locator("[data-run-row]")).to_have_count(1)
+
+
+def test_a_shin_runner_logs_the_hop_check_with_a_walk_and_it_counts(page, server):
+    """Before the first run-walk a runner with shin pain logs a pain-free hop check from
+    the plan's own form (390×844); the run carries it and the plan shows it met."""
+    register(page)
+    page.goto("/get-started")
+    page.get_by_label("Shin splints").check()
+    page.get_by_role("button", name="Show me my first session").click()
+    page.wait_for_url("**/")
+    page.goto("/running/plan")
+    expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
+    expect(page.locator('[data-criterion="hop"]')).to_have_attribute("data-met", "no")
+    form = page.locator("[data-run-form]")
+    form.get_by_label("Minutes").fill("30")
+    form.get_by_label("Pain during the run").select_option("0")
+    form.get_by_label("Hop check").select_option("1")
+    form.get_by_role("button", name="Log run").click()
+    expect(form.locator("[data-run-saved]")).to_contain_text("Run saved")
+    assert wait_until(lambda: outbox_count(page) == 0, timeout=20)
+    [run] = runs_on_server(page)
+    assert (run["data"]["stage"], run["data"]["hop_pain"]) == (1, 1)
+    page.goto("/running/plan")
+    expect(page.locator('[data-criterion="hop"]')).to_have_attribute("data-met", "yes")

@@ -56,7 +56,9 @@ def test_the_player_says_what_comes_next_counts_down_and_counts_slow_reps(page):
     assert spoken(page) == ["3", "2", "1", "Go: 2 reps.", *rep, *rep, "That's 2. Log the set."]
 
     log_set(page, pain=1)
-    assert spoken(page) == ["Next: Side plank. Set 1 of 1, left side: 5 second hold. Get ready."]
+    assert spoken(page) == [
+        "Next: Side plank (from the knees). Set 1 of 1, left side: 5 second hold. Get ready."
+    ]
     page.clock.run_for(10_000)
     assert spoken(page) == ["3", "2", "1", "Go: 5 second hold."]
     page.get_by_role("button", name="Start 5 s hold").click()
@@ -82,7 +84,9 @@ def test_voice_off_in_settings_is_silent_and_can_be_turned_on_for_a_session(page
     assert spoken(page) == []
     voice.check()  # for this session
     log_set(page, pain=0)
-    assert spoken(page) == ["Next: Side plank. Set 1 of 1, left side: 5 second hold. Get ready."]
+    assert spoken(page) == [
+        "Next: Side plank (from the knees). Set 1 of 1, left side: 5 second hold. Get ready."
+    ]
 
 
 def test_phone_on_the_floor_one_big_tap_logs_the_set_as_planned_and_speaks(page):
@@ -104,7 +108,10 @@ def test_phone_on_the_floor_one_big_tap_logs_the_set_as_planned_and_speaks(page)
 
     page.locator("[data-floor-hint]").click()  # the big tap: 2 reps as planned
     expect(page.locator("#step[data-index='1']")).to_be_visible()
-    assert spoken(page)[-1] == "Next: Side plank. Set 1 of 1, left side: 5 second hold. Get ready."
+    assert (
+        spoken(page)[-1]
+        == "Next: Side plank (from the knees). Set 1 of 1, left side: 5 second hold. Get ready."
+    )
     page.clock.run_for(10_000)  # on the floor a hold starts by itself after its countdown
     expect(page.locator("[data-timer-label]")).to_have_text("Hold")
     page.clock.run_for(5_000)

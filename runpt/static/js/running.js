@@ -76,6 +76,8 @@ function readRun(form) {
     effort: chosen(form, "effort"),
     pain: chosen(form, "pain"),
     stage: chosen(form, "stage"),
+    // The hop check is on the form only before the first run-walk, for shin, foot and Achilles pain.
+    hop_pain: field(form, "hop_pain") ? chosen(form, "hop_pain") : null,
     source: field(form, "source").value || "hand",
     note: note || null,
   };
