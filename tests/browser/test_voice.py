@@ -53,7 +53,15 @@ def test_the_player_says_what_comes_next_counts_down_and_counts_slow_reps(page):
     page.clock.run_for(10_000)  # the get-ready countdown runs out
     page.clock.run_for(1_500 + 10 * 1_000 + 500)  # two reps of 2-1-2, one word a second
     rep = ["down", "two", "hold", "up", "two"]
-    assert spoken(page) == ["3", "2", "1", "Go: 2 reps.", *rep, *rep, "That's 2. Log the set."]
+    assert spoken(page) == [
+        "3",
+        "2",
+        "1",
+        "Go: 2 reps.",
+        *rep,
+        *rep,
+        "That's 2. Any pain? Tap it, then log the set.",
+    ]
 
     log_set(page, pain=1)
     assert spoken(page) == ["Next: Side plank. Set 1 of 1, left side: 5 second hold. Get ready."]
@@ -61,7 +69,7 @@ def test_the_player_says_what_comes_next_counts_down_and_counts_slow_reps(page):
     assert spoken(page) == ["3", "2", "1", "Go: 5 second hold."]
     page.get_by_role("button", name="Start 5 s hold").click()
     page.clock.run_for(5_000)
-    assert spoken(page) == ["3", "2", "1", "Hold done. Log the set."]
+    assert spoken(page) == ["3", "2", "1", "Hold done. Any pain? Tap it, then log the set."]
 
     log_set(page, pain=1)
     assert spoken(page) == ["Switch sides. Right side: 5 second hold."]

@@ -10,11 +10,15 @@
  * (log.js `logWithRun`); the next step is drawn without waiting for that write, and if
  * it fails the player goes back to the set and says so. */
 
-import { bigTapAction, floorOn, isBigTap, showFloorMode, topOfStep } from "./floor.js";
+import { beyondEasedSets, showEasedOff, takeEaseOff } from "./ease-off.js";
+import {
+  answerFloorPain, askFloorPain, askingFloorPain, bigTapAction, floorOn, isBigTap, showFloorMode, topOfStep,
+} from "./floor.js";
 import { logEvent } from "./log.js";
 import { rememberForTomorrow } from "./morning.js";
 import {
-  carryLastPain, readLogForm, showAcceptablePain, showEasierVariant, showLastTime, showNotSaved,
+  askForPain, carryLoad, painAnswered, painGiven, readLogForm, showAcceptablePain, showEasierVariant, showLastTime,
+  showNotSaved, showPainRising,
 } from "./log-form.js";
 import { fromTemplate, outbox, user } from "./page.js";
 import { painResponse } from "./pain.js";
@@ -25,7 +29,7 @@ import { bringStepIntoView, keepScreenOn, letScreenSleep } from "./screen.js";
 import { showSummary } from "./summary.js";
 import { holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
 import {
-  quiet, sayCountdown, sayGo, sayHoldDone, sayStepStart, setVoice, speechAvailable,
+  quiet, sayCountdown, sayGo, sayHoldDone, sayPainQuestion, sayStepStart, setVoice, speechAvailable,
 } from "./voice.js";
 
 // The session this page is playing: its run and the routine unit it steps through.
@@ -51,6 +55,7 @@ function play(run, unit) {
   // A run saved by an older version of runpt lacks what later ones added.
   run.logged = run.logged || [];
   run.eased = run.eased || {};
+  run.easedOff = run.easedOff || {};
   if (run.voice === undefined) run.voice = playerPage().dataset.voice === "on";
   current.run = run;
   current.unit = unit;
@@ -97,6 +102,9 @@ function keepRun() {
 
 function showStep(index, note = null) {
   const { run, unit } = current;
+  // Sets beyond a dose eased off in this session are passed by, either way.
+  const way = index < run.position ? -1 : 1;
+  while (index > 0 && index < unit.steps.length && beyondEasedSets(unit, run, index)) index += way;
   if (index >= unit.steps.length) return finishSession();
   run.position = Math.max(0, index);
   if (!run.timer || run.timer.step !== run.position) run.timer = null;
@@ -117,15 +125,18 @@ function showStep(index, note = null) {
 }
 
 /** After a step is swapped in: focus it for screen readers, say what the last set's
- * pain means, fill in what carries over, and start its countdown. */
+ * pain means, fill in what carries over (the load; never pain), and start its
+ * countdown. */
 function onStepShown(note) {
   const step = stepElement();
   if (!step || !current.run) return;
   step.focus({ preventScroll: true });
   bringStepIntoView(topOfStep(step, current.run));
   showEasierVariant(step, current.run);
-  carryLastPain(step, current.run);
+  showEasedOff(step, current.run);
   showLastTime(step, current.run);
+  carryLoad(step, current.run);
+  showPainRising(step, current.run);
   if (note) showAcceptablePain(step, note.acceptable);
   sayStepStart(step);
   const index = Number(step.dataset.index);
@@ -176,6 +187,17 @@ async function logSet(form) {
   const step = form.closest("#step");
   if (!current.run || current.finishing || !step || step !== stepElement()) return;
   const { run } = current;
+  // Pain not answered: asked once (on the floor, the large question), never assumed.
+  if (!painAnswered(form) && !form.dataset.painAsked) {
+    if (floorOn(run)) {
+      form.dataset.painAsked = "yes";
+      askFloorPain(step);
+      sayPainQuestion(step);
+    } else {
+      askForPain(form);
+    }
+    return;
+  }
   const error = form.querySelector("[data-log-error]");
   let data;
   try {
@@ -283,6 +305,12 @@ export function onPlayerClick(target, event) {
     finishSession();
   } else if (target.matches("[data-stop-choice]")) {
     choose(target);
+  } else if (target.matches("[data-ease-off-now]")) {
+    takeEaseOff(target, current.run);
+    keepRun();
+  } else if (target.matches("[data-floor-pain-answer], [data-floor-pain-value]")) {
+    const step = stepElement();
+    if (step && answerFloorPain(target, step)) logSet(step.querySelector("[data-log-form]"));
   } else if (target.matches("[data-hold-start]")) {
     startHold();
   } else if (target.matches("[data-floor-toggle]")) {
@@ -301,6 +329,7 @@ export function onPlayerTap(event) {
   if (!current.run || !isBigTap(event, current.run)) return false;
   if (event.detail > 1) return true; // a double tap is one tap: it logs one set at most
   const step = stepElement();
+  if (askingFloorPain(step)) return true; // the question's own buttons answer it
   if (bigTapAction(step, current.run) === "start-hold") {
     startHold();
   } else {
@@ -311,6 +340,10 @@ export function onPlayerTap(event) {
 }
 
 export function onPlayerChange(input) {
+  if (current.run && input.matches("input[name=pain], input[name=sharp]")) {
+    painGiven(input.form);
+    return true;
+  }
   if (!current.run || !input.matches("[data-voice-toggle]")) return false;
   changeVoice(input);
   return true;
