@@ -244,3 +244,36 @@ def test_the_pain_rules_of_the_player(page):
         "sharpened": False,
         "rising": [True, False, True, False, False, True],
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda v: f"{v['width']}x{v['height']}")
+def test_on_the_floor_a_large_pain_question_follows_each_set(page, server, size):
+    phone(page, size)
+    register(page)
+    routine_id = create_routine(page, "Floor pain", STEP_DOWN_THEN_BRIDGE)
+    wait_for_offline_set(page)
+    server.stop()
+    start_session(page, routine_id)
+    page.get_by_role("button", name="Phone on the floor").click()
+    page.locator("[data-floor-hint]").click()  # the big tap: the set is done
+    question = page.locator("[data-floor-pain]")
+    expect(question.get_by_role("heading")).to_have_text("Any pain in that set?")
+    for answer in ("None", "Some", "Too much or sharp"):
+        button = question.get_by_role("button", name=answer)
+        expect(button).to_be_in_viewport(ratio=1)
+        assert button.bounding_box()["height"] >= 72  # large, for a tap from the mat
+    # "Some" picks no number: it opens the numbers it can mean.
+    question.get_by_role("button", name="Some").click()
+    for n in range(1, 6):
+        expect(question.get_by_role("button", name=str(n), exact=True)).to_be_in_viewport()
+    expect(page.locator("#step input[name=pain]:checked")).to_have_count(0)
+    assert [e["type"] for e in waiting_events(page)] == ["session.started"]
+    question.get_by_role("button", name="3", exact=True).click()
+    expect(page.locator("#step[data-index='1']")).to_be_visible()
+    # The next set asks again, nothing carried; "too much or sharp" is a stop.
+    page.locator("[data-floor-hint]").click()
+    expect(page.locator("#step input[name=pain]:checked")).to_have_count(0)
+    question.get_by_role("button", name="Too much or sharp").click()
+    expect(page.locator("[data-pain-stop]")).to_be_visible()
+    sets = [e["data"] for e in waiting_events(page) if e["type"] == "set.logged"]
+    assert [(s["pain"], s["sharp"]) for s in sets] == [(3, False), (None, True)]

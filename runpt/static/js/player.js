@@ -309,6 +309,9 @@ export function onPlayerClick(target, event) {
     takeEaseOff(target, current.run);
     keepRun();
   } else if (target.matches("[data-floor-pain-answer], [data-floor-pain-value]")) {
+    // The question comes up under the thumb of the big tap: the second tap of a double
+    // tap is no answer.
+    if (event.detail > 1) return true;
     const step = stepElement();
     if (step && answerFloorPain(target, step)) logSet(step.querySelector("[data-log-form]"));
   } else if (target.matches("[data-hold-start]")) {
