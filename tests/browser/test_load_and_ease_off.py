@@ -120,3 +120,29 @@ def test_ease_off_now_swaps_to_the_easier_rung_for_the_rest_of_the_session(page,
     expect(page.locator("#summary")).to_be_visible()
     sets = waiting_sets(page)
     assert [(s["level"], s["reps"]) for s in sets] == [(-1, 8)] * 4
+
+
+# ease-off.js's rule for a dose eased off to fewer sets (heavy slow resistance from 4 × 10
+# down to 3 × 12): the sets beyond it are passed by. Run as the player runs it.
+SETS_PASSED_BY = """async () => {
+  const { beyondEasedSets } = await import("/static/js/ease-off.js");
+  const unit = { exercise_of_step: [1, 1, 1, 1, 2], set_of_step: [1, 2, 3, 4, 1] };
+  const run = { easedOff: { 1: { level: 1, sets: 3, amount: 12, text: "3 × 12" } } };
+  const older = { exercise_of_step: unit.exercise_of_step };
+  return {
+    eased: [0, 1, 2, 3, 4].map((index) => beyondEasedSets(unit, run, index)),
+    notEased: [0, 1, 2, 3, 4].map((index) => beyondEasedSets(unit, { easedOff: {} }, index)),
+    olderUnit: [0, 1, 2, 3, 4].map((index) => beyondEasedSets(older, run, index)),
+  };
+}"""
+
+
+def test_sets_beyond_a_dose_eased_off_to_fewer_sets_are_passed_by(page):
+    register(page)
+    routine_id = create_routine(page, "Calves", [("glute-bridge", {"sets": 1})])
+    page.goto(f"/run/{routine_id}")
+    assert page.evaluate(SETS_PASSED_BY) == {
+        "eased": [False, False, False, True, False],
+        "notEased": [False] * 5,
+        "olderUnit": [False] * 5,
+    }
