@@ -210,7 +210,8 @@ def test_pain_rising_by_2_within_an_exercise_says_keep_it_easy(page, server):
 # pain.js's rules, run as the player runs them: the module imported in the page, with the
 # zones and words the server wrote into it.
 PAIN_RULES = """async () => {
-  const { painResponse, painRising, saysSharpPain } = await import("/static/js/pain.js");
+  const { painResponse, saysSharpPain } = await import("/static/js/pain.js");
+  const { painRising } = await import("/static/js/from-last-sets.js");
   const set = (pain, extra = {}) => ({ pain, sharp: false, note: null, ...extra });
   return {
     none: painResponse(set(null)),

@@ -5,7 +5,7 @@
  * goes on. Pain is never carried from the last set, and "some" opens the numbers it
  * can mean rather than picking one. A hold step's first tap starts the hold, and a hold
  * starts by itself when its countdown ends. Kept in the run, so a resumed session keeps
- * it. */
+ * it. Loaded when a session plays (player.js). */
 
 import { fromTemplate } from "./page.js";
 

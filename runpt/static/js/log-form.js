@@ -1,14 +1,11 @@
 /* A step's log form: reading what the runner entered within the form's own limits (a
  * load typed in the runner's unit, stored in kg), asking once for pain not given, and
- * what the step shows from the run so far (the easier variant after a pain stop, the
- * load carried from the last set or last time, a note on acceptable or rising pain,
- * "last time" from a session other than this one), and a set the phone could not
- * store, filled in again. Pain is never filled in: not from the last set, not from
- * last time. */
+ * what the step shows from the run so far (the easier variant after a pain stop, a
+ * note on acceptable pain, "last time" from a session other than this one), and a set
+ * the phone could not store, filled in again. Pain is never filled in: not from the
+ * last set, not from last time (from-last-sets.js carries the load). */
 
 import { fromTemplate } from "./page.js";
-import { easedOffLevel } from "./ease-off.js";
-import { painRising } from "./pain.js";
 
 export function exerciseNo(step) {
   return Number(step.dataset.exerciseNo);
@@ -20,10 +17,6 @@ export function showEasierVariant(step, run) {
   const line = step.querySelector("[data-eased]");
   line.querySelector("[data-eased-name]").textContent = step.dataset.easier;
   line.hidden = false;
-}
-
-function setsOfThisExercise(step, run) {
-  return run.logged.filter((set) => set.exercise === step.dataset.exercise);
 }
 
 /** Whether the runner answered the pain question: a number, or "Sharp pain". */
@@ -50,41 +43,6 @@ export function painGiven(form) {
   if (ask) ask.hidden = true;
   const scale = form.querySelector("[data-pain]");
   if (scale) scale.classList.remove("asking");
-}
-
-/** Pain climbing within the exercise (2, then 4): the next steps of it say to keep it
- * easy. A line, not a stop. */
-export function showPainRising(step, run) {
-  const line = step.querySelector("[data-pain-rising]");
-  if (line) line.hidden = !painRising(setsOfThisExercise(step, run).map((set) => set.pain));
-}
-
-/** The load a set starts from, in the runner's unit: the last set of this exercise in
- * this session that had one, else the heaviest of last time. Filled in, with where it
- * came from, for the runner to change; a load logged under "More" unfolds it. */
-export function carryLoad(step, run) {
-  const field = step.querySelector("input[name=load]");
-  if (!field || field.value !== "") return;
-  const previous = setsOfThisExercise(step, run).filter((set) => set.load_kg !== null && set.load_kg !== undefined).at(-1);
-  const shownLast = [...step.querySelectorAll("[data-last-session]")].find((entry) => !entry.hidden);
-  let value = null;
-  let from = "";
-  if (previous) {
-    value = Math.round((previous.load_kg / Number(field.dataset.kgPerUnit)) * 10) / 10;
-    from = "as your last set";
-  } else if (shownLast && shownLast.dataset.lastLoad) {
-    value = Number(shownLast.dataset.lastLoad);
-    from = "as last time";
-  }
-  if (value === null) return;
-  field.value = String(value);
-  const hint = step.querySelector("[data-load-from]");
-  if (hint) {
-    hint.textContent = from;
-    hint.hidden = false;
-  }
-  const folded = field.closest("details");
-  if (folded) folded.open = true;
 }
 
 /** "Last time" is the last session the exercise was done in, never this one: a step
@@ -156,7 +114,7 @@ export function readLogForm(form, step, run) {
     note: note ? note.slice(0, 1000) : null,
     // The ladder rung done: the step's own, its easier variant after a pain stop, or
     // the one the runner eased off to for this session.
-    level: eased ?? easedOffLevel(step, run) ?? Number(step.dataset.level || 0),
+    level: eased ?? (run.easedOff || {})[exerciseNo(step)]?.level ?? Number(step.dataset.level || 0),
   };
 }
 

@@ -1,7 +1,6 @@
 /* What the player does with the pain a runner logs, decided on the phone, so it works
  * with no signal (pain-monitoring model, docs/content-rules.md, rule 1). The zones, the
- * words that mean sharp pain and how much rise is "rising" come from the server's one
- * rule (runpt/pain.py), written into the player page as data attributes. */
+ * words that mean sharp pain come from the server's one rule (runpt/pain.py), written into the player page as data attributes. */
 
 function rules() {
   const data = document.getElementById("pain-rules").dataset;
@@ -11,7 +10,6 @@ function rules() {
     acceptable: Number(data.acceptableMax),
     sharp: list(data.sharpWords),
     not: list(data.notWords),
-    risingBy: Number(data.risingBy || 2),
   };
 }
 
@@ -52,14 +50,4 @@ export function painResponse(set) {
   if (set.pain !== null && set.pain !== undefined && set.pain > zones.acceptable) return { stop: "pain" };
   if (set.pain !== null && set.pain !== undefined && set.pain > zones.safe) return { acceptable: set.pain };
   return {};
-}
-
-/** Worsening pain within an exercise: the pains logged in it so far, in order, with
- * the latest one at least `risingBy` above the lowest before it (2, then 4). Pain not
- * given (null) says nothing either way. */
-export function painRising(pains, risingBy = rules().risingBy) {
-  const given = pains.filter((pain) => pain !== null && pain !== undefined);
-  if (given.length < 2) return false;
-  const latest = given.at(-1);
-  return latest - Math.min(...given.slice(0, -1)) >= risingBy;
 }

@@ -10,18 +10,12 @@
  * (log.js `logWithRun`); the next step is drawn without waiting for that write, and if
  * it fails the player goes back to the set and says so. */
 
-import { beyondEasedSets, showEasedOff, takeEaseOff } from "./ease-off.js";
-import {
-  answerFloorPain, askFloorPain, askingFloorPain, bigTapAction, floorOn, isBigTap, showFloorMode, topOfStep,
-} from "./floor.js";
 import { logEvent } from "./log.js";
 import { rememberForTomorrow } from "./morning.js";
 import {
-  askForPain, carryLoad, painAnswered, painGiven, readLogForm, showAcceptablePain, showEasierVariant, showLastTime,
-  showNotSaved, showPainRising,
+  askForPain, painAnswered, painGiven, readLogForm, showAcceptablePain, showEasierVariant, showLastTime, showNotSaved,
 } from "./log-form.js";
 import { fromTemplate, outbox, user } from "./page.js";
-import { painResponse } from "./pain.js";
 import { painStopCard, stopChoice } from "./pain-stop.js";
 import { keepRun as keepOnDevice, saveSet, setsSaved } from "./run-keeping.js";
 import { offerResume, resumeRun, startRun } from "./session-start.js";
@@ -37,6 +31,18 @@ import {
 // logged in it, and it is finished once.
 const current = { run: null, unit: null, finishing: false };
 
+// What only a session uses (pain.js, floor.js, ease-off.js, from-last-sets.js), loaded
+// on the player's page rather than with the start page (its 40 KB budget); a session
+// waits for them before its first step, so every use below has them.
+const aids = {};
+function loadAids() {
+  aids.loading = aids.loading || Promise.all([
+    import("./pain.js"), import("./floor.js"), import("./ease-off.js"), import("./from-last-sets.js"),
+  ]).then(([pain, floor, easeOff, lastSets]) => Object.assign(aids, { pain, floor, easeOff, lastSets }));
+  return aids.loading;
+}
+if (playerPage()) loadAids();
+
 function playerPage() {
   return document.getElementById("player-page");
 }
@@ -51,7 +57,8 @@ export const startSession = (button) => startRun(button, play);
 export const resumeSession = () => resumeRun(play);
 export { offerResume };
 
-function play(run, unit) {
+async function play(run, unit) {
+  await loadAids();
   // A run saved by an older version of runpt lacks what later ones added.
   run.logged = run.logged || [];
   run.eased = run.eased || {};
@@ -69,10 +76,10 @@ function play(run, unit) {
 
 function showVoiceAndFloor() {
   const { run } = current;
-  setVoice(run.voice || floorOn(run));
-  showFloorMode(run);
+  setVoice(run.voice || aids.floor.floorOn(run));
+  aids.floor.showFloorMode(run);
   const toggle = playerPage().querySelector("[data-voice-toggle]");
-  if (toggle) toggle.checked = Boolean(run.voice || floorOn(run));
+  if (toggle) toggle.checked = Boolean(run.voice || aids.floor.floorOn(run));
   const setting = playerPage().querySelector("[data-voice-setting]");
   if (setting) setting.hidden = !speechAvailable();
 }
@@ -85,11 +92,11 @@ function changeVoice(toggle) {
 }
 
 function toggleFloor() {
-  current.run.floor = !floorOn(current.run);
+  current.run.floor = !aids.floor.floorOn(current.run);
   keepRun();
   showVoiceAndFloor();
   const step = stepElement();
-  if (step) bringStepIntoView(topOfStep(step, current.run));
+  if (step) bringStepIntoView(aids.floor.topOfStep(step, current.run));
 }
 
 /** Save the run on the device (run-keeping.js), not awaited. */
@@ -104,7 +111,7 @@ function showStep(index, note = null) {
   const { run, unit } = current;
   // Sets beyond a dose eased off in this session are passed by, either way.
   const way = index < run.position ? -1 : 1;
-  while (index > 0 && index < unit.steps.length && beyondEasedSets(unit, run, index)) index += way;
+  while (index > 0 && index < unit.steps.length && aids.easeOff.beyondEasedSets(unit, run, index)) index += way;
   if (index >= unit.steps.length) return finishSession();
   run.position = Math.max(0, index);
   if (!run.timer || run.timer.step !== run.position) run.timer = null;
@@ -131,12 +138,12 @@ function onStepShown(note) {
   const step = stepElement();
   if (!step || !current.run) return;
   step.focus({ preventScroll: true });
-  bringStepIntoView(topOfStep(step, current.run));
+  bringStepIntoView(aids.floor.topOfStep(step, current.run));
   showEasierVariant(step, current.run);
-  showEasedOff(step, current.run);
+  aids.easeOff.showEasedOff(step, current.run);
   showLastTime(step, current.run);
-  carryLoad(step, current.run);
-  showPainRising(step, current.run);
+  aids.lastSets.carryLoad(step, current.run);
+  aids.lastSets.showPainRising(step, current.run);
   if (note) showAcceptablePain(step, note.acceptable);
   sayStepStart(step);
   const index = Number(step.dataset.index);
@@ -160,7 +167,7 @@ function timerEnded(timer) {
   if (!step || !current.run) return;
   if (timer.kind === "hold") return sayHoldDone(step);
   sayGo(step);
-  if (floorOn(current.run) && step.dataset.hold) startHold();
+  if (aids.floor.floorOn(current.run) && step.dataset.hold) startHold();
 }
 
 function startHold() {
@@ -189,9 +196,9 @@ async function logSet(form) {
   const { run } = current;
   // Pain not answered: asked once (on the floor, the large question), never assumed.
   if (!painAnswered(form) && !form.dataset.painAsked) {
-    if (floorOn(run)) {
+    if (aids.floor.floorOn(run)) {
       form.dataset.painAsked = "yes";
-      askFloorPain(step);
+      aids.floor.askFloorPain(step);
       sayPainQuestion(step);
     } else {
       askForPain(form);
@@ -212,7 +219,7 @@ async function logSet(form) {
   const entry = { index, ...data };
   run.logged.push(entry);
   run.timer = null;
-  const response = painResponse(data);
+  const response = aids.pain.painResponse(data);
   if (!response.stop) run.position = index + 1;
   saveSet(run, data, (problem) => notSaved(run, entry, problem));
   if (response.stop) showPainStop(step, data, response.stop);
@@ -306,14 +313,14 @@ export function onPlayerClick(target, event) {
   } else if (target.matches("[data-stop-choice]")) {
     choose(target);
   } else if (target.matches("[data-ease-off-now]")) {
-    takeEaseOff(target, current.run);
+    aids.easeOff.takeEaseOff(target, current.run);
     keepRun();
   } else if (target.matches("[data-floor-pain-answer], [data-floor-pain-value]")) {
     // The question comes up under the thumb of the big tap: the second tap of a double
     // tap is no answer.
     if (event.detail > 1) return true;
     const step = stepElement();
-    if (step && answerFloorPain(target, step)) logSet(step.querySelector("[data-log-form]"));
+    if (step && aids.floor.answerFloorPain(target, step)) logSet(step.querySelector("[data-log-form]"));
   } else if (target.matches("[data-hold-start]")) {
     startHold();
   } else if (target.matches("[data-floor-toggle]")) {
@@ -329,11 +336,11 @@ export function onPlayerClick(target, event) {
 
 /** A tap that isn't on a button: in floor mode, the big tap anywhere on the step. */
 export function onPlayerTap(event) {
-  if (!current.run || !isBigTap(event, current.run)) return false;
+  if (!current.run || !aids.floor.isBigTap(event, current.run)) return false;
   if (event.detail > 1) return true; // a double tap is one tap: it logs one set at most
   const step = stepElement();
-  if (askingFloorPain(step)) return true; // the question's own buttons answer it
-  if (bigTapAction(step, current.run) === "start-hold") {
+  if (aids.floor.askingFloorPain(step)) return true; // the question's own buttons answer it
+  if (aids.floor.bigTapAction(step, current.run) === "start-hold") {
     startHold();
   } else {
     if (current.run.timer && current.run.timer.kind === "hold") skipTimer(current.run.timer);
