@@ -9,6 +9,13 @@ HIGHEST = 10
 # A note with one of these says the pain was sharp: the exercise stops, whatever number
 # was tapped (safety text, docs/content-rules.md: "stop an exercise on sharp or worsening pain").
 SHARP_PAIN_WORDS = ("sharp", "stabbing", "shooting", "had to stop")
+# ...unless the word just before says it wasn't: "no sharp pain today" goes on. The
+# runner's own "Sharp pain" tap is the way to say it; the words are for a typed note.
+NOT_WORDS = ("no", "not", "without", "never")
+
+# Pain that climbs this much within an exercise (2, then 4) is worsening pain: the next
+# step says to keep the rest of the exercise easy (a line, not a stop).
+RISING_BY = 2
 
 # The safety text (docs/content-rules.md), whole, in one short line: on every exercise page, the
 # player's step and a pain stop (templates: `pain.SAFETY_LINE`).

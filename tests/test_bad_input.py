@@ -224,6 +224,7 @@ EVENTS = [
         "exercise.stopped, capacity.tested, run.logged",
     ),  # fmt: skip
     ("unknown data field", with_data(mood="great"), "data.mood: is not a field of this event type"),
+    ("sharp pain as text", with_data(sharp="yes"), "data.sharp: must be true or false"),
     ("a note nested 500 deep", with_data(note=nested(500)), "data.note: must be text or null"),
     ("data is a list", with_envelope(data=[1]), "data: must be a JSON object"),
     (

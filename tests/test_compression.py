@@ -153,7 +153,9 @@ def test_the_start_page_and_everything_it_loads_fit_in_40_kb(signed_in):
         if url.endswith(".js"):
             waiting |= module_imports(decoded(response).decode(), url) - loaded
         response.close()
-    assert "/static/js/player.js" in loaded  # the imports were followed
+    assert "/static/js/session-start.js" in loaded  # the imports were followed
+    # The session player loads only on a player page (main.js).
+    assert "/static/js/player.js" not in loaded
     assert total <= 40 * 1024, total
 
 

@@ -110,7 +110,10 @@ def test_a_hold_step_asks_for_seconds_held_not_reps(signed_in, app):
 def last_times(body: str) -> list[tuple[str, bool, str]]:
     """(session id, hidden?, text) of each "last time" line of a step, in order."""
     found = re.findall(
-        r'<p class="last-time" data-last-session="([^"]+)" ?(hidden)?>(.*?)</p>', body, re.S
+        r'<p class="last-time" data-last-session="([^"]+)" data-last-load="[^"]*" ?(hidden)?>'
+        r"(.*?)</p>",
+        body,
+        re.S,
     )
     return [(session, bool(hidden), re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip())
             for session, hidden, text in found]  # fmt: skip
@@ -132,6 +135,10 @@ def test_step_shows_last_time_from_the_runners_own_history(signed_in, auth, app)
         (session, False, f"Last time, {day}: 9, 11 reps · 10 kg · RPE 8 · pain 3")
     ]
     assert "First time logging this one." in body  # there, hidden, for the player
+    # The load set 1 starts from (the player fills it in), and the field on show for it.
+    assert f'data-last-session="{session}" data-last-load="10.0"' in body
+    assert re.search(r'<div class="load-field"><label>Load \(kg\)', body)
+    assert "<summary>Effort, note</summary>" in body
 
 
 def test_last_time_offers_the_session_before_too_for_the_player_to_leave_out_the_current(

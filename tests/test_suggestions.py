@@ -174,3 +174,25 @@ def test_a_corrected_morning_answer_counts_on_the_step_too(signed_in):
                      for feel, when in answers])  # fmt: skip
     step = text(signed_in.get(f"/run/{routine}/steps/0"))
     assert 'data-suggestion="progress"' in step  # the later answer, "better", counts
+
+
+def test_a_suggestion_to_ease_off_can_be_taken_in_the_step(signed_in):
+    """The player's step offers "Ease off now" with the dose it swaps to for the rest of
+    the session; a suggestion to progress is only accepted on the routine's page."""
+    routine = create(signed_in, "Mine", "glute-bridge")
+    bridge_session(signed_in, routine, pain=6)
+    first = text(signed_in.get(f"/run/{routine}/steps/0"))
+    assert 'data-suggestion="regress"' in first
+    assert re.search(
+        r'data-ease-off-now\s+data-level="0" data-sets="3" data-amount="8" data-text="3 × 8">'
+        r"Ease off now: 3 × 8</button>",
+        first,
+    ), first
+    assert "For the rest of this session" in first
+
+
+def test_progress_is_not_taken_in_the_step(signed_in):
+    routine = create(signed_in, "Mine", "glute-bridge")
+    two_bridge_sessions(signed_in, routine)
+    first = text(signed_in.get(f"/run/{routine}/steps/0"))
+    assert 'data-suggestion="progress"' in first and "data-ease-off-now" not in first

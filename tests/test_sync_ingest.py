@@ -198,6 +198,8 @@ REJECTIONS = [
     (with_data(note="x" * 1001), ["data.note:", "1000"]),
     (with_data(note=["list"]), ["data.note:", "text"]),
     (with_data(mood="great"), ["data.mood:", "not a field"]),
+    (with_data(sharp="yes"), ["data.sharp:", "true or false"]),
+    (with_data(sharp=1), ["data.sharp:", "true or false"]),
     (started(new_session(), routine=""), ["data.routine:"]),
     (started(new_session(), routine=0), ["data.routine:"]),
     (started(new_session(), routine=None), ["data.routine:"]),
@@ -405,6 +407,29 @@ def test_another_version_of_an_id_in_the_same_batch_is_rejected(runners):
         ("duplicate", None),
     ]
     assert db.session.get(Event, uuid.UUID(one["id"])).data["reps"] == 10
+
+
+@pytest.mark.parametrize(("sent", "stored"), [(True, True), (False, False), (None, False)])
+def test_a_set_carries_whether_the_runner_tapped_sharp_pain(runners, sent, stored):
+    """ "Sharp pain" is one tap in the player (issue 22 item 2); a set that leaves it
+    out (an older client) or sends null wasn't marked sharp."""
+    ana, _ = runners
+    body = logged(new_session(), pain=None) if sent is None else logged(new_session(), sharp=sent)
+    assert ingest(ana, [body])[0].status == "accepted"
+    assert db.session.get(Event, uuid.UUID(body["id"])).data["sharp"] is stored
+
+
+def test_a_set_stored_before_sharp_pain_existed_is_a_duplicate_when_resent(runners):
+    ana, _ = runners
+    old = logged(new_session(), at="2026-11-27T07:31:12+01:00")
+    ingest(ana, [old])
+    row = db.session.get(Event, uuid.UUID(old["id"]))
+    row.data = {k: v for k, v in row.data.items() if k != "sharp"}  # as stored back then
+    db.session.commit()
+    assert ingest(ana, [old])[0].status == "duplicate"
+    # The same id now saying sharp pain is other content: rejected, the first kept.
+    sharp = dict(old, data={**old["data"], "sharp": True})
+    assert ingest(ana, [sharp])[0].error == ID_REUSED
 
 
 def test_an_event_stored_before_the_ladder_level_existed_is_a_duplicate_when_resent(runners):

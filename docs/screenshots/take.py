@@ -194,6 +194,8 @@ def take(page, scheme: str) -> None:
         page.get_by_role("button", name="Phone on the floor").click()
         page.wait_for_timeout(1500)
         shot("floor")
+        page.locator("[data-floor-hint]").click()  # the big tap: the set is done
+        shot("floor-pain")
     else:
         page.goto("/history/pain")
         shot("pain-dark")

@@ -44,7 +44,10 @@ CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 # Fields an event type gained after runners had stored events without them, with what
 # an older event means by leaving one out. Comparing a re-sent event with the stored one
 # reads them this way.
-ADDED_LATER = {"set.logged": {"level": 0}, "morning.checked": {"pain": None}}
+ADDED_LATER = {
+    "set.logged": {"level": 0, "sharp": False},
+    "morning.checked": {"pain": None},
+}
 
 # Capacity tests (docs/content-rules.md, rules 3 and 10): which tests there are, what each measures.
 # Their norms and thresholds are the capacity package's (runpt/data/capacity.toml); these
@@ -207,8 +210,11 @@ def side_of(data: dict) -> str | None:
 def set_logged_data(data: dict, known_exercises) -> dict:
     only_fields(
         data,
-        {"exercise", "set", "side", "reps", "hold_s", "load_kg", "rpe", "pain", "note", "level"},
-    )
+        {
+            "exercise", "set", "side", "reps", "hold_s", "load_kg", "rpe", "pain", "note",
+            "level", "sharp",
+        },
+    )  # fmt: skip
     exercise = library_exercise(data, known_exercises)
     side = side_of(data)
     note = data.get("note")
@@ -231,7 +237,20 @@ def set_logged_data(data: dict, known_exercises) -> dict:
         # The ladder rung the runner did (0: the exercise itself, +n harder, -n easier);
         # older clients don't send it, and then it was the exercise itself.
         "level": whole_number(data, "level", -MAX_LEVEL, MAX_LEVEL) or 0,
+        # The runner tapped "Sharp pain" for this set (the player stops the exercise);
+        # older clients don't send it, and then it wasn't tapped.
+        "sharp": flag(data, "sharp"),
     }
+
+
+def flag(data: dict, field: str) -> bool:
+    """A yes-or-no field: true or false, left out (or null) meaning false."""
+    value = data.get(field)
+    if value is None:
+        return False
+    if type(value) is not bool:
+        raise Invalid(f"data.{field}: must be true or false")
+    return value
 
 
 def session_finished_data(data: dict, known_exercises) -> dict:

@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from runpt.library.dose import minutes
 from runpt.log.reads import LATEST_RECEIVED, last_time
 from runpt.plain_reads import PlainRead
-from runpt.progression.engine import areas_hurt, areas_loaded
-from runpt.progression.suggestions import suggestion_from, target_of
+from runpt.progression.engine import areas_hurt, areas_loaded, pain_entry
+from runpt.progression.suggestions import ease_off_now, suggestion_from, target_of
 from runpt.routines import spoken
 from runpt.routines.editing import (
     VISIBLE_ROUTINE_VERSION,
@@ -121,12 +121,14 @@ def draw_step(steps, index: int) -> str:
     lasts = last_time(current_user, current.exercise.slug, current.side)
     # The progression suggestion goes on a strength exercise's first set, where the
     # runner decides how hard to go; everything it needs but the logs is in the plan.
-    suggestion = None
+    suggestion = ease_off = None
+    facts = current.exercise.facts
     if current.set_no == 1 and current.side in (None, "left"):
         target = target_of(current.dose, current.level)
         suggestion = suggestion_from(
-            current_user, current.exercise.facts, target, current.dose_changed_at, current.problem
+            current_user, facts, target, current.dose_changed_at, current.problem
         )
+        ease_off = ease_off_now(facts, target, suggestion)
     return render_template(
         "run/_step.html",
         step=current,
@@ -139,4 +141,15 @@ def draw_step(steps, index: int) -> str:
         # those that load an area where this exercise's pain is felt.
         loads=areas_loaded(current.exercise.slug),
         pain_areas=areas_hurt(current.exercise.slug, current.problem),
+        ease_off=ease_off,
+        carries_load=carries_load(facts, lasts),
     )
+
+
+def carries_load(facts, lasts) -> bool:
+    """Whether the step shows its load field at once rather than folded away: an
+    exercise eased off by its load (heavy slow resistance, loaded heel raises), or one
+    the runner logged a load for last time."""
+    if pain_entry(facts.slug).get("ease_off") == "load":
+        return True
+    return any(last.heaviest_kg for last in lasts)

@@ -1,9 +1,9 @@
 """Progression suggestions for a runner's routine: the engine (runpt/progression) fed
 with what they logged last time, and accepting one into their own copy of the routine."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from runpt.library.ladder import ExerciseFacts
+from runpt.library.ladder import ExerciseFacts, variant_name
 from runpt.library.wording import explained
 from runpt.progression.engine import Suggestion, Target, suggest
 from runpt.progression.recent import judged
@@ -32,6 +32,30 @@ def suggestion_from(
     suggestion = suggest(facts, target, found.sets, found.morning, found.situation)
     # The reason as a runner reads it: "RPE" and "12RM" explained where they appear.
     return replace(suggestion, reason=explained(suggestion.reason))
+
+
+@dataclass(frozen=True)
+class EaseOffNow:
+    """An "ease off" suggestion taken in the session, for the rest of it: the rung and
+    the dose the player swaps to (the routine itself is unchanged), and how it reads."""
+
+    level: int
+    sets: int
+    amount: int  # reps, or seconds for a hold
+    text: str  # "Step-down from a lower step, 3 × 5", or "3 × 10" on the same rung
+
+
+def ease_off_now(facts: ExerciseFacts, now: Target, suggestion: Suggestion | None):
+    """What "Ease off now" swaps to on a step whose suggestion is to ease off, or None."""
+    if suggestion is None or suggestion.action != "regress":
+        return None
+    new = suggestion.target
+    amount = new.hold_s if facts.is_hold else new.reps
+    if amount is None:
+        return None
+    dose = f"{new.sets} × {amount} s" if facts.is_hold else f"{new.sets} × {amount}"
+    text = dose if new.level == now.level else f"{variant_name(facts, new.level)}, {dose}"
+    return EaseOffNow(new.level, new.sets, amount, text)
 
 
 def suggestion_for(user, step: RoutineStep) -> Suggestion | None:

@@ -141,6 +141,8 @@ def routine_unit(routine: Routine, version: str) -> dict:
         # Every step, in order: the player steps through these without asking anyone.
         "steps": [render_page(path) for path in step_paths],
         "exercise_of_step": [step.exercise_no for step in plan],
+        # Each step's set: the player passes by sets beyond a dose eased off in-session.
+        "set_of_step": [step.set_no for step in plan],
         # What a session of it plans, for counting it honestly (session.started).
         "strength_steps": routine.planned_strength_sets(),
     }

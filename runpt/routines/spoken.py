@@ -1,9 +1,14 @@
 """What the player says aloud on a step (js/voice.js speaks it): the exercise, side and
-dose when the step starts, what's next during a rest, "switch sides", the go, and the end
-of a hold or of counted reps. Written here, once, in plain words, and rendered into the
+dose when the step starts, what's next during a rest, "switch sides", the go, the end
+of a hold or of counted reps with the pain question, and on the floor the large pain
+question after each set. Written here, once, in plain words, and rendered into the
 step's markup, so the phone speaks with no signal and the words have one home."""
 
 from runpt.routines.steps import Step
+
+# Pain is asked on every set (docs/content-rules.md, rule 1), aloud too: the end of a
+# hold or of counted reps says so before the log.
+PAIN_THEN_LOG = "Any pain? Tap it, then log the set."
 
 
 def dose_words(step: Step) -> str:
@@ -37,9 +42,14 @@ def at_go(step: Step) -> str:
 
 
 def at_hold_done() -> str:
-    return "Hold done. Log the set."
+    return f"Hold done. {PAIN_THEN_LOG}"
 
 
 def at_reps_done(step: Step) -> str:
     """Said after the last counted rep of a slow-tempo set."""
-    return f"That's {step.dose.reps}. Log the set."
+    return f"That's {step.dose.reps}. {PAIN_THEN_LOG}"
+
+
+def at_pain_question() -> str:
+    """Said after a set on the floor, where the large pain question comes up."""
+    return "Any pain? Tap none, some, or too much."

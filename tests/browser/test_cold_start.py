@@ -38,7 +38,8 @@ def test_with_no_signal_the_start_page_opens_its_files_from_the_shell_cache(cont
     tab.wait_for_load_state("load")
     sources = tab.evaluate(SOURCES)
     assert "/static/js/main.js" in sources and "/static/app.css" in sources, sources
-    assert "/static/js/player.js" in sources  # a module main.js imports
+    assert "/static/js/session-start.js" in sources  # a module main.js imports
+    assert "/static/js/player.js" not in sources  # only the player page loads the player
     assert set(sources.values()) == {"cache"}, sources
     start.click()
     # Home's Start is Runner's essentials: the first time, its red flags come first, on

@@ -116,7 +116,9 @@ def test_a_double_tap_on_log_set_logs_one_set(page, server):
     assert outbox_for(page, user) == 3
     # On the floor, a double tap on the step is one big tap too.
     page.get_by_role("button", name=re.compile("Phone on the floor")).click()
-    page.locator("[data-floor-hint]").dblclick()
+    page.locator("[data-floor-hint]").dblclick()  # one pain question, once
+    expect(page.locator("[data-floor-pain]")).to_have_count(1)
+    page.get_by_role("button", name="None").dblclick()
     expect(page.locator("#summary")).to_be_visible()
     expect(page.locator("[data-summary-sets]")).to_have_text("3")
     events = page.evaluate("u => RunptOutbox.waiting(u)", user)

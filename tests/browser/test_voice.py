@@ -1,8 +1,9 @@
 """Spoken cues, heard through a recorded fake `speechSynthesis` (installed before the
 page's scripts): what comes next and the dose as a step starts, the last three seconds,
 the go, slow reps counted through their tempo, the end of a hold, "switch sides"; the
-voice setting; "phone on the floor" (one big tap logs the set as planned); and the beeps
-where the browser can't speak."""
+voice setting; "phone on the floor" (one big tap ends the set, a large pain question asked
+aloud follows, and its answer logs the set as planned); and the beeps where the browser
+can't speak."""
 
 import re
 
@@ -53,7 +54,15 @@ def test_the_player_says_what_comes_next_counts_down_and_counts_slow_reps(page):
     page.clock.run_for(10_000)  # the get-ready countdown runs out
     page.clock.run_for(1_500 + 10 * 1_000 + 500)  # two reps of 2-1-2, one word a second
     rep = ["down", "two", "hold", "up", "two"]
-    assert spoken(page) == ["3", "2", "1", "Go: 2 reps.", *rep, *rep, "That's 2. Log the set."]
+    assert spoken(page) == [
+        "3",
+        "2",
+        "1",
+        "Go: 2 reps.",
+        *rep,
+        *rep,
+        "That's 2. Any pain? Tap it, then log the set.",
+    ]
 
     log_set(page, pain=1)
     assert spoken(page) == [
@@ -63,7 +72,7 @@ def test_the_player_says_what_comes_next_counts_down_and_counts_slow_reps(page):
     assert spoken(page) == ["3", "2", "1", "Go: 5 second hold."]
     page.get_by_role("button", name="Start 5 s hold").click()
     page.clock.run_for(5_000)
-    assert spoken(page) == ["3", "2", "1", "Hold done. Log the set."]
+    assert spoken(page) == ["3", "2", "1", "Hold done. Any pain? Tap it, then log the set."]
 
     log_set(page, pain=1)
     assert spoken(page) == ["Switch sides. Right side: 5 second hold."]
@@ -89,7 +98,10 @@ def test_voice_off_in_settings_is_silent_and_can_be_turned_on_for_a_session(page
     ]
 
 
-def test_phone_on_the_floor_one_big_tap_logs_the_set_as_planned_and_speaks(page):
+FLOOR_PAIN_QUESTION = "Any pain? Tap none, some, or too much."
+
+
+def test_phone_on_the_floor_one_big_tap_asks_pain_then_logs_the_set_as_planned(page):
     page.add_init_script(FAKE_SPEECH)
     page.clock.install()
     register(page)
@@ -106,7 +118,13 @@ def test_phone_on_the_floor_one_big_tap_logs_the_set_as_planned_and_speaks(page)
     log = page.get_by_role("button", name="Log set")
     assert log.bounding_box()["height"] >= 72  # large targets
 
-    page.locator("[data-floor-hint]").click()  # the big tap: 2 reps as planned
+    page.locator("[data-floor-hint]").click()  # the big tap: the set is done
+    question = page.locator("[data-floor-pain]")
+    expect(question).to_be_visible()
+    assert spoken(page)[-1] == FLOOR_PAIN_QUESTION
+    page.locator("#step-title").click()  # a stray tap on the step answers nothing
+    expect(question).to_be_visible()
+    question.get_by_role("button", name="None").click()  # logged: 2 reps as planned
     expect(page.locator("#step[data-index='1']")).to_be_visible()
     assert (
         spoken(page)[-1]
@@ -117,6 +135,8 @@ def test_phone_on_the_floor_one_big_tap_logs_the_set_as_planned_and_speaks(page)
     page.clock.run_for(5_000)
     expect(page.locator("[data-timer-label]")).to_have_text("Hold done")
     page.locator("#step-title").click()  # anywhere on the step
+    question.get_by_role("button", name="Some").click()
+    question.get_by_role("button", name="2", exact=True).click()
     expect(page.locator("#step[data-index='2']")).to_be_visible()
 
     page.reload()  # a resumed session stays on the floor
@@ -125,8 +145,10 @@ def test_phone_on_the_floor_one_big_tap_logs_the_set_as_planned_and_speaks(page)
     page.get_by_role("button", name="Normal view").click()
     finish.click()
     sessions = wait_until(lambda: [s for s in server_sessions(page) if s["finished_at"]])
-    sets = [(s["exercise"], s["reps"], s["hold_s"], s["side"]) for s in sessions[0]["sets"]]
-    assert sets == [("glute-bridge", 2, None, None), ("side-plank", None, 5, "left")]
+    sets = [
+        (s["exercise"], s["reps"], s["hold_s"], s["side"], s["pain"]) for s in sessions[0]["sets"]
+    ]
+    assert sets == [("glute-bridge", 2, None, None, 0), ("side-plank", None, 5, "left", 2)]
 
 
 def test_on_the_floor_the_way_back_stays_on_a_small_screen(page):
@@ -142,6 +164,10 @@ def test_on_the_floor_the_way_back_stays_on_a_small_screen(page):
     normal = page.get_by_role("button", name="Normal view")
     expect(normal).to_be_in_viewport(ratio=1)
     page.locator("[data-floor-hint]").click()  # the big tap
+    question = page.locator("[data-floor-pain]")
+    for answer in ("None", "Some", "Too much or sharp"):
+        expect(question.get_by_role("button", name=answer)).to_be_in_viewport(ratio=1)
+    question.get_by_role("button", name="None").click()
     expect(page.locator("#step[data-index='1']")).to_be_visible()
     expect(normal).to_be_in_viewport(ratio=1)
     expect(page.locator("#step-title")).to_be_in_viewport(ratio=1)

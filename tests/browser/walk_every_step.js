@@ -39,7 +39,7 @@ async () => {
     const where = `step ${index + 1} of ${total} (${step.dataset.exerciseName}, set ` +
       `${step.dataset.set}${side})`;
     const header = document.querySelector("header.top").getBoundingClientRect();
-    const bar = step.querySelector(".log-bar").getBoundingClientRect();
+    const bar = step.querySelector(".log-dock").getBoundingClientRect();
     seen(where, header, step.querySelector("#step-title"), "the exercise's name", bar.top);
     seen(where, header, step.querySelector(".dose-now"), "the set and dose", bar.top);
     if (step.dataset.side) seen(where, header, step.querySelector(".side"), "the side", bar.top);
@@ -53,6 +53,17 @@ async () => {
     if (logSet.getBoundingClientRect().top < window.innerHeight * 0.75) {
       problems.push(`${where}: Log set out of thumb reach`);
     }
+    // The pain question: 0-10 and Sharp pain on screen above Log set, each a target of
+    // at least 44 px, and nothing chosen for the runner.
+    const targets = [...step.querySelectorAll(".pain-scale label")];
+    if (targets.length !== 12) problems.push(`${where}: ${targets.length} pain targets, not 12`);
+    for (const target of targets) {
+      const what = `pain "${target.textContent.trim()}"`;
+      seen(where, header, target, what, logSet.getBoundingClientRect().top);
+      const box = target.getBoundingClientRect();
+      if (box.width < 44 || box.height < 44) problems.push(`${where}: ${what} is ${box.width}×${box.height}`);
+    }
+    if (step.querySelector(".pain-scale input:checked")) problems.push(`${where}: pain chosen already`);
     if (step.querySelector("details.log-more").open) {
       problems.push(`${where}: load, effort and note not folded away`);
     }

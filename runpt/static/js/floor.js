@@ -1,8 +1,13 @@
 /* "Phone on the floor": the session run from a mat with the phone out of reach of a
- * careful tap. Large targets, the voice on, and one big tap anywhere on the step logs
- * the set as planned (the reps or seconds the form holds, the pain carried from the last
- * set if any) and goes on; a hold step's first tap starts the hold, and a hold starts by
- * itself when its countdown ends. Kept in the run, so a resumed session keeps it. */
+ * careful tap. Large targets, the voice on, and one big tap anywhere on the step ends
+ * the set: a large pain question comes (none / some / too much or sharp, asked aloud
+ * too), and its answer logs the set as planned (the reps or seconds the form holds) and
+ * goes on. Pain is never carried from the last set, and "some" opens the numbers it
+ * can mean rather than picking one. A hold step's first tap starts the hold, and a hold
+ * starts by itself when its countdown ends. Kept in the run, so a resumed session keeps
+ * it. Loaded when a session plays (player.js). */
+
+import { fromTemplate } from "./page.js";
 
 const CONTROLS = "button, a, input, select, textarea, label, summary, details";
 
@@ -51,4 +56,42 @@ export function bigTapAction(step, run) {
   const timer = run.timer && run.timer.step === Number(step.dataset.index) ? run.timer : null;
   const holdStarted = timer && timer.kind === "hold";
   return isHold && !holdStarted ? "start-hold" : "log";
+}
+
+/** Whether the step on screen is asking the floor's pain question. */
+export function askingFloorPain(step) {
+  return Boolean(step && step.querySelector("[data-floor-pain]"));
+}
+
+/** The large pain question, on the step in place of its big tap area. */
+export function askFloorPain(step) {
+  if (askingFloorPain(step)) return;
+  const question = fromTemplate("floor-pain");
+  step.querySelector("[data-floor-hint]").after(question);
+  step.classList.add("asking-pain");
+  question.focus({ preventScroll: true });
+  question.scrollIntoView({ block: "nearest" });
+}
+
+/** An answer tapped: "some" opens 1-5 and returns false (nothing to log yet);
+ * otherwise the step's form holds the answer (none: 0, a number, or sharp pain) and
+ * it returns true: log the set. */
+export function answerFloorPain(button, step) {
+  const form = step.querySelector("[data-log-form]");
+  const answer = button.dataset.floorPainAnswer;
+  if (answer === "some") {
+    const question = button.closest("[data-floor-pain]");
+    question.querySelector("[data-floor-pain-first]").hidden = true;
+    const numbers = question.querySelector("[data-floor-pain-some]");
+    numbers.hidden = false;
+    numbers.querySelector("button").focus({ preventScroll: true });
+    return false;
+  }
+  if (answer === "sharp") {
+    form.elements.sharp.checked = true;
+  } else {
+    const value = answer === "none" ? "0" : button.dataset.floorPainValue;
+    form.querySelector(`input[name=pain][value="${value}"]`).checked = true;
+  }
+  return true;
 }

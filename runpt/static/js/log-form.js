@@ -1,8 +1,9 @@
 /* A step's log form: reading what the runner entered within the form's own limits (a
- * load typed in the runner's unit, stored in kg), and what the step shows from the run
- * so far (the easier variant after a pain stop, the previous set's pain offered and
- * marked, a note on acceptable pain, "last time" from a session other than this one),
- * and a set the phone could not store, filled in again. */
+ * load typed in the runner's unit, stored in kg), asking once for pain not given, and
+ * what the step shows from the run so far (the easier variant after a pain stop, a
+ * note on acceptable pain, "last time" from a session other than this one), and a set
+ * the phone could not store, filled in again. Pain is never filled in: not from the
+ * last set, not from last time (from-last-sets.js carries the load). */
 
 import { fromTemplate } from "./page.js";
 
@@ -18,16 +19,30 @@ export function showEasierVariant(step, run) {
   line.hidden = false;
 }
 
-/** A later set offers the previous set's pain, marked, for the runner to change;
- * the first set of an exercise offers none (pain is never invented). */
-export function carryLastPain(step, run) {
-  const previous = run.logged.filter((set) => set.exercise === step.dataset.exercise).at(-1);
-  if (!previous || previous.pain === null || previous.pain === undefined) return;
-  const choice = step.querySelector(`input[name=pain][value="${previous.pain}"]`);
-  if (!choice) return;
-  choice.checked = true;
-  choice.closest("label").classList.add("carried");
-  step.querySelector("[data-pain-carried]").hidden = false;
+/** Whether the runner answered the pain question: a number, or "Sharp pain". */
+export function painAnswered(form) {
+  return Boolean(form.querySelector("input[name=pain]:checked") || (form.elements.sharp && form.elements.sharp.checked));
+}
+
+/** "Log set" with no pain answered asks once, at the scale, and puts the focus there;
+ * the next tap logs the set with pain not given. Returns false when it has asked
+ * before on this step. */
+export function askForPain(form) {
+  if (form.dataset.painAsked) return false;
+  form.dataset.painAsked = "yes";
+  const ask = form.querySelector("[data-pain-ask]");
+  ask.hidden = false;
+  form.querySelector("[data-pain]").classList.add("asking");
+  form.querySelector("input[name=pain]").focus({ preventScroll: true });
+  return true;
+}
+
+/** Pain answered after the question: it has done its job. */
+export function painGiven(form) {
+  const ask = form.querySelector("[data-pain-ask]");
+  if (ask) ask.hidden = true;
+  const scale = form.querySelector("[data-pain]");
+  if (scale) scale.classList.remove("asking");
 }
 
 /** "Last time" is the last session the exercise was done in, never this one: a step
@@ -95,9 +110,11 @@ export function readLogForm(form, step, run) {
     load_kg: load,
     rpe: whole("rpe", "Effort"),
     pain: whole("pain", "Pain"),
+    sharp: Boolean(form.elements.sharp && form.elements.sharp.checked),
     note: note ? note.slice(0, 1000) : null,
-    // The ladder rung done: the step's own, or its easier variant after a pain stop.
-    level: eased ?? Number(step.dataset.level || 0),
+    // The ladder rung done: the step's own, its easier variant after a pain stop, or
+    // the one the runner eased off to for this session.
+    level: eased ?? (run.easedOff || {})[exerciseNo(step)]?.level ?? Number(step.dataset.level || 0),
   };
 }
 
@@ -128,8 +145,7 @@ function refillLogForm(form, set) {
   }
   const pain = set.pain === null ? null : form.querySelector(`input[name=pain][value="${set.pain}"]`);
   if (pain) pain.checked = true;
-  // What the form holds now is the runner's own set, not one carried from the last.
-  for (const carried of form.querySelectorAll(".carried")) carried.classList.remove("carried");
-  const carriedHint = form.querySelector("[data-pain-carried]");
-  if (carriedHint) carriedHint.hidden = true;
+  if (form.elements.sharp) form.elements.sharp.checked = Boolean(set.sharp);
+  // The runner answered (or passed) the pain question for this set already.
+  if (set.pain === null && !set.sharp) form.dataset.painAsked = "yes";
 }

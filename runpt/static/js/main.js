@@ -4,9 +4,7 @@
 
 import { answerMorningQuestion, askMorningQuestion } from "./morning.js";
 import { afterLoad, outbox, user } from "./page.js";
-import {
-  offerResume, onPlayerChange, onPlayerClick, onPlayerSubmit, onPlayerTap, onPlayerVisible, resumeSession,
-} from "./player.js";
+import { offerResume, startRun } from "./session-start.js";
 import {
   applyUpdate, expectFreshPage, finishLoggingOut, forgetDeletedRunner, logOut, refreshOfflineSet,
   refreshOfflineSetBetweenSessions, registerServiceWorker, rememberSignedInRunner, showSignedInHeader,
@@ -14,6 +12,11 @@ import {
 } from "./sw-client.js";
 import { forgetStartChecks, onStartCheckChange, showStartChecks } from "./start-check.js";
 import { labelDataAge, showSyncStatus, syncNow, watchForSyncMoments } from "./sync-status.js";
+
+// The session player, and everything it uses, loads only where a session plays: on
+// every other page a Start opens the player page (session-start.js), so the start page's
+// first load stays small. The service worker keeps the player's modules for no signal.
+const player = document.getElementById("player-page") ? await import("./player.js") : null;
 
 // Modules only some pages use, loaded when their page is open: the start page's first
 // load stays small, and the service worker keeps them for use with no signal.
@@ -33,12 +36,14 @@ function startPageModules() {
 function onClick(event) {
   const target = event.target.closest("button, a");
   if (!target) {
-    if (onPlayerTap(event)) event.preventDefault(); // "phone on the floor": the big tap
+    if (player && player.onPlayerTap(event)) event.preventDefault(); // "phone on the floor": the big tap
     return;
   }
   if (target.matches("[data-start-session]")) event.preventDefault();
-  if (onPlayerClick(target, event)) return;
-  if (target.matches("[data-apply-update]")) {
+  if (player && player.onPlayerClick(target, event)) return;
+  if (target.matches("[data-start-session]")) {
+    startRun(target, null); // off the player page: it opens the player (or the check first)
+  } else if (target.matches("[data-apply-update]")) {
     applyUpdate();
   } else if (target.matches("[data-red-flags-link]")) {
     event.preventDefault(); // no #red-flags in the address: a reload resumes the step
@@ -60,7 +65,7 @@ function showRedFlags() {
 
 function onSubmit(event) {
   const form = event.target;
-  if (onPlayerSubmit(form)) {
+  if (player && player.onPlayerSubmit(form)) {
     event.preventDefault();
   } else if (form.matches("[data-logout]") && user) {
     event.preventDefault();
@@ -75,13 +80,13 @@ function onSubmit(event) {
 async function startSignedIn() {
   if (await finishLoggingOut()) return;
   rememberSignedInRunner();
-  watchForSyncMoments(onPlayerVisible, refreshOfflineSetBetweenSessions);
+  watchForSyncMoments(player ? player.onPlayerVisible : () => {}, refreshOfflineSetBetweenSessions);
   showSyncStatus();
   syncNow();
   offerResume();
   // A problem just added asks its routines' checks again; then every check on the page
   // shows the runner's answers, before a resumed or asked-for start looks at them.
-  forgetStartChecks().then(showStartChecks).then(resumeSession);
+  forgetStartChecks().then(showStartChecks).then(() => player && player.resumeSession());
   showWhatIsKept();
   askMorningQuestion();
   labelDataAge();
@@ -91,7 +96,7 @@ async function startSignedIn() {
 function start() {
   document.addEventListener("click", onClick);
   document.addEventListener("submit", onSubmit);
-  document.addEventListener("change", (event) => onPlayerChange(event.target) || onStartCheckChange(event.target));
+  document.addEventListener("change", (event) => (player && player.onPlayerChange(event.target)) || onStartCheckChange(event.target));
   document.body.addEventListener("htmx:afterSwap", (event) => {
     // A routine's steps changed in the editor: keep the new version offline now.
     if (event.detail.target && event.detail.target.id === "steps") refreshOfflineSet();

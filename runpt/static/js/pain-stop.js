@@ -12,15 +12,8 @@
  * is already logged, once. */
 
 import { fromTemplate } from "./page.js";
-import { saysSharpPain } from "./pain.js";
 
 const words = (text) => (text || "").split(" ").filter(Boolean);
-
-/** Sharp pain decides, whatever number was tapped with it: sharp ends the exercise and
- * its variants, where pain above 5 alone leaves the easier variant open. */
-export function stopReason(set, response) {
-  return set.sharp === true || saysSharpPain(set.note) ? "sharp-pain" : response.stop;
-}
 
 /** The stop as the run keeps it: where it happened, why, and what the card needs. */
 export function stopOf(step, set, reason) {
@@ -62,7 +55,7 @@ function areaWords(areas) {
 export function painStopCard(stop, run) {
   const card = fromTemplate("pain-stop");
   card.querySelector(`[data-reason="${stop.reason}"]`).hidden = false;
-  for (const pain of card.querySelectorAll("[data-stop-pain]")) pain.textContent = String(stop.pain);
+  for (const pain of card.querySelectorAll("[data-stop-pain]")) pain.textContent = String(stop.pain ?? "");
   card.querySelector("[data-stop-exercise]").textContent = stop.name;
   const easier = card.querySelector("[data-stop-easier]");
   if (stop.reason === "pain" && stop.easier && !(stop.exerciseNo in run.eased)) {

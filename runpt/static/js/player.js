@@ -10,16 +10,14 @@
  * (log.js `logWithRun`); the next step is drawn without waiting for that write, and if
  * it fails the player goes back to the set and says so. */
 
-import { bigTapAction, floorOn, isBigTap, showFloorMode, topOfStep } from "./floor.js";
 import { logEvent } from "./log.js";
 import { rememberForTomorrow } from "./morning.js";
 import {
-  carryLastPain, readLogForm, showAcceptablePain, showEasierVariant, showLastTime, showNotSaved,
+  askForPain, painAnswered, painGiven, readLogForm, showAcceptablePain, showEasierVariant, showLastTime, showNotSaved,
 } from "./log-form.js";
 import { fromTemplate, outbox, user } from "./page.js";
-import { painResponse } from "./pain.js";
 import {
-  cautionFor, closedByStop, painStopCard, showCaution, stopEvent, stopOf, stopReason, unansweredStop,
+  cautionFor, closedByStop, painStopCard, showCaution, stopEvent, stopOf, unansweredStop,
 } from "./pain-stop.js";
 import { keepRun as keepOnDevice, saveSet, setsSaved } from "./run-keeping.js";
 import { offerResume, resumeRun, startRun } from "./session-start.js";
@@ -27,13 +25,26 @@ import { bringStepIntoView, keepScreenOn, letScreenSleep } from "./screen.js";
 import { showSummary } from "./summary.js";
 import { holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
 import {
-  quiet, sayCaution, sayCountdown, sayGo, sayHoldDone, sayStepStart, setVoice, speechAvailable,
+  quiet, sayCaution, sayCountdown, sayGo, sayHoldDone, sayPainQuestion, sayStepStart, setVoice,
+  speechAvailable,
 } from "./voice.js";
 
 // The session this page is playing: its run and the routine unit it steps through.
 // `finishing` is true from the moment the session is being finished: nothing more is
 // logged in it, and it is finished once.
 const current = { run: null, unit: null, finishing: false };
+
+// What only a session uses (pain.js, floor.js, ease-off.js, from-last-sets.js), loaded
+// on the player's page rather than with the start page (its 40 KB budget); a session
+// waits for them before its first step, so every use below has them.
+const aids = {};
+function loadAids() {
+  aids.loading = aids.loading || Promise.all([
+    import("./pain.js"), import("./floor.js"), import("./ease-off.js"), import("./from-last-sets.js"),
+  ]).then(([pain, floor, easeOff, lastSets]) => Object.assign(aids, { pain, floor, easeOff, lastSets }));
+  return aids.loading;
+}
+if (playerPage()) loadAids();
 
 function playerPage() {
   return document.getElementById("player-page");
@@ -49,12 +60,14 @@ export const startSession = (button) => startRun(button, play);
 export const resumeSession = () => resumeRun(play);
 export { offerResume };
 
-function play(run, unit) {
+async function play(run, unit) {
+  await loadAids();
   // A run saved by an older version of runpt lacks what later ones added.
   run.logged = run.logged || [];
   run.eased = run.eased || {};
   run.stops = run.stops || [];
   run.goneOn = run.goneOn || {};
+  run.easedOff = run.easedOff || {};
   if (run.voice === undefined) run.voice = playerPage().dataset.voice === "on";
   current.run = run;
   current.unit = unit;
@@ -72,10 +85,10 @@ function play(run, unit) {
 
 function showVoiceAndFloor() {
   const { run } = current;
-  setVoice(run.voice || floorOn(run));
-  showFloorMode(run);
+  setVoice(run.voice || aids.floor.floorOn(run));
+  aids.floor.showFloorMode(run);
   const toggle = playerPage().querySelector("[data-voice-toggle]");
-  if (toggle) toggle.checked = Boolean(run.voice || floorOn(run));
+  if (toggle) toggle.checked = Boolean(run.voice || aids.floor.floorOn(run));
   const setting = playerPage().querySelector("[data-voice-setting]");
   if (setting) setting.hidden = !speechAvailable();
 }
@@ -88,11 +101,11 @@ function changeVoice(toggle) {
 }
 
 function toggleFloor() {
-  current.run.floor = !floorOn(current.run);
+  current.run.floor = !aids.floor.floorOn(current.run);
   keepRun();
   showVoiceAndFloor();
   const step = stepElement();
-  if (step) bringStepIntoView(topOfStep(step, current.run));
+  if (step) bringStepIntoView(aids.floor.topOfStep(step, current.run));
 }
 
 /** Save the run on the device (run-keeping.js), not awaited. */
@@ -108,8 +121,14 @@ function keepRun() {
 function openStep(index, direction) {
   const { run, unit } = current;
   let open = index;
-  while (open >= 0 && open < unit.steps.length && closedByStop(run, unit.exercise_of_step, open)) open += direction;
+  while (open >= 0 && open < unit.steps.length && passedBy(run, unit, open)) open += direction;
   return open < 0 ? run.position : open;
+}
+
+/** Steps the session passes by: those a pain stop closed, and sets beyond a dose eased
+ * off in this session (ease-off.js). */
+function passedBy(run, unit, index) {
+  return closedByStop(run, unit.exercise_of_step, index) || aids.easeOff.beyondEasedSets(unit, run, index);
 }
 
 function showStep(index, note = null, direction = 1) {
@@ -135,15 +154,18 @@ function showStep(index, note = null, direction = 1) {
 }
 
 /** After a step is swapped in: focus it for screen readers, say what the last set's
- * pain means, fill in what carries over, and start its countdown. */
+ * pain means, fill in what carries over (the load; never pain), and start its
+ * countdown. */
 function onStepShown(note) {
   const step = stepElement();
   if (!step || !current.run) return;
   step.focus({ preventScroll: true });
-  bringStepIntoView(topOfStep(step, current.run));
+  bringStepIntoView(aids.floor.topOfStep(step, current.run));
   showEasierVariant(step, current.run);
-  carryLastPain(step, current.run);
+  aids.easeOff.showEasedOff(step, current.run);
   showLastTime(step, current.run);
+  aids.lastSets.carryLoad(step, current.run);
+  aids.lastSets.showPainRising(step, current.run);
   if (note) showAcceptablePain(step, note.acceptable);
   const caution = cautionFor(step, current.run);
   if (caution) showCaution(step, caution, Boolean(current.run.goneOn[step.dataset.exerciseNo]));
@@ -170,7 +192,7 @@ function timerEnded(timer) {
   if (!step || !current.run) return;
   if (timer.kind === "hold") return sayHoldDone(step);
   sayGo(step);
-  if (floorOn(current.run) && step.dataset.hold) startHold();
+  if (aids.floor.floorOn(current.run) && step.dataset.hold) startHold();
 }
 
 function startHold() {
@@ -197,6 +219,17 @@ async function logSet(form) {
   const step = form.closest("#step");
   if (!current.run || current.finishing || !step || step !== stepElement()) return;
   const { run } = current;
+  // Pain not answered: asked once (on the floor, the large question), never assumed.
+  if (!painAnswered(form) && !form.dataset.painAsked) {
+    if (aids.floor.floorOn(run)) {
+      form.dataset.painAsked = "yes";
+      aids.floor.askFloorPain(step);
+      sayPainQuestion(step);
+    } else {
+      askForPain(form);
+    }
+    return;
+  }
   const error = form.querySelector("[data-log-error]");
   let data;
   try {
@@ -211,7 +244,7 @@ async function logSet(form) {
   const entry = { index, ...data };
   run.logged.push(entry);
   run.timer = null;
-  const response = painResponse(data);
+  const response = aids.pain.painResponse(data);
   if (!response.stop) {
     run.position = index + 1;
     saveSet(run, data, (problem) => notSaved(run, entry, problem));
@@ -219,8 +252,9 @@ async function logSet(form) {
     return;
   }
   // A stop is a fact from this moment: logged with its set and the run that remembers
-  // it, in one write. A resume shows its card, or goes on past the exercise.
-  const stop = stopOf(step, data, stopReason(data, response));
+  // it, in one write. A resume shows its card, or goes on past the exercise. Sharp pain
+  // decides over the number tapped with it (pain.js `painResponse`).
+  const stop = stopOf(step, data, response.stop);
   run.stops.push(stop);
   run.position = nextExercise(index);
   const stopped = { type: "exercise.stopped", data: stopEvent(stop) };
@@ -338,6 +372,15 @@ export function onPlayerClick(target, event) {
     finishSession();
   } else if (target.matches("[data-stop-choice]")) {
     choose(target);
+  } else if (target.matches("[data-ease-off-now]")) {
+    aids.easeOff.takeEaseOff(target, current.run);
+    keepRun();
+  } else if (target.matches("[data-floor-pain-answer], [data-floor-pain-value]")) {
+    // The question comes up under the thumb of the big tap: the second tap of a double
+    // tap is no answer.
+    if (event.detail > 1) return true;
+    const step = stepElement();
+    if (step && aids.floor.answerFloorPain(target, step)) logSet(step.querySelector("[data-log-form]"));
   } else if (target.matches("[data-hold-start]")) {
     startHold();
   } else if (target.matches("[data-floor-toggle]")) {
@@ -353,11 +396,12 @@ export function onPlayerClick(target, event) {
 
 /** A tap that isn't on a button: in floor mode, the big tap anywhere on the step. */
 export function onPlayerTap(event) {
-  if (!current.run || !isBigTap(event, current.run)) return false;
+  if (!current.run || !aids.floor.isBigTap(event, current.run)) return false;
   if (event.detail > 1) return true; // a double tap is one tap: it logs one set at most
   const step = stepElement();
   if (step.classList.contains("held")) return true; // flagged: only its buttons go on
-  if (bigTapAction(step, current.run) === "start-hold") {
+  if (aids.floor.askingFloorPain(step)) return true; // the question's own buttons answer it
+  if (aids.floor.bigTapAction(step, current.run) === "start-hold") {
     startHold();
   } else {
     if (current.run.timer && current.run.timer.kind === "hold") skipTimer(current.run.timer);
@@ -367,6 +411,10 @@ export function onPlayerTap(event) {
 }
 
 export function onPlayerChange(input) {
+  if (current.run && input.matches("input[name=pain], input[name=sharp]")) {
+    painGiven(input.form);
+    return true;
+  }
   if (!current.run || !input.matches("[data-voice-toggle]")) return false;
   changeVoice(input);
   return true;

@@ -104,6 +104,12 @@ export function sayHoldDone(step) {
   say(step.dataset.sayHoldDone);
 }
 
+/** On the floor, after a set: "Any pain? Tap none, some, or too much." */
+export function sayPainQuestion(step) {
+  stopCounting();
+  say(step.dataset.sayPain, { interrupt: true });
+}
+
 /** One word a second through each rep's tempo, for the set's reps, then "That's 12.
  * Log the set." A step change or a log stops it (quiet). */
 function countReps(step) {
