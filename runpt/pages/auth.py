@@ -54,7 +54,7 @@ def this_device(email: str) -> str | None:
 
 def wanted_next() -> str | None:
     """The page to come back to after logging in or signing up (`next`), when it is a
-    path on this site: never an open redirect to another host (runpt/security.py)."""
+    path on this site: never an open redirect to another host (runpt/security/come_back.py)."""
     return site_path(request.values.get("next", ""))
 
 

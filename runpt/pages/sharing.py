@@ -3,7 +3,7 @@ and progress a link opens, and routines handed on as a file or a link with a QR 
 
 The pages a share link opens (`/shared/...`) never ask who is signed in on the browser:
 they show the runner who made the link, set no cookie and are never indexed or cached
-(runpt/security.py, `LINK_PAGES`).
+(runpt/security/link_pages.py, `LINK_PAGES`).
 """
 
 import io

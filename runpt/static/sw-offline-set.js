@@ -46,7 +46,7 @@ function stepOf(path) {
 }
 
 /** How the worker asks for a copy: marked so the server doesn't hand it the runner's
- * one-time messages ("Routine saved.") or a cookie (runpt/security.py). */
+ * one-time messages ("Routine saved.") or a cookie (runpt/security/sessions.py). */
 function copyRequest() {
   return { credentials: "same-origin", redirect: "manual", headers: { "X-Runpt-Offline-Copy": "1" } };
 }
