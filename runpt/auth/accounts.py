@@ -4,13 +4,14 @@ and logging in (with their rate limits), and deleting an account with everything
 import re
 from functools import cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from runpt.auth.models import LoginAttempt, SignIn, User, password_hash_method
+from runpt.auth.models import KnownDevice, LoginAttempt, SignIn, User, password_hash_method
 from runpt.auth.ratelimit import (
     attempt_keys,
+    ceiling_key,
     count_attempt,
     email_key,
     forget_failures,
@@ -169,10 +170,30 @@ def log_in(
     return user
 
 
+def hold_runner(user_id: int) -> bool:
+    """Hold the runner's account row until this transaction ends; False when there is no
+    such runner (any more).
+
+    What must not interleave with deleting the account, or with another request of the
+    same runner, takes this first: the deletion itself, a sync confirming its sign-in
+    (runpt/auth/signins.py, `hold_sign_in`) and a cap's count (routines, links), so the
+    count and the insert it allows are one step. PostgreSQL: a row lock on the runner
+    (FOR UPDATE, which waits for syncs' FOR SHARE and they for it). SQLite: a write, which
+    takes the database's one write lock (and its place in the writers' queue,
+    runpt/sqlite.py) before anything is counted."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = select(User.id).where(User.id == user_id).with_for_update()
+        return db.session.scalar(query) is not None
+    touched = db.session.execute(update(User).where(User.id == user_id).values(email=User.email))
+    return touched.rowcount == 1
+
+
 def forget_account(user: User) -> None:
-    """The account itself, its sign-ins (every device's ends with it) and its failed
-    logins, gone; the caller deletes what other packages hold of the runner first, and
-    commits (runpt/pages/auth.py, `delete_everything`)."""
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == email_key(user.email)))
+    """The account itself, its sign-ins and known devices (every device's ends with it)
+    and its failed logins, gone; the caller deletes what other packages hold of the
+    runner first, and commits (runpt/pages/auth.py, `delete_everything`)."""
+    keys = [email_key(user.email), ceiling_key(user.email)]
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(keys)))
     db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
+    db.session.execute(delete(KnownDevice).where(KnownDevice.user_id == user.id))
     db.session.execute(delete(User).where(User.id == user.id))
