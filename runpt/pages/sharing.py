@@ -32,7 +32,7 @@ from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug
 from runpt.pages.auth import comes_back_to
 from runpt.pages.history import logged_list, progress_facts, report_facts
-from runpt.routines.editing import routine_for
+from runpt.routines.editing import TooManyRoutines, routine_for
 from runpt.sharing import documents, links
 from runpt.timestamps import utcnow
 
@@ -76,7 +76,12 @@ def create_link():
     errors = links.link_errors(current_user, days, label)
     if errors:
         return render_template("sharing/links.html", **links_context(errors, request.form)), 400
-    _link, token = links.create_link(current_user, int(days), label)
+    try:
+        _link, token = links.create_link(current_user, int(days), label)
+    except links.TooManyLinks as full:
+        # Another request made the last one meanwhile.
+        context = links_context({"days": str(full)}, request.form)
+        return render_template("sharing/links.html", **context), 409
     session[NEW_LINK] = url_for("sharing.shared_report", token=token, _external=True)
     return redirect(url_for("sharing.links_page"), 303)
 
@@ -271,7 +276,10 @@ def add_routine():
     document, refused = read_sent_routine("Not added")
     if refused:
         return refused
-    routine = documents.add_to_routines(current_user, document)
+    try:
+        routine = documents.add_to_routines(current_user, document)
+    except TooManyRoutines as full:
+        return refused_page(documents.BadDocument([full.message], full.status), "Not added")
     flash(f"“{routine.name}” is in your routines now, yours to change.", "info")
     return redirect(url_for("routines.show", routine_id=routine.id), 303)
 
