@@ -69,11 +69,6 @@ def signup_key(address: str | None) -> str:
     return f"signup:{address_key(address)}"
 
 
-def share_key(address: str | None) -> str:
-    """Pages opened with share links are counted per address, apart from logins."""
-    return f"share:{address_key(address)}"
-
-
 def attempt_keys(address: str | None, email: str, device: str | None = None) -> list[str]:
     """What a login attempt counts against: a known device, or else its address and its
     email; and the email's ceiling either way (when an email was typed)."""

@@ -8,6 +8,7 @@ they show the runner who made the link, set no cookie and are never indexed or c
 
 import io
 import re
+from functools import lru_cache
 
 import segno
 from flask import (
@@ -26,13 +27,13 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from runpt.auth.ratelimit import count_attempt, share_key
 from runpt.library.dose import minutes
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug
 from runpt.pages.auth import comes_back_to
 from runpt.pages.history import logged_list, progress_facts, report_facts
 from runpt.routines.editing import TooManyRoutines, routine_for
+from runpt.security.flood import limiter
 from runpt.sharing import documents, links
 from runpt.timestamps import utcnow
 
@@ -42,7 +43,14 @@ bp = Blueprint("sharing", __name__)
 NEW_LINK = "new_share_link"
 # A file's form around the document: field names, boundaries.
 FORM_OVERHEAD = 8 * 1024
-TOO_MANY = "Too many pages opened from this address. Wait 15 minutes and try again."
+TOO_MANY = "Too many pages opened from this address. Wait a minute and try again."
+TOO_MANY_MISSES = (
+    "Too many links that open nothing from this address. Wait 15 minutes and try again."
+)
+MINUTE = 60.0
+# QR codes kept drawn, per process: a few MB at most (the largest is ~60 KB of SVG).
+QR_CODES_KEPT = 128
+MISSES_WINDOW = 15 * 60.0
 
 
 # --- the runner's links ------------------------------------------------------------------
@@ -98,15 +106,32 @@ def revoke_link(link_id: int):
 # --- what a link opens -------------------------------------------------------------------
 
 
+def slow_down(message: str = TOO_MANY):
+    """A 429 with the app's error page (and, on a link page, no cookie)."""
+    abort(Response(render_template("error.html", status=429, message=message), 429))
+
+
+def limit_anonymous_pages() -> None:
+    """Pages anyone can open that cost something (a report, a routine's QR code) are
+    limited per address, in memory (runpt/security/flood.py): a flood from one address
+    is turned away before it costs a query, and writes nothing."""
+    if not limiter("pages", "PAGE_RATE_LIMIT", MINUTE).allows(request.remote_addr):
+        slow_down()
+
+
 def runner_of(token: str):
-    """The runner whose link this is. Every page opened with a link counts against the
-    address first (like a login attempt, before the token is looked at), so tokens
-    can't be tried in bulk; an unknown, expired or revoked link is the same 404."""
-    limit = current_app.config["SHARE_RATE_LIMIT"]
-    if count_attempt([share_key(request.remote_addr)], limit) is None:
-        abort(Response(render_template("error.html", status=429, message=TOO_MANY), 429))
+    """The runner whose link this is; an unknown, expired or revoked link is the same
+    404. Links that open nothing are counted per address, in memory, not in the
+    database: past SHARE_RATE_LIMIT in 15 minutes that address gets 429 for them, while
+    a real link still opens (junk requests from a physio's network don't lock them out
+    of the runner's report)."""
+    limit_anonymous_pages()
     found = links.opened_link(token)
     if found is None:
+        if not limiter("missed links", "SHARE_RATE_LIMIT", MISSES_WINDOW).allows(
+            request.remote_addr
+        ):
+            slow_down(TOO_MANY_MISSES)
         abort(404)
     link, runner = found
     links.note_opened(link)
@@ -187,6 +212,14 @@ def routine_link(document: dict) -> str | None:
 def qr_code(link: str) -> Markup | None:
     """The link as a QR code, drawn here as SVG (dark on light, whatever the page's
     colours, with the quiet zone scanners need); None when it's too long for one."""
+    svg = qr_svg(link)
+    return None if svg is None else Markup(svg)
+
+
+@lru_cache(maxsize=QR_CODES_KEPT)
+def qr_svg(link: str) -> str | None:
+    """Drawn once per link in each process: in pure Python it costs 0.08-0.45 s of CPU,
+    13-15 times a library page, and a routine's link page is open to anyone."""
     try:
         code = segno.make(link, error="m", micro=False)
     except segno.DataOverflowError:
@@ -196,7 +229,7 @@ def qr_code(link: str) -> Markup | None:
         svg, kind="svg", xmldecl=False, svgns=True, scale=4, border=4, dark="#000",
         light="#fff", omitsize=True, svgclass="qr-code", title="QR code of the link",
     )  # fmt: skip
-    return Markup(svg.getvalue().decode())
+    return svg.getvalue().decode()
 
 
 @bp.get("/routines/open")
@@ -205,6 +238,7 @@ def open_routine():
     and added by a signed-in runner. Without a link: a form to open a file."""
     if "r" not in request.args:
         return render_template("sharing/open_file.html")
+    limit_anonymous_pages()
     code = request.args["r"]
     try:
         document = documents.read_document(documents.document_from_code(code))
@@ -242,6 +276,7 @@ def open_routine_file():
     """A routine file turned into its link, for anyone: a physio or coach without an
     account hands a runner a routine they wrote (docs/routine-format.md). Nothing is
     stored: the link is the routine."""
+    limit_anonymous_pages()
     document, refused = read_sent_routine("Not opened")
     if refused:
         return refused
