@@ -29,6 +29,7 @@ MAX_PASSWORD = 200
 
 NOT_RIGHT = "Email or password is not right. Check both and try again."
 TOO_MANY_ATTEMPTS = "Too many login attempts. Wait 15 minutes and try again."
+NOT_YOUR_PASSWORD = "That is not your current password."
 # Said whenever an email and password can't make a new account, whatever the reason.
 CANNOT_SIGN_UP = (
     "We couldn't create an account with this email and password. "
@@ -130,12 +131,24 @@ def _stand_in_hash(method: str) -> str:
     return generate_password_hash("no account has this password", method=method)
 
 
+def stored_hash_method() -> str:
+    """How the newest account's password is hashed ("scrypt:32768:8:1"): what checking a
+    wrong password for a real account costs. The setting's method when there is none.
+    Not the setting alone: accounts made before it changed keep their stronger (slower)
+    hashes, and an unknown email answered faster would say which emails have accounts."""
+    stored = db.session.scalar(select(User.password_hash).order_by(User.id.desc()).limit(1))
+    if stored and stored.count("$") == 2:
+        return stored.split("$", 1)[0]
+    return password_hash_method()
+
+
 def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
-        # Hash the password anyway: an unknown email then takes as long to answer as
-        # a wrong password, so the clock doesn't tell which emails have accounts.
-        check_password_hash(_stand_in_hash(password_hash_method()), password or "")
+        # Hash the password anyway, the way real accounts' are: an unknown email then
+        # takes as long to answer as a wrong password, so the clock doesn't tell which
+        # emails have accounts.
+        check_password_hash(_stand_in_hash(stored_hash_method()), password or "")
         return None
     return user if user.check_password(password or "") else None
 
@@ -168,6 +181,20 @@ def log_in(
     take_back(attempt)
     forget_failures(email)
     return user
+
+
+def confirm_password(
+    user, password: str, address: str | None, limit: int, device: str | None = None
+) -> None:
+    """The signed-in runner's own password, typed again to change it or delete the
+    account; LoginRefused otherwise. Counted against the login limits like a login
+    (someone holding a signed-in phone could otherwise guess it without limit)."""
+    attempt = count_attempt(attempt_keys(address, user.email, device), limit)
+    if attempt is None:
+        raise LoginRefused(TOO_MANY_ATTEMPTS, 429)
+    if not user.check_password(password or ""):
+        raise LoginRefused(NOT_YOUR_PASSWORD, 400)  # the counted attempt stays
+    take_back(attempt)
 
 
 def hold_runner(user_id: int) -> bool:

@@ -41,6 +41,8 @@ bp = Blueprint("sharing", __name__)
 
 # The link just made, shown once on the next page (only its hash is kept).
 NEW_LINK = "new_share_link"
+# A page the service worker must not keep (static/sw-offline-set.js reads it).
+NOT_KEPT_OFFLINE = "X-Runpt-Not-Offline"
 # A file's form around the document: field names, boundaries.
 FORM_OVERHEAD = 8 * 1024
 TOO_MANY = "Too many pages opened from this address. Wait a minute and try again."
@@ -61,7 +63,12 @@ MISSES_WINDOW = 15 * 60.0
 def links_page():
     # Not on the service worker's background copies: they'd use up the one showing.
     new_link = None if request.headers.get("X-Runpt-Offline-Copy") else session.pop(NEW_LINK, None)
-    return render_template("sharing/links.html", **links_context(), new_link=new_link)
+    page = render_template("sharing/links.html", **links_context(), new_link=new_link)
+    if new_link is None:
+        return page
+    # The link is shown once: the service worker keeps no copy of this page, or the
+    # phone would show it again offline (sw-offline-set.js, `remember`).
+    return page, {NOT_KEPT_OFFLINE: "1"}
 
 
 def links_context(errors: dict | None = None, form=None) -> dict:
@@ -100,7 +107,9 @@ def revoke_link(link_id: int):
     link = links.link_for(current_user, link_id)
     links.revoke(link)
     flash("Link revoked: it opens nothing from now on.", "info")
-    return redirect(url_for("sharing.links_page"), 303)
+    # Revoked from the account page (after a password change): back there.
+    back = "auth.account" if request.form.get("back") == "account" else "sharing.links_page"
+    return redirect(url_for(back), 303)
 
 
 # --- what a link opens -------------------------------------------------------------------

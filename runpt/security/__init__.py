@@ -7,7 +7,9 @@
 - `link_pages`: pages opened with a share link stay private and never look at who is
   signed in;
 - `headers`: the security headers, and no HTTP cache keeping a runner's data;
-- `sessions`: signed-cookie sessions, decoded once per distinct cookie.
+- `sessions`: signed-cookie sessions, decoded once per distinct cookie;
+- `flood`: anonymous pages that cost something, limited per address in memory;
+- `logs`: share tokens masked in the app's logs and in what access logs read.
 
 The hooks below run them in order; the names other packages use are re-exported here.
 """
@@ -19,6 +21,7 @@ from runpt.security.come_back import referring_path, site_path
 from runpt.security.headers import AddSecurityHeaders, keep_personal_data_out_of_caches
 from runpt.security.hosts import RefuseMalformedHosts, refuse_malformed_host
 from runpt.security.link_pages import LINK_PAGES, is_link_page, keep_link_pages_private
+from runpt.security.logs import MaskedCopiesForAccessLogs, mask_share_tokens_in_logs
 from runpt.security.origins import refuse_cross_site
 from runpt.security.sessions import CookieSessions
 
@@ -50,8 +53,11 @@ def finish_response(response):
 
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
-    app.wsgi_app = RefuseMalformedHosts(
-        AddSecurityHeaders(app.wsgi_app, bool(app.config.get("SESSION_COOKIE_SECURE")))
+    app.wsgi_app = MaskedCopiesForAccessLogs(
+        RefuseMalformedHosts(
+            AddSecurityHeaders(app.wsgi_app, bool(app.config.get("SESSION_COOKIE_SECURE")))
+        )
     )
+    mask_share_tokens_in_logs(app)
     app.before_request(check_request)
     app.after_request(finish_response)
