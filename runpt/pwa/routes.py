@@ -176,7 +176,7 @@ def signed_out_offline():
 
 @bp.get("/healthz")
 def healthz():
-    """ "ok" while the database answers, and nothing more: anyone can ask, and which
+    """Says "ok" while the database answers, and nothing more: anyone can ask, and which
     database runs or how much it holds is for the operator's log, not the public."""
     try:
         db.session.execute(text("SELECT 1"))
