@@ -94,6 +94,10 @@ def settings_from_environment(instance_path: str) -> dict:
         # pages opened with a share link), per address and minute in each app process: a
         # physio reading a report and a dozen exercises' progress fits.
         "PAGE_RATE_LIMIT": int(os.environ.get("PAGE_RATE_LIMIT", "60")),
+        # The same pages from everyone together, per second in each app process (bursts
+        # of two seconds' worth), then 503: a flood from many addresses leaves runners'
+        # syncs their time. A link page costs ~20 ms, so this is ~1/5 of a core.
+        "ANONYMOUS_PAGES_PER_SECOND": int(os.environ.get("ANONYMOUS_PAGES_PER_SECOND", "10")),
         # Responses compressed by the app (runpt/compression.py) where the client accepts
         # it. gzip first, so browsers (which accept both alike) get it: a step fragment is
         # ~1.6 KB either way (brotli saves ~4%) and brotli costs the server ~0.07 ms more

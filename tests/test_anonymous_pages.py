@@ -110,3 +110,19 @@ def test_a_bucket_lets_a_burst_through_then_one_per_share_of_the_window():
     assert bucket.allows("a", now=21)
     assert not bucket.allows("a", now=21)
     assert [bucket.allows("a", now=1000) for _ in range(4)] == [True, True, True, False]
+
+
+def test_anonymous_pages_from_many_addresses_together_are_bounded(signed_in, app):
+    """Forty addresses each under their own limit still can't take the server from
+    runners: past ANONYMOUS_PAGES_PER_SECOND (bursts of two seconds' worth) the pages
+    answer 503 with a Retry-After, while a runner's own pages answer as usual."""
+    app.config["ANONYMOUS_PAGES_PER_SECOND"] = 2
+    path = routine_link(signed_in)
+    visitor = app.test_client()
+    answers = [visitor.get(path, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}) for n in range(1, 11)]
+    statuses = [answer.status_code for answer in answers]
+    assert statuses[:4] == [200] * 4 and 503 in statuses
+    busy = answers[statuses.index(503)]
+    assert busy.headers["Retry-After"] == "2"
+    assert "Try again in a few seconds" in busy.get_data(as_text=True)
+    assert signed_in.get("/routines").status_code == 200

@@ -50,6 +50,10 @@ TOO_MANY_MISSES = (
     "Too many links that open nothing from this address. Wait 15 minutes and try again."
 )
 MINUTE = 60.0
+# Anonymous pages all together, per process: ANONYMOUS_PAGES_PER_SECOND, and bursts of
+# this many seconds' worth.
+BURST_SECONDS = 2.0
+BUSY = "Many people are opening pages right now. Try again in a few seconds."
 # QR codes kept drawn, per process: a few MB at most (the largest is ~60 KB of SVG).
 QR_CODES_KEPT = 128
 MISSES_WINDOW = 15 * 60.0
@@ -122,10 +126,16 @@ def slow_down(message: str = TOO_MANY):
 
 def limit_anonymous_pages() -> None:
     """Pages anyone can open that cost something (a report, a routine's QR code) are
-    limited per address, in memory (runpt/security/flood.py): a flood from one address
-    is turned away before it costs a query, and writes nothing."""
+    limited per address, and all together, in memory (runpt/security/flood.py): a flood
+    is turned away before it costs a query, writes nothing, and however many addresses
+    it comes from it can't take the server's time from runners' syncs."""
     if not limiter("pages", "PAGE_RATE_LIMIT", MINUTE).allows(request.remote_addr):
         slow_down()
+    per_second = "ANONYMOUS_PAGES_PER_SECOND"
+    everyone = limiter("all anonymous pages", per_second, BURST_SECONDS, times=BURST_SECONDS)
+    if not everyone.allows("everyone"):
+        abort(Response(render_template("error.html", status=503, message=BUSY), 503,
+                       {"Retry-After": "2"}))  # fmt: skip
 
 
 def runner_of(token: str):

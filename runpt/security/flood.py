@@ -7,6 +7,8 @@ Each limit is a token bucket: `limit` requests at once, then one more every
 window/limit seconds, so a page left open and reloaded is never held up for long and
 nothing stays locked for the whole window. With several app processes each keeps its own
 buckets: an address gets at most `limit` per process, which bounds cost, the point here.
+A bucket for everyone together bounds what a flood from many addresses can take from
+runners' syncs.
 (Share tokens are 256 bits: no number of guesses finds one; runpt/sharing/links.py.)
 """
 
@@ -53,9 +55,10 @@ class PerAddress:
             self.buckets.clear()  # a flood from everywhere: start again
 
 
-def limiter(name: str, setting: str, window: float) -> PerAddress:
-    """The app's limiter `name`, as large as the setting says now (tests change it)."""
-    limit = current_app.config[setting]
+def limiter(name: str, setting: str, window: float, times: float = 1) -> PerAddress:
+    """The app's limiter `name`: `times` the setting (as it is now: tests change it)
+    requests in `window` seconds."""
+    limit = max(1, round(current_app.config[setting] * times))
     limiters = current_app.extensions.setdefault("runpt.per_address", {})
     key = (name, limit, window)
     if key not in limiters:
