@@ -53,6 +53,7 @@ MINUTE = 60.0
 # Anonymous pages all together, per process: ANONYMOUS_PAGES_PER_SECOND, and bursts of
 # this many seconds' worth.
 BURST_SECONDS = 2.0
+PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 BUSY = "Many people are opening pages right now. Try again in a few seconds."
 # QR codes kept drawn, per process: a few MB at most (the largest is ~60 KB of SVG).
 QR_CODES_KEPT = 128
@@ -119,9 +120,12 @@ def revoke_link(link_id: int):
 # --- what a link opens -------------------------------------------------------------------
 
 
-def slow_down(message: str = TOO_MANY):
-    """A 429 with the app's error page (and, on a link page, no cookie)."""
-    abort(Response(render_template("error.html", status=429, message=message), 429))
+def slow_down(message: str = TOO_MANY, status: int = 429, headers: dict | None = None):
+    """Refused for now, in a few bytes of plain text: a flood is answered this way
+    hundreds of times a second, so the answer costs no template (and, on a link page,
+    sets no cookie)."""
+    response = Response(message, status, {**PLAIN_TEXT, **(headers or {})})
+    abort(response)
 
 
 def limit_anonymous_pages() -> None:
@@ -134,8 +138,7 @@ def limit_anonymous_pages() -> None:
     per_second = "ANONYMOUS_PAGES_PER_SECOND"
     everyone = limiter("all anonymous pages", per_second, BURST_SECONDS, times=BURST_SECONDS)
     if not everyone.allows("everyone"):
-        abort(Response(render_template("error.html", status=503, message=BUSY), 503,
-                       {"Retry-After": "2"}))  # fmt: skip
+        slow_down(BUSY, 503, {"Retry-After": "2"})
 
 
 def runner_of(token: str):
