@@ -4,7 +4,10 @@ while another runner syncs.
 
 One throwaway gunicorn (2 workers x 4 threads, SQLite) on 127.0.0.1 serving
 bench/flood_app.py (the app behind ProxyFix, so each flooding client has its own
-address). Bounded: `--seconds` per phase (default 8), 40 flooding threads. Writes
+address). Three phases of `--seconds` (default 6): a runner syncing batches of 50
+alone; the same with 40 flooding threads asking for a routine's link page and a share
+link that opens nothing; and with the same threads asking for `/bench/hello`, the
+cheapest answer there is (what any flood costs this machine). Writes
 bench/results/anonymous_flood.json with the load average at the end.
 
     .venv/bin/python bench/anonymous_flood.py
@@ -146,7 +149,7 @@ def qr_drawing_cpu() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--seconds", type=float, default=6)
     args = parser.parse_args()
     server = Server(app="flood_app:app", workers=2, threads=4)
     with running(server):
@@ -156,11 +159,14 @@ def main() -> None:
         qr = qr_page_times(server, link)
         quiet = phase(server, runner, args.seconds, None)
         flooded = phase(server, runner, args.seconds, [link, "/shared/not-a-real-token-at-all"])
+        # The floor: the same flood of the cheapest answer there is (bench/hello_app.py),
+        # what any flood costs on this machine whatever the app does.
+        floor = phase(server, runner, args.seconds, ["/bench/hello"])
     result = {
         "server": server.describe() + " (SQLite), ProxyFix: one address per flooding client",
         "flooders": FLOODERS, "seconds_per_phase": args.seconds,
         "qr_page": qr, "qr_drawing": qr_drawing_cpu(),
-        "quiet": quiet, "flooded": flooded,
+        "quiet": quiet, "flooded": flooded, "flooded_with_hello": floor,
     }  # fmt: skip
     path = write_result("anonymous_flood", result)
     print(json.dumps(json.loads(path.read_text()), indent=2))
