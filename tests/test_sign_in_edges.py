@@ -170,7 +170,8 @@ def test_the_apps_own_logging_masks_share_tokens(app, caplog):
 
 def readme_access_log_format() -> str:
     readme = (ROOT / "README.md").read_text()
-    command = re.search(r"gunicorn .*?wsgi:app", readme.replace("\\\n", " "), re.S).group(0)
+    joined = readme.replace("\\\n", " ")  # the command's continued lines as one
+    command = re.search(r"^gunicorn --workers .*?wsgi:app$", joined, re.M).group(0)
     words = shlex.split(command)
     return words[words.index("--access-logformat") + 1]
 
