@@ -67,7 +67,8 @@ def runner_with_data(client, app) -> int:
         started(session), logged(session, note="felt strong"), logged(session, set_no=2),
         capacity_side(new_session()), ran(new_session()),
     ]  # fmt: skip
-    assert client.post("/api/sync", json={"events": events}).status_code == 200
+    synced = client.post("/api/sync", json={"events": events})
+    assert [r["status"] for r in synced.get_json()["results"]] == ["accepted"] * len(events)
     client.post("/get-started", data={"aim": "injury-free", "day": ["1", "4"]})
     assert client.post("/sharing", data={"days": "30", "label": "Anna"}).status_code == 303
     assert client.get("/").status_code == 200  # brings the session summaries up to date
