@@ -66,25 +66,24 @@ def index():
 @login_required
 def create():
     name, summary = request.form.get("name", ""), request.form.get("summary", "")
-    errors = edit.details_errors(name, summary)
+    errors, status = edit.details_errors(name, summary), 400
     if not errors:
         try:
             routine = edit.create_routine(current_user, name, summary)
         except edit.TooManyRoutines as full:
-            errors = {"name": full.message}
+            errors, status = {"name": full.message}, full.status
         else:
             return redirect(url_for("routines.edit_page", routine_id=routine.id))
-    if errors:
-        page = render_template(
-            "routines/index.html",
-            routines=edit.visible_routines(current_user),
-            minutes=minutes,
-            PROBLEMS=PROBLEMS,
-            errors=errors,
-            name=name,
-            summary=summary,
-        )
-        return page, 409 if edit.TOO_MANY_ROUTINES in errors.values() else 400
+    page = render_template(
+        "routines/index.html",
+        routines=edit.visible_routines(current_user),
+        minutes=minutes,
+        PROBLEMS=PROBLEMS,
+        errors=errors,
+        name=name,
+        summary=summary,
+    )
+    return page, status
 
 
 @bp.get("/routines/<int:routine_id>")
