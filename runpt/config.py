@@ -86,9 +86,18 @@ def settings_from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt:32768:8:1"),
         "LOGIN_RATE_LIMIT": int(os.environ.get("LOGIN_RATE_LIMIT", "10")),
-        # Pages opened with share links, per address in 15 minutes: a physio reading a
-        # report and a dozen exercises' progress twice over fits; guessing tokens doesn't.
+        # Share links that open nothing (unknown, expired, revoked), per address in 15
+        # minutes, counted in memory (runpt/security/flood.py): then 429 for more of them;
+        # a real link still opens.
         "SHARE_RATE_LIMIT": int(os.environ.get("SHARE_RATE_LIMIT", "60")),
+        # Anonymous pages that cost something (a routine's link page with its QR code,
+        # pages opened with a share link), per address and minute in each app process: a
+        # physio reading a report and a dozen exercises' progress fits.
+        "PAGE_RATE_LIMIT": int(os.environ.get("PAGE_RATE_LIMIT", "60")),
+        # The same pages from everyone together, per second in each app process (bursts
+        # of two seconds' worth), then 503: a flood from many addresses leaves runners'
+        # syncs their time. A link page costs ~20 ms, so this is ~1/5 of a core.
+        "ANONYMOUS_PAGES_PER_SECOND": int(os.environ.get("ANONYMOUS_PAGES_PER_SECOND", "10")),
         # Responses compressed by the app (runpt/compression.py) where the client accepts
         # it. gzip first, so browsers (which accept both alike) get it: a step fragment is
         # ~1.6 KB either way (brotli saves ~4%) and brotli costs the server ~0.07 ms more

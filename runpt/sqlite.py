@@ -11,6 +11,12 @@ exclusive `flock` on a file beside the database, which the kernel hands to a wai
 writer the moment it is released, across threads and gunicorn workers alike. The
 transaction lets go of it when it commits or rolls back. The busy timeout stays as the
 backstop for writers outside the queue (migrations, other tools).
+
+Every connection enforces foreign keys (`PRAGMA foreign_keys=ON`; SQLite leaves them off
+unless asked, per connection): a row pointing at a runner who no longer exists can't be
+written, and deleting the runner removes what cascades from them. Migrations turn it off
+for the copy-drop-rename of a table and check every key before they finish
+(runpt/migrations/env.py).
 """
 
 import fcntl
@@ -42,6 +48,14 @@ def use_write_ahead_log(dbapi_connection, connection_record) -> None:
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES_BEFORE_CHECKPOINT}")
+    cursor.close()
+
+
+def enforce_foreign_keys(dbapi_connection, connection_record) -> None:
+    """On every SQLite connection, file or memory: a sync that lost the race with its
+    runner's deletion fails instead of storing rows under an id that no longer exists."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
@@ -95,6 +109,8 @@ class WriterQueue:
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", enforce_foreign_keys)
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             event.listen(engine, "connect", use_write_ahead_log)
             WriterQueue(engine.url.database).listen(engine)

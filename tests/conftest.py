@@ -58,7 +58,7 @@ def _schema(database_url, tmp_path_factory):
 
 def wipe_runner_data() -> None:
     """Remove everything runners made; keep the library, reloading it in case a test changed it."""
-    from runpt.auth.models import LoginAttempt, SignIn, User
+    from runpt.auth.models import KnownDevice, LoginAttempt, SignIn, User
     from runpt.log.models import Event, SessionSummary
     from runpt.routines.builtin import load_library
     from runpt.routines.models import Routine, RoutineStep
@@ -73,6 +73,7 @@ def wipe_runner_data() -> None:
     db.session.execute(delete(RoutineStep).where(RoutineStep.routine_id.in_(owned)))
     db.session.execute(delete(Routine).where(Routine.owner_id.is_not(None)))
     db.session.execute(delete(SignIn))
+    db.session.execute(delete(KnownDevice))
     db.session.execute(delete(ShareLink))
     db.session.execute(delete(User))
     db.session.execute(delete(LoginAttempt))

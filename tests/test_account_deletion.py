@@ -1,54 +1,81 @@
 """Deleting an account: confirmed with the password, and then nothing of the runner is left."""
 
+import threading
+import time
+
 from sqlalchemy import func, select
 
 from runpt.auth.models import LoginAttempt, User
 from runpt.extensions import db
+from runpt.log import ingest as ingest_module
 from runpt.log.models import Event
 from tests.conftest import AuthActions
-from tests.events import logged, new_session, started
+from tests.events import capacity_side, logged, new_session, ran, started
 from tests.test_auth import PASSWORD, field_error
 from tests.test_routines import all_routines_state, create, other_runner
-
-OWNER_COLUMNS = ("user_id", "owner_id")
 
 
 def user_id(email: str = "runner@example.com") -> int | None:
     return db.session.scalar(select(User.id).where(User.email == email))
 
 
-def rows_referencing(uid: int, email: str) -> dict[str, int]:
-    """Rows in every table that point at this runner, by table; empty when none do.
+def owned_rows(uid: int) -> dict:
+    """{table: a query of the runner's rows in it}, for every table whose rows belong to
+    a runner, read from the metadata: a table with a foreign key to the runner, or to a
+    row that is theirs (a routine's steps), however it is added later."""
+    owned = {}
+    for table in db.metadata.sorted_tables:  # parents before the tables pointing at them
+        for key in table.foreign_keys:
+            parent, column = key.column.table, key.parent
+            if parent.name == "user":
+                owned[table.name] = table.c[column.name] == uid
+            elif parent.name in owned:
+                theirs = select(key.column).where(owned[parent.name])
+                owned[table.name] = table.c[column.name].in_(theirs)
+    return owned
 
-    Goes over all tables, so a table added later with a user_id or owner_id column is
-    checked without changing this test."""
+
+def rows_referencing(uid: int, email: str) -> dict[str, int]:
+    """Rows in every table that belong to this runner, by table; empty when none do.
+    Their account row and failed logins (counted by email) too."""
     found = {}
-    for table in db.metadata.sorted_tables:
-        for name in OWNER_COLUMNS:
-            if name in table.columns:
-                query = select(func.count()).select_from(table).where(table.c[name] == uid)
-                if count := db.session.scalar(query):
-                    found[f"{table.name}.{name}"] = count
+    for name, theirs in owned_rows(uid).items():
+        table = db.metadata.tables[name]
+        if count := db.session.scalar(select(func.count()).select_from(table).where(theirs)):
+            found[name] = count
     if db.session.get(User, uid) is not None:
         found["user"] = 1
-    query = select(func.count()).where(LoginAttempt.key == f"email:{email}")
+    keys = (f"email:{email}", f"every:email:{email}")
+    query = select(func.count()).where(LoginAttempt.key.in_(keys))
     if count := db.session.scalar(query):
-        found["login_attempt.key"] = count
+        found["login_attempt"] = count
     return found
 
 
+def every_kind_of_row() -> set[str]:
+    """Every table a runner can own a row in: what `runner_with_data` must fill."""
+    return set(owned_rows(0)) | {"user", "login_attempt"}
+
+
 def runner_with_data(client, app) -> int:
-    """The signed-in runner with a routine, synced logs and failed logins on record."""
+    """The signed-in runner owning a row of every kind: a routine with steps, synced
+    sets, a capacity test and a run (events), the sessions' summaries, their first-run
+    answers (settings), a share link, a sign-in, a known device and failed logins."""
     create(client, "My Tuesday", "glute-bridge", "side-plank")
     session = new_session()
-    events = [started(session), logged(session, note="felt strong"), logged(session, set_no=2)]
-    assert client.post("/api/sync", json={"events": events}).status_code == 200
+    events = [
+        started(session), logged(session, note="felt strong"), logged(session, set_no=2),
+        capacity_side(new_session()), ran(new_session()),
+    ]  # fmt: skip
+    synced = client.post("/api/sync", json={"events": events})
+    assert [r["status"] for r in synced.get_json()["results"]] == ["accepted"] * len(events)
+    client.post("/get-started", data={"aim": "injury-free", "day": ["1", "4"]})
+    assert client.post("/sharing", data={"days": "30", "label": "Anna"}).status_code == 303
+    assert client.get("/").status_code == 200  # brings the session summaries up to date
     AuthActions(app.test_client()).login(password="not-my-password")
     with app.app_context():
         uid = user_id()
-        assert set(rows_referencing(uid, "runner@example.com")) == {
-            "event.user_id", "routine.owner_id", "user", "login_attempt.key", "sign_in.user_id",
-        }  # fmt: skip
+        assert set(rows_referencing(uid, "runner@example.com")) == every_kind_of_row()
     return uid
 
 
@@ -100,7 +127,10 @@ def test_a_wrong_password_deletes_nothing(signed_in, app):
         assert field_error(body, "password") == "That is not your password. Nothing was deleted."
         assert 'aria-invalid="true"' in body
     with app.app_context():
-        assert (rows_referencing(uid, "runner@example.com"), all_routines_state()) == before
+        after = rows_referencing(uid, "runner@example.com"), all_routines_state()
+    # The two guesses are counted like failed logins (tests/test_sign_in_edges.py).
+    assert after[0].pop("login_attempt") == before[0].pop("login_attempt") + 2
+    assert after == before
     # Still logged in.
     assert signed_in.get("/routines").status_code == 200
 
@@ -162,3 +192,91 @@ def test_a_cross_site_delete_is_refused(signed_in, app):
     assert "Cross-site request refused" in response.get_data(as_text=True)
     with app.app_context():
         assert "user" in rows_referencing(uid, "runner@example.com")
+
+
+# --- a deletion while the runner's other devices sync ------------------------------------
+
+
+def same_sign_in(client, app):
+    """Another client with this runner's session: their phone syncing in the background
+    while they delete the account on a laptop (one sign-in stands for both here)."""
+    copy = app.test_client()
+    name = app.config.get("SESSION_COOKIE_NAME", "session")
+    copy.set_cookie(name, client.get_cookie(name).value)
+    return copy
+
+
+def a_batch(size: int = 50) -> list[dict]:
+    session = new_session()
+    return [started(session)] + [logged(session, set_no=n) for n in range(1, size)]
+
+
+def test_a_sync_that_loaded_the_runner_before_the_deletion_stores_nothing_after_it(
+    signed_in, app, monkeypatch
+):
+    """The phone's batch had its runner loaded when the deletion committed; it stores
+    nothing after it and is told to sign in again (it keeps its outbox), never
+    "accepted" for rows under an id that no longer exists, never a 500."""
+    uid = runner_with_data(signed_in, app)
+    phone = same_sign_in(signed_in, app)
+    loaded, deleted = threading.Event(), threading.Event()
+    slugs = ingest_module.known_exercise_slugs
+
+    def slugs_once_the_account_is_deleted():
+        loaded.set()  # the runner is loaded and the batch is being read
+        deleted.wait(20)
+        return slugs()
+
+    monkeypatch.setattr(ingest_module, "known_exercise_slugs", slugs_once_the_account_is_deleted)
+    answers = []
+    syncing = threading.Thread(
+        target=lambda: answers.append(phone.post("/api/sync", json={"events": a_batch()}))
+    )
+    syncing.start()
+    assert loaded.wait(20)
+    assert signed_in.post("/auth/delete", data={"password": PASSWORD}).status_code == 200
+    deleted.set()
+    syncing.join(30)
+
+    [answer] = answers
+    assert answer.status_code == 401
+    assert answer.get_json() == {"error": "Sign in again to sync; your logs are kept until then."}
+    with app.app_context():
+        assert rows_referencing(uid, "runner@example.com") == {}
+        assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
+def test_deleting_while_batches_are_in_flight_leaves_nothing_of_the_runner(signed_in, app):
+    """Six devices keep sending batches of 50 while the account is deleted: each batch is
+    either stored before the deletion (and deleted with the account) or answered 401;
+    afterwards no row of the runner is left anywhere, on SQLite and PostgreSQL alike."""
+    uid = runner_with_data(signed_in, app)
+    phones = [same_sign_in(signed_in, app) for _ in range(6)]
+    start = threading.Barrier(len(phones) + 1)
+    answers: list[list[int]] = [[] for _ in phones]
+
+    def keep_syncing(phone, statuses):
+        start.wait()
+        for _ in range(20):  # until the account is gone (a few batches), at most 20
+            statuses.append(phone.post("/api/sync", json={"events": a_batch()}).status_code)
+            if statuses[-1] != 200:
+                return
+
+    threads = [
+        threading.Thread(target=keep_syncing, args=pair)
+        for pair in zip(phones, answers, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    time.sleep(0.05)  # the first batches are on their way
+    assert signed_in.post("/auth/delete", data={"password": PASSWORD}).status_code == 200
+    for thread in threads:
+        thread.join(60)
+
+    for statuses in answers:
+        assert set(statuses) <= {200, 401}, statuses
+        assert statuses[-1] == 401  # every device was told to sign in again
+    with app.app_context():
+        assert rows_referencing(uid, "runner@example.com") == {}
+        assert db.session.scalar(select(func.count()).select_from(Event)) == 0

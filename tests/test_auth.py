@@ -315,8 +315,8 @@ def test_change_password(signed_in, app):
         "/auth/password", data={"current_password": PASSWORD, "new_password": "a-new-secret"}
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
-    assert "Password changed." in signed_in.get("/").get_data(as_text=True)
+    assert response.headers["Location"] == "/auth/account"
+    assert "Password changed." in signed_in.get("/auth/account").get_data(as_text=True)
     with app.app_context():
         user = the_user()
         assert user.check_password("a-new-secret")

@@ -77,12 +77,17 @@ def test_keys_are_the_address_and_the_email_as_typed_any_case(app):
     assert attempt_keys("10.0.0.7", "  Ana@Example.COM ") == [
         "ip:10.0.0.7",
         "email:ana@example.com",
+        "every:email:ana@example.com",
     ]
     # No email typed: only the address counts, so blank posts can't lock out "email:".
     assert attempt_keys("10.0.0.7", "   ") == ["ip:10.0.0.7"]
     assert attempt_keys(None, "") == ["ip:unknown"]
-    # A browser that signed in to the account before counts against itself alone.
-    assert attempt_keys("10.0.0.7", "ana@example.com", "d3v1ce") == ["device:d3v1ce"]
+    # A browser that signed in to the account before counts against itself, and toward
+    # the email's ceiling (runpt/auth/ratelimit.py).
+    assert attempt_keys("10.0.0.7", "ana@example.com", "d3v1ce") == [
+        "device:d3v1ce",
+        "every:email:ana@example.com",
+    ]
     assert len(email_key("a" * 5000 + "@example.com")) <= 300
     # No NUL reaches the database (PostgreSQL refuses it in text).
     assert email_key("ana\x00@example.com") == "email:ana?@example.com"
@@ -360,7 +365,7 @@ def test_a_known_device_has_a_limit_of_its_own(registered, limit_of_3):
         assert phone.login(password="wrong-password").status_code == 400
     assert phone.login().status_code == 429
     with limit_of_3.app_context():
-        # Counted against the device alone: the email and address stay free for others.
+        # Counted against the device: the email and address stay free for others.
         assert attempts("email:runner@example.com") == 0
         assert attempts("ip:192.0.2.10") == 0
         (device,) = db.session.scalars(

@@ -2,8 +2,10 @@
 
 import uuid
 
+import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from runpt import create_app
 from runpt.extensions import db
@@ -250,5 +252,67 @@ def test_upgrading_to_one_spelling_of_event_times_finds_whole_second_sets_by_tim
             (whole, "2026-11-27 06:30:00.000000", "2026-11-27 06:31:00.000000"),
             (part, "2026-11-27 06:30:00.250000", "2026-11-27 06:31:00.500000"),
         ]
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def test_app_connections_enforce_foreign_keys(tmp_path):
+    """A row pointing at a runner who doesn't exist can't be written (issue 28, item 1):
+    SQLite leaves foreign keys off unless each connection asks."""
+    app = app_with_an_old_database(tmp_path)
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        with pytest.raises(IntegrityError):
+            db.session.execute(
+                text(
+                    "INSERT INTO event (id, user_id, type, at, at_offset_min, session_id, "
+                    "data, received_at) VALUES (:id, 99, 'session.finished', '2026-01-01', "
+                    "0, :s, '{}', '2026-01-01')"
+                ),  # fmt: skip
+                {"id": uuid.uuid4().hex, "s": uuid.uuid4().hex},
+            )
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def test_upgrading_to_known_devices_deletes_rows_of_runners_who_no_longer_exist(tmp_path):
+    """Rows a sync stored after its runner's deletion (before keys were enforced) go;
+    every other row stays, and the key check that ends the migrations holds."""
+    app = app_with_an_old_database(tmp_path)
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0011")
+        with db.engine.connect() as old_runpt:  # as round 2 wrote them: keys not enforced
+            old_runpt.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            old_runpt.execute(text(TWO_RUNNERS))
+            old_runpt.execute(text(A_ROUTINE_OF_THE_SECOND))
+            for owner in (2, 7, 7):  # runner 7 was deleted while a sync was in flight
+                old_runpt.execute(
+                    text(
+                        "INSERT INTO event (id, user_id, type, at, at_offset_min, "
+                        "session_id, data, received_at) VALUES (:id, :owner, "
+                        "'session.finished', '2026-01-01', 0, :s, '{}', '2026-01-01')"
+                    ),  # fmt: skip
+                    {"id": uuid.uuid4().hex, "owner": owner, "s": uuid.uuid4().hex},
+                )
+            old_runpt.execute(
+                text(
+                    "INSERT INTO routine (id, name, summary, problem, owner_id, created_at, "
+                    "updated_at) VALUES (2, 'Theirs', '', '', 7, '2026-01-01', '2026-01-01')"
+                )
+            )
+            old_runpt.commit()
+            old_runpt.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+        upgrade(directory=directory)
+
+        run = db.session.execute
+        assert run(text("SELECT user_id FROM event")).scalars().all() == [2]
+        owners = run(text("SELECT owner_id FROM routine WHERE owner_id IS NOT NULL"))
+        assert owners.scalars().all() == [2]
+        assert run(text("SELECT count(*) FROM user")).scalar() == 2
+        assert run(text("PRAGMA foreign_key_check")).all() == []
+        assert run(text("SELECT count(*) FROM known_device")).scalar() == 0
         db.session.rollback()
         db.engine.dispose()

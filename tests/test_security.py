@@ -136,7 +136,7 @@ def test_what_one_request_puts_in_its_session_never_reaches_another(app):
 def test_a_page_opened_with_a_share_link_never_touches_the_viewers_cookies(client, app):
     """The viewer may be signed in to runpt themselves: a link page doesn't load them, so
     it can't refresh, restore or end their session, nor use up a message waiting for
-    their next page (runpt/security.py, LINK_PAGES)."""
+    their next page (runpt/security/link_pages.py, LINK_PAGES)."""
     login_with_remember(client)
     for _ in range(2):
         assert client.post("/sharing", data={"days": "7"}).status_code == 303

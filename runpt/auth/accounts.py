@@ -4,13 +4,14 @@ and logging in (with their rate limits), and deleting an account with everything
 import re
 from functools import cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from runpt.auth.models import LoginAttempt, SignIn, User, password_hash_method
+from runpt.auth.models import KnownDevice, LoginAttempt, SignIn, User, password_hash_method
 from runpt.auth.ratelimit import (
     attempt_keys,
+    ceiling_key,
     count_attempt,
     email_key,
     forget_failures,
@@ -28,6 +29,7 @@ MAX_PASSWORD = 200
 
 NOT_RIGHT = "Email or password is not right. Check both and try again."
 TOO_MANY_ATTEMPTS = "Too many login attempts. Wait 15 minutes and try again."
+NOT_YOUR_PASSWORD = "That is not your current password."
 # Said whenever an email and password can't make a new account, whatever the reason.
 CANNOT_SIGN_UP = (
     "We couldn't create an account with this email and password. "
@@ -129,12 +131,24 @@ def _stand_in_hash(method: str) -> str:
     return generate_password_hash("no account has this password", method=method)
 
 
+def stored_hash_method() -> str:
+    """How the newest account's password is hashed ("scrypt:32768:8:1"): what checking a
+    wrong password for a real account costs. The setting's method when there is none.
+    Not the setting alone: accounts made before it changed keep their stronger (slower)
+    hashes, and an unknown email answered faster would say which emails have accounts."""
+    stored = db.session.scalar(select(User.password_hash).order_by(User.id.desc()).limit(1))
+    if stored and stored.count("$") == 2:
+        return stored.split("$", 1)[0]
+    return password_hash_method()
+
+
 def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
-        # Hash the password anyway: an unknown email then takes as long to answer as
-        # a wrong password, so the clock doesn't tell which emails have accounts.
-        check_password_hash(_stand_in_hash(password_hash_method()), password or "")
+        # Hash the password anyway, the way real accounts' are: an unknown email then
+        # takes as long to answer as a wrong password, so the clock doesn't tell which
+        # emails have accounts.
+        check_password_hash(_stand_in_hash(stored_hash_method()), password or "")
         return None
     return user if user.check_password(password or "") else None
 
@@ -169,10 +183,44 @@ def log_in(
     return user
 
 
+def confirm_password(
+    user, password: str, address: str | None, limit: int, device: str | None = None
+) -> None:
+    """The signed-in runner's own password, typed again to change it or delete the
+    account; LoginRefused otherwise. Counted against the login limits like a login
+    (someone holding a signed-in phone could otherwise guess it without limit)."""
+    attempt = count_attempt(attempt_keys(address, user.email, device), limit)
+    if attempt is None:
+        raise LoginRefused(TOO_MANY_ATTEMPTS, 429)
+    if not user.check_password(password or ""):
+        raise LoginRefused(NOT_YOUR_PASSWORD, 400)  # the counted attempt stays
+    take_back(attempt)
+
+
+def hold_runner(user_id: int) -> bool:
+    """Hold the runner's account row until this transaction ends; False when there is no
+    such runner (any more).
+
+    What must not interleave with deleting the account, or with another request of the
+    same runner, takes this first: the deletion itself, a sync confirming its sign-in
+    (runpt/auth/signins.py, `hold_sign_in`) and a cap's count (routines, links), so the
+    count and the insert it allows are one step. PostgreSQL: a row lock on the runner
+    (FOR UPDATE, which waits for syncs' FOR SHARE and they for it). SQLite: a write, which
+    takes the database's one write lock (and its place in the writers' queue,
+    runpt/sqlite.py) before anything is counted."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = select(User.id).where(User.id == user_id).with_for_update()
+        return db.session.scalar(query) is not None
+    touched = db.session.execute(update(User).where(User.id == user_id).values(email=User.email))
+    return touched.rowcount == 1
+
+
 def forget_account(user: User) -> None:
-    """The account itself, its sign-ins (every device's ends with it) and its failed
-    logins, gone; the caller deletes what other packages hold of the runner first, and
-    commits (runpt/pages/auth.py, `delete_everything`)."""
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == email_key(user.email)))
+    """The account itself, its sign-ins and known devices (every device's ends with it)
+    and its failed logins, gone; the caller deletes what other packages hold of the
+    runner first, and commits (runpt/pages/auth.py, `delete_everything`)."""
+    keys = [email_key(user.email), ceiling_key(user.email)]
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(keys)))
     db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
+    db.session.execute(delete(KnownDevice).where(KnownDevice.user_id == user.id))
     db.session.execute(delete(User).where(User.id == user.id))

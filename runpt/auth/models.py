@@ -116,3 +116,24 @@ class SignIn(db.Model):
 
     def __repr__(self) -> str:
         return f"<SignIn {self.user_id} {self.device}>"
+
+
+class KnownDevice(db.Model):
+    """A browser that has signed in to the account: its attempts to log in again count
+    against itself (runpt/auth/devices.py), so strangers' failures never lock it out.
+
+    The browser's cookie holds a random token; only its hash is stored, bound to the
+    account. The cookie counts only while its row is here: a password change, "sign out
+    of all other devices" and deleting the account remove the rows, and a runner keeps at
+    most MAX_DEVICES of them (the least recently used go first)."""
+
+    __tablename__ = "known_device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<KnownDevice {self.id} of {self.user_id}>"

@@ -8,8 +8,13 @@ in a WINDOW. Over the limit the attempt is not counted (the transaction is rolle
 so the lock lifts on its own. A successful login takes its own attempt back.
 
 A browser that has signed in to an account before carries a device cookie
-(runpt/auth/devices.py); its attempts for that account count against the device alone,
-so failures from elsewhere can't lock the runner out of a phone they already use.
+(runpt/auth/devices.py); its attempts for that account count against the device rather
+than the address and email, so failures from elsewhere can't lock the runner out of a
+phone they already use. Every attempt for an email, through a device or not, also counts
+toward the email's ceiling (CEILING_TIMES the limit): whatever cookies someone kept, the
+passwords checked for one account in a window stay bounded. Attempts without a device
+stop at the email's own limit first, so they never use up what the runner's devices
+have left.
 """
 
 import hashlib
@@ -29,6 +34,10 @@ MAX_EMAIL_IN_KEY = 254
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # pg_advisory_xact_lock(namespace, key): a namespace of its own, apart from migrations'.
 LOCK_NAMESPACE = 0x72756E70  # "runp"
+# The email's ceiling, in limits: room for attempts without a device (one limit's worth
+# at most) and for the runner's own devices.
+CEILING_TIMES = 3
+CEILING = "every:"
 
 
 def address_key(address: str | None) -> str:
@@ -42,6 +51,15 @@ def email_key(email: str) -> str:
     return f"email:{email[:MAX_EMAIL_IN_KEY]}"
 
 
+def ceiling_key(email: str) -> str:
+    """Every attempt for this email, whatever device it came through."""
+    return CEILING + email_key(email)
+
+
+def key_limit(key: str, limit: int) -> int:
+    return limit * CEILING_TIMES if key.startswith(CEILING) else limit
+
+
 def device_key(device: str) -> str:
     return f"device:{device}"
 
@@ -51,20 +69,15 @@ def signup_key(address: str | None) -> str:
     return f"signup:{address_key(address)}"
 
 
-def share_key(address: str | None) -> str:
-    """Pages opened with share links are counted per address, apart from logins."""
-    return f"share:{address_key(address)}"
-
-
 def attempt_keys(address: str | None, email: str, device: str | None = None) -> list[str]:
-    """What a login attempt counts against: a known device alone, or else its address and
-    its email (when one was typed)."""
+    """What a login attempt counts against: a known device, or else its address and its
+    email; and the email's ceiling either way (when an email was typed)."""
+    typed = bool((email or "").strip())
     if device:
-        return [device_key(device)]
-    keys = [address_key(address)]
-    if (email or "").strip():
-        keys.append(email_key(email))
-    return keys
+        keys = [device_key(device)]
+    else:
+        keys = [address_key(address)] + ([email_key(email)] if typed else [])
+    return keys + ([ceiling_key(email)] if typed else [])
 
 
 def failures(key: str, now: datetime | None = None) -> int:
@@ -74,7 +87,7 @@ def failures(key: str, now: datetime | None = None) -> int:
 
 
 def is_locked_out(keys: list[str], limit: int, now: datetime | None = None) -> bool:
-    return any(failures(key, now) >= limit for key in keys)
+    return any(failures(key, now) >= key_limit(key, limit) for key in keys)
 
 
 def hold_keys(keys: list[str]) -> None:
@@ -112,7 +125,8 @@ def count_attempt(keys: list[str], limit: int, now: datetime | None = None) -> l
     """Count one attempt against each key, before its password is checked.
 
     Returns the ids of the attempt's rows (to take back if it succeeds), or None when a
-    key already has `limit` attempts in the window: then nothing is counted and the
+    key already has its limit of attempts in the window (`limit`; an email's ceiling
+    CEILING_TIMES that): then nothing is counted and the
     password must not be checked. Commits (or rolls back) its own transaction.
     """
     now = now or utcnow()
@@ -123,7 +137,7 @@ def count_attempt(keys: list[str], limit: int, now: datetime | None = None) -> l
     db.session.flush()
     forget_old_attempts(now)
     # Every other attempt on these keys has committed or waits for us: the count is exact.
-    if any(failures(key, now) > limit for key in keys):
+    if any(failures(key, now) > key_limit(key, limit) for key in keys):
         db.session.rollback()
         return None
     ids = [attempt.id for attempt in attempts]
@@ -148,5 +162,6 @@ def record_failure(keys: list[str], now: datetime | None = None) -> None:
 def forget_failures(email: str) -> None:
     """After a successful login (or when the account is deleted): the account's count
     starts again. The address's count stays; others may share that address."""
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == email_key(email)))
+    keys = [email_key(email), ceiling_key(email)]
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(keys)))
     db.session.commit()

@@ -131,6 +131,32 @@ def note_use(sign_in_id: int, now: datetime) -> None:
     db.session.commit()
 
 
+def hold_sign_in(sign_in_id: int, user_id: int, now: datetime | None = None) -> bool:
+    """Whether this sign-in of this runner is still in force, confirmed inside the
+    current transaction and held until it ends: what a sync stores in that transaction
+    then can't land after the runner's deletion (or a sign-out) has committed, and a
+    deletion waits for it instead of leaving its rows behind.
+
+    PostgreSQL: the runner's row FOR SHARE, which the deletion's FOR UPDATE of it
+    (runpt/auth/accounts.py, `hold_runner`) waits for, and waits on; a runner deleted
+    meanwhile finds no row. Only the runner's row: holding the sign-in's too, a sync
+    waiting on the deletion would hold a row the deletion must delete (a deadlock). SQLite:
+    a write to the sign-in row, which takes the database's one write lock first, so the
+    answer can't go stale before the insert."""
+    now = now or utcnow()
+    in_force = (SignIn.id == sign_in_id, SignIn.user_id == user_id, SignIn.expires_at > now)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = (
+            select(SignIn.id)
+            .join(User, User.id == SignIn.user_id)
+            .where(*in_force)
+            .with_for_update(read=True, of=User)
+        )
+        return db.session.scalar(query) is not None
+    touched = db.session.execute(update(SignIn).where(*in_force).values(device=SignIn.device))
+    return touched.rowcount == 1
+
+
 def end_sign_in(user: User) -> None:
     """Logging out: this device's sign-in ends on the server, cookies or not."""
     if user.sign_in_id is not None:

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 from sqlalchemy import delete, select
 
+from runpt.auth.accounts import hold_runner
+from runpt.auth.signins import hold_sign_in
 from runpt.config import stored_json
 from runpt.extensions import db
 from runpt.library.models import Exercise
@@ -186,8 +188,32 @@ def is_same_event(stored, sent: ValidEvent) -> bool:
     )  # fmt: skip
 
 
-def ingest(user_id: int, raw_events: list, now: datetime | None = None) -> list[Result]:
-    """One result per event, in request order. Commits what it stores."""
+class SignedOut(Exception):
+    """The sync's sign-in (or its runner) ended before its events could be stored: the
+    account was deleted or signed out meanwhile. Nothing of the batch is stored."""
+
+
+def confirm_runner(user_id: int, sign_in_id: int | None, now: datetime) -> None:
+    """In the transaction that stores the batch, before it stores anything: the runner
+    is still signed in (or, with no sign-in, from a script, still exists), held so that
+    a deletion can't commit between this answer and the insert (runpt/auth)."""
+    if sign_in_id is None:
+        still_there = hold_runner(user_id)
+    else:
+        still_there = hold_sign_in(sign_in_id, user_id, now)
+    if not still_there:
+        db.session.rollback()
+        raise SignedOut
+
+
+def ingest(
+    user_id: int, raw_events: list, now: datetime | None = None, sign_in_id: int | None = None
+) -> list[Result]:
+    """One result per event, in request order. Commits what it stores.
+
+    `sign_in_id` is the sign-in the batch came with: confirmed in the same transaction as
+    the insert, so a batch racing its runner's deletion stores nothing and raises
+    SignedOut (a 401), instead of leaving rows under a deleted id or failing on the key."""
     now = now or utcnow()
     exercises = known_exercise_slugs()
     checked: list[ValidEvent | Result] = []
@@ -204,6 +230,7 @@ def ingest(user_id: int, raw_events: list, now: datetime | None = None) -> list[
     for item in checked:
         if isinstance(item, ValidEvent):
             first_copies.setdefault(item.id.int, item)
+    confirm_runner(user_id, sign_in_id, now)
     inserted = {i.int for i in store_new(user_id, list(first_copies.values()), now)}
     left = [item.id for key, item in first_copies.items() if key not in inserted]
     stored = {i.int: row for i, row in stored_versions(left).items()}

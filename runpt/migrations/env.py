@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -55,6 +56,26 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+@contextmanager
+def foreign_keys_checked_at_the_end(connection):
+    """SQLite: app connections enforce foreign keys (runpt/sqlite.py), but a migration
+    that copies, drops and renames a table (0003) would, with them on, delete every row
+    that cascades from it. So they are off while migrations run (the pragma is a no-op
+    inside a transaction: set before it begins) and every key is checked before the
+    connection goes back to the pool with them on again."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migrations left rows whose foreign keys point nowhere: {broken}")
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -102,7 +123,7 @@ def run_migrations_online():
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
+        with foreign_keys_checked_at_the_end(connection), context.begin_transaction():
             context.run_migrations()
 
 

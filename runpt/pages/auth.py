@@ -6,7 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from runpt.auth.accounts import (
     LoginRefused,
+    confirm_password,
     forget_account,
+    hold_runner,
     log_in,
     normalise_email,
     password_error,
@@ -14,7 +16,7 @@ from runpt.auth.accounts import (
     sign_up,
 )
 from runpt.auth.devices import COOKIE as DEVICE_COOKIE
-from runpt.auth.devices import known_device, remember_device
+from runpt.auth.devices import end_other_devices, known_device, remember_device
 from runpt.auth.signins import end_other_sign_ins, end_sign_in, sign_ins_of, start_sign_in
 from runpt.extensions import db
 from runpt.log.ingest import forget_runner as forget_logs
@@ -24,6 +26,8 @@ from runpt.runner.models import forget_runner as forget_settings
 from runpt.runner.models import settings_of
 from runpt.security import referring_path, site_path
 from runpt.sharing.links import forget_runner as forget_share_links
+from runpt.sharing.links import links_of
+from runpt.timestamps import utcnow
 
 SAFETY_NOTICE = f"runpt is exercise guidance, not a diagnosis. {SAFETY_LINE}"
 # On the login page, for a runner whose form was refused because they were signed out.
@@ -43,7 +47,7 @@ def sign_in(user, remember: bool, destination: str):
     start_sign_in(user, remember, request.headers.get("User-Agent"))
     login_user(user, remember=remember)
     response = redirect(destination)
-    remember_device(response, user.email, this_device(user.email))
+    remember_device(response, user, request.cookies.get(DEVICE_COOKIE))
     return response
 
 
@@ -54,7 +58,7 @@ def this_device(email: str) -> str | None:
 
 def wanted_next() -> str | None:
     """The page to come back to after logging in or signing up (`next`), when it is a
-    path on this site: never an open redirect to another host (runpt/security.py)."""
+    path on this site: never an open redirect to another host (runpt/security/come_back.py)."""
     return site_path(request.values.get("next", ""))
 
 
@@ -158,39 +162,59 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    errors = {}
+    errors, status = {}, 200
     if request.method == "POST":
-        if not current_user.check_password(request.form.get("current_password", "")):
-            errors["current_password"] = "That is not your current password."
         new = request.form.get("new_password", "")
         if problem := password_error(new):
             errors["new_password"] = problem
+        try:
+            own_password(request.form.get("current_password", ""))
+        except LoginRefused as refused:
+            errors["current_password"], status = refused.message, refused.status
         if not errors:
             current_user.account().set_password(new)
             db.session.commit()
-            # Whoever knew the old password is signed out everywhere but here.
+            # Whoever knew the old password is signed out everywhere but here, and any
+            # device cookie they kept earns no more login attempts.
+            end_other_devices(current_user.id, request.cookies.get(DEVICE_COOKIE))
             end_other_sign_ins(current_user)
             flash("Password changed. Every other device is signed out.", "info")
-            return redirect(url_for("routines.home"))
-    status = 400 if errors else 200
+            # The account page: its open share links, each with a Revoke, in case one
+            # was made by whoever had the old password.
+            return redirect(url_for("auth.account"))
+    if errors and status == 200:
+        status = 400
     return render_template("auth/password.html", errors=errors), status
+
+
+def own_password(password: str) -> None:
+    """The signed-in runner's password typed again, counted like a login attempt
+    (runpt/auth/accounts.py, `confirm_password`)."""
+    limit = current_app.config["LOGIN_RATE_LIMIT"]
+    device = this_device(current_user.email)
+    confirm_password(current_user, password, request.remote_addr, limit, device)
 
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
 def delete_account_view():
     """Delete the account and all its data, once the runner has typed their password."""
-    errors = {}
+    errors, status = {}, 200
     if request.method == "POST":
-        if current_user.check_password(request.form.get("password", "")):
+        try:
+            own_password(request.form.get("password", ""))
+        except LoginRefused as refused:
+            message = refused.message
+            if refused.status == 400:
+                message = "That is not your password. Nothing was deleted."
+            errors["password"], status = message, refused.status
+        else:
             runner_id = current_user.id
             delete_everything(current_user)
             logout_user()
             # Rendered, not redirected: this page itself tells the phone to drop the
             # runner's outbox and cached pages, with nothing left in the session to lose.
             return render_template("auth/deleted.html", forget_runner=runner_id)
-        errors["password"] = "That is not your password. Nothing was deleted."
-    status = 400 if errors else 200
     return render_template("auth/delete.html", errors=errors), status
 
 
@@ -200,12 +224,17 @@ def account():
     """The runner's account: where they are signed in, and a way to end the others."""
     current = current_user.sign_in_id
     devices = sign_ins_of(current_user)
-    return render_template("auth/account.html", devices=devices, current=current)
+    now = utcnow()
+    share_links = [link for link in links_of(current_user) if link.is_open(now)]
+    return render_template(
+        "auth/account.html", devices=devices, current=current, share_links=share_links
+    )
 
 
 @bp.post("/account/sign-out-others")
 @login_required
 def sign_out_others():
+    end_other_devices(current_user.id, request.cookies.get(DEVICE_COOKIE))
     ended = end_other_sign_ins(current_user)
     devices = "device" if ended == 1 else "devices"
     flash(f"Signed out of {ended} other {devices}. This one stays signed in.", "info")
@@ -215,7 +244,10 @@ def sign_out_others():
 def delete_everything(user) -> None:
     """Delete the runner and everything that is theirs, package by package, in one
     transaction: their logs and session summaries, their own routines, their settings
-    (training days among them), their share links, then the account with its sign-ins."""
+    (training days among them), their share links, then the account with its sign-ins
+    and known devices. The runner's row is held first, so a sync in flight either
+    finishes before (and its rows go too) or finds no sign-in after (a 401)."""
+    hold_runner(user.id)
     forget_logs(user.id)
     forget_routines(user.id)
     forget_settings(user.id)

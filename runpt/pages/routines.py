@@ -67,20 +67,24 @@ def index():
 @login_required
 def create():
     name, summary = request.form.get("name", ""), request.form.get("summary", "")
-    errors = edit.details_errors(name, summary)
-    if errors:
-        page = render_template(
-            "routines/index.html",
-            routines=edit.visible_routines(current_user),
-            minutes=minutes,
-            PROBLEMS=PROBLEMS,
-            errors=errors,
-            name=name,
-            summary=summary,
-        )
-        return page, 400
-    routine = edit.create_routine(current_user, name, summary)
-    return redirect(url_for("routines.edit_page", routine_id=routine.id))
+    errors, status = edit.details_errors(name, summary), 400
+    if not errors:
+        try:
+            routine = edit.create_routine(current_user, name, summary)
+        except edit.TooManyRoutines as full:
+            errors, status = {"name": full.message}, full.status
+        else:
+            return redirect(url_for("routines.edit_page", routine_id=routine.id))
+    page = render_template(
+        "routines/index.html",
+        routines=edit.visible_routines(current_user),
+        minutes=minutes,
+        PROBLEMS=PROBLEMS,
+        errors=errors,
+        name=name,
+        summary=summary,
+    )
+    return page, status
 
 
 @bp.get("/routines/<int:routine_id>")
@@ -143,7 +147,10 @@ def accept_suggestion(routine_id: int, step_id: int):
 @bp.post("/routines/<int:routine_id>/copy")
 @login_required
 def copy(routine_id: int):
-    copy = edit.copy_routine(current_user, edit.routine_for(current_user, routine_id))
+    try:
+        copy = edit.copy_routine(current_user, edit.routine_for(current_user, routine_id))
+    except edit.TooManyRoutines as full:
+        return render_template("error.html", status=full.status, message=full.message), 409
     flash(f"“{copy.name}” is yours to change.", "info")
     return redirect(url_for("routines.edit_page", routine_id=copy.id))
 

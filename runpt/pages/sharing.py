@@ -3,11 +3,12 @@ and progress a link opens, and routines handed on as a file or a link with a QR 
 
 The pages a share link opens (`/shared/...`) never ask who is signed in on the browser:
 they show the runner who made the link, set no cookie and are never indexed or cached
-(runpt/security.py, `LINK_PAGES`).
+(runpt/security/link_pages.py, `LINK_PAGES`).
 """
 
 import io
 import re
+from functools import lru_cache
 
 import segno
 from flask import (
@@ -26,13 +27,13 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from runpt.auth.ratelimit import count_attempt, share_key
 from runpt.library.dose import minutes
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug
 from runpt.pages.auth import comes_back_to
 from runpt.pages.history import logged_list, progress_facts, report_facts
-from runpt.routines.editing import routine_for
+from runpt.routines.editing import TooManyRoutines, routine_for
+from runpt.security.flood import limiter
 from runpt.sharing import documents, links
 from runpt.timestamps import utcnow
 
@@ -40,9 +41,23 @@ bp = Blueprint("sharing", __name__)
 
 # The link just made, shown once on the next page (only its hash is kept).
 NEW_LINK = "new_share_link"
+# A page the service worker must not keep (static/sw-offline-set.js reads it).
+NOT_KEPT_OFFLINE = "X-Runpt-Not-Offline"
 # A file's form around the document: field names, boundaries.
 FORM_OVERHEAD = 8 * 1024
-TOO_MANY = "Too many pages opened from this address. Wait 15 minutes and try again."
+TOO_MANY = "Too many pages opened from this address. Wait a minute and try again."
+TOO_MANY_MISSES = (
+    "Too many links that open nothing from this address. Wait 15 minutes and try again."
+)
+MINUTE = 60.0
+# Anonymous pages all together, per process: ANONYMOUS_PAGES_PER_SECOND, and bursts of
+# this many seconds' worth.
+BURST_SECONDS = 2.0
+PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+BUSY = "Many people are opening pages right now. Try again in a few seconds."
+# QR codes kept drawn, per process: a few MB at most (the largest is ~60 KB of SVG).
+QR_CODES_KEPT = 128
+MISSES_WINDOW = 15 * 60.0
 
 
 # --- the runner's links ------------------------------------------------------------------
@@ -53,7 +68,12 @@ TOO_MANY = "Too many pages opened from this address. Wait 15 minutes and try aga
 def links_page():
     # Not on the service worker's background copies: they'd use up the one showing.
     new_link = None if request.headers.get("X-Runpt-Offline-Copy") else session.pop(NEW_LINK, None)
-    return render_template("sharing/links.html", **links_context(), new_link=new_link)
+    page = render_template("sharing/links.html", **links_context(), new_link=new_link)
+    if new_link is None:
+        return page
+    # The link is shown once: the service worker keeps no copy of this page, or the
+    # phone would show it again offline (sw-offline-set.js, `remember`).
+    return page, {NOT_KEPT_OFFLINE: "1"}
 
 
 def links_context(errors: dict | None = None, form=None) -> dict:
@@ -76,7 +96,12 @@ def create_link():
     errors = links.link_errors(current_user, days, label)
     if errors:
         return render_template("sharing/links.html", **links_context(errors, request.form)), 400
-    _link, token = links.create_link(current_user, int(days), label)
+    try:
+        _link, token = links.create_link(current_user, int(days), label)
+    except links.TooManyLinks as full:
+        # Another request made the last one meanwhile.
+        context = links_context({"days": str(full)}, request.form)
+        return render_template("sharing/links.html", **context), 409
     session[NEW_LINK] = url_for("sharing.shared_report", token=token, _external=True)
     return redirect(url_for("sharing.links_page"), 303)
 
@@ -87,21 +112,48 @@ def revoke_link(link_id: int):
     link = links.link_for(current_user, link_id)
     links.revoke(link)
     flash("Link revoked: it opens nothing from now on.", "info")
-    return redirect(url_for("sharing.links_page"), 303)
+    # Revoked from the account page (after a password change): back there.
+    back = "auth.account" if request.form.get("back") == "account" else "sharing.links_page"
+    return redirect(url_for(back), 303)
 
 
 # --- what a link opens -------------------------------------------------------------------
 
 
+def slow_down(message: str = TOO_MANY, status: int = 429, headers: dict | None = None):
+    """Refused for now, in a few bytes of plain text: a flood is answered this way
+    hundreds of times a second, so the answer costs no template (and, on a link page,
+    sets no cookie)."""
+    response = Response(message, status, {**PLAIN_TEXT, **(headers or {})})
+    abort(response)
+
+
+def limit_anonymous_pages() -> None:
+    """Pages anyone can open that cost something (a report, a routine's QR code) are
+    limited per address, and all together, in memory (runpt/security/flood.py): a flood
+    is turned away before it costs a query, writes nothing, and however many addresses
+    it comes from it can't take the server's time from runners' syncs."""
+    if not limiter("pages", "PAGE_RATE_LIMIT", MINUTE).allows(request.remote_addr):
+        slow_down()
+    per_second = "ANONYMOUS_PAGES_PER_SECOND"
+    everyone = limiter("all anonymous pages", per_second, BURST_SECONDS, times=BURST_SECONDS)
+    if not everyone.allows("everyone"):
+        slow_down(BUSY, 503, {"Retry-After": "2"})
+
+
 def runner_of(token: str):
-    """The runner whose link this is. Every page opened with a link counts against the
-    address first (like a login attempt, before the token is looked at), so tokens
-    can't be tried in bulk; an unknown, expired or revoked link is the same 404."""
-    limit = current_app.config["SHARE_RATE_LIMIT"]
-    if count_attempt([share_key(request.remote_addr)], limit) is None:
-        abort(Response(render_template("error.html", status=429, message=TOO_MANY), 429))
+    """The runner whose link this is; an unknown, expired or revoked link is the same
+    404. Links that open nothing are counted per address, in memory, not in the
+    database: past SHARE_RATE_LIMIT in 15 minutes that address gets 429 for them, while
+    a real link still opens (junk requests from a physio's network don't lock them out
+    of the runner's report)."""
+    limit_anonymous_pages()
     found = links.opened_link(token)
     if found is None:
+        if not limiter("missed links", "SHARE_RATE_LIMIT", MISSES_WINDOW).allows(
+            request.remote_addr
+        ):
+            slow_down(TOO_MANY_MISSES)
         abort(404)
     link, runner = found
     links.note_opened(link)
@@ -182,6 +234,14 @@ def routine_link(document: dict) -> str | None:
 def qr_code(link: str) -> Markup | None:
     """The link as a QR code, drawn here as SVG (dark on light, whatever the page's
     colours, with the quiet zone scanners need); None when it's too long for one."""
+    svg = qr_svg(link)
+    return None if svg is None else Markup(svg)
+
+
+@lru_cache(maxsize=QR_CODES_KEPT)
+def qr_svg(link: str) -> str | None:
+    """Drawn once per link in each process: in pure Python it costs 0.08-0.45 s of CPU,
+    13-15 times a library page, and a routine's link page is open to anyone."""
     try:
         code = segno.make(link, error="m", micro=False)
     except segno.DataOverflowError:
@@ -191,7 +251,7 @@ def qr_code(link: str) -> Markup | None:
         svg, kind="svg", xmldecl=False, svgns=True, scale=4, border=4, dark="#000",
         light="#fff", omitsize=True, svgclass="qr-code", title="QR code of the link",
     )  # fmt: skip
-    return Markup(svg.getvalue().decode())
+    return svg.getvalue().decode()
 
 
 @bp.get("/routines/open")
@@ -200,6 +260,7 @@ def open_routine():
     and added by a signed-in runner. Without a link: a form to open a file."""
     if "r" not in request.args:
         return render_template("sharing/open_file.html")
+    limit_anonymous_pages()
     code = request.args["r"]
     try:
         document = documents.read_document(documents.document_from_code(code))
@@ -237,6 +298,7 @@ def open_routine_file():
     """A routine file turned into its link, for anyone: a physio or coach without an
     account hands a runner a routine they wrote (docs/routine-format.md). Nothing is
     stored: the link is the routine."""
+    limit_anonymous_pages()
     document, refused = read_sent_routine("Not opened")
     if refused:
         return refused
@@ -271,7 +333,10 @@ def add_routine():
     document, refused = read_sent_routine("Not added")
     if refused:
         return refused
-    routine = documents.add_to_routines(current_user, document)
+    try:
+        routine = documents.add_to_routines(current_user, document)
+    except TooManyRoutines as full:
+        return refused_page(documents.BadDocument([full.message], full.status), "Not added")
     flash(f"“{routine.name}” is in your routines now, yours to change.", "info")
     return redirect(url_for("routines.show", routine_id=routine.id), 303)
 

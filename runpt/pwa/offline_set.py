@@ -38,7 +38,7 @@ from runpt.runner.models import settings_of
 
 RECENT_SESSIONS_OFFLINE = 10
 # Marks the service worker's background copies: they never use up one-time messages
-# or set cookies (base.html, runpt/security.py).
+# or set cookies (base.html, runpt/security/sessions.py).
 OFFLINE_COPY = "X-Runpt-Offline-Copy"
 
 

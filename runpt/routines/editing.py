@@ -4,8 +4,9 @@ import re
 from datetime import timedelta
 
 from flask import abort
-from sqlalchemy import bindparam, delete, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 
+from runpt.auth.accounts import hold_runner
 from runpt.extensions import db
 from runpt.library.models import Exercise
 from runpt.routines.models import Routine, RoutineStep
@@ -23,6 +24,13 @@ MAX_SUMMARY = 500
 # A routine's red flags and its line on running load (built-ins' are under 250).
 MAX_GUIDANCE = 500
 MAX_STEPS = 30
+# A runner's own routines (copies, imports, their own), built-ins not counted: far more
+# than anyone trains with, and a bound on what one account can store.
+MAX_OWN_ROUTINES = 50
+TOO_MANY_ROUTINES = (
+    f"You have {MAX_OWN_ROUTINES} routines of your own, the most runpt keeps: delete one "
+    "you no longer use to make room."
+)
 
 
 def visible_routines(user) -> list[Routine]:
@@ -109,7 +117,29 @@ def details_errors(name: str, summary: str) -> dict[str, str]:
     return errors
 
 
+class TooManyRoutines(Exception):
+    """The runner has MAX_OWN_ROUTINES already: nothing was added."""
+
+    status = 409
+    message = TOO_MANY_ROUTINES
+
+
+def own_routines(user_id: int) -> int:
+    query = select(func.count()).select_from(Routine).where(Routine.owner_id == user_id)
+    return db.session.scalar(query)
+
+
+def make_room(user_id: int) -> None:
+    """Before a new routine of the runner is added in this transaction: hold the runner
+    (runpt/auth/accounts.py, `hold_runner`) and count, so parallel requests are counted
+    one after another and the cap holds; TooManyRoutines (rolled back) when it's full."""
+    if not hold_runner(user_id) or own_routines(user_id) >= MAX_OWN_ROUTINES:
+        db.session.rollback()
+        raise TooManyRoutines(TOO_MANY_ROUTINES)
+
+
 def create_routine(user, name: str, summary: str = "") -> Routine:
+    make_room(user.id)
     routine = Routine(name=name.strip(), summary=summary.strip(), owner_id=user.id)
     db.session.add(routine)
     db.session.commit()
@@ -118,6 +148,7 @@ def create_routine(user, name: str, summary: str = "") -> Routine:
 
 def copy_routine(user, source: Routine) -> Routine:
     """The runner's own copy of a routine, to change as they like."""
+    make_room(user.id)
     copy = Routine(
         name=f"{source.name} (my copy)"[:MAX_NAME],
         summary=source.summary,

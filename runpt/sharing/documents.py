@@ -24,6 +24,7 @@ from runpt.routines.editing import (
     MAX_GUIDANCE,
     MAX_STEPS,
     details_errors,
+    make_room,
 )
 from runpt.routines.models import Routine, RoutineStep
 
@@ -381,7 +382,9 @@ def new_step(position: int, step: DocumentStep) -> RoutineStep:
 
 
 def add_to_routines(user, document: RoutineDocument) -> Routine:
-    """The runner's own copy of the routine, theirs to change. Commits."""
+    """The runner's own copy of the routine, theirs to change; TooManyRoutines when
+    they have as many as runpt keeps. Commits."""
+    make_room(user.id)
     routine = preview(document)
     routine.owner_id = user.id
     db.session.add(routine)

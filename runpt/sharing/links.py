@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from flask import abort
 from sqlalchemy import delete, func, select, update
 
+from runpt.auth.accounts import hold_runner
 from runpt.auth.models import User
 from runpt.auth.signins import hash_token
 from runpt.extensions import db
@@ -25,6 +26,7 @@ LIFETIMES_DAYS = (7, 30, 90)
 MAX_LABEL = 80
 # Enough for every clinician a runner sees; a bound on what one account can hand out.
 MAX_OPEN_LINKS = 20
+TOO_MANY_LINKS = f"You have {MAX_OPEN_LINKS} links open: revoke one you no longer need."
 # "Last opened" moves at most this often: not a write for every page a physio opens.
 OPENED_STEP = timedelta(minutes=1)
 # Revoked and expired links stay listed this long, so the runner sees what ended when.
@@ -36,7 +38,7 @@ def link_errors(user, days: str, label: str, now: datetime | None = None) -> dic
     """What is wrong with the form that makes a link; empty when nothing is."""
     errors = {}
     if open_links(user, now or utcnow()) >= MAX_OPEN_LINKS:
-        errors["days"] = f"You have {MAX_OPEN_LINKS} links open: revoke one you no longer need."
+        errors["days"] = TOO_MANY_LINKS
     if days not in {str(d) for d in LIFETIMES_DAYS}:
         errors["days"] = "Choose how long the link works: 7, 30 or 90 days."
     if len(label) > MAX_LABEL:
@@ -56,12 +58,23 @@ def open_links(user, now: datetime) -> int:
     return db.session.scalar(query)
 
 
+class TooManyLinks(Exception):
+    """The runner has MAX_OPEN_LINKS open already: no link was made."""
+
+
 def create_link(user, days: int, label: str = "", now: datetime | None = None):
     """A new link to the runner's report and progress: (the link, its token). The token
-    exists only in this answer; the database keeps its hash. Commits."""
+    exists only in this answer; the database keeps its hash. Commits.
+
+    The open links are counted with the runner held (runpt/auth/accounts.py,
+    `hold_runner`), in the transaction that inserts: parallel requests are counted one
+    after another, so no burst gets past MAX_OPEN_LINKS (TooManyLinks, rolled back)."""
     if days not in LIFETIMES_DAYS:
         raise ValueError(f"a link lasts one of {LIFETIMES_DAYS} days, not {days}")
     now = now or utcnow()
+    if not hold_runner(user.id) or open_links(user, now) >= MAX_OPEN_LINKS:
+        db.session.rollback()
+        raise TooManyLinks(TOO_MANY_LINKS)
     token = secrets.token_urlsafe(32)
     link = ShareLink(
         token_hash=hash_token(token),

@@ -53,15 +53,17 @@ self.RunptWorker = (() => {
   }
 
   /** How the worker asks for a copy: marked so the server doesn't hand it the runner's
-   * one-time messages ("Routine saved.") or a cookie (runpt/security.py). */
+   * one-time messages ("Routine saved.") or a cookie (runpt/security/sessions.py). */
   function copyRequest() {
     return { credentials: "same-origin", redirect: "manual", headers: { "X-Runpt-Offline-Copy": "1" } };
   }
 
-  /** A response made for a runner goes into that runner's cache, nothing else does. */
+  /** A response made for a runner goes into that runner's cache, nothing else does; nor
+   * a page shown once (the share link just made, runpt/pages/sharing.py). */
   async function remember(request, response) {
     const owner = response.headers.get("X-Runpt-User");
     if (!response.ok || response.redirected || !owner) return;
+    if (response.headers.get("X-Runpt-Not-Offline")) return;
     const cache = await caches.open(userCacheName(owner));
     await cache.put(request.url, response);
   }

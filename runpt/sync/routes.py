@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from flask import jsonify, request
 from flask_login import current_user, login_required
 
-from runpt.log.ingest import MAX_BATCH, ingest
+from runpt.log.ingest import MAX_BATCH, SignedOut, ingest
 from runpt.log.sessions import sessions_of
 from runpt.running.imports import imported_run
 from runpt.running.watch_files import MAX_BYTES, WatchFileError
@@ -17,6 +17,9 @@ TOO_LARGE = (
     f"That file is over {MAX_BYTES // 2**20} MB, more than any single run needs. Export just "
     "the one run from your watch's app, or log it by hand."
 )
+
+
+SIGN_IN_AGAIN = "Sign in again to sync; your logs are kept until then."
 
 
 def envelope_error(message: str, status: int = 400):
@@ -47,7 +50,12 @@ def sync():
     events, problem = read_batch()
     if problem:
         return problem
-    results = ingest(current_user.id, events)
+    try:
+        results = ingest(current_user.id, events, sign_in_id=current_user.sign_in_id)
+    except SignedOut:
+        # The account was deleted, or this device signed out, while the batch was on its
+        # way: nothing was stored, and the phone keeps it until a runner signs in again.
+        return envelope_error(SIGN_IN_AGAIN, 401)
     return jsonify(results=[r.as_json() for r in results])
 
 

@@ -1,0 +1,176 @@
+"""Nothing anonymous is expensive (issue 28, item 3), measured: a routine's link page
+with its QR code, and a flood of anonymous routine and share pages from many addresses
+while another runner syncs.
+
+One throwaway gunicorn (2 workers x 4 threads, SQLite) on 127.0.0.1 serving
+bench/flood_app.py (the app behind ProxyFix, so each flooding client has its own
+address). Three phases of `--seconds` (default 6): a runner syncing batches of 50
+alone; the same with 40 flooding threads asking for a routine's link page and a share
+link that opens nothing; and with the same threads asking for `/bench/hello`, the
+cheapest answer there is (what any flood costs this machine). Writes
+bench/results/anonymous_flood.json with the load average at the end.
+
+    .venv/bin/python bench/anonymous_flood.py
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Runner, Server, running, write_result  # noqa: E402
+
+BATCH = 50
+FLOODERS = 40
+
+
+def ms(seconds: list[float]) -> dict:
+    if not seconds:
+        return {}
+    ordered = sorted(seconds)
+    p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
+    return {"n": len(ordered), "median_ms": round(statistics.median(ordered) * 1000, 1),
+            "p90_ms": round(p90 * 1000, 1)}  # fmt: skip
+
+
+def a_batch() -> list[dict]:
+    session, now = str(uuid.uuid4()), datetime.now(UTC)
+    events = [{"id": str(uuid.uuid4()), "type": "session.started", "at": now.isoformat(),
+               "session": session, "data": {"routine": "runners-essentials"}}]  # fmt: skip
+    for n in range(1, BATCH):
+        events.append({
+            "id": str(uuid.uuid4()), "type": "set.logged", "session": session,
+            "at": (now + timedelta(seconds=n)).isoformat(),
+            "data": {"exercise": "glute-bridge", "set": n, "side": None, "reps": 12,
+                     "hold_s": None, "load_kg": None, "rpe": 6, "pain": 1, "note": None},
+        })  # fmt: skip
+    return events
+
+
+def timed_get(url: str, headers: dict | None = None) -> tuple[int, float]:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {})) as answer:
+            answer.read()
+            status = answer.status
+    except urllib.error.HTTPError as error:
+        error.read()
+        status = error.code
+    return status, time.perf_counter() - started
+
+
+def keep_syncing(runner: Runner, until: float, times: list[float], statuses: Counter) -> None:
+    while time.monotonic() < until:
+        started = time.perf_counter()
+        try:
+            status, _ = runner.post_json("/api/sync", {"events": a_batch()})
+        except urllib.error.HTTPError as error:
+            status = error.code
+        times.append(time.perf_counter() - started)
+        statuses[status] += 1
+
+
+def keep_checking_health(url: str, until: float, times: list[float]) -> None:
+    while time.monotonic() < until:
+        times.append(timed_get(url + "/healthz")[1])
+        time.sleep(0.2)
+
+
+def flood(url: str, paths: list[str], until: float, statuses: Counter, number: int) -> None:
+    headers = {"X-Forwarded-For": f"10.0.{number // 250}.{number % 250 + 1}"}
+    turn = 0
+    while time.monotonic() < until:
+        status, _ = timed_get(url + paths[turn % len(paths)], headers)
+        statuses[status] += 1
+        turn += 1
+
+
+def phase(server, runner, seconds: float, paths: list[str] | None) -> dict:
+    until = time.monotonic() + seconds
+    syncs, sync_statuses, health, flooded = [], Counter(), [], Counter()
+    threads = [
+        threading.Thread(target=keep_syncing, args=(runner, until, syncs, sync_statuses)),
+        threading.Thread(target=keep_checking_health, args=(server.url, until, health)),
+    ]
+    for number in range(FLOODERS if paths else 0):
+        threads.append(
+            threading.Thread(target=flood, args=(server.url, paths, until, flooded, number))
+        )
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "sync_batch_of_50": ms(syncs), "sync_statuses": dict(sync_statuses),
+        "healthz": ms(health), "flood_statuses": dict(flooded),
+        "flood_requests_per_s": round(sum(flooded.values()) / seconds, 1),
+    }  # fmt: skip
+
+
+def routine_link(runner: Runner) -> str:
+    page = runner.get("/routines/1/share")[2].decode()
+    return "/routines/open?r=" + page.split("/routines/open?r=")[1].split('"')[0]
+
+
+def qr_page_times(server, path: str) -> dict:
+    """The link page asked for by 21 addresses in turn: the first draws the QR code,
+    the rest find it drawn (per worker: the first in each of the 2 workers draws)."""
+    times = [timed_get(server.url + path, {"X-Forwarded-For": f"10.9.0.{n}"})
+             for n in range(1, 22)]  # fmt: skip
+    library = [timed_get(server.url + "/library/", {"X-Forwarded-For": f"10.9.1.{n}"})[1]
+               for n in range(1, 22)]  # fmt: skip
+    return {
+        "first_ms": round(times[0][1] * 1000, 1),
+        "later": ms([seconds for _, seconds in times[2:]]),
+        "library_page": ms(library[1:]),
+        "statuses": dict(Counter(status for status, _ in times)),
+    }
+
+
+def qr_drawing_cpu() -> dict:
+    """CPU time to draw the QR code of a long routine link once, in this process."""
+    from runpt.pages.sharing import qr_svg
+
+    link = "http://127.0.0.1:8000/routines/open?r=" + "A" * 1500
+    started = time.process_time()
+    qr_svg.__wrapped__(link)
+    return {"link_characters": len(link), "cpu_ms": round((time.process_time() - started) * 1000)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=6)
+    args = parser.parse_args()
+    server = Server(app="flood_app:app", workers=2, threads=4)
+    with running(server):
+        runner = Runner(server.url).register()
+        sharer = Runner(server.url).register()
+        link = routine_link(sharer)
+        qr = qr_page_times(server, link)
+        quiet = phase(server, runner, args.seconds, None)
+        flooded = phase(server, runner, args.seconds, [link, "/shared/not-a-real-token-at-all"])
+        # The floor: the same flood of the cheapest answer there is (bench/hello_app.py),
+        # what any flood costs on this machine whatever the app does.
+        floor = phase(server, runner, args.seconds, ["/bench/hello"])
+    result = {
+        "server": server.describe() + " (SQLite), ProxyFix: one address per flooding client",
+        "flooders": FLOODERS, "seconds_per_phase": args.seconds,
+        "qr_page": qr, "qr_drawing": qr_drawing_cpu(),
+        "quiet": quiet, "flooded": flooded, "flooded_with_hello": floor,
+    }  # fmt: skip
+    path = write_result("anonymous_flood", result)
+    print(json.dumps(json.loads(path.read_text()), indent=2))
+
+
+if __name__ == "__main__":
+    main()
