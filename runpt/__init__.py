@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from runpt import compression, sqlite
@@ -72,10 +73,22 @@ def create_app(config: dict | None = None) -> Flask:
     for area in areas:
         app.register_blueprint(area.bp)
 
+    _trust_proxies(app)
     if app.config["AUTO_MIGRATE"]:
         with app.app_context():
             cli.prepare_database()
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N proxies (TRUSTED_PROXIES), take the runner's address, the scheme and the
+    host from the last N entries of X-Forwarded-For/-Proto/-Host: the login limit then
+    counts each runner's own address and `url_for(_external=True)` builds https links.
+    Outermost, so every other layer (the Host check too) sees the forwarded values.
+    With none trusted, the headers are ignored: a client could send any."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def _init_login(app: Flask) -> None:
