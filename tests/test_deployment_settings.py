@@ -1,11 +1,12 @@
 """Settings an operator sets for runpt behind a proxy and a connection pooler
 (README, "Deployment"): TRUSTED_PROXIES and DATABASE_PREPARED_STATEMENTS."""
 
+import functools
 import os
 
 import pytest
 from flask import request, url_for
-from sqlalchemy import bindparam, column, select, table, text
+from sqlalchemy import bindparam, column, event, select, table, text
 
 from runpt import create_app
 from runpt.config import engine_options, settings_from_environment
@@ -132,6 +133,11 @@ def test_prepared_statements_are_on_unless_turned_off(tmp_path, monkeypatch):
     assert "connect_args" not in engine_options("sqlite:///x.sqlite3", prepared_statements=False)
 
 
+def pg_class_table():
+    """A catalog table, so a test needs no schema of runpt's."""
+    return table("pg_class", column("relname"))
+
+
 def postgres_database() -> str:
     url = os.environ.get("RUNPT_TEST_DATABASE_URL") or (
         POSTGRES_SERVER and POSTGRES_SERVER.rstrip("/") + "/runpt_test"
@@ -157,8 +163,7 @@ def test_with_prepared_statements_off_nothing_is_prepared_on_the_server(
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", prepared)
     app = create_app({"AUTO_MIGRATE": False, "INSTANCE_PATH": str(tmp_path), "TESTING": True})
-    # A catalog table, so the test needs no schema of runpt's.
-    pg_class = table("pg_class", column("relname"))
+    pg_class = pg_class_table()
     read = PlainRead(select(pg_class.c.relname).where(pg_class.c.relname == bindparam("name")))
     with app.app_context():
         for _ in range(10):
@@ -174,3 +179,25 @@ def test_with_prepared_statements_off_nothing_is_prepared_on_the_server(
         assert names and threshold == 5, "psycopg prepared nothing: the test shows no difference"
     else:
         assert names == [] and threshold is None
+
+
+def test_a_plain_read_inside_the_requests_transaction_takes_no_second_connection(app):
+    """A unit renders its steps inside one transaction, and each step makes a plain
+    read. Behind PgBouncer in transaction mode every connection in a transaction is a
+    server connection: requests each holding one and waiting for a second took the whole
+    pool and waited for each other (the deployment test's readers hung until
+    PgBouncer's timeout). Inside a transaction the plain read uses its connection."""
+    sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    catalog = table("sqlite_master", column("name")) if sqlite else pg_class_table()
+    name = next(iter(catalog.c))
+    read = PlainRead(select(name).where(name == bindparam("name")))
+    with app.test_request_context():
+        checkouts = []
+        listen = functools.partial(event.listen, db.engine.pool, "checkout")
+        listen(lambda *_: checkouts.append(db.engine.pool.checkedout()))
+        assert read.first(name="nothing") is None
+        db.session.execute(select(name).limit(1)).all()  # the request's transaction
+        assert read.first(name="nothing") is None
+        db.session.rollback()
+    # One for the read on its own, one for the transaction, none for the read inside it.
+    assert checkouts == [1, 1]
