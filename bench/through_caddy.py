@@ -18,6 +18,7 @@ bench/results/<--name>.json.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -100,10 +101,10 @@ def main():
         import pwd
 
         os.chown(root, pwd.getpwnam("postgres").pw_uid, -1)
+    work = Path(tempfile.mkdtemp(prefix="runpt-through-caddy-work-"))
     cluster, started, results = Cluster(root), [], []
     try:
         started.append(cluster.start())
-        work = Path(tempfile.mkdtemp(prefix="runpt-through-caddy-work-"))
         migrate_once(cluster, work)
         bouncer = PgBouncer(root, cluster)
         started.append(bouncer.start())
@@ -136,6 +137,8 @@ def main():
     finally:
         for server in reversed(started):
             server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     write_result(
         args.name,
         {
