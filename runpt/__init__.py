@@ -1,8 +1,10 @@
 """runpt: an offline-first exercise companion for runners."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from runpt import compression, sqlite
@@ -25,7 +27,10 @@ class DatabaseIdConverter(IntegerConverter):
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides the environment (tests pass their own)."""
     config = config or {}
-    app = Flask(__name__, instance_path=config.get("INSTANCE_PATH"))
+    # INSTANCE_PATH from the environment: an installed runpt's default folder is inside
+    # the virtualenv, read-only under systemd's ProtectSystem=strict (deploy/runpt.service).
+    instance_path = config.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or None
+    app = Flask(__name__, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(settings_from_environment(app.instance_path))
     app.config.update(config)
@@ -72,10 +77,22 @@ def create_app(config: dict | None = None) -> Flask:
     for area in areas:
         app.register_blueprint(area.bp)
 
+    _trust_proxies(app)
     if app.config["AUTO_MIGRATE"]:
         with app.app_context():
             cli.prepare_database()
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N proxies (TRUSTED_PROXIES), take the runner's address, the scheme and the
+    host from the last N entries of X-Forwarded-For/-Proto/-Host: the login limit then
+    counts each runner's own address and `url_for(_external=True)` builds https links.
+    Outermost, so every other layer (the Host check too) sees the forwarded values.
+    With none trusted, the headers are ignored: a client could send any."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def _init_login(app: Flask) -> None:

@@ -56,12 +56,38 @@ def stored_json(value) -> str:
     return orjson.dumps(value).decode()
 
 
-def engine_options(url: str) -> dict:
+def engine_options(url: str, prepared_statements: bool = True) -> dict:
     """A database server can drop an idle connection (a restart, a failover, a proxy's
     timeout): ask it first ("pre-ping") before using a pooled one. SQLite is a file in
-    this process; pinging it would only add a query to every request."""
+    this process; pinging it would only add a query to every request.
+
+    psycopg prepares a statement on the server once it has run 5 times on a connection
+    (`_pg3_0`, `_pg3_1`, ...). Behind PgBouncer in transaction mode (1.18, Debian 12's)
+    the next transaction may run on another server connection, where that name is
+    missing or taken: `DuplicatePreparedStatement`. `prepared_statements=False`
+    (DATABASE_PREPARED_STATEMENTS=off) turns psycopg's preparing off for every
+    connection of the pool, the plain reads' raw ones too (runpt/plain_reads.py)."""
     options = {"json_serializer": stored_json}
-    return options if url.startswith("sqlite") else {**options, "pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        return options
+    options["pool_pre_ping"] = True
+    if not prepared_statements and url.startswith("postgresql+psycopg"):
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
+def trusted_proxies() -> int:
+    """How many proxies in front of the app add X-Forwarded-For/-Proto/-Host
+    (TRUSTED_PROXIES, 0 by default: forwarded headers are ignored, since anyone can
+    send them). A wrong value stops the app at start with a message, never silently
+    trusts a client's own headers."""
+    value = os.environ.get("TRUSTED_PROXIES", "0").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(
+            f"TRUSTED_PROXIES must be the number of proxies in front of runpt "
+            f"(0, 1, 2, ...), not {value!r}"
+        )
+    return int(value)
 
 
 def settings_from_environment(instance_path: str) -> dict:
@@ -71,7 +97,11 @@ def settings_from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": load_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
+            url, _flag("DATABASE_PREPARED_STATEMENTS", True)
+        ),
+        # Proxies whose X-Forwarded-* headers are believed (runpt/__init__.py: ProxyFix).
+        "TRUSTED_PROXIES": trusted_proxies(),
         # First start creates or upgrades the schema and loads the exercise library.
         "AUTO_MIGRATE": _flag("AUTO_MIGRATE", True),
         # Offline gaps can last weeks: the remember-me cookie keeps a runner signed in.

@@ -5,8 +5,10 @@ signed-in runner looks up their sign-in. Through SQLAlchemy's ORM session each o
 reads cost ~35 µs of Python around ~4 µs of SQL, and opening and closing the session
 around them another ~50 µs (bench/profile_hotpaths.py; docs/performance.md). A
 `PlainRead` is a Core statement compiled once per database and run on a connection
-borrowed from the same pool just for that read: the same SQL, the same types (an
-aware UTC datetime comes back as one), a fraction of the cost.
+borrowed from the same pool just for that read, or the one the request's transaction
+already holds (never two at once: a transaction pooler would need two server
+connections for them): the same SQL, the same types (an aware UTC datetime comes back
+as one), a fraction of the cost.
 
 Only for reads: anything that writes goes through the session, where the SQLite writer
 queue (runpt/sqlite.py) and the request's transaction are.
@@ -47,14 +49,19 @@ class PlainRead:
             for name, convert in prepared.binds.items()
         }
         arguments = tuple(values[n] for n in prepared.names) if prepared.names else values
-        connection = engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(prepared.sql, arguments)
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            connection.close()  # back to the pool, rolled back as the pool always does
+        session = db.session()
+        if session.in_transaction():
+            # The request already holds a connection in a transaction (a unit renders
+            # its steps inside one): read on it rather than take a second. Behind
+            # PgBouncer in transaction mode each would be a server connection, and
+            # requests holding one while waiting for another deadlocked the pool.
+            row = _read(session.connection().connection, prepared.sql, arguments)
+        else:
+            connection = engine.raw_connection()
+            try:
+                row = _read(connection, prepared.sql, arguments)
+            finally:
+                connection.close()  # back to the pool, rolled back as the pool always does
         if row is None:
             return None
         return tuple(
@@ -77,3 +84,12 @@ class PlainRead:
         prepared = _Prepared(str(compiled), names, binds, columns)
         self._prepared[engine] = prepared
         return prepared
+
+
+def _read(connection, sql: str, arguments) -> tuple | None:
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, arguments)
+        return cursor.fetchone()
+    finally:
+        cursor.close()
