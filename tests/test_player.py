@@ -2,7 +2,7 @@
 
 import re
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import template_rendered
@@ -14,6 +14,7 @@ from runpt.routines import steps as steps_module
 from runpt.routines.builtin import load_library
 from runpt.routines.models import Routine, RoutineStep
 from runpt.routines.steps import plan, plan_as_of
+from runpt.timestamps import utcnow
 from tests.events import at, logged, new_session, started
 from tests.statements import statements_during
 
@@ -127,7 +128,7 @@ def test_step_shows_last_time_from_the_runners_own_history(signed_in, auth, app)
         logged(session, "glute-bridge", 2, reps=11, rpe=8, pain=2, load_kg=10, at=at(-2998)),
     ]})  # fmt: skip
     body = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
-    day = (datetime.now(UTC) + timedelta(minutes=-3000, hours=1)).strftime("%a %-d %b")
+    day = (utcnow() + timedelta(minutes=-3000, hours=1)).strftime("%a %-d %b")
     assert last_times(body) == [
         (session, False, f"Last time, {day}: 9, 11 reps · 10 kg · RPE 8 · pain 3")
     ]
@@ -399,9 +400,7 @@ def test_a_change_committed_by_another_process_shows_at_once(signed_in, app):
             update(RoutineStep.__table__).where(RoutineStep.id == bridge).values(sets=3, reps=8)
         )
         connection.execute(
-            update(Routine.__table__)
-            .where(Routine.id == routine_id)
-            .values(updated_at=datetime.now(UTC))
+            update(Routine.__table__).where(Routine.id == routine_id).values(updated_at=utcnow())
         )
     other_process.dispose()
     assert dose_line(signed_in, routine_id) == "Set 1 of 3 · 8 reps"
