@@ -4,8 +4,9 @@ problem) next time, missing pain and an unanswered morning hold a problem routin
 dose waits for its sessions. (The rules as a table: test_progression.py.)"""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from runpt.extensions import db
@@ -171,9 +172,20 @@ def test_rising_pain_4_holds(signed_in):
     assert action == "hold" and reason.startswith("Pain 4 in set 1 is acceptable")
 
 
-def test_a_new_level_waits_for_two_sessions_over_seven_days(signed_in, app):
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 12, 14, 0, 30, tzinfo=UTC),  # Monday, 01:30 on the runner's UTC+1
+        datetime(2026, 12, 13, 23, 50, tzinfo=UTC),  # Sunday, already Monday for them
+        datetime(2026, 12, 16, 6, 45, tzinfo=UTC),  # Wednesday, before 08:00 for them
+    ],
+    ids=["monday-0030", "sunday-2350", "wednesday-0645"],
+)
+def test_a_new_level_waits_for_two_sessions_over_seven_days(signed_in, app, clock, moment):
     """Heel drops at 3×15 and pain-free: the next rung adds a backpack, but not before
-    two sessions over seven days at this one."""
+    two sessions over seven days at this one. Days as the runner counts them: sessions at
+    08:00 on their clock 4 and 7 days back are 4 and 7 days ago before 08:00 too."""
+    clock.set(moment)
     routine = create(signed_in, "Heel drops", "eccentric-heel-drop")
     heel_drops = {"reps": 15, "exercise": "eccentric-heel-drop"}
     bridge_sessions(signed_in, routine, 0, 0, **heel_drops)  # 4 days ago and yesterday
