@@ -12,6 +12,8 @@ from tests.events import capacity_side, new_session
 from tests.test_history import sync, text
 from tests.test_routines import other_runner
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 
 def days_ago(days: int) -> str:
     return (utcnow() - timedelta(days=days)).isoformat()

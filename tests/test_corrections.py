@@ -20,6 +20,8 @@ from tests.events import finished, logged, new_session, started
 from tests.test_history import ZONE, days_ago, sync, text
 from tests.test_routines import create
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 T0 = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
 SESSION = uuid.UUID(int=1)
 

@@ -18,6 +18,8 @@ from tests.events import event, finished, logged, new_session, started
 from tests.test_history import ZONE, a_session, days_ago, joined, morning, sync, text
 from tests.test_routines import create
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 
 @pytest.mark.parametrize(
     ("finished_", "strength_sets", "planned", "expected"),

@@ -19,6 +19,8 @@ from runpt.timestamps import utcnow
 from tests.events import event, finished, logged, new_session, started
 from tests.test_routines import other_runner
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 ZONE = timezone(timedelta(hours=1))
 
 

@@ -5,6 +5,8 @@ import pytest
 
 from tests.events import logged, new_session, started
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 
 def manifest(client) -> dict:
     response = client.get("/offline/urls")

@@ -14,6 +14,8 @@ from runpt.extensions import db
 from runpt.timestamps import day_turns_key, local_day, monday_of, runner_today, server_today
 from tests.test_layers import RUNPT, units_of_code
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 # The session cookie's age is checked against itsdangerous's own stamp, made with
 # time.time(): that check must read the same clock (runpt/security.py says why).
 SYSTEM_CLOCK_ALLOWED = {("security.py", "time.time")}

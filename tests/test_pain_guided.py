@@ -15,6 +15,8 @@ from tests.events import event
 from tests.test_history import a_session, days_ago, morning, sync, text
 from tests.test_routines import create
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 
 def builtin_id(app, slug: str) -> int:
     with app.app_context():

@@ -117,6 +117,7 @@ def last_times(body: str) -> list[tuple[str, bool, str]]:
             for session, hidden, text in found]  # fmt: skip
 
 
+@pytest.mark.clock  # shows the day of the last session on the runner's clock
 def test_step_shows_last_time_from_the_runners_own_history(signed_in, auth, app):
     """The whole last session of the exercise, with its date: every set's reps, the
     heaviest load, the hardest effort and the highest pain."""

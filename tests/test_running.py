@@ -13,6 +13,8 @@ from runpt.running.load import weekly_load
 from runpt.running.plan import LatestTest, plan_state
 from runpt.running.settings import running_data, stages
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 ZONE = timezone(timedelta(hours=1))
 TODAY = date(2026, 3, 26)  # a Thursday
 

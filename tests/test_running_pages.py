@@ -8,10 +8,14 @@ import io
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
 from runpt.timestamps import utcnow
 from tests.events import capacity_side, event, new_session, ran
 from tests.test_history import sync, text
 from tests.test_routines import other_runner
+
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
 
 
 def local(days: float, hour: int = 7) -> str:

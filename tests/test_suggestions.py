@@ -5,6 +5,7 @@ into the runner's own copy of the routine. (The rules themselves: test_progressi
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from runpt.extensions import db
@@ -13,6 +14,8 @@ from runpt.timestamps import utcnow
 from tests.events import event, logged, new_session, started
 from tests.test_history import ZONE, days_ago, sync, text
 from tests.test_routines import create, other_runner
+
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
 
 
 def bridge_session(client, routine, reps=(10, 10, 10), pain=0, rpe=6, days=1) -> str:
