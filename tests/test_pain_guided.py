@@ -215,3 +215,22 @@ def test_a_flare_before_the_exercise_was_last_done_does_not_hold_it(signed_in):
     sync(signed_in, a_session(days_ago(1, hour=8), *bridge, routine=routine))
     action, reason = suggestion_of(text(signed_in.get(f"/routines/{routine}")), "Glute bridge")
     assert action == "progress", reason
+
+
+def test_a_drawn_step_is_drawn_again_when_the_runners_day_turns(signed_in, clock):
+    """The player keeps drawn steps; the days at a level on one must still count on.
+    (The key held a server-local date.today(): at a fixed server day it never turned.)"""
+    clock.set(datetime(2026, 12, 16, 22, 0, tzinfo=UTC))  # 23:00 on the runner's UTC+1
+    routine = create(signed_in, "Heel drops", "eccentric-heel-drop")
+    bridge_sessions(signed_in, routine, 0, 0, reps=15, exercise="eccentric-heel-drop")
+
+    def days_shown() -> str:
+        steps = (text(signed_in.get(f"/run/{routine}/steps/{n}")) for n in range(4))
+        return next(
+            re.search(r"2 so far, over (\d) days", s).group(1) for s in steps if "so far" in s
+        )
+
+    assert days_shown() == "4"
+    assert days_shown() == "4"  # drawn once, kept
+    clock.advance(hours=1, minutes=30)  # 00:30 the next day on the runner's clock
+    assert days_shown() == "5"
