@@ -29,9 +29,9 @@ from runpt.runner import answers
 from runpt.runner.answers import WEEKDAY_NAMES
 from runpt.runner.models import save_settings
 from runpt.runner.units import in_unit
-from runpt.running.load import jump_rule, runs_offset, weekly_load
+from runpt.running.load import jump_rule, today_from_runs, weekly_load
 from runpt.running.settings import running_data
-from runpt.timestamps import runner_today, server_today, utcnow
+from runpt.timestamps import server_today, utcnow
 
 CALENDAR_WEEKS = 12
 PAST_SESSIONS = 50
@@ -267,7 +267,7 @@ def running():
     """Weekly running load beside pain and the next morning, with a jump flagged."""
     runs = logged_runs(current_user)
     # The weeks of running load are counted on the clock the runs were logged with.
-    today = runner_today(runs_offset(runs))
+    today = today_from_runs(runs)
     load = weekly_load(runs, today, how_many=CALENDAR_WEEKS)
     jump_over, averaged = jump_rule()
     chart = None

@@ -11,18 +11,13 @@ from flask_login import current_user, login_required
 from runpt.history.overview import as_of
 from runpt.log.reads import logged_runs
 from runpt.log.validation import RUN_LIMITS
-from runpt.running.load import runs_offset
+from runpt.running.load import runs_offset, today_from_runs
 from runpt.running.plan import plan_for
 from runpt.running.settings import running_data, stages
-from runpt.timestamps import runner_today, utcnow, zone_of
+from runpt.timestamps import utcnow, zone_of
 
 RECENT_RUNS = 20
 bp = Blueprint("running", __name__, url_prefix="/running")
-
-
-def today_from_runs(runs):
-    """Today on the runner's clock, from their latest run's offset (UTC before any)."""
-    return runner_today(runs_offset(runs))
 
 
 def morning_after(runs):
