@@ -358,14 +358,14 @@ def test_an_edited_dose_shows_in_the_next_step_fragment(signed_in, app):
     assert 'data-total="4"' in signed_in.get(f"/run/{routine_id}/steps/3").get_data(as_text=True)
 
 
-def test_two_edits_within_one_tick_of_the_clock_both_show(signed_in, app, monkeypatch):
+def test_two_edits_within_one_tick_of_the_clock_both_show(signed_in, app, clock):
     """The cache key is the routine's updated_at: a second change in the same
     microsecond must still move it."""
     routine_id = own_routine(signed_in, "glute-bridge")
     with app.app_context():
         (bridge,) = step_ids(routine_id)
         frozen = db.session.get(Routine, routine_id).updated_at
-    monkeypatch.setattr("runpt.routines.editing.utcnow", lambda: frozen)
+    clock.set(frozen)  # the clock stands still: both edits happen at the same instant
     for reps in ("11", "12"):
         signed_in.post(
             f"/routines/{routine_id}/steps/{bridge}/dose",
