@@ -83,17 +83,17 @@ def init_app(app: Flask) -> None:
     def export_command(email, output):
         """Write all of a runner's data as JSON (what History > Your data downloads)."""
         import json
-        from datetime import UTC, datetime
 
         from sqlalchemy import func, select
 
         from runpt.auth.models import User
         from runpt.history import export
         from runpt.runner.models import settings_of
+        from runpt.timestamps import utcnow
 
         user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
         if user is None:
             raise click.ClickException(f"No runner with the email {email}.")
         plan = settings_of(user)
-        body = export.everything(user, plan, datetime.now(UTC))
+        body = export.everything(user, plan, utcnow())
         output.write(json.dumps(body, ensure_ascii=False, indent=1) + "\n")

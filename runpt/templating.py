@@ -4,7 +4,7 @@
 process (`rendered_once`), and loads in the runner's unit (`load`, `runner_unit`,
 `units`)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import cache
 
 from flask import Flask, current_app, render_template
@@ -18,11 +18,12 @@ from runpt.routines.start_check import check_version
 from runpt.runner import units
 from runpt.runner.models import DEFAULT_UNIT, unit_of
 from runpt.security import is_link_page
+from runpt.timestamps import zone_of
 
 
 def local_time(moment: datetime, offset_min: int) -> datetime:
     """A stored UTC time as the runner's clock showed it when they logged it."""
-    return moment.astimezone(timezone(timedelta(minutes=offset_min)))
+    return moment.astimezone(zone_of(offset_min))
 
 
 def readable(text: str) -> str:

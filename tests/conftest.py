@@ -5,11 +5,12 @@ Set RUNPT_TEST_DATABASE_URL to run the same suite against PostgreSQL.
 """
 
 import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete
 
-from runpt import create_app
+from runpt import create_app, timestamps
 from runpt.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("RUNPT_TEST_DATABASE_URL")
@@ -79,6 +80,40 @@ def wipe_runner_data() -> None:
     db.session.execute(delete(LoginAttempt))
     db.session.commit()
     load_library()
+
+
+class PinnedClock:
+    """runpt's one clock standing still at `now` until a test sets or moves it."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, now: datetime) -> datetime:
+        if now.tzinfo is None:
+            raise ValueError("pin the clock to an aware time, e.g. datetime(..., tzinfo=UTC)")
+        self.now = now.astimezone(UTC)
+        return self.now
+
+    def advance(self, **delta) -> datetime:
+        return self.set(self.now + timedelta(**delta))
+
+
+# A Wednesday at noon UTC: mid-week and mid-day on every runner's clock, unless a test
+# pins the edge it is about (a Monday 00:30, a Sunday 23:50).
+PINNED_AT = datetime(2026, 12, 16, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> PinnedClock:
+    """Pins every read of the time in runpt (runpt.timestamps.utcnow, column defaults,
+    `now=None` defaults, the tests' own helpers in tests/events.py) to one instant the
+    test can set. docs/architecture.md, "One clock"."""
+    pinned = PinnedClock(PINNED_AT)
+    monkeypatch.setattr(timestamps, "read_clock", pinned)
+    return pinned
 
 
 @pytest.fixture

@@ -1,13 +1,15 @@
 """Building sync events in tests, the way the browser does."""
 
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import timedelta, timezone
+
+from runpt.timestamps import utcnow
 
 
 def at(minutes: float = 0, offset_hours: int = 1) -> str:
     """An ISO time `minutes` from now in a zone `offset_hours` east of UTC."""
     zone = timezone(timedelta(hours=offset_hours))
-    return (datetime.now(UTC) + timedelta(minutes=minutes)).astimezone(zone).isoformat()
+    return (utcnow() + timedelta(minutes=minutes)).astimezone(zone).isoformat()
 
 
 def started(session: str, routine="runners-essentials", planned_sets=None, **extra) -> dict:

@@ -3,17 +3,20 @@ on the phone (pace, limits, last answers offered), and the results page with eve
 result against its norm, left against right, the change since last time, the ladder
 rung to start at, a chart and its table. Another runner sees none of it."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from runpt.timestamps import utcnow
 from tests.events import capacity_side, new_session
 from tests.test_history import sync, text
 from tests.test_routines import other_runner
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 
 def days_ago(days: int) -> str:
-    return (datetime.now(UTC) - timedelta(days=days)).isoformat()
+    return (utcnow() - timedelta(days=days)).isoformat()
 
 
 def heel_raises(left, right, days=1, **about) -> list:

@@ -15,9 +15,12 @@ import pytest
 
 import runpt.history  # noqa: F401 (blueprints first, in the order the app imports them)
 from runpt.log.sessions import current_sets
+from runpt.timestamps import utcnow
 from tests.events import finished, logged, new_session, started
 from tests.test_history import ZONE, days_ago, sync, text
 from tests.test_routines import create
+
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
 
 T0 = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
 SESSION = uuid.UUID(int=1)
@@ -132,7 +135,7 @@ def test_the_suggestion_judges_the_corrected_set(signed_in):
     its target, so the runner may progress; judged by the first tap, they'd be held."""
     routine = create(signed_in, "Mine", "glute-bridge")
     session = new_session()
-    when = datetime.now(UTC).astimezone(ZONE) - timedelta(days=1)
+    when = utcnow().astimezone(ZONE) - timedelta(days=1)
 
     def moment(seconds):
         return (when + timedelta(seconds=seconds)).isoformat()

@@ -5,7 +5,7 @@ next-morning answer, finish or stop) never make one. The report counts only the 
 since the account was made."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,9 +13,12 @@ from sqlalchemy import select
 from runpt.extensions import db
 from runpt.history.counting import counts
 from runpt.routines.models import Routine
+from runpt.timestamps import utcnow
 from tests.events import event, finished, logged, new_session, started
 from tests.test_history import ZONE, a_session, days_ago, joined, morning, sync, text
 from tests.test_routines import create
+
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
 
 
 @pytest.mark.parametrize(
@@ -156,7 +159,7 @@ def test_partial_days_show_on_the_calendar_but_do_not_count(signed_in):
 
 
 def test_the_report_counts_adherence_only_since_the_account_was_made(signed_in, app):
-    today = datetime.now(UTC).astimezone(ZONE)
+    today = utcnow().astimezone(ZONE)
     days_into_week = today.weekday()
     joined(app, days_into_week + 7)  # last week and this one
     sync(signed_in, a_session(days_ago(days_into_week + 5), {"reps": 10}))  # last week

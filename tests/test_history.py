@@ -7,7 +7,7 @@ import html
 import io
 import json
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -15,15 +15,18 @@ from sqlalchemy import func, select
 from runpt.extensions import db
 from runpt.log.models import SessionSummary
 from runpt.runner.models import RunnerSettings
+from runpt.timestamps import utcnow
 from tests.events import event, finished, logged, new_session, started
 from tests.test_routines import other_runner
+
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
 
 ZONE = timezone(timedelta(hours=1))
 
 
 def days_ago(days: float, hour: int = 8) -> datetime:
     """A moment `days` before today, at `hour` on the runner's clock (UTC+1)."""
-    now = datetime.now(UTC).astimezone(ZONE)
+    now = utcnow().astimezone(ZONE)
     return (now - timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
@@ -62,7 +65,7 @@ def morning(session: str, feel: str, when: datetime) -> dict:
 
 
 def test_history_shows_this_week_the_streak_and_every_session(signed_in):
-    today = datetime.now(UTC).astimezone(ZONE)
+    today = utcnow().astimezone(ZONE)
     monday = today - timedelta(days=today.weekday())
     # Two sessions in each of the three weeks before this one, and one this week.
     for weeks_back in (1, 2, 3):
@@ -125,7 +128,8 @@ def next_session(home: str) -> str:
 
 
 def test_training_days_show_the_next_session_on_home_and_make_a_calendar_file(signed_in):
-    today = datetime.now(UTC).astimezone(ZONE).date()
+    # Nothing logged yet: the server knows no clock of the runner's, so their day is UTC's.
+    today = utcnow().date()
     tomorrow = (today + timedelta(days=1)).isoweekday()
     response = signed_in.post("/history/plan", data={"day": [str(tomorrow)], "time": "06:30"})
     assert response.status_code == 302
@@ -142,8 +146,10 @@ def test_training_days_show_the_next_session_on_home_and_make_a_calendar_file(si
     assert re.search(r"DTSTART:\d{8}T063000\r\n", body)
 
 
-def test_training_today_moves_the_next_session_on(signed_in):
-    today = datetime.now(UTC).astimezone(ZONE).date()
+def test_training_today_moves_the_next_session_on(signed_in, clock):
+    # Mid-day (the clock fixture's Wednesday noon): before and after the first log, UTC
+    # and the runner's UTC+1 agree on the day.
+    today = utcnow().astimezone(ZONE).date()
     signed_in.post("/history/plan", data={"day": [str(today.isoweekday())], "time": "07:00"})
     assert next_session(text(signed_in.get("/"))).startswith("Next session: today —")
     sync(signed_in, a_session(days_ago(0, hour=0), {"reps": 10}))
@@ -344,7 +350,7 @@ def joined(app, days: int) -> None:
 
     with app.app_context():
         user = db.session.scalars(select(User)).one()
-        user.created_at = datetime.now(UTC) - timedelta(days=days)
+        user.created_at = utcnow() - timedelta(days=days)
         db.session.commit()
 
 
@@ -397,7 +403,7 @@ def test_history_pages_are_kept_offline_and_refreshed_after_new_logs(signed_in):
 def test_history_pages_say_how_old_their_data_is(signed_in):
     for url in ("/history/", "/history/pain", "/history/progress", "/history/report"):
         made = re.search(r'data-as-of="([^"]+)"', text(signed_in.get(url))).group(1)
-        assert abs(datetime.fromisoformat(made) - datetime.now(UTC)) < timedelta(minutes=1)
+        assert abs(datetime.fromisoformat(made) - utcnow()) < timedelta(minutes=1)
 
 
 # --- summaries stay derived from events --------------------------------------------

@@ -8,6 +8,8 @@ import pytest
 from runpt.history.weeks import next_session_day, plan_calendar, streak, weeks
 from runpt.runner.answers import parse_time_of_day, parse_weekdays
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 WED = date(2026, 11, 25)  # a Wednesday
 MON = date(2026, 11, 23)
 

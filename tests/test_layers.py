@@ -98,7 +98,7 @@ def test_only_the_event_log_touches_events():
 def test_a_lower_package_that_imported_a_higher_one_would_fail_here(tmp_path):
     """The check itself: a history module in the library is caught."""
     module = tmp_path / "sneaky.py"
-    module.write_text("from runpt.history.weeks import local_day\nimport runpt.log.reads\n")
+    module.write_text("from runpt.history.weeks import weeks\nimport runpt.log.reads\n")
     targets = {target for _, target in runpt_imports(module)}
     assert targets == {"history", "log"}
     assert all(LAYER_OF[target][0] > LAYER_OF["library"][0] for target in targets)

@@ -1,9 +1,13 @@
 """The offline set as the server gives it: a manifest of versioned units, and units
 asked for a few at a time. What a unit holds is what its pages' own views render."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.events import logged, new_session, started
+
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
 
 
 def manifest(client) -> dict:
@@ -101,3 +105,16 @@ def test_a_log_moves_the_routines_with_that_exercise_and_the_pages(signed_in):
     assert moved == with_clamshell and 0 < len(moved) < len(before["routines"])
     assert after["pages"] != before["pages"]
     assert after["library"] == before["library"]
+
+
+def test_the_pages_version_turns_at_the_runners_midnight_not_the_servers(signed_in, clock):
+    """'Next session: today' on the kept home page must change when the runner's day
+    does: at their midnight (UTC+1 here, from their session), not the server's."""
+    clock.set(datetime(2026, 12, 16, 22, 0, tzinfo=UTC))  # 23:00 on the runner's clock
+    session = new_session()
+    signed_in.post("/api/sync", json={"events": [started(session), logged(session, "clamshell")]})
+    evening = manifest(signed_in)["pages"]
+    clock.advance(minutes=30)  # 23:30 for them
+    assert manifest(signed_in)["pages"] == evening
+    clock.advance(minutes=40)  # 00:10 for them, 23:10 UTC: their day has turned
+    assert manifest(signed_in)["pages"] != evening

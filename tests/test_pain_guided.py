@@ -4,8 +4,9 @@ problem) next time, missing pain and an unanswered morning hold a problem routin
 dose waits for its sessions. (The rules as a table: test_progression.py.)"""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from runpt.extensions import db
@@ -13,6 +14,8 @@ from runpt.routines.models import Routine
 from tests.events import event
 from tests.test_history import a_session, days_ago, morning, sync, text
 from tests.test_routines import create
+
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
 
 
 def builtin_id(app, slug: str) -> int:
@@ -172,9 +175,20 @@ def test_rising_pain_4_holds(signed_in):
     assert action == "hold" and reason.startswith("Pain 4 in set 1 is acceptable")
 
 
-def test_a_new_level_waits_for_two_sessions_over_seven_days(signed_in, app):
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 12, 14, 0, 30, tzinfo=UTC),  # Monday, 01:30 on the runner's UTC+1
+        datetime(2026, 12, 13, 23, 50, tzinfo=UTC),  # Sunday, already Monday for them
+        datetime(2026, 12, 16, 6, 45, tzinfo=UTC),  # Wednesday, before 08:00 for them
+    ],
+    ids=["monday-0030", "sunday-2350", "wednesday-0645"],
+)
+def test_a_new_level_waits_for_two_sessions_over_seven_days(signed_in, app, clock, moment):
     """Heel drops at 3×15 and pain-free: the next rung adds a backpack, but not before
-    two sessions over seven days at this one."""
+    two sessions over seven days at this one. Days as the runner counts them: sessions at
+    08:00 on their clock 4 and 7 days back are 4 and 7 days ago before 08:00 too."""
+    clock.set(moment)
     routine = create(signed_in, "Heel drops", "eccentric-heel-drop")
     heel_drops = {"reps": 15, "exercise": "eccentric-heel-drop"}
     bridge_sessions(signed_in, routine, 0, 0, **heel_drops)  # 4 days ago and yesterday
@@ -202,3 +216,22 @@ def test_a_flare_before_the_exercise_was_last_done_does_not_hold_it(signed_in):
     sync(signed_in, a_session(days_ago(1, hour=8), *bridge, routine=routine))
     action, reason = suggestion_of(text(signed_in.get(f"/routines/{routine}")), "Glute bridge")
     assert action == "progress", reason
+
+
+def test_a_drawn_step_is_drawn_again_when_the_runners_day_turns(signed_in, clock):
+    """The player keeps drawn steps; the days at a level on one must still count on.
+    (The key held a server-local date.today(): at a fixed server day it never turned.)"""
+    clock.set(datetime(2026, 12, 16, 22, 0, tzinfo=UTC))  # 23:00 on the runner's UTC+1
+    routine = create(signed_in, "Heel drops", "eccentric-heel-drop")
+    bridge_sessions(signed_in, routine, 0, 0, reps=15, exercise="eccentric-heel-drop")
+
+    def days_shown() -> str:
+        steps = (text(signed_in.get(f"/run/{routine}/steps/{n}")) for n in range(4))
+        return next(
+            re.search(r"2 so far, over (\d) days", s).group(1) for s in steps if "so far" in s
+        )
+
+    assert days_shown() == "4"
+    assert days_shown() == "4"  # drawn once, kept
+    clock.advance(hours=1, minutes=30)  # 00:30 the next day on the runner's clock
+    assert days_shown() == "5"

@@ -2,7 +2,7 @@
 
 import re
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import template_rendered
@@ -14,6 +14,7 @@ from runpt.routines import steps as steps_module
 from runpt.routines.builtin import load_library
 from runpt.routines.models import Routine, RoutineStep
 from runpt.routines.steps import plan, plan_as_of
+from runpt.timestamps import utcnow
 from tests.events import at, logged, new_session, started
 from tests.statements import statements_during
 
@@ -119,6 +120,7 @@ def last_times(body: str) -> list[tuple[str, bool, str]]:
             for session, hidden, text in found]  # fmt: skip
 
 
+@pytest.mark.clock  # shows the day of the last session on the runner's clock
 def test_step_shows_last_time_from_the_runners_own_history(signed_in, auth, app):
     """The whole last session of the exercise, with its date: every set's reps, the
     heaviest load, the hardest effort and the highest pain."""
@@ -130,7 +132,7 @@ def test_step_shows_last_time_from_the_runners_own_history(signed_in, auth, app)
         logged(session, "glute-bridge", 2, reps=11, rpe=8, pain=2, load_kg=10, at=at(-2998)),
     ]})  # fmt: skip
     body = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
-    day = (datetime.now(UTC) + timedelta(minutes=-3000, hours=1)).strftime("%a %-d %b")
+    day = (utcnow() + timedelta(minutes=-3000, hours=1)).strftime("%a %-d %b")
     assert last_times(body) == [
         (session, False, f"Last time, {day}: 9, 11 reps · 10 kg · RPE 8 · pain 3")
     ]
@@ -363,14 +365,14 @@ def test_an_edited_dose_shows_in_the_next_step_fragment(signed_in, app):
     assert 'data-total="4"' in signed_in.get(f"/run/{routine_id}/steps/3").get_data(as_text=True)
 
 
-def test_two_edits_within_one_tick_of_the_clock_both_show(signed_in, app, monkeypatch):
+def test_two_edits_within_one_tick_of_the_clock_both_show(signed_in, app, clock):
     """The cache key is the routine's updated_at: a second change in the same
     microsecond must still move it."""
     routine_id = own_routine(signed_in, "glute-bridge")
     with app.app_context():
         (bridge,) = step_ids(routine_id)
         frozen = db.session.get(Routine, routine_id).updated_at
-    monkeypatch.setattr("runpt.routines.editing.utcnow", lambda: frozen)
+    clock.set(frozen)  # the clock stands still: both edits happen at the same instant
     for reps in ("11", "12"):
         signed_in.post(
             f"/routines/{routine_id}/steps/{bridge}/dose",
@@ -406,9 +408,7 @@ def test_a_change_committed_by_another_process_shows_at_once(signed_in, app):
             update(RoutineStep.__table__).where(RoutineStep.id == bridge).values(sets=3, reps=8)
         )
         connection.execute(
-            update(Routine.__table__)
-            .where(Routine.id == routine_id)
-            .values(updated_at=datetime.now(UTC))
+            update(Routine.__table__).where(Routine.id == routine_id).values(updated_at=utcnow())
         )
     other_process.dispose()
     assert dose_line(signed_in, routine_id) == "Set 1 of 3 · 8 reps"

@@ -26,7 +26,6 @@ import urllib.request
 import uuid
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -36,6 +35,7 @@ from sqlalchemy.pool import NullPool
 
 from runpt.auth.models import User
 from runpt.log.models import Event
+from runpt.timestamps import utcnow
 from tests.events import finished, logged, new_session, started
 from tests.live_server import HOST, LiveServer
 
@@ -337,7 +337,7 @@ def block_inserts(url: str, user_id: int, blocker: dict):
 
     engine = engine_for(url)
     connection = engine.connect()
-    now = datetime.now(UTC)
+    now = utcnow()
     connection.execute(
         Event.__table__.insert().values(
             id=uuid.UUID(blocker["id"]), user_id=user_id, type=blocker["type"], at=now,

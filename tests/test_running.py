@@ -15,6 +15,8 @@ from runpt.running.load import run_flags, weekly_load
 from runpt.running.plan import LatestTest, plan_state
 from runpt.running.settings import running_data, stages, stages_by_key
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 ZONE = timezone(timedelta(hours=1))
 TODAY = date(2026, 3, 26)  # a Thursday
 

@@ -10,16 +10,19 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from runpt.timestamps import utcnow
 from tests.events import capacity_side, event, new_session, ran
 from tests.test_first_run import builtin_id
 from tests.test_history import sync, text
 from tests.test_routines import other_runner
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 
 def local(days: float, hour: int = 7) -> str:
     """A run's start `days` ago at `hour` on a UTC+1 clock."""
     zone = timezone(timedelta(hours=1))
-    moment = (datetime.now(UTC) - timedelta(days=days)).astimezone(zone)
+    moment = (utcnow() - timedelta(days=days)).astimezone(zone)
     return moment.replace(hour=hour, minute=30, second=0, microsecond=0).isoformat()
 
 
@@ -97,7 +100,8 @@ def test_pain_above_5_on_a_run_says_to_step_back(signed_in):
     assert "go back to stage 3 next time" in page
 
 
-def test_weekly_load_flags_a_jump_beside_pain_and_mornings(signed_in):
+def test_weekly_load_flags_a_jump_beside_pain_and_mornings(signed_in, clock):
+    # Mid-week (the clock fixture's Wednesday): the run 0.1 days ago is in this week.
     events = []
     for week in range(1, 5):
         events += a_run(7 * week, duration_s=1800)  # 30 minutes a week
@@ -107,6 +111,15 @@ def test_weekly_load_flags_a_jump_beside_pain_and_mornings(signed_in):
     assert "data-load-jump" in page and "more than 30% above your recent average" in page
     assert "runpt convention, on weak evidence" in page
     assert 'id="running-load"' in page and "data-load-table" in page
+
+
+def test_the_weeks_of_running_load_turn_at_midnight_on_the_runs_clock(signed_in, clock):
+    """Sunday 23:30 UTC is Monday 00:30 for a runner in UTC+1: a new week on their clock,
+    even with no strength session logged to tell the server their offset."""
+    clock.set(datetime(2026, 12, 13, 23, 30, tzinfo=UTC))
+    sync(signed_in, a_run(1, duration_s=1800, morning=None))  # Sunday, UTC+1
+    page = text(signed_in.get("/history/running"))
+    assert "Minutes of running per week for 12 weeks to the week of 14 Dec 2026" in page
 
 
 def test_the_physio_report_has_capacity_tests_runs_and_the_stage(signed_in):

@@ -12,6 +12,8 @@ import pytest
 from tests.events import event, finished, logged, new_session, started
 from tests.test_history import days_ago, sync, text
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 
 def stop(session, at, **data) -> dict:
     body = {"exercise": "step-down", "set": 2, "side": "left", "reason": "pain", "pain": 6,

@@ -3,21 +3,25 @@ next-morning answer, shown on the routine and on the next session's step, and ac
 into the runner's own copy of the routine. (The rules themselves: test_progression.py.)"""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from runpt.extensions import db
 from runpt.routines.models import Routine, RoutineStep
+from runpt.timestamps import utcnow
 from tests.events import event, logged, new_session, started
 from tests.test_history import ZONE, days_ago, sync, text
 from tests.test_routines import create, other_runner
+
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
 
 
 def bridge_session(client, routine, reps=(10, 10, 10), pain=0, rpe=6, days=1) -> str:
     """Three sets of glute bridge logged `days` ago (0: just now); returns the session id."""
     session = new_session()
-    when = days_ago(days) if days else datetime.now(UTC).astimezone(ZONE)
+    when = days_ago(days) if days else utcnow().astimezone(ZONE)
     events = [started(session, routine=routine, at=when.isoformat())]
     for number, done in enumerate(reps, start=1):
         events.append(logged(session, set_no=number, reps=done, pain=pain, rpe=rpe,

@@ -5,7 +5,7 @@ change since the last one, the ladder rung to train at and when to test again.""
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from runpt.capacity.judging import (
     Retest,
@@ -19,10 +19,7 @@ from runpt.capacity.judging import (
 )
 from runpt.capacity.norms import CapacityTest, Norm, Rung, capacity_tests, norm_for
 from runpt.log.reads import SideTested, sides_tested
-
-
-def local_day(moment: datetime, offset_min: int) -> date:
-    return moment.astimezone(timezone(timedelta(minutes=offset_min))).date()
+from runpt.timestamps import local_day
 
 
 @dataclass

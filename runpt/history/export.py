@@ -8,7 +8,6 @@ them); beside them every set carries `load` and `load_unit` in the runner's own 
 import csv
 import io
 import re
-from datetime import timedelta, timezone
 
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from runpt.log.sessions import sessions_of
 from runpt.routines.models import Routine
 from runpt.runner.models import settings_of
 from runpt.runner.units import in_unit
+from runpt.timestamps import zone_of
 
 EVENT_COLUMNS = (
     "id", "type", "at", "session", "routine", "planned_sets", "exercise", "set", "side", "reps",
@@ -43,7 +43,7 @@ CONTROL_STARTS = ("\t", "\r")
 
 
 def local_iso(moment, offset_min: int) -> str:
-    return moment.astimezone(timezone(timedelta(minutes=offset_min))).isoformat()
+    return moment.astimezone(zone_of(offset_min)).isoformat()
 
 
 def events_of(user) -> list[dict]:

@@ -1,17 +1,9 @@
 """What the home page and the history page both show about the runner's weeks."""
 
-from datetime import UTC, datetime
-
 from runpt.history.counting import tally
-from runpt.history.weeks import (
-    WEEKLY_TARGET,
-    local_day,
-    next_session_day,
-    runner_today,
-    streak,
-    weeks,
-)
+from runpt.history.weeks import WEEKLY_TARGET, next_session_day, streak, today_from_sessions, weeks
 from runpt.runner.models import RunnerSettings, settings_of
+from runpt.timestamps import local_day, utcnow
 
 
 def plan_of(user) -> RunnerSettings:
@@ -24,7 +16,7 @@ def overview(user, summaries) -> dict:
     """This week against the target, the streak and the next session due: what the
     home page and the history page both show. Only sessions that count (finished, with
     at least half their strength sets: runpt.history.counting) make the week."""
-    today = runner_today(summaries)
+    today = today_from_sessions(summaries)
     counting = tally(user, summaries)
     days = [local_day(s.started_at, s.offset_min) for s in counting.counted]
     partial_days = {
@@ -56,11 +48,11 @@ def morning_question(summaries) -> dict | None:
     if latest.finished_at is None or latest.morning is not None:
         return None
     day = local_day(latest.started_at, latest.offset_min)
-    if not 1 <= (runner_today(summaries) - day).days <= 2:
+    if not 1 <= (today_from_sessions(summaries) - day).days <= 2:
         return None
     return {"session": str(latest.session_id), "day": day.isoformat()}
 
 
 def as_of() -> str:
     """When the page was made: an offline copy shows how old its data is."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return utcnow().isoformat(timespec="seconds")

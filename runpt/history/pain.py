@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from runpt.history.charts import Band
-from runpt.history.weeks import local_day
 from runpt.library.models import PROBLEMS
 from runpt.pain import ACCEPTABLE_MAX, HIGHEST, SAFE_MAX
+from runpt.timestamps import local_day
 
 PAIN_BANDS = (
     Band(0, SAFE_MAX, "band-safe"),

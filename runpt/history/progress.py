@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from runpt.history.weeks import local_day
 from runpt.log.reads import LoggedSet, sets_by_session
+from runpt.timestamps import local_day
 
 SIDE_DIFFERENCE_FLAG = 0.10
 

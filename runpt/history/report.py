@@ -10,7 +10,7 @@ from runpt.extensions import db
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import Tally
 from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session
-from runpt.history.weeks import WEEKLY_TARGET, local_day, monday_of, weeks
+from runpt.history.weeks import WEEKLY_TARGET, weeks
 from runpt.library.ladder import ExerciseFacts, ladder, variant_name
 from runpt.library.models import Exercise
 from runpt.library.queries import exercise_problems
@@ -18,6 +18,7 @@ from runpt.log.reads import sets_since, stops_since
 from runpt.pain import ZONES_IN_WORDS
 from runpt.routines.editing import routine_problems
 from runpt.runner.models import settings_of
+from runpt.timestamps import local_day, monday_of
 
 
 def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) -> dict:

@@ -3,37 +3,18 @@ Sunday, against the article's 2-3 sessions a week (docs/content-rules.md, rule 9
 target helps adherence)."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta
 
-from runpt import timestamps
+from runpt.timestamps import monday_of, runner_today, utcnow
 
 WEEKLY_TARGET = (2, 3)
 ICS_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def local_day(moment: datetime, offset_min: int) -> date:
-    """The day on the runner's clock when it happened."""
-    return moment.astimezone(_zone(offset_min)).date()
-
-
-@lru_cache(maxsize=128)
-def _zone(offset_min: int) -> timezone:
-    # Pages call local_day for every session (and the report for every set): the
-    # handful of offsets a runner lives in are made once.
-    return timezone(timedelta(minutes=offset_min))
-
-
-def runner_today(summaries, now: datetime | None = None) -> date:
+def today_from_sessions(summaries, now: datetime | None = None) -> date:
     """Today where the runner is: the server knows their clock only from their logs, so
     the latest session's UTC offset stands for it (UTC before any session)."""
-    now = now or timestamps.utcnow()
-    offset = summaries[0].offset_min if summaries else 0
-    return local_day(now, offset)
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+    return runner_today(summaries[0].offset_min if summaries else 0, now)
 
 
 @dataclass(frozen=True)
@@ -101,7 +82,7 @@ def plan_calendar(plan_days: list[int], time_of_day: str, uid: str, today: date,
     """An iCalendar file with one weekly repeating event on the planned days, at the
     runner's own local time (floating time: the phone's calendar keeps it at 07:00
     wherever they travel), with a reminder at the start. No push service needed."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     first = next_session_day(plan_days, [], today) or today
     hour, minute = time_of_day.split(":")
     start = f"{first:%Y%m%d}T{hour}{minute}00"

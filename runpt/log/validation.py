@@ -4,10 +4,11 @@ reading a `rejected` result (or a runner's "needs attention" list) knows what to
 import math
 import re
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from runpt.pain import ACCEPTABLE_MAX, HIGHEST
+from runpt.timestamps import utcnow, zone_of
 
 EVENT_TYPES = (
     "session.started", "set.logged", "session.finished", "morning.checked", "exercise.stopped",
@@ -380,11 +381,10 @@ def run_start(value) -> str:
     """When a run began, as the runner's clock said (ISO 8601 with its offset), checked
     like an event's `at` and kept in one spelling so a re-sent run compares equal."""
     try:
-        moment, offset = parse_time(value, datetime.now(UTC))
+        moment, offset = parse_time(value, utcnow())
     except Invalid as problem:
         raise Invalid("data.start" + str(problem)[2:]) from None
-    zone = timezone(timedelta(minutes=offset))
-    return moment.astimezone(zone).isoformat(timespec="seconds")
+    return moment.astimezone(zone_of(offset)).isoformat(timespec="seconds")
 
 
 DATA_RULES = {

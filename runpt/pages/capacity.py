@@ -11,7 +11,7 @@ from runpt.capacity.norms import SEX_WORDS, capacity_tests, lsi_min
 from runpt.capacity.sittings import capacity_results, last_answers, sittings_of
 from runpt.history.charts import Series, line_chart
 from runpt.history.overview import as_of
-from runpt.history.weeks import runner_today
+from runpt.history.weeks import today_from_sessions
 from runpt.library.ladder import ExerciseFacts, variant_name
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug
@@ -25,7 +25,7 @@ bp = Blueprint("capacity", __name__, url_prefix="/capacity")
 @login_required
 def index():
     results, answers = capacity_results(current_user)
-    today = runner_today(current_summaries(current_user))
+    today = today_from_sessions(current_summaries(current_user))
     days = [r.latest.day for r in results if r.latest is not None]
     return render_template(
         "capacity/index.html",

@@ -3,12 +3,10 @@ phone), training days and their calendar file, progress per exercise, pain over 
 the physio report and the exports."""
 
 import json
-from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from runpt import timestamps
 from runpt.history import capacity_and_running, export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
@@ -19,7 +17,7 @@ from runpt.history.pain import (
     pain_per_session,
 )
 from runpt.history.progress import bests, session_results, side_balance
-from runpt.history.weeks import plan_calendar, runner_today, weeks
+from runpt.history.weeks import plan_calendar, today_from_sessions, weeks
 from runpt.library.models import PROBLEMS, Exercise
 from runpt.library.queries import exercise_by_slug, exercise_names, exercise_problems
 from runpt.log.reads import logged_exercises, logged_runs, notes_of
@@ -31,8 +29,9 @@ from runpt.runner import answers
 from runpt.runner.answers import WEEKDAY_NAMES
 from runpt.runner.models import save_settings
 from runpt.runner.units import in_unit
-from runpt.running.load import jump_rule, run_day, run_flags, weekly_load
+from runpt.running.load import jump_rule, run_day, run_flags, today_from_runs, weekly_load
 from runpt.running.settings import running_data
+from runpt.timestamps import server_today, utcnow
 
 CALENDAR_WEEKS = 12
 PAST_SESSIONS = 50
@@ -125,7 +124,7 @@ def plan_ics():
             status=404,
             mimetype="text/plain",
         )
-    today = runner_today(current_summaries(current_user))
+    today = today_from_sessions(current_summaries(current_user))
     body = plan_calendar(
         plan.days, plan.time_of_day, f"runpt-plan-{current_user.id}@{request.host}", today
     )
@@ -267,7 +266,8 @@ def pain_chart(chart_id: str, title: str, points):
 def running():
     """Weekly running load beside pain and the next morning, with a jump flagged."""
     runs = logged_runs(current_user)
-    today = runner_today(current_summaries(current_user), timestamps.utcnow())
+    # The weeks of running load are counted on the clock the runs were logged with.
+    today = today_from_runs(runs)
     load = weekly_load(runs, today, how_many=CALENDAR_WEEKS)
     flags = run_flags(runs)
     shown_from = load[0].monday
@@ -319,7 +319,7 @@ def report_facts(user) -> dict:
 @bp.get("/export.json")
 @login_required
 def export_json():
-    now = datetime.now(UTC)
+    now = utcnow()
     body = export.everything(current_user, plan_of(current_user), now)
     return Response(
         json.dumps(body, ensure_ascii=False, indent=1),
@@ -334,7 +334,7 @@ def export_csv(what: str):
     body = (
         export.events_csv(current_user) if what == "events" else export.sessions_csv(current_user)
     )
-    day = datetime.now(UTC)
+    day = server_today()
     return Response(
         body,
         mimetype="text/csv",

@@ -4,7 +4,6 @@ offline unit (runpt/pwa/offline_set.py); these views draw them."""
 
 import gzip
 from dataclasses import dataclass
-from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
@@ -23,6 +22,7 @@ from runpt.routines.editing import (
 from runpt.routines.start_check import triage_questions
 from runpt.routines.steps import plan, plan_as_of
 from runpt.runner.models import DEFAULT_UNIT, UNIT_OF, settings_of
+from runpt.timestamps import day_turns_key
 
 bp = Blueprint("run", __name__)
 
@@ -45,8 +45,9 @@ def player(routine_id: int):
 
 
 # Steps drawn, per runner: a step changes only with its routine, the runner's logs
-# ("last time", the progression suggestion), their unit for loads, or the day (how long
-# they have been at a dose). Drawing one cost several queries and the template; knowing
+# ("last time", the progression suggestion), their unit for loads, or the runner's day
+# (how long they have been at a dose; keyed by `day_turns_key`, as their offset is not at
+# hand here). Drawing one cost several queries and the template; knowing
 # it is unchanged costs three small look-ups. Kept compressed too: compressing the same
 # fragment again for every runner's every step was a third of what a step cost. Bounded:
 # cleared when full (a miss costs one drawing).
@@ -89,7 +90,7 @@ def step(routine_id: int, index: int):
         index,
         received,
         unit or DEFAULT_UNIT,
-        date.today(),
+        day_turns_key(),
     )
     drawn = None if current_app.debug else _DRAWN.get(key)
     if drawn is None:

@@ -3,27 +3,21 @@ after a run, recent runs, and the walk-run plan back to running. Both pages are 
 the phone, so a run (and its stage) is logged with no signal, through the outbox
 (js/running.js); importing a file needs the server (POST /api/runs/import)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from runpt import timestamps
 from runpt.history.overview import as_of
 from runpt.log.reads import logged_runs
 from runpt.log.validation import RUN_LIMITS
-from runpt.running.load import run_flags
+from runpt.running.load import run_flags, runs_offset, today_from_runs
 from runpt.running.plan import plan_for
 from runpt.running.settings import running_data, stages
+from runpt.timestamps import utcnow, zone_of
 
 RECENT_RUNS = 20
 bp = Blueprint("running", __name__, url_prefix="/running")
-
-
-def runner_today(runs) -> datetime:
-    """Today on the runner's clock, from their latest run's offset (UTC before any)."""
-    zone = runs[-1].start.tzinfo if runs else UTC
-    return timestamps.utcnow().astimezone(zone)
 
 
 def morning_after(runs):
@@ -32,7 +26,7 @@ def morning_after(runs):
     if not runs:
         return None
     latest = runs[-1]
-    days = (runner_today(runs).date() - latest.start.date()).days
+    days = (today_from_runs(runs) - latest.start.date()).days
     if latest.morning_feel is not None or not 1 <= days <= 2:
         return None
     return latest
@@ -42,13 +36,13 @@ def form_context(runs, state, stage_choice=None) -> dict:
     """What the run form needs: the run limits (from the event's rules), the stages, the
     stage offered first, today for its date field, the hop check when the plan asks for
     it, and the longest run of the last 30 days with the single-run rule beside it."""
-    today = runner_today(runs)
+    now = utcnow().astimezone(zone_of(runs_offset(runs)))
     return {
         "run_limits": RUN_LIMITS,
         "stages": stages(),
         "stage_choice": stage_choice,
-        "today": today.date().isoformat(),
-        "now": today.strftime("%H:%M"),
+        "today": now.date().isoformat(),
+        "now": now.strftime("%H:%M"),
         "hop_check": any(c.key == "hop" for c in state.criteria),
         "longest_recent": state.longest_recent,
         "single_run": running_data()["single_run"],
@@ -61,7 +55,7 @@ def form_context(runs, state, stage_choice=None) -> dict:
 @login_required
 def index():
     runs = logged_runs(current_user)
-    state = plan_for(current_user, runner_today(runs).date(), runs)
+    state = plan_for(current_user, today_from_runs(runs), runs)
     return render_template(
         "running/index.html",
         runs=list(reversed(runs))[:RECENT_RUNS],
@@ -76,7 +70,7 @@ def index():
 @login_required
 def plan():
     runs = logged_runs(current_user)
-    today = runner_today(runs).date()
+    today = today_from_runs(runs)
     state = plan_for(current_user, today, runs)
     recent = [run for run in runs if run.start.date() >= today - timedelta(days=42)]
     return render_template(

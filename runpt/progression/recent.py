@@ -10,7 +10,7 @@ exercise's latest session on. Both come as they stand: a step logged twice count
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from runpt.library.ladder import ExerciseFacts
 from runpt.library.queries import exercise_names
@@ -28,6 +28,7 @@ from runpt.progression.engine import (
     flare_for,
 )
 from runpt.routines.editing import routine_problems
+from runpt.timestamps import local_day, runner_today, utcnow
 
 # Enough of an exercise's sets to see its last few sessions and how long it has been at
 # a level: a 5-set, two-sided exercise logs 10 a session, so at least 12 sessions, weeks
@@ -70,7 +71,7 @@ def judged(
         stop=stop,
         flare=flare_for(facts, flares(user, window, facts.slug, latest), problem),
         previous_pain=max((s.pain for s in previous if s.pain is not None), default=None),
-        dwell=dwell(sessions, target.level, since, now or datetime.now(UTC)),
+        dwell=dwell(sessions, target.level, since, now or utcnow()),
     )
     return Judged(sets, morning, situation)
 
@@ -152,12 +153,16 @@ def _routine_of(events: list) -> str:
 
 def dwell(sessions: list[list[LoggedSet]], level: int, since, now: datetime) -> Dwell:
     """Sessions since the dose last changed, and the sessions in a row (newest back) at
-    this level with the days from the first of them to now."""
+    this level with the days from the first of them to today. Days as the runner counts
+    them, on their own clock: Thursday's session is 4 days before Monday at any hour
+    (counting whole 24 hours said 3 on Monday before the hour it was done)."""
     at_dose = sum(1 for s in sessions if since is None or s[-1].at > since)
     at_rung, first = 0, None
     for rows in sessions:
         if rows[0].level != level:
             break
-        at_rung, first = at_rung + 1, rows[0].at
-    days = (now - first).days if first else 0
-    return Dwell(at_dose, at_rung, days)
+        at_rung, first = at_rung + 1, rows[0]
+    if first is None:
+        return Dwell(at_dose, at_rung, 0)
+    today = runner_today(sessions[0][0].offset_min, now)
+    return Dwell(at_dose, at_rung, (today - local_day(first.at, first.offset_min)).days)

@@ -20,7 +20,6 @@ its URL (`render_page`), so no markup exists twice.
 """
 
 import hashlib
-from datetime import date
 
 from flask import current_app, render_template, request, url_for
 from sqlalchemy import select
@@ -28,6 +27,7 @@ from werkzeug.exceptions import HTTPException
 
 from runpt.capacity.norms import capacity_tests
 from runpt.extensions import db
+from runpt.history.weeks import today_from_sessions
 from runpt.library.dose import minutes
 from runpt.library.models import Exercise
 from runpt.log.reads import latest_logs, logged_exercises
@@ -192,12 +192,17 @@ def personal_paths(user) -> list[str]:
 
 def personal_version(user, release: str) -> str:
     """Changes whenever one of these pages would look different: new logs, changed
-    settings (training days, problems, unit), or a new day ("next session: today"). Not
+    settings (training days, problems, unit), or a new day on the runner's clock ("next
+    session: today"; the pages count it from their latest session's offset too). Not
     a changed routine: its own unit carries its row for the routine lists, so an edit
     or an accepted suggestion costs the manifest and that routine's unit, nothing more."""
     _per_exercise, _mornings, logs = latest_logs(user)
     return _digest(
-        release, user.id, logs, settings_of(user).fingerprint(), date.today().isoformat()
+        release,
+        user.id,
+        logs,
+        settings_of(user).fingerprint(),
+        today_from_sessions(current_summaries(user, limit=1)).isoformat(),
     )
 
 

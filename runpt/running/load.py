@@ -12,10 +12,18 @@ from datetime import date, timedelta
 
 from runpt.log.reads import LoggedRun
 from runpt.running.settings import running_data, stage_of
+from runpt.timestamps import monday_of, runner_today
 
 
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+def runs_offset(runs: list[LoggedRun]) -> int:
+    """The runner's UTC offset in minutes as their runs know it: the latest run's start
+    keeps it (0, UTC, before any run). Their weeks are counted on that clock."""
+    return int(runs[-1].start.utcoffset().total_seconds() // 60) if runs else 0
+
+
+def today_from_runs(runs: list[LoggedRun]) -> date:
+    """Today on the runner's clock as their runs know it (UTC before any run)."""
+    return runner_today(runs_offset(runs))
 
 
 def run_day(run: LoggedRun) -> date:

@@ -21,6 +21,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeTree
 
 from runpt.log.validation import RUN_LIMITS
+from runpt.timestamps import utcnow
 
 MAX_BYTES = 10 * 1024 * 1024  # a marathon at one point a second is about 5 MB of GPX
 KINDS = ("gpx", "tcx", "fit")
@@ -85,9 +86,7 @@ def checked(run: ImportedRun, kind: str) -> ImportedRun:
         )
     if run.distance_m is not None and run.distance_m > RUN_LIMITS["distance_m"][1]:
         raise WatchFileError(f"That .{kind} file's run is over 500 km; is it a whole season?")
-    if run.start < datetime(2000, 1, 1, tzinfo=UTC) or run.start > datetime.now(UTC) + timedelta(
-        hours=24
-    ):
+    if run.start < datetime(2000, 1, 1, tzinfo=UTC) or run.start > utcnow() + timedelta(hours=24):
         raise WatchFileError(f"That .{kind} file's run starts on {run.start:%-d %b %Y}; check it.")
     return run
 

@@ -46,6 +46,9 @@ class CookieSessions(SecureCookieSessionInterface):
                 self.decoded.clear()  # simpler than an LRU, and a miss costs one decode
             self.decoded[key] = found
         data, signed_at = found
+        # The system clock, not runpt.timestamps: itsdangerous stamps the cookie with
+        # time.time() and checks max_age on it too, so this must read the same clock
+        # (a pinned test clock days away would otherwise sign every runner out).
         if time.time() - signed_at > max_age:
             return self.session_class()
         return self.session_class(copy.deepcopy(data))

@@ -10,6 +10,7 @@ from runpt.running.imports import imported_run
 from runpt.running.watch_files import MAX_BYTES, WatchFileError
 from runpt.security import accepts_bodies_up_to
 from runpt.sync import bp
+from runpt.timestamps import utcnow
 
 # A watch file of up to 10 MB, plus room for the multipart form around it.
 IMPORT_BODY_LIMIT = MAX_BYTES + 64 * 1024
@@ -91,7 +92,7 @@ def sessions():
             # Year 1 or 9999 near the offset's edge: no UTC time to compare with.
             return envelope_error("since: is out of range; send the last answer's server_time")
     # Read the clock before the query: anything stored while we read is seen next time.
-    server_time = datetime.now(UTC)
+    server_time = utcnow()
     found = sessions_of(current_user, since)
     return jsonify(server_time=iso(server_time), sessions=[session_json(s) for s in found])
 

@@ -17,6 +17,8 @@ from tests.browser.helpers import (
     wait_until,
 )
 
+pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
+
 ONE_SET = [("glute-bridge", {"sets": 1, "reps": 5, "rest_s": 0})]
 
 
