@@ -5,6 +5,7 @@ clear 400 or 413 and store nothing either."""
 import io
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ FILES = Path(__file__).resolve().parent / "watch_files"
 GPX = (FILES / "easy-run.gpx").read_bytes()
 TCX = (FILES / "easy-run.tcx").read_bytes()
 FIT = (FILES / "easy-run.fit").read_bytes()
+NO_SESSION = (FILES / "no-session.fit").read_bytes()
 
 
 def everything() -> dict:
@@ -215,3 +217,79 @@ def test_a_file_sent_from_another_site_is_refused_and_read_for_nobody(signed_in,
     )
     assert response.status_code == 403
     assert "run" not in response.get_json()
+
+
+def test_a_tcx_the_sync_would_refuse_is_refused_with_the_syncs_own_message(signed_in, app):
+    """DistanceMeters -5000 once imported and was then refused by the sync for good."""
+    negative = TCX.replace(b"<DistanceMeters>2106.0</DistanceMeters>",
+                           b"<DistanceMeters>-5000</DistanceMeters>", 1)  # fmt: skip
+    assert negative != TCX
+    response = send(signed_in, "run.tcx", negative)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    # The same run sent to the sync: its own message is in the import's.
+    [result] = sync(signed_in, [ran(new_session(), distance_m=-5000 + 2106)])  # its 2 laps
+    assert result["status"] == "rejected"
+    assert result["error"] == "data.distance_m: -2894 is out of range 0-500000"
+    assert result["error"] in error
+    assert "less than nothing" in error
+
+
+def test_a_run_long_ago_comes_with_how_many_days_so_the_phone_asks_first(signed_in, monkeypatch):
+    from runpt import timestamps
+
+    when = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+    monkeypatch.setattr(timestamps, "utcnow", lambda: when)
+    assert send(signed_in, "easy-run.fit", FIT).get_json()["run"]["days_ago"] is None
+    monkeypatch.setattr(timestamps, "utcnow", lambda: when + timedelta(days=60))
+    assert send(signed_in, "easy-run.fit", FIT).get_json()["run"]["days_ago"] == 78
+
+
+def test_a_fit_whose_tail_cant_be_read_imports_what_was_read_and_says_so(signed_in):
+    cut = NO_SESSION[: len(NO_SESSION) * 2 // 3]
+    run = send(signed_in, "cut.fit", cut).get_json()["run"]
+    assert 800 < run["duration_s"] < 1490 and run["points"] < 150
+    assert "up to where it can't be read any more" in run["note"]
+    assert "is cut off" in run["note"]
+
+
+def test_a_runners_imports_are_rate_limited_and_other_runners_are_not(signed_in, app):
+    from runpt.running import imports
+
+    for _ in range(imports.IMPORTS_PER_WINDOW):
+        assert send(signed_in, "easy-run.gpx", GPX).status_code == 200
+    response = send(signed_in, "easy-run.gpx", GPX)
+    assert response.status_code == 429 and response.headers["Retry-After"] == "900"
+    assert "Wait a quarter of an hour" in response.get_json()["error"]
+    assert send(other_runner(app), "easy-run.gpx", GPX).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["gpx", "tcx"])
+def test_a_track_of_more_points_than_a_day_is_refused_early(signed_in, monkeypatch, kind):
+    """The cap is lowered so the test stays small; bench/watch_files.py times the real
+    thing (a 10 MB GPX of 420,000 points)."""
+    from runpt.running import watch_files
+
+    monkeypatch.setattr(watch_files, "MAX_POINTS", 100)
+    response = send(signed_in, f"easy-run.{kind}", GPX if kind == "gpx" else TCX)
+    assert response.status_code == 400
+    assert "over 100 track points, more than a 24-hour run" in response.get_json()["error"]
+
+
+def test_a_fit_of_too_many_messages_is_refused_early(signed_in, monkeypatch):
+    """Lowered to 10 for the test; bench/watch_files.py times a million-record FIT."""
+    from runpt.running import watch_files
+
+    monkeypatch.setattr(watch_files, "MAX_FIT_MESSAGES", 10)
+    response = send(signed_in, "easy-run.fit", FIT)
+    assert response.status_code == 400
+    assert "over 10 messages, more than a 24-hour run" in response.get_json()["error"]
+
+
+def test_reading_stops_when_its_cpu_time_is_spent(signed_in, monkeypatch):
+    from runpt.running import watch_files
+
+    monkeypatch.setattr(watch_files, "CPU_BUDGET_S", -1.0)
+    response = send(signed_in, "easy-run.gpx", GPX)
+    assert response.status_code == 400
+    assert "takes too long to read" in response.get_json()["error"]

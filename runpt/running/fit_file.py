@@ -193,9 +193,9 @@ def read_messages(content, offset, end, found, messages, max_messages, budget) -
         if offset + definition.size > end:
             raise FitStop(f"its last message, at byte {offset - 1}, is cut off")
         messages += 1
+        if messages > max_messages:
+            raise FitTooBig
         if messages & 0xFFF == 0:
-            if messages > max_messages:
-                raise FitTooBig
             budget()
         if definition.unpack is not None:
             values = dict(zip(definition.names, definition.unpack(content, offset), strict=True))

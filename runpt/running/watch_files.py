@@ -65,8 +65,8 @@ def kind_of(filename: str) -> str:
 class Budget:
     """CPU time for one file: called now and then while reading, raises once it's spent."""
 
-    def __init__(self, kind: str, seconds: float = CPU_BUDGET_S):
-        self.kind, self.until = kind, time.thread_time() + seconds
+    def __init__(self, kind: str):
+        self.kind, self.until = kind, time.thread_time() + CPU_BUDGET_S
 
     def __call__(self) -> None:
         if time.thread_time() > self.until:
