@@ -211,7 +211,7 @@ async function takeSharedFile(importForm) {
 }
 
 function longAgoText(run) {
-  const day = new Date(run.start).toLocaleDateString(undefined, { day: "numeric", month: "long", year: "numeric" });
+  const day = new Date(run.start).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
   return `Yes, log this run from ${day} (${run.days_ago} days ago)`;
 }
 
