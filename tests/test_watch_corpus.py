@@ -1,7 +1,7 @@
 """Real files from watches and phone apps (tests/data/watch/SOURCES.md says where each
 comes from) import with the device's own figures: the timer's time with pauses and
 segment gaps left out, the distance and the start as recorded. Each expected figure is
-the file's own total, read with another reader (SOURCES.md), never runpt's output."""
+the file's own total, read with another reader, never runpt's output."""
 
 import io
 from datetime import UTC, datetime
@@ -21,7 +21,8 @@ FILES = [
     ("garmin-fenix-5-run.fit", "2017-06-11T14:34:09", 56.887, 157.56, None),
     ("activity-small-fenix2-run.fit", "2015-08-15T14:45:08", 2832.0, 9008.22, None),
     # Forerunner 70: compressed timestamps, timer 3,772.75 s of 3,883.27 s elapsed; no
-    # clock, so the start is its local time (SOURCES.md) and the runner is told to check.
+    # clock, so the start is its local time (how: tests/data/watch/SOURCES.md); the
+    # runner is told to check it.
     ("compressed-speed-distance.fit", "2012-02-13T11:16:16", 3772.75, 10248.67,
      "The watch recorded its own local time only"),
     ("developer-types-sample.fit", "2017-01-17T17:06:47", 3424.0, 6753.99, None),
@@ -50,7 +51,7 @@ def send(client, name: str, content: bytes):
 
 
 def test_the_corpus_has_ten_files_or_more_from_six_devices_or_apps_each_with_its_source():
-    sources = (CORPUS / "SOURCES.md").read_text()
+    sources = (CORPUS.parents[2] / "tests/data/watch/SOURCES.md").read_text()
     files = sorted(path.name for path in CORPUS.iterdir() if path.suffix != ".md")
     assert files == sorted(name for name, *_ in FILES) and len(files) >= 10
     rows = [line for line in sources.splitlines() if line.startswith("| `")]
