@@ -37,7 +37,8 @@ def clipped_labels(page) -> list[str]:
             const [, , width, height] = svg.getAttribute("viewBox").split(" ").map(Number);
             return [...svg.querySelectorAll("text")].filter((t) => {
                 const box = t.getBBox();
-                return box.x < 0 || box.y < 0 || box.x + box.width > width || box.y + box.height > height;
+                return box.x < 0 || box.y < 0
+                    || box.x + box.width > width || box.y + box.height > height;
             }).map((t) => t.textContent);
         }"""
     )
@@ -55,7 +56,8 @@ def broken_words(page, selector: str) -> list[str]:
                         const range = document.createRange();
                         range.setStart(node, match.index);
                         range.setEnd(node, match.index + match[0].length);
-                        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                        const rects = [...range.getClientRects()];
+                        const tops = new Set(rects.map((r) => Math.round(r.top)));
                         if (tops.size > 1) broken.push(match[0]);
                     }
                 }
