@@ -13,7 +13,7 @@ from werkzeug.test import encode_multipart
 
 CORPUS = Path(__file__).resolve().parent / "data" / "watch"
 OWN = Path(__file__).resolve().parent / "watch_files"
-STRAVA_TAIL = "a message at byte 7471 is of a kind the file never defined"
+STRAVA_TAIL = "The end of this file can't be read; runpt used what came before it."
 
 # (file, start (UTC), timer seconds, metres, what the runner is told, if anything)
 FILES = [
@@ -103,3 +103,12 @@ def test_one_run_in_three_formats_gives_the_same_figures_within_2_percent(signed
     assert max(distances) <= 1.02 * min(distances)
     assert {run["duration_s"] for run in runs} == {1490}
     assert {run["start"] for run in runs} == {"2026-03-02T07:30:00+00:00"}
+
+
+def test_where_a_files_tail_stops_being_readable_is_kept_for_a_developer():
+    from runpt.running import fit_file
+
+    content = (CORPUS / "strava-android-app-201.10-b1218918.fit").read_bytes()
+    found = fit_file.read_fit_contents(content, 10**6, lambda: None)
+    assert found.stopped == "a message at byte 7471 is of a kind the file never defined"
+    assert len(found.sessions) == 1 and found.records == 473  # fitdecode reads as many

@@ -363,9 +363,10 @@ def read_fit(content: bytes, budget: Budget) -> ImportedRun:
     run = fit_run(found)
     notes = []
     if found.stopped:
+        # In the runner's words; where it stopped (found.stopped) is for a developer.
         notes.append(
-            f"runpt read this file up to where it can't be read any more ({found.stopped}): "
-            "check the time and distance against your watch."
+            "The end of this file can't be read; runpt used what came before it. Check the "
+            "time and distance against your watch."
         )
     if run.note:
         notes.append(run.note)
