@@ -4,7 +4,7 @@ segment gaps left out, the distance and the start as recorded. Each expected fig
 the file's own total, read with another reader, never runpt's output."""
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -112,3 +112,41 @@ def test_where_a_files_tail_stops_being_readable_is_kept_for_a_developer():
     found = fit_file.read_fit_contents(content, 10**6, lambda: None)
     assert found.stopped == "a message at byte 7471 is of a kind the file never defined"
     assert len(found.sessions) == 1 and found.records == 473  # fitdecode reads as many
+
+
+def fit_of(*messages: bytes) -> bytes:
+    """A FIT file of these messages (definitions and data, as bytes), CRC left at 0: the
+    reader doesn't check it (runpt/running/fit_file.py says why)."""
+    import struct
+
+    body = b"".join(messages)
+    return struct.pack("<BBHI4sH", 14, 0x20, 2132, len(body), b".FIT", 0) + body + b"\0\0"
+
+
+def definition(local: int, number: int, fields: list[tuple[int, int, int]], big=False) -> bytes:
+    import struct
+
+    head = bytes([0x40 | local, 0, 1 if big else 0])
+    head += struct.pack(">HB" if big else "<HB", number, len(fields))
+    return head + b"".join(bytes(field) for field in fields)
+
+
+def test_a_fit_with_laps_and_no_session_is_read_from_its_laps_in_either_byte_order():
+    """Two laps written big-endian: their timer times and distances summed, the records'
+    span (which includes a 5-minute stop between the laps) not used."""
+    import struct
+
+    from runpt.running.watch_files import read_watch_file
+
+    start = 1_100_000_000  # FIT seconds: 2024-11-09
+    lap_fields = [(253, 4, 0x86), (2, 4, 0x86), (8, 4, 0x86), (9, 4, 0x86)]
+    record_fields = [(253, 4, 0x86), (5, 4, 0x86)]
+    laps = [(start + 600, start, 600_000, 200_000), (start + 1500, start + 900, 600_000, 150_000)]
+    messages = [definition(0, 20, record_fields)]
+    for second in (0, 600, 900, 1500):
+        messages.append(bytes([0]) + struct.pack("<II", start + second, second * 400))
+    messages.append(definition(1, 19, lap_fields, big=True))
+    messages += [bytes([1]) + struct.pack(">IIII", *lap) for lap in laps]
+    run = read_watch_file("laps.fit", fit_of(*messages))
+    assert (run.duration_s, run.distance_m, run.points) == (1200, 3500, 4)
+    assert run.start == datetime(1989, 12, 31, tzinfo=UTC) + timedelta(seconds=start)
