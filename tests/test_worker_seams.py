@@ -118,7 +118,9 @@ def used_names(code: str) -> set[str]:
 
 
 def test_the_worker_loads_its_shared_layer_first_and_sw_js_last():
-    assert worker_files() == ["outbox.js", "sw-shared.js", "sw-offline-set.js", "sw.js"]
+    assert worker_files() == [
+        "outbox.js", "sw-shared.js", "sw-offline-set.js", "sw-share.js", "sw.js"
+    ]  # fmt: skip
 
 
 def test_every_file_the_worker_imports_is_in_the_shell_and_its_version():
@@ -128,7 +130,7 @@ def test_every_file_the_worker_imports_is_in_the_shell_and_its_version():
         assert name in SHELL_FILES, f"{name} is imported by sw.js but not kept in the shell"
 
 
-@pytest.mark.parametrize("lower", ["outbox.js", "sw-shared.js", "sw-offline-set.js"])
+@pytest.mark.parametrize("lower", ["outbox.js", "sw-shared.js", "sw-offline-set.js", "sw-share.js"])
 def test_no_worker_file_names_anything_of_a_file_loaded_after_it(lower):
     files = worker_files()
     code = code_only((STATIC / lower).read_text())
@@ -140,7 +142,7 @@ def test_no_worker_file_names_anything_of_a_file_loaded_after_it(lower):
         assert not leaning, f"{lower} uses {leaning}, defined in {higher} (loaded after it)"
 
 
-@pytest.mark.parametrize("name", ["sw-shared.js", "sw-offline-set.js"])
+@pytest.mark.parametrize("name", ["sw-shared.js", "sw-offline-set.js", "sw-share.js"])
 def test_the_worker_layers_put_only_their_namespace_in_the_global_scope(name):
     """Everything else stays inside the namespace's function, so sw.js can't lean on a
     helper that the layer doesn't export (it would work until the helper moved)."""
@@ -158,7 +160,11 @@ def exports_of(name: str) -> set[str]:
 def test_what_a_worker_file_takes_from_a_namespace_is_exported_by_it():
     """Destructuring a name a namespace doesn't export gives `undefined` with no error
     until that path runs on a phone: a rename must fail here instead."""
-    exporters = {"RunptWorker": "sw-shared.js", "RunptOfflineSet": "sw-offline-set.js"}
+    exporters = {
+        "RunptWorker": "sw-shared.js",
+        "RunptOfflineSet": "sw-offline-set.js",
+        "RunptShare": "sw-share.js",
+    }
     taken_from = re.compile(r"const\s*\{([^}]*)\}\s*=\s*self\.(Runpt\w+);")
     checked = 0
     for name in ["sw-offline-set.js", "sw.js"]:
@@ -166,4 +172,4 @@ def test_what_a_worker_file_takes_from_a_namespace_is_exported_by_it():
             missing = sorted(listed(group) - exports_of(exporters[namespace]))
             assert not missing, f"{name} takes {missing} from {namespace}, not exported there"
             checked += 1
-    assert checked == 3
+    assert checked == 4  # sw-offline-set.js: 1; sw.js: RunptWorker, OfflineSet, Share

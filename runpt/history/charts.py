@@ -9,6 +9,11 @@ from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 360, 200
 LEFT, RIGHT, TOP, BOTTOM = 40, 12, 14, 30
+# The y axis's labels are drawn right-aligned left of the plot: the plot starts far
+# enough in for the longest of them ("150 min" is 7 characters of 12 px text, about
+# 47 px), so none is cut at the drawing's left edge (issue 24: "0 / 5 / 0 min").
+AXIS_CHAR_PX = 7.2
+AXIS_GAP = 6
 
 
 @dataclass(frozen=True)
@@ -43,11 +48,13 @@ def line_chart(
     top = y_max if y_max is not None else _nice_ceiling(max(v for s in series for _, v in s.points))
     first, last = days[0], days[-1]
     span = max((last - first).days, 1)
+    ticks = [(value, f"{_number(value)}{unit}") for value in (0, top / 2, top)]
+    left = max(LEFT, round(AXIS_GAP * 2 + AXIS_CHAR_PX * max(len(t) for _, t in ticks)))
 
     def x(day: date) -> float:
         if first == last:
-            return LEFT + (WIDTH - LEFT - RIGHT) / 2
-        return LEFT + (day - first).days / span * (WIDTH - LEFT - RIGHT)
+            return left + (WIDTH - left - RIGHT) / 2
+        return left + (day - first).days / span * (WIDTH - left - RIGHT)
 
     def y(value: float) -> float:
         return TOP + (1 - value / top) * (HEIGHT - TOP - BOTTOM) if top else HEIGHT - BOTTOM
@@ -61,18 +68,18 @@ def line_chart(
     for band in bands:
         y_high, y_low = y(min(band.high, top)), y(band.low)
         parts.append(
-            f'<rect class="band {band.css}" x="{LEFT}" y="{y_high:.1f}" '
-            f'width="{WIDTH - LEFT - RIGHT}" height="{max(y_low - y_high, 0):.1f}"/>'
+            f'<rect class="band {band.css}" x="{left}" y="{y_high:.1f}" '
+            f'width="{WIDTH - left - RIGHT}" height="{max(y_low - y_high, 0):.1f}"/>'
         )
-    for value in (0, top / 2, top):
+    for value, label in ticks:
         parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" '
+            f'<line class="grid" x1="{left}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" '
             f'y2="{y(value):.1f}"/>'
-            f'<text class="axis" x="{LEFT - 6}" y="{y(value) + 5:.1f}" text-anchor="end">'
-            f"{_number(value)}{escape(unit)}</text>"
+            f'<text class="axis" x="{left - AXIS_GAP}" y="{y(value) + 5:.1f}" '
+            f'text-anchor="end">{escape(label)}</text>'
         )
     parts.append(
-        f'<text class="axis" x="{LEFT}" y="{HEIGHT - 8}">{_short(first)}</text>'
+        f'<text class="axis" x="{left}" y="{HEIGHT - 8}">{_short(first)}</text>'
         f'<text class="axis" x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end">'
         f"{_short(last)}</text>"
     )

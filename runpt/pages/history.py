@@ -276,11 +276,18 @@ def running():
     jump_over, averaged = jump_rule()
     chart = None
     if runs:
+        # The week in progress is a dot of its own, off the line: its minutes so far
+        # are no drop from last week (issue 24: it read "-100%" on a Monday).
+        done, this_week = load[:-1], load[-1]
         chart = line_chart(
             "running-load", "Running time per week",
-            f"Minutes of running per week for {len(load)} weeks to the week of "
-            f"{load[-1].monday:%-d %b %Y}; {sum(1 for w in load if w.jump)} flagged as a jump.",
-            [Series("Minutes", [(w.monday, round(w.minutes)) for w in load])], unit=" min",
+            f"Minutes of running per week for {len(done)} weeks to the week of "
+            f"{done[-1].monday:%-d %b %Y}, and {round(this_week.minutes)} so far in the week "
+            f"in progress; {sum(1 for w in load if w.jump)} flagged as a jump.",
+            [Series("Minutes", [(w.monday, round(w.minutes)) for w in done]),
+             Series("This week so far", [(this_week.monday, round(this_week.minutes))],
+                    css="series-right")],
+            unit=" min",
         )  # fmt: skip
     return render_template(
         "history/running.html",

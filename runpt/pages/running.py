@@ -5,15 +5,17 @@ the phone, so a run (and its stage) is logged with no signal, through the outbox
 
 from datetime import timedelta
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from runpt.history.overview import as_of
 from runpt.log.reads import logged_runs
 from runpt.log.validation import RUN_LIMITS
+from runpt.running.imports import IMPORT_BODY_LIMIT, import_upload
 from runpt.running.load import run_flags, runs_offset, today_from_runs
 from runpt.running.plan import plan_for
 from runpt.running.settings import running_data, stages
+from runpt.security import accepts_bodies_up_to
 from runpt.timestamps import utcnow, zone_of
 
 RECENT_RUNS = 20
@@ -54,6 +56,10 @@ def form_context(runs, state, stage_choice=None) -> dict:
 @bp.get("/")
 @login_required
 def index():
+    return running_page()
+
+
+def running_page(shared_run: dict | None = None, shared_error: str | None = None):
     runs = logged_runs(current_user)
     state = plan_for(current_user, today_from_runs(runs), runs)
     return render_template(
@@ -62,8 +68,26 @@ def index():
         morning=morning_after(runs),
         state=state,
         as_of=as_of(),
+        shared_run=shared_run,
+        shared_error=shared_error,
         **form_context(runs, state),
     )
+
+
+@bp.post("/share")
+@accepts_bodies_up_to(IMPORT_BODY_LIMIT)
+@login_required
+def share():
+    """The manifest's share_target: a watch app's Share sheet posts the file here (a
+    multipart form, field `file`). Where the service worker runs, it catches this post
+    and keeps the file on the phone first (sw-share.js), so a share with no signal isn't
+    lost; without it, the file is read here and the running page opens with the run
+    form filled in, ready for effort and pain."""
+    run, problem = import_upload(current_user, request)
+    if problem:
+        message, status = problem
+        return running_page(shared_error=message), status
+    return running_page(shared_run=run)
 
 
 @bp.get("/plan")

@@ -23,6 +23,7 @@ SHELL_FILES = [
     "outbox.js",
     "sw-shared.js",
     "sw-offline-set.js",
+    "sw-share.js",
     *(f"js/{module.name}" for module in sorted((STATIC / "js").glob("*.js"))),
     "vendor/htmx-2.0.11.min.js",
     "icons/icon.svg",
@@ -30,6 +31,20 @@ SHELL_FILES = [
     "icons/icon-512.png",
     "icons/maskable-192.png",
     "icons/apple-touch-icon.png",
+]
+
+
+WATCH_FILE_TYPES = [
+    ".fit",
+    ".gpx",
+    ".tcx",
+    "application/vnd.ant.fit",
+    "application/fit",
+    "application/gpx+xml",
+    "application/vnd.garmin.tcx+xml",
+    "application/octet-stream",
+    "application/xml",
+    "text/xml",
 ]
 
 
@@ -61,6 +76,27 @@ def manifest():
             icon("icon-512.png", 512, "any"),
             icon("maskable-192.png", 192, "maskable"),
             icon("maskable-512.png", 512, "maskable"),
+        ],
+        # Android's Share sheet offers runpt for a watch app's file once runpt is
+        # installed; the file is posted to the running page's share action (the service
+        # worker keeps it first: sw-share.js). Apps label the same files with many
+        # types, so both the extensions and the types they use are listed.
+        "share_target": {
+            "action": url_for("running.share"),
+            "method": "POST",
+            "enctype": "multipart/form-data",
+            "params": {"files": [{"name": "file", "accept": WATCH_FILE_TYPES}]},
+        },
+        # Desktop Chrome's "Open with": the running page reads it through launchQueue.
+        "file_handlers": [
+            {
+                "action": url_for("running.index") + "?opened=file",
+                "accept": {
+                    "application/vnd.ant.fit": [".fit"],
+                    "application/gpx+xml": [".gpx"],
+                    "application/vnd.garmin.tcx+xml": [".tcx"],
+                },
+            }
         ],
         "shortcuts": [
             {

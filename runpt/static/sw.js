@@ -8,6 +8,7 @@
  *   opened. Only responses the server marked with that runner's id go in, and only
  *   the signed-in runner's cache is read, so two runners on one phone never see each
  *   other's pages.
+ * - runpt-shared: a file shared to runpt, until the server has read it (sw-share.js).
  * Never cached: anything but GET, /api/*, /auth/*, this file.
  *
  * The version and shell list are filled in by the server (runpt/pwa/routes.py) from
@@ -17,7 +18,7 @@
 
 // One way down: outbox.js, then the shared layer, then the offline set; this file only
 // reaches them through their namespaces (sw-shared.js says why).
-importScripts("/static/outbox.js", "/static/sw-shared.js", "/static/sw-offline-set.js");
+importScripts("/static/outbox.js", "/static/sw-shared.js", "/static/sw-offline-set.js", "/static/sw-share.js");
 
 const VERSION = "__VERSION__";
 const SHELL = ["__SHELL__"];
@@ -40,6 +41,7 @@ const {
   stepOf, copyRequest, remember, fromUserCache, tellPages,
 } = self.RunptWorker;
 const { isCurrentCopy, keepRoutineFrom, keepOfflineSetSoon } = self.RunptOfflineSet;
+const { isShare, keepShared } = self.RunptShare;
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: a new version waits until the runner taps "Update", so a
@@ -82,6 +84,11 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
+  // A file shared from another app: kept on the phone first (sw-share.js).
+  if (isShare(request)) {
+    event.respondWith(keepShared(request));
+    return;
+  }
   if (request.method !== "GET") return; // POSTs (logs, forms) always go to the network
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;

@@ -6,19 +6,10 @@ from flask_login import current_user, login_required
 
 from runpt.log.ingest import MAX_BATCH, SignedOut, ingest
 from runpt.log.sessions import sessions_of
-from runpt.running.imports import imported_run
-from runpt.running.watch_files import MAX_BYTES, WatchFileError
+from runpt.running.imports import IMPORT_BODY_LIMIT, RETRY_IMPORTS_AFTER_S, import_upload
 from runpt.security import accepts_bodies_up_to
 from runpt.sync import bp
 from runpt.timestamps import utcnow
-
-# A watch file of up to 10 MB, plus room for the multipart form around it.
-IMPORT_BODY_LIMIT = MAX_BYTES + 64 * 1024
-TOO_LARGE = (
-    f"That file is over {MAX_BYTES // 2**20} MB, more than any single run needs. Export just "
-    "the one run from your watch's app, or log it by hand."
-)
-
 
 SIGN_IN_AGAIN = "Sign in again to sync; your logs are kept until then."
 
@@ -104,15 +95,11 @@ def import_run():
     """Reads a .gpx, .tcx or .fit file and answers the run's fields; stores nothing. The
     phone logs the run through its outbox once the runner adds effort and pain
     (docs/sync-protocol.md, "Importing a watch file")."""
-    if (request.content_length or 0) > IMPORT_BODY_LIMIT:
-        return envelope_error(TOO_LARGE, 413)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return envelope_error("Choose a .gpx, .tcx or .fit file to import.")
-    content = upload.read(MAX_BYTES + 1)
-    if len(content) > MAX_BYTES:
-        return envelope_error(TOO_LARGE, 413)
-    try:
-        return jsonify(run=imported_run(current_user, upload.filename, content))
-    except WatchFileError as problem:
-        return envelope_error(str(problem))
+    run, problem = import_upload(current_user, request)
+    if problem:
+        message, status = problem
+        response, status = envelope_error(message, status)
+        if status == 429:
+            response.headers["Retry-After"] = str(RETRY_IMPORTS_AFTER_S)
+        return response, status
+    return jsonify(run=run)

@@ -1,6 +1,7 @@
 """Running in the browser: a run logged by hand with no signal waits in the outbox and is
 stored once; a watch file is read by the server and, logged twice, is still one run."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,12 +55,17 @@ def test_a_watch_file_fills_the_run_and_importing_it_twice_counts_once(page, ser
         form = page.locator("[data-run-form]")
         expect(form.get_by_label("Minutes")).to_have_value("24.83")
         form.get_by_label("Pain during the run").select_option("0")
+        # The file's run (2 March 2026) is over 60 days old: the form asks first.
+        form.get_by_role("button", name="Log run").click()
+        expect(form.locator("[data-run-error]")).to_contain_text("tick the box")
+        assert outbox_count(page) == 0
+        form.get_by_label(re.compile(r"Yes, log this run from 2 March 2026")).check()
         form.get_by_role("button", name="Log run").click()
         expect(form.locator("[data-run-saved]")).to_contain_text("Run saved")
         assert wait_until(lambda: outbox_count(page) == 0, timeout=20)
     logged = runs_on_server(page)
     assert len(logged) == 2 and len({e["session"] for e in logged}) == 1  # one run
-    assert logged[0]["data"]["source"] == "gpx" and logged[0]["data"]["distance_m"] == 3320
+    assert logged[0]["data"]["source"] == "gpx" and logged[0]["data"]["distance_m"] == 4210
     page.goto("/running/")
     expect(page.locator("[data-run-row]")).to_have_count(1)
 
@@ -86,3 +92,49 @@ def test_a_shin_runner_logs_the_hop_check_with_a_walk_and_it_counts(page, server
     assert (run["data"]["stage"], run["data"]["hop_pain"]) == (1, 1)
     page.goto("/running/plan")
     expect(page.locator('[data-criterion="hop"]')).to_have_attribute("data-met", "yes")
+
+
+def share_from_another_app(page, path: Path) -> None:
+    """What Android does with the manifest's share_target: a multipart POST navigation to
+    its action, with the file in the `file` field."""
+    page.evaluate(
+        """([name, text]) => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.enctype = "multipart/form-data";
+            form.action = "/running/share";
+            const input = document.createElement("input");
+            input.type = "file";
+            input.name = "file";
+            const files = new DataTransfer();
+            files.items.add(new File([text], name, { type: "application/gpx+xml" }));
+            input.files = files.files;
+            form.append(input);
+            document.body.append(form);
+            form.submit();
+        }""",
+        [path.name, path.read_text()],
+    )
+
+
+def test_a_file_shared_with_no_signal_is_kept_and_read_once_the_server_answers(page, server):
+    register(page)
+    wait_for_offline_set(page)
+    page.goto("/running/")
+    expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
+    server.stop()
+    share_from_another_app(page, GPX)
+    page.wait_for_url("**/running/?shared=1")
+    status = page.locator("[data-import-status]")
+    expect(status).to_contain_text("easy-run.gpx is kept on this phone")
+
+    server.start()
+    page.reload()  # the runner opens runpt again with signal
+    expect(status).to_contain_text("Read 25 min from the file")
+    form = page.locator("[data-run-form]")
+    expect(form.get_by_label("Minutes")).to_have_value("24.83")
+    expect(form.get_by_label("Distance, km")).to_have_value("4.21")
+    kept = page.evaluate(
+        "caches.open('runpt-shared').then(c => c.match('/running/shared-file')).then(Boolean)"
+    )
+    assert kept is False  # read, so no longer kept

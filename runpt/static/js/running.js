@@ -1,7 +1,13 @@
 /* Running: a run logged by hand or filled in from a watch file, and the next-morning
  * answer after a run. Both go to the outbox first (`run.logged`, `morning.checked`), so
  * they work with no signal; reading a watch file needs the server, which stores nothing
- * and answers the run's fields and its id (docs/sync-protocol.md). */
+ * and answers the run's fields and its id (docs/sync-protocol.md).
+ *
+ * A file reaches the form three ways: picked here, shared from another app (the
+ * manifest's share_target: the service worker keeps the shared file in the
+ * `runpt-shared` cache and opens this page with ?shared=1, so a share with no signal
+ * waits on the phone until it can be read), or opened with runpt from the desktop
+ * (file_handlers, read here through `launchQueue`). */
 
 import { logEvent } from "./log.js";
 import { outbox } from "./page.js";
@@ -19,6 +25,15 @@ export function start(root) {
   });
   const upload = root.querySelector("[data-run-import] input[type=file]");
   if (upload) upload.addEventListener("change", () => importFile(upload));
+  if (upload) takeSharedFile(upload.form);
+  if (upload && "launchQueue" in window) {
+    window.launchQueue.setConsumer(async (params) => {
+      const [handle] = params.files || [];
+      if (handle) await importBlob(upload.form, await handle.getFile());
+    });
+  }
+  const shared = root.querySelector("[data-shared-run]");
+  if (shared) fillRun(root.querySelector("[data-run-form]"), JSON.parse(shared.dataset.sharedRun), status(upload.form));
   // A page kept on the phone may be days old: the run is today, by this phone's clock.
   root.querySelectorAll("[data-run-form]").forEach(fillNow);
   root.dataset.ready = "yes"; // tests (and styles) can tell the page is live
@@ -85,6 +100,11 @@ function readRun(form) {
 
 async function logRun(form) {
   if (busy.has(form)) return;
+  const longAgo = form.querySelector("[data-long-ago]");
+  if (longAgo && !longAgo.hidden && !field(form, "long_ago_ok").checked) {
+    problem(form, "This run is from long ago: tick the box to log it anyway, or choose another file.");
+    return;
+  }
   let data;
   try {
     data = readRun(form);
@@ -105,6 +125,7 @@ async function logRun(form) {
     "Run saved on this phone. It syncs when you have signal; the plan and your load update then.";
   for (const name of ["minutes", "km", "note", "session"]) field(form, name).value = "";
   field(form, "source").value = "hand";
+  askAboutLongAgo(form, null);
   fillNow(form);
 }
 
@@ -138,26 +159,73 @@ function localParts(iso) {
   };
 }
 
+function status(importForm) {
+  return importForm.querySelector("[data-import-status]");
+}
+
 async function importFile(input) {
-  const status = input.form.querySelector("[data-import-status]");
   const file = input.files[0];
-  if (!file) return;
-  status.textContent = "Reading the file…";
+  if (file) await importBlob(input.form, file);
+}
+
+/** Sends one file to be read; the run's fields land on the run form. Answers whether
+ * the server answered (false: no connection, the file can be tried again). */
+async function importBlob(importForm, file, name = file.name) {
+  const shown = status(importForm);
+  shown.textContent = "Reading the file…";
+  const body = new FormData();
+  body.append("file", file, name);
   let answer;
   try {
-    const response = await fetch(input.form.action, {
-      method: "POST", body: new FormData(input.form), credentials: "same-origin",
-    });
+    const response = await fetch(importForm.action, { method: "POST", body, credentials: "same-origin" });
     answer = await response.json();
   } catch {
-    status.textContent = "Importing needs a connection. Log the run by hand meanwhile, or try again with signal.";
-    return;
+    shown.textContent = "Importing needs a connection. Log the run by hand meanwhile, or try again with signal.";
+    return false;
   }
   if (answer.error || !answer.run) {
-    status.textContent = answer.error || "runpt couldn't read that file.";
+    shown.textContent = answer.error || "runpt couldn't read that file.";
+    return true;
+  }
+  fillRun(document.querySelector("[data-run-form]"), answer.run, shown);
+  return true;
+}
+
+const SHARED_CACHE = "runpt-shared";
+const SHARED_FILE = "/running/shared-file";
+
+/** A file shared to runpt (the service worker kept it): read it now, or, with no
+ * signal, as soon as the phone is back online. It stays kept until the server read it. */
+async function takeSharedFile(importForm) {
+  if (!new URLSearchParams(window.location.search).has("shared") || !("caches" in window)) return;
+  const cache = await caches.open(SHARED_CACHE);
+  const kept = await cache.match(SHARED_FILE);
+  if (!kept) return;
+  const name = decodeURIComponent(kept.headers.get("X-Runpt-Filename") || "shared.fit");
+  const read = await importBlob(importForm, await kept.blob(), name);
+  if (read) {
+    await cache.delete(SHARED_FILE);
     return;
   }
-  fillRun(document.querySelector("[data-run-form]"), answer.run, status);
+  status(importForm).textContent =
+    `${name} is kept on this phone. runpt reads it as soon as you have signal; meanwhile you can log the run by hand.`;
+  window.addEventListener("online", () => takeSharedFile(importForm), { once: true });
+}
+
+function longAgoText(run) {
+  const day = new Date(run.start).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+  return `Yes, log this run from ${day} (${run.days_ago} days ago)`;
+}
+
+/** A run far in the past (the server says how far: `days_ago`) is logged only once
+ * the runner ticks that they mean it: a wrong file or a watch reset to its factory
+ * date would otherwise land in this week's plan and load. */
+function askAboutLongAgo(form, run) {
+  const ask = form.querySelector("[data-long-ago]");
+  if (!ask) return;
+  ask.hidden = !(run && run.days_ago);
+  field(form, "long_ago_ok").checked = false;
+  if (run && run.days_ago) ask.querySelector("[data-long-ago-text]").textContent = longAgoText(run);
 }
 
 function fillRun(form, run, status) {
@@ -168,7 +236,10 @@ function fillRun(form, run, status) {
   field(form, "km").value = run.distance_m === null ? "" : (run.distance_m / 1000).toFixed(2);
   field(form, "session").value = run.session;
   field(form, "source").value = run.source;
+  askAboutLongAgo(form, run);
   const replacing = run.replaces ? " It replaces the run you logged at that time." : "";
-  status.textContent = `Read ${Math.round(run.duration_s / 60)} min from the file.${replacing} Add effort and pain, then Log run.`;
+  const note = run.note ? ` ${run.note}` : "";
+  const old = run.days_ago ? ` It is from ${run.days_ago} days ago: tick the box to log it.` : "";
+  status.textContent = `Read ${Math.round(run.duration_s / 60)} min from the file.${replacing}${note}${old} Add effort and pain, then Log run.`;
   field(form, "effort").focus();
 }
