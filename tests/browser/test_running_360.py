@@ -1,8 +1,9 @@
 """The running pages at 360 px (issue 24 item 6): the load chart's axis labels whole, the
 table's headers unbroken, and the week in progress shown as in progress, never as a
-drop of 100%. Writes docs/screenshots/running-360.png."""
+drop of 100%. With RUNPT_SCREENSHOTS=1, writes docs/screenshots/running-360.png."""
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -90,8 +91,8 @@ def test_the_running_load_reads_whole_at_360_px(browser, server):
         page.evaluate("document.querySelector('.table-scroll').clientWidth"),
     )  # fmt: skip
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "running-360.png"), full_page=True)
+    if os.environ.get("RUNPT_SCREENSHOTS"):  # a test run leaves the tracked picture alone
+        page.screenshot(path=str(SCREENSHOTS / "running-360.png"), full_page=True)
     context.close()
 
 
