@@ -77,6 +77,15 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("; ".join(errors.values()))
         click.echo(f"Created {user.email}.")
 
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Send the Web Push reminders due now (run every few minutes by a timer). Safe to
+        run on two machines at once: each reminder is claimed in the database first."""
+        from runpt.reminders.sending import send_due_reminders
+
+        sent = send_due_reminders()
+        click.echo(f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}.")
+
     @app.cli.command("export")
     @click.argument("email")
     @click.option("--output", "-o", type=click.File("w"), default="-", help="Default: stdout.")
