@@ -355,3 +355,14 @@ def test_vapid_keys_from_the_environment_win(tmp_path, monkeypatch):
     assert found["VAPID_PUBLIC_KEY"] == made["VAPID_PUBLIC_KEY"]
     assert found["VAPID_SUBJECT"] == "mailto:ops@example.org"
     assert not (tmp_path / "vapid_private_key.pem").exists()
+
+
+def test_settings_offer_reminders_but_ask_the_browser_nothing_until_a_tap(signed_in):
+    """Settings carry the reminders card with its buttons hidden: js/reminders.js shows
+    what works on this phone, and only a tap asks the browser (tests/browser)."""
+    html = signed_in.get("/settings").get_data(as_text=True)
+    assert 'id="reminders"' in html and "data-public-key=" in html
+    assert "Turn on reminders on this phone</button>" in html
+    assert "data-reminders-on hidden" in html
+    assert "data-reminders-test hidden" in html  # no phone yet: nothing to test
+    assert "need runpt on your Home Screen</strong> (iOS 16.4 or later)" in html
