@@ -1,9 +1,9 @@
 """The service worker's files depend one way (docs/offline.md): outbox.js, sw-shared.js,
 sw-offline-set.js, sw-reminders.js, then sw.js on top, each reaching the ones below only
-through their namespace. Classic scripts loaded with importScripts share one global scope, so a lower
-file that names a function of sw.js works until that function is renamed, and then
-breaks only when a phone takes that path. These tests read the files themselves; ESLint
-(.ci/run) checks the same with per-file globals."""
+through their namespace. Classic scripts loaded with importScripts share one global
+scope, so a lower file that names a function of sw.js works until that function is
+renamed, and then breaks only when a phone takes that path. These tests read the files
+themselves; ESLint (.ci/run) checks the same with per-file globals."""
 
 import re
 from pathlib import Path
