@@ -76,11 +76,16 @@ self.RunptReminders = (() => {
     event.waitUntil(show(notificationOf(text)));
   });
 
+  /** A tap on a reminder: close it and open its page. */
+  function tapped(notification) {
+    notification.close();
+    const data = notification.data || {};
+    return open(pageOf(data.navigate || "/"));
+  }
+
   self.addEventListener("notificationclick", (event) => {
-    event.notification.close();
-    const data = event.notification.data || {};
-    event.waitUntil(open(pageOf(data.navigate || "/")));
+    event.waitUntil(tapped(event.notification));
   });
 
-  return Object.freeze({ notificationOf, pageOf });
+  return Object.freeze({ notificationOf, pageOf, tapped });
 })();
