@@ -86,6 +86,17 @@ def init_app(app: Flask) -> None:
         sent = send_due_reminders()
         click.echo(f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}.")
 
+    @app.cli.command("vapid-keys")
+    def vapid_keys_command():
+        """Print this instance's VAPID keys as environment lines: every app host and every
+        send-reminders must sign with the same key (docs/reminders.md)."""
+        from runpt.config import vapid_private_line
+
+        config = current_app.config
+        click.echo(f"VAPID_PRIVATE_KEY={vapid_private_line(config['VAPID_PRIVATE_KEY'])}")
+        click.echo(f"VAPID_PUBLIC_KEY={config['VAPID_PUBLIC_KEY']}")
+        click.echo(f"VAPID_SUBJECT={config['VAPID_SUBJECT']}")
+
     @app.cli.command("export")
     @click.argument("email")
     @click.option("--output", "-o", type=click.File("w"), default="-", help="Default: stdout.")

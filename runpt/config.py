@@ -93,6 +93,15 @@ def vapid_private(private: str):
     return Vapid.from_string(private)
 
 
+def vapid_private_line(private: str) -> str:
+    """The private key as one base64url line (the raw 32 bytes), for an environment file
+    shared by every host: a PEM's line breaks don't fit one."""
+    import base64
+
+    number = vapid_private(private).private_key.private_numbers().private_value
+    return base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode()
+
+
 def vapid_public_key(private: str) -> str:
     """The public key as browsers take it (`applicationServerKey`): the uncompressed
     P-256 point, base64url without padding."""

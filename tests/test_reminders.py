@@ -366,3 +366,19 @@ def test_settings_offer_reminders_but_ask_the_browser_nothing_until_a_tap(signed
     assert "data-reminders-on hidden" in html
     assert "data-reminders-test hidden" in html  # no phone yet: nothing to test
     assert "need runpt on your Home Screen</strong> (iOS 16.4 or later)" in html
+
+
+def test_vapid_keys_print_as_lines_another_host_can_use(app, runner, tmp_path, monkeypatch):
+    """`flask vapid-keys` prints the keys on one line each; a second host given them in
+    its environment signs with the same key (its phones' subscriptions stay valid)."""
+    from runpt.config import load_vapid_keys
+
+    output = runner.invoke(args=["vapid-keys"]).output
+    lines = dict(line.split("=", 1) for line in output.splitlines())
+    assert lines["VAPID_PUBLIC_KEY"] == app.config["VAPID_PUBLIC_KEY"]
+    for name, value in lines.items():
+        monkeypatch.setenv(name, value)
+    other_host = load_vapid_keys(str(tmp_path / "other-host"))
+    monkeypatch.delenv("VAPID_PUBLIC_KEY")
+    assert load_vapid_keys(str(tmp_path))["VAPID_PUBLIC_KEY"] == other_host["VAPID_PUBLIC_KEY"]
+    assert other_host["VAPID_PUBLIC_KEY"] == app.config["VAPID_PUBLIC_KEY"]
