@@ -382,3 +382,17 @@ def test_vapid_keys_print_as_lines_another_host_can_use(app, runner, tmp_path, m
     monkeypatch.delenv("VAPID_PUBLIC_KEY")
     assert load_vapid_keys(str(tmp_path))["VAPID_PUBLIC_KEY"] == other_host["VAPID_PUBLIC_KEY"]
     assert other_host["VAPID_PUBLIC_KEY"] == app.config["VAPID_PUBLIC_KEY"]
+
+
+def test_a_phone_that_travelled_moves_its_runners_hours_at_its_next_sync(
+    app, loopback, push_service, clock, runner
+):
+    client = app.test_client()
+    with app.app_context():
+        a_runner(client, "flyer@example.com", "Pacific/Honolulu")
+        phone = push_service.subscriber("flyer")
+        turn_on(client, phone, "Pacific/Honolulu")
+        report = {"endpoint": phone.endpoint, "oldest": None, "time_zone": "Pacific/Tongatapu"}
+        assert client.post("/reminders/waiting", json=report).status_code == 200
+        send(runner)  # Monday 07:30 in Tonga, where the phone is now
+    assert kinds_to(push_service, "flyer") == ["training"]

@@ -64,7 +64,7 @@ def save_choices():
         problem = f"runpt doesn't know the time zone {zone[:64]!r}: reload Settings and save again."
     if problem:
         flash(problem, "error")
-        return redirect(url_for("runner.settings", _anchor="reminders")), 303
+        return redirect(url_for("runner.settings")), 303
     choices = choices_of(current_user.id)
     choices.kinds = kinds
     choices.quiet_from, choices.quiet_until = quiet
@@ -73,7 +73,7 @@ def save_choices():
     db.session.add(choices)
     db.session.commit()
     flash("Reminders saved.", "success")
-    return redirect(url_for("runner.settings", _anchor="reminders"))
+    return redirect(url_for("runner.settings"))
 
 
 def _is_clock(text: str) -> bool:
@@ -142,10 +142,14 @@ def remove_phone():
 def logs_waiting():
     """The phone's oldest log still waiting to be sent (null: none), reported by the page
     after each sync attempt: the server can't see the phone's outbox, and a runner whose
-    logs wait more than 3 days is reminded (docs/reminders.md)."""
+    logs wait more than 3 days is reminded (docs/reminders.md). The phone's time zone
+    comes along, so a runner who travelled gets reminders at their new local hours."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("endpoint"), str):
         return _refused('Send {"endpoint": ..., "oldest": an ISO time or null}.')
+    zone = body.get("time_zone")
+    if zone is not None and (not isinstance(zone, str) or zone_of(zone) is None):
+        return _refused("Unknown time zone.")
     oldest = body.get("oldest")
     since = None
     if oldest is not None:
@@ -164,6 +168,10 @@ def logs_waiting():
     if phone is None:
         return jsonify(known=False)
     phone.waiting_since = since
+    if zone:
+        choices = choices_of(current_user.id)
+        choices.time_zone = zone
+        db.session.add(choices)
     db.session.commit()
     return jsonify(known=True)
 
@@ -175,7 +183,7 @@ def send_test():
     asked for it)."""
     if not phones_of(current_user.id):
         flash("No phone has reminders turned on yet: tap “Turn on reminders” first.", "error")
-        return redirect(url_for("runner.settings", _anchor="reminders")), 303
+        return redirect(url_for("runner.settings")), 303
     sent = send_to_runner(current_user.id, "test")
     if sent:
         flash(f"Test reminder sent to {_phones(sent)}. It should appear in a moment.", "success")
@@ -185,7 +193,8 @@ def send_test():
             "again on this phone, then send another.",
             "error",
         )
-    return redirect(url_for("runner.settings", _anchor="reminders"))
+    # The page's top, where the message is: a runner must see whether it went.
+    return redirect(url_for("runner.settings"))
 
 
 def _phones(count: int) -> str:

@@ -1,7 +1,7 @@
 /* Logs waiting on this phone, told to the server for reminders (docs/reminders.md): the
  * server can't see the outbox, so after each sync attempt a phone with reminders on says
- * when its oldest waiting log was made (or that none waits). A runner whose logs have
- * waited more than 3 days gets a reminder to open runpt with a signal. */
+ * when its oldest waiting log was made (or that none waits), and its time zone. A runner
+ * whose logs have waited more than 3 days gets a reminder to open runpt with a signal. */
 
 import { outbox, user } from "./page.js";
 
@@ -18,6 +18,10 @@ export async function reportWaitingLogs() {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     credentials: "same-origin",
-    body: JSON.stringify({ endpoint: subscription.endpoint, oldest }),
+    body: JSON.stringify({
+      endpoint: subscription.endpoint,
+      oldest,
+      time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone || null,
+    }),
   });
 }
