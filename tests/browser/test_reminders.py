@@ -178,10 +178,13 @@ def test_an_iphone_is_told_plainly_what_reminders_need(
         card = page.locator("#reminders")
         expect(card.get_by_text(says)).to_be_visible()
         turn_on = card.get_by_role("button", name="Turn on reminders on this phone")
+        save = card.get_by_role("button", name="Save reminders")
         if offered:
             expect(turn_on).to_be_visible()
+            expect(save).to_be_visible()
         else:
             page.evaluate("navigator.serviceWorker.ready")
             expect(turn_on).to_be_hidden()
+            expect(save).to_be_hidden()  # no phone of theirs has reminders: nothing to choose
     finally:
         context.close()

@@ -38,20 +38,20 @@ function say(root, text) {
   root.querySelector("[data-reminders-state]").textContent = text;
 }
 
+/** This phone can't show reminders: say why; and unless another phone of the runner
+ * has them on, offer no choices either (saving them would change nothing). */
+function cannot(root, marker) {
+  reveal(root, marker);
+  if (root.dataset.phones === "0") reveal(root, "[data-reminders-choices]", false);
+}
+
 async function showWhatWorks(root) {
   if (isIPhone()) {
-    if (!onHomeScreen()) {
-      reveal(root, "[data-reminders-ios]");
-      return;
-    }
-    if (!canPush()) {
-      reveal(root, "[data-reminders-ios-old]");
-      return;
-    }
+    if (!onHomeScreen()) return cannot(root, "[data-reminders-ios]");
+    if (!canPush()) return cannot(root, "[data-reminders-ios-old]");
     reveal(root, "[data-reminders-ios-home]");
   } else if (!canPush()) {
-    reveal(root, "[data-reminders-unsupported]");
-    return;
+    return cannot(root, "[data-reminders-unsupported]");
   }
   if (Notification.permission === "denied") {
     reveal(root, "[data-reminders-blocked]");
