@@ -77,6 +77,26 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("; ".join(errors.values()))
         click.echo(f"Created {user.email}.")
 
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Send the Web Push reminders due now (run every few minutes by a timer). Safe to
+        run on two machines at once: each reminder is claimed in the database first."""
+        from runpt.reminders.sending import send_due_reminders
+
+        sent = send_due_reminders()
+        click.echo(f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}.")
+
+    @app.cli.command("vapid-keys")
+    def vapid_keys_command():
+        """Print this instance's VAPID keys as environment lines: every app host and every
+        send-reminders must sign with the same key (docs/reminders.md)."""
+        from runpt.config import vapid_private_line
+
+        config = current_app.config
+        click.echo(f"VAPID_PRIVATE_KEY={vapid_private_line(config['VAPID_PRIVATE_KEY'])}")
+        click.echo(f"VAPID_PUBLIC_KEY={config['VAPID_PUBLIC_KEY']}")
+        click.echo(f"VAPID_SUBJECT={config['VAPID_SUBJECT']}")
+
     @app.cli.command("export")
     @click.argument("email")
     @click.option("--output", "-o", type=click.File("w"), default="-", help="Default: stdout.")

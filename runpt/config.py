@@ -49,6 +49,72 @@ def load_secret_key(instance_path: str) -> str:
     return key
 
 
+def load_vapid_keys(instance_path: str) -> dict:
+    """The VAPID key pair that signs every reminder sent to a push service, kept like
+    the secret key: `VAPID_PRIVATE_KEY` (PEM, or the base64url raw key other tools print)
+    and `VAPID_PUBLIC_KEY` if set; otherwise a pair made once and kept in the instance
+    folder. A new pair would orphan every phone's subscription (the push service only
+    accepts the key it was subscribed with), so it is never made again on restart.
+
+    `VAPID_SUBJECT` is the contact the push services may write to (a `mailto:` or
+    `https:` address; Apple refuses `localhost` ones)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    private = os.environ.get("VAPID_PRIVATE_KEY", "").strip()
+    path = Path(instance_path) / "vapid_private_key.pem"
+    if not private and path.exists():
+        private = path.read_text().strip()
+    if not private:
+        key = ec.generate_private_key(ec.SECP256R1())
+        private = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(private)
+        path.chmod(0o600)
+    private = private.strip()
+    public = os.environ.get("VAPID_PUBLIC_KEY", "").strip() or vapid_public_key(private)
+    return {
+        "VAPID_PRIVATE_KEY": private,
+        "VAPID_PUBLIC_KEY": public,
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "mailto:reminders@runpt.invalid"),
+    }
+
+
+def vapid_private(private: str):
+    """The private key of `VAPID_PRIVATE_KEY` text: PEM, or base64url of the raw key."""
+    from py_vapid import Vapid
+
+    if private.startswith("-----BEGIN"):
+        return Vapid.from_pem(private.encode())
+    return Vapid.from_string(private)
+
+
+def vapid_private_line(private: str) -> str:
+    """The private key as one base64url line (the raw 32 bytes), for an environment file
+    shared by every host: a PEM's line breaks don't fit one."""
+    import base64
+
+    number = vapid_private(private).private_key.private_numbers().private_value
+    return base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode()
+
+
+def vapid_public_key(private: str) -> str:
+    """The public key as browsers take it (`applicationServerKey`): the uncompressed
+    P-256 point, base64url without padding."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+
+    point = vapid_private(private).public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(point).rstrip(b"=").decode()
+
+
 def stored_json(value) -> str:
     """JSON columns (an event's data, above all) written with orjson: a sync batch
     writes hundreds, and json.dumps took ~2.7 µs of an event's ~40 µs (orjson ~0.3 µs).
@@ -96,6 +162,7 @@ def settings_from_environment(instance_path: str) -> dict:
     url = database_url(instance_path)
     return {
         "SECRET_KEY": load_secret_key(instance_path),
+        **load_vapid_keys(instance_path),
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
             url, _flag("DATABASE_PREPARED_STATEMENTS", True)
@@ -116,6 +183,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt:32768:8:1"),
         "LOGIN_RATE_LIMIT": int(os.environ.get("LOGIN_RATE_LIMIT", "10")),
+        # Reminders may go to a push service on this machine over plain http: only the
+        # tests' stand-in push service needs it.
+        "PUSH_ALLOW_LOOPBACK": _flag("PUSH_ALLOW_LOOPBACK", False),
         # Share links that open nothing (unknown, expired, revoked), per address in 15
         # minutes, counted in memory (runpt/security/flood.py): then 429 for more of them;
         # a real link still opens.

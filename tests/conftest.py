@@ -61,6 +61,7 @@ def wipe_runner_data() -> None:
     """Remove everything runners made; keep the library, reloading it in case a test changed it."""
     from runpt.auth.models import KnownDevice, LoginAttempt, SignIn, User
     from runpt.log.models import Event, SessionSummary
+    from runpt.reminders.models import PushSubscription, ReminderSettings, SentReminder
     from runpt.routines.builtin import load_library
     from runpt.routines.models import Routine, RoutineStep
     from runpt.runner.models import RunnerSettings
@@ -76,6 +77,8 @@ def wipe_runner_data() -> None:
     db.session.execute(delete(SignIn))
     db.session.execute(delete(KnownDevice))
     db.session.execute(delete(ShareLink))
+    for table in (SentReminder, PushSubscription, ReminderSettings):
+        db.session.execute(delete(table))
     db.session.execute(delete(User))
     db.session.execute(delete(LoginAttempt))
     db.session.commit()

@@ -9,6 +9,8 @@ from runpt.auth.models import LoginAttempt, User
 from runpt.extensions import db
 from runpt.log import ingest as ingest_module
 from runpt.log.models import Event
+from runpt.reminders.models import PushSubscription, ReminderSettings, SentReminder
+from runpt.timestamps import utcnow
 from tests.conftest import AuthActions
 from tests.events import capacity_side, logged, new_session, ran, started
 from tests.test_auth import PASSWORD, field_error
@@ -60,7 +62,8 @@ def every_kind_of_row() -> set[str]:
 def runner_with_data(client, app) -> int:
     """The signed-in runner owning a row of every kind: a routine with steps, synced
     sets, a capacity test and a run (events), the sessions' summaries, their first-run
-    answers (settings), a share link, a sign-in, a known device and failed logins."""
+    answers (settings), a share link, a sign-in, a known device, failed logins, and
+    reminders: their choices, a phone's push subscription and a reminder sent."""
     create(client, "My Tuesday", "glute-bridge", "side-plank")
     session = new_session()
     events = [
@@ -75,8 +78,26 @@ def runner_with_data(client, app) -> int:
     AuthActions(app.test_client()).login(password="not-my-password")
     with app.app_context():
         uid = user_id()
+        with_reminders(uid)
         assert set(rows_referencing(uid, "runner@example.com")) == every_kind_of_row()
     return uid
+
+
+def with_reminders(uid: int) -> None:
+    """Reminders turned on, on one phone, and one sent: rows as runpt/reminders keeps
+    them (tests/test_reminders.py makes them through the real endpoints)."""
+    now = utcnow()
+    db.session.add(ReminderSettings(user_id=uid, kinds=["morning"], time_zone="UTC"))
+    db.session.add(
+        PushSubscription(
+            user_id=uid, endpoint=f"https://push.example/{uid}", p256dh="key", auth="secret",
+            origin="https://runpt.example", created_at=now,
+        )
+    )  # fmt: skip
+    db.session.add(
+        SentReminder(user_id=uid, kind="morning", day=now.date().isoformat(), claimed_at=now)
+    )
+    db.session.commit()
 
 
 def other_runner_with_data(app):

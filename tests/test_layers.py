@@ -25,6 +25,7 @@ LAYERS = [
     ("capacity tests", {"capacity"}),
     ("running", {"running"}),
     ("history", {"history"}),
+    ("reminders", {"reminders"}),
     ("pages", {"pages", "templating"}),
     ("the API and the offline set", {"sync", "pwa"}),
     ("commands", {"cli"}),

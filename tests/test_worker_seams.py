@@ -1,9 +1,9 @@
 """The service worker's files depend one way (docs/offline.md): outbox.js, sw-shared.js,
-sw-offline-set.js, then sw.js on top, each reaching the ones below only through their
-namespace. Classic scripts loaded with importScripts share one global scope, so a lower
-file that names a function of sw.js works until that function is renamed, and then
-breaks only when a phone takes that path. These tests read the files themselves; ESLint
-(.ci/run) checks the same with per-file globals."""
+sw-offline-set.js, sw-reminders.js, then sw.js on top, each reaching the ones below only
+through their namespace. Classic scripts loaded with importScripts share one global
+scope, so a lower file that names a function of sw.js works until that function is
+renamed, and then breaks only when a phone takes that path. These tests read the files
+themselves; ESLint (.ci/run) checks the same with per-file globals."""
 
 import re
 from pathlib import Path
@@ -119,7 +119,8 @@ def used_names(code: str) -> set[str]:
 
 def test_the_worker_loads_its_shared_layer_first_and_sw_js_last():
     assert worker_files() == [
-        "outbox.js", "sw-shared.js", "sw-offline-set.js", "sw-share.js", "sw.js"
+        "outbox.js", "sw-shared.js", "sw-offline-set.js", "sw-share.js", "sw-reminders.js",
+        "sw.js",
     ]  # fmt: skip
 
 
@@ -130,7 +131,9 @@ def test_every_file_the_worker_imports_is_in_the_shell_and_its_version():
         assert name in SHELL_FILES, f"{name} is imported by sw.js but not kept in the shell"
 
 
-@pytest.mark.parametrize("lower", ["outbox.js", "sw-shared.js", "sw-offline-set.js", "sw-share.js"])
+@pytest.mark.parametrize(
+    "lower", ["outbox.js", "sw-shared.js", "sw-offline-set.js", "sw-share.js", "sw-reminders.js"]
+)
 def test_no_worker_file_names_anything_of_a_file_loaded_after_it(lower):
     files = worker_files()
     code = code_only((STATIC / lower).read_text())
@@ -142,7 +145,9 @@ def test_no_worker_file_names_anything_of_a_file_loaded_after_it(lower):
         assert not leaning, f"{lower} uses {leaning}, defined in {higher} (loaded after it)"
 
 
-@pytest.mark.parametrize("name", ["sw-shared.js", "sw-offline-set.js", "sw-share.js"])
+@pytest.mark.parametrize(
+    "name", ["sw-shared.js", "sw-offline-set.js", "sw-share.js", "sw-reminders.js"]
+)
 def test_the_worker_layers_put_only_their_namespace_in_the_global_scope(name):
     """Everything else stays inside the namespace's function, so sw.js can't lean on a
     helper that the layer doesn't export (it would work until the helper moved)."""

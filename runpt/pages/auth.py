@@ -21,6 +21,7 @@ from runpt.auth.signins import end_other_sign_ins, end_sign_in, sign_ins_of, sta
 from runpt.extensions import db
 from runpt.log.ingest import forget_runner as forget_logs
 from runpt.pain import SAFETY_LINE
+from runpt.reminders.models import forget_runner as forget_reminders
 from runpt.routines.editing import forget_runner as forget_routines
 from runpt.runner.models import forget_runner as forget_settings
 from runpt.runner.models import settings_of
@@ -244,13 +245,15 @@ def sign_out_others():
 def delete_everything(user) -> None:
     """Delete the runner and everything that is theirs, package by package, in one
     transaction: their logs and session summaries, their own routines, their settings
-    (training days among them), their share links, then the account with its sign-ins
-    and known devices. The runner's row is held first, so a sync in flight either
-    finishes before (and its rows go too) or finds no sign-in after (a 401)."""
+    (training days among them), their share links, their reminders and phones' push
+    subscriptions, then the account with its sign-ins and known devices. The runner's row
+    is held first, so a sync in flight either finishes before (and its rows go too) or
+    finds no sign-in after (a 401)."""
     hold_runner(user.id)
     forget_logs(user.id)
     forget_routines(user.id)
     forget_settings(user.id)
     forget_share_links(user.id)
+    forget_reminders(user.id)
     forget_account(user)
     db.session.commit()

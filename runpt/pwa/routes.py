@@ -24,6 +24,7 @@ SHELL_FILES = [
     "sw-shared.js",
     "sw-offline-set.js",
     "sw-share.js",
+    "sw-reminders.js",
     *(f"js/{module.name}" for module in sorted((STATIC / "js").glob("*.js"))),
     "vendor/htmx-2.0.11.min.js",
     "icons/icon.svg",

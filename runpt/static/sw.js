@@ -16,9 +16,13 @@
  */
 "use strict";
 
-// One way down: outbox.js, then the shared layer, then the offline set; this file only
+// One way down: outbox.js, then the shared layer, then the offline set, then reminders
+// (push and notification taps, with their own listeners); this file only
 // reaches them through their namespaces (sw-shared.js says why).
-importScripts("/static/outbox.js", "/static/sw-shared.js", "/static/sw-offline-set.js", "/static/sw-share.js");
+importScripts(
+  "/static/outbox.js", "/static/sw-shared.js", "/static/sw-offline-set.js", "/static/sw-share.js",
+  "/static/sw-reminders.js",
+);
 
 const VERSION = "__VERSION__";
 const SHELL = ["__SHELL__"];

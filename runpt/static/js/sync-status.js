@@ -2,13 +2,17 @@
  * waiting", "Synced 2 min ago", what needs attention, how old a page's data is). */
 
 import { minutesAgo, outbox, plural, syncUrl, user } from "./page.js";
+import { reportWaitingLogs } from "./waiting-report.js";
 
 export function syncNow() {
   if (!user) return Promise.resolve();
-  return outbox.flush(user, syncUrl).then((outcome) => {
+  const synced = outbox.flush(user, syncUrl).then((outcome) => {
     if (outcome === "sent") tellWorkerDataChanged();
     return showSyncStatus();
   }, showSyncStatus);
+  // After the attempt, sent or not: a phone with reminders on says what still waits.
+  synced.then(reportWaitingLogs).catch(() => {});
+  return synced;
 }
 
 /** The server knows more than the pages on the phone show (logs sent, a form sent):
