@@ -105,7 +105,7 @@ function start() {
     startSignedIn();
   } else {
     showSignedInHeader();
-    if (!document.querySelector("[data-when-signed-in]")) outbox.setMeta("signed-in", null);
+    if (!document.querySelector("[data-when-signed-in]")) outbox.setMeta(outbox.keys.signedIn, null);
     forgetDeletedRunner();
   }
   afterLoad(() => registerServiceWorker().catch(() => {}));
