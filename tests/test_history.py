@@ -287,16 +287,16 @@ def test_home_asks_about_yesterdays_session_done_on_another_device(signed_in):
     events = a_session(days_ago(1), {"reps": 10})
     sync(signed_in, events)
     home = text(signed_in.get("/"))
-    assert f'data-morning-session="{events[0]["session"]}"' in home
+    assert f'data-session="{events[0]["session"]}" data-kind="session"' in home
     sync(signed_in, [morning(events[0]["session"], "better", days_ago(0, hour=0))])
-    assert "data-morning-session" not in text(signed_in.get("/"))
+    assert "data-morning-item" not in text(signed_in.get("/"))
 
 
 def test_home_does_not_ask_about_an_old_or_unfinished_session(signed_in):
     sync(signed_in, a_session(days_ago(5), {"reps": 10}))
-    assert "data-morning-session" not in text(signed_in.get("/"))
+    assert "data-morning-item" not in text(signed_in.get("/"))
     sync(signed_in, a_session(days_ago(1), {"reps": 10}, done=False))
-    assert "data-morning-session" not in text(signed_in.get("/"))
+    assert "data-morning-item" not in text(signed_in.get("/"))
 
 
 # --- export and the physio report ----------------------------------------------------

@@ -45,22 +45,6 @@ def overview(user, summaries) -> dict:
     }
 
 
-def morning_question(summaries) -> dict | None:
-    """The session to ask about the next morning, when the runner's phone didn't see it
-    finish (it was logged on another device): the latest finished session, from
-    yesterday or the day before, not answered yet. The browser (js/morning.js) asks once
-    per session."""
-    if not summaries:
-        return None
-    latest = summaries[0]
-    if latest.finished_at is None or latest.morning is not None:
-        return None
-    day = local_day(latest.started_at, latest.offset_min)
-    if not 1 <= (runner_today(summaries) - day).days <= 2:
-        return None
-    return {"session": str(latest.session_id), "day": day.isoformat()}
-
-
 def as_of() -> str:
     """When the page was made: an offline copy shows how old its data is."""
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,7 +1,8 @@
-"""Running's pages: log a run by hand or from a watch file, the next-morning question
-after a run, recent runs, and the walk-run plan back to running. Both pages are kept on
-the phone, so a run (and its stage) is logged with no signal, through the outbox
-(js/running.js); importing a file needs the server (POST /api/runs/import)."""
+"""Running's pages: log a run by hand or from a watch file, recent runs, and the
+walk-run plan back to running (the morning after a run is asked on home, with
+sessions: runpt/history/morning.py). Both pages are kept on the phone, so a run (and
+its stage) is logged with no signal, through the outbox (js/running.js); importing a
+file needs the server (POST /api/runs/import)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -24,18 +25,6 @@ def runner_today(runs) -> datetime:
     """Today on the runner's clock, from their latest run's offset (UTC before any)."""
     zone = runs[-1].start.tzinfo if runs else UTC
     return timestamps.utcnow().astimezone(zone)
-
-
-def morning_after(runs):
-    """The run to ask about the next morning: the latest, from yesterday or the day
-    before, not answered yet (the pain-monitoring model's second signal, rule 1)."""
-    if not runs:
-        return None
-    latest = runs[-1]
-    days = (runner_today(runs).date() - latest.start.date()).days
-    if latest.morning_feel is not None or not 1 <= days <= 2:
-        return None
-    return latest
 
 
 def form_context(runs, state, stage_choice=None) -> dict:
@@ -65,7 +54,6 @@ def index():
     return render_template(
         "running/index.html",
         runs=list(reversed(runs))[:RECENT_RUNS],
-        morning=morning_after(runs),
         state=state,
         as_of=as_of(),
         **form_context(runs, state),
@@ -85,7 +73,6 @@ def plan():
         plan=running_data()["plan"],
         keys_run={run.stage for run in runs if run.stage is not None},
         recent=list(reversed([run for run in recent if run.stage is not None])),
-        morning=morning_after(runs),
         as_of=as_of(),
         # The run form offers the next stage once it is unlocked, else this one.
         **form_context(

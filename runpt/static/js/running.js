@@ -1,9 +1,10 @@
-/* Running: a run logged by hand or filled in from a watch file, and the next-morning
- * answer after a run. Both go to the outbox first (`run.logged`, `morning.checked`), so
- * they work with no signal; reading a watch file needs the server, which stores nothing
+/* Running: a run logged by hand or filled in from a watch file. It goes to the outbox
+ * first (`run.logged`), so it works with no signal, and the phone remembers it for the
+ * one next-morning question on home (morning.js); reading a watch file needs the server, which stores nothing
  * and answers the run's fields and its id (docs/sync-protocol.md). */
 
 import { logEvent } from "./log.js";
+import { rememberForTomorrow } from "./morning.js";
 import { outbox } from "./page.js";
 
 export function start(root) {
@@ -12,9 +13,6 @@ export function start(root) {
     if (form.matches("[data-run-form]")) {
       event.preventDefault();
       logRun(form);
-    } else if (form.matches("[data-run-morning]")) {
-      event.preventDefault();
-      answerMorning(form);
     }
   });
   const upload = root.querySelector("[data-run-import] input[type=file]");
@@ -98,6 +96,8 @@ async function logRun(form) {
     // An imported run keeps the id the server gave its file; a run by hand gets its own.
     const session = field(form, "session").value || outbox.newId();
     await logEvent("run.logged", session, data);
+    // Asked about on the morning after the day it was run (a run logged late isn't).
+    await rememberForTomorrow(session, "run", field(form, "date").value);
   } finally {
     busy.delete(form);
   }
@@ -106,25 +106,6 @@ async function logRun(form) {
   for (const name of ["minutes", "km", "note", "session"]) field(form, name).value = "";
   field(form, "source").value = "hand";
   fillNow(form);
-}
-
-async function answerMorning(form) {
-  if (busy.has(form)) return;
-  const feel = form.querySelector("[name=feel]:checked");
-  const pain = chosen(form, "pain");
-  if (!feel || pain === null) {
-    problem(form, "Choose how it feels and the pain this morning.");
-    return;
-  }
-  problem(form, "");
-  busy.add(form);
-  try {
-    await logEvent("morning.checked", form.dataset.run, { feel: feel.value, pain });
-  } finally {
-    busy.delete(form);
-  }
-  form.querySelector("button[type=submit]").disabled = true;
-  form.querySelector("[data-run-saved]").textContent = "Saved. Thanks!";
 }
 
 /* ---------- a watch file ---------- */
