@@ -11,13 +11,7 @@ from runpt.history.weeks import (
     streak,
     weeks,
 )
-from runpt.runner.models import RunnerSettings, settings_of
-
-
-def plan_of(user) -> RunnerSettings:
-    """The runner's training days and time (their settings; the defaults, unsaved, when
-    they have none)."""
-    return settings_of(user)
+from runpt.runner.models import settings_of
 
 
 def overview(user, summaries) -> dict:
@@ -30,7 +24,7 @@ def overview(user, summaries) -> dict:
     partial_days = {
         local_day(s.started_at, s.offset_min) for s in summaries if s.session_id in counting.partial
     }
-    plan = plan_of(user)
+    plan = settings_of(user)
     this_week = weeks(days, today, 1)[0]
     return {
         "today": today,
