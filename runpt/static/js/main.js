@@ -23,6 +23,7 @@ const player = document.getElementById("player-page") ? await import("./player.j
 const PAGE_MODULES = [
   ["[data-capacity-test]", "./capacity.js"],
   ["[data-running-page]", "./running.js"],
+  ["[data-copy-link]", "./copy-link.js"],
 ];
 
 function startPageModules() {
