@@ -17,6 +17,7 @@ from runpt.routines import editing as edit
 from runpt.routines.recommend import next_routine, recommended_routines
 from runpt.routines.start_check import triage_questions
 from runpt.runner.models import settings_of
+from runpt.sync import WAITING_TOO_LONG_DAYS
 
 bp = Blueprint("routines", __name__)
 
@@ -33,6 +34,7 @@ def home():
         routines=edit.visible_routines(current_user),
         minutes=minutes,
         morning=morning_question(summaries, logged_runs(current_user)),
+        waiting_too_long_days=WAITING_TOO_LONG_DAYS,
         settings=settings,
         next_routine=next_session_routine(settings, facts["tally"]),
         PROBLEMS=PROBLEMS,

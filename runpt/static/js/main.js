@@ -24,6 +24,8 @@ const PAGE_MODULES = [
   ["[data-capacity-test]", "./capacity.js"],
   ["[data-running-page]", "./running.js"],
   ["[data-copy-link]", "./copy-link.js"],
+  ["[data-phone-kept]", "./phone-kept.js"],
+  ["[data-waiting-warning]", "./phone-kept.js"],
 ];
 
 function startPageModules() {
