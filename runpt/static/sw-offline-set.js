@@ -4,7 +4,7 @@
  * (GET /offline/urls, runpt/pwa/offline_set.py): every routine (its page, its player and
  * every step fragment, in one response), the library, and the runner's other pages.
  * A unit is fetched only when its version changed, stored whole, and only then marked
- * as kept in IndexedDB (`offline:<user>`): a routine half fetched is never "ready", and
+ * as kept in IndexedDB (`RunptOutbox.keys.offline`): a routine half fetched is never "ready", and
  * the player can't start one that isn't.
  *
  * Depends on outbox.js and sw-shared.js (loaded before it), never on sw.js: what sw.js
