@@ -4,7 +4,7 @@
 device text made safe to show (`readable`), templates drawn once per process
 (`rendered_once`), and loads in the runner's unit (`load`, `runner_unit`, `units`)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 
 from flask import Flask, current_app, g, render_template
@@ -29,6 +29,8 @@ def local_time(moment: datetime, offset_min: int) -> datetime:
 def runner_time(moment: datetime) -> datetime:
     """A stored UTC time (a link last opened, a sign-in) in the signed-in runner's own
     zone, the offset of their latest log, read once a request; UTC for nobody."""
+    if moment.tzinfo is None:  # an aggregate (max) read back from SQLite
+        moment = moment.replace(tzinfo=UTC)
     if not current_user.is_authenticated:
         return moment
     if "runner_offset" not in g:

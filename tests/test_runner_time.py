@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from runpt.extensions import db
 from runpt.sharing.models import ShareLink
-from tests.events import finished, new_session, started
+from tests.events import finished, logged, new_session, started
 
 OPENED = datetime(2026, 11, 9, 12, 30, tzinfo=UTC)
 
@@ -44,3 +44,13 @@ def test_the_new_link_has_copy_and_a_share_button_for_browsers_that_share(signed
     assert 'data-copy-link="new-link-url"' in page
     assert ">Copy</button>" in page
     assert "data-share hidden>Share</button>" in page  # shown by the page where it can work
+
+
+def test_the_progress_list_gives_the_last_day_on_the_runners_clock(signed_in):
+    zone = timezone(timedelta(hours=-10))
+    session = new_session()
+    evening = datetime(2026, 11, 9, 20, 0, tzinfo=zone)  # 06:00 on the 10th in UTC
+    events = [started(session, at=evening.isoformat()), logged(session, at=evening.isoformat())]
+    assert signed_in.post("/api/sync", json={"events": events}).status_code == 200
+    page = signed_in.get("/history/progress").get_data(as_text=True)
+    assert "last 9 Nov 2026" in page
