@@ -53,6 +53,8 @@ export async function askMorningQuestion() {
   box.dataset.sessions = due.map((c) => c.session).join(" ");
   box.dataset.kinds = due.map((c) => c.kind).join(" ");
   box.querySelector("[data-morning-when]").textContent = whatOf(due);
+  // Opened from the next-morning reminder (/#morning): the question is what they came for.
+  if (location.hash === "#morning") box.scrollIntoView({ block: "start" });
 }
 
 function problem(box, message) {
