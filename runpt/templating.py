@@ -1,19 +1,20 @@
 """What every template can use, registered in one place: the pain-monitoring model
 (`pain`), an exercise's figure (`figure`), a stored time in the runner's own clock
-(`local_time`), device text made safe to show (`readable`), templates drawn once per
-process (`rendered_once`), and loads in the runner's unit (`load`, `runner_unit`,
-`units`)."""
+(`local_time`; any other stored time in the signed-in runner's zone: `runner_time`),
+device text made safe to show (`readable`), templates drawn once per process
+(`rendered_once`), and loads in the runner's unit (`load`, `runner_unit`, `units`)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask_login import current_user
 from markupsafe import Markup
 
 from runpt import pain
 from runpt.library.figures import figure
 from runpt.log import validation
+from runpt.log.reads import latest_offset
 from runpt.routines.start_check import check_version
 from runpt.runner import units
 from runpt.runner.models import DEFAULT_UNIT, unit_of
@@ -24,6 +25,18 @@ from runpt.timestamps import zone_of
 def local_time(moment: datetime, offset_min: int) -> datetime:
     """A stored UTC time as the runner's clock showed it when they logged it."""
     return moment.astimezone(zone_of(offset_min))
+
+
+def runner_time(moment: datetime) -> datetime:
+    """A stored UTC time (a link last opened, a sign-in) in the signed-in runner's own
+    zone, the offset of their latest log, read once a request; UTC for nobody."""
+    if moment.tzinfo is None:  # an aggregate (max) read back from SQLite
+        moment = moment.replace(tzinfo=UTC)
+    if not current_user.is_authenticated:
+        return moment
+    if "runner_offset" not in g:
+        g.runner_offset = latest_offset(current_user)
+    return local_time(moment, g.runner_offset)
 
 
 def readable(text: str) -> str:
@@ -69,6 +82,7 @@ def link_page() -> dict:
 def init_app(app: Flask) -> None:
     app.context_processor(link_page)
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(runner_time, "runner_time")
     app.add_template_filter(readable, "readable")
     app.add_template_filter(load, "load")
     app.add_template_global(runner_unit, "runner_unit")

@@ -1,5 +1,5 @@
 """Running as the runner and their physio see it: runs listed with pain and the next
-morning, the next-morning question after yesterday's run, the walk-run plan naming what
+morning (asked on home: tests/test_morning_question.py), the walk-run plan naming what
 is missing before the next stage, weekly load with a jump flagged, and the report and
 export carrying capacity tests, runs and the stage."""
 
@@ -49,16 +49,6 @@ def test_runs_are_listed_with_pain_during_and_the_next_morning(signed_in):
     page = text(signed_in.get("/running/"))
     assert page.count("data-run-row") == 1
     assert "5.2" in page and "worse, pain 4" in page
-
-
-def test_the_morning_after_yesterdays_run_asks_how_it_feels_and_the_pain(signed_in):
-    run = new_session()
-    sync(signed_in, [ran(run, start=local(1), at=local(1, hour=9))])
-    page = text(signed_in.get("/running/"))
-    assert f'data-run-morning data-run="{run}"' in page
-    assert "Pain this morning" in page
-    sync(signed_in, [event("morning.checked", run, {"feel": "better", "pain": 0})])
-    assert "data-run-morning" not in text(signed_in.get("/running/"))
 
 
 def test_the_run_form_offers_the_plans_stages_within_the_events_limits(signed_in):

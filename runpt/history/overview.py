@@ -2,14 +2,8 @@
 
 from runpt.history.counting import tally
 from runpt.history.weeks import WEEKLY_TARGET, next_session_day, streak, today_from_sessions, weeks
-from runpt.runner.models import RunnerSettings, settings_of
+from runpt.runner.models import settings_of
 from runpt.timestamps import local_day, utcnow
-
-
-def plan_of(user) -> RunnerSettings:
-    """The runner's training days and time (their settings; the defaults, unsaved, when
-    they have none)."""
-    return settings_of(user)
 
 
 def overview(user, summaries) -> dict:
@@ -22,7 +16,7 @@ def overview(user, summaries) -> dict:
     partial_days = {
         local_day(s.started_at, s.offset_min) for s in summaries if s.session_id in counting.partial
     }
-    plan = plan_of(user)
+    plan = settings_of(user)
     this_week = weeks(days, today, 1)[0]
     return {
         "today": today,
@@ -35,22 +29,6 @@ def overview(user, summaries) -> dict:
         "partial_days": partial_days,
         "tally": counting,
     }
-
-
-def morning_question(summaries) -> dict | None:
-    """The session to ask about the next morning, when the runner's phone didn't see it
-    finish (it was logged on another device): the latest finished session, from
-    yesterday or the day before, not answered yet. The browser (js/morning.js) asks once
-    per session."""
-    if not summaries:
-        return None
-    latest = summaries[0]
-    if latest.finished_at is None or latest.morning is not None:
-        return None
-    day = local_day(latest.started_at, latest.offset_min)
-    if not 1 <= (today_from_sessions(summaries) - day).days <= 2:
-        return None
-    return {"session": str(latest.session_id), "day": day.isoformat()}
 
 
 def as_of() -> str:

@@ -506,3 +506,17 @@ def logged_runs(user) -> list[LoggedRun]:
             )
         )
     return sorted(runs, key=lambda run: run.start)
+
+
+LATEST_OFFSET = (
+    select(Event.at_offset_min)
+    .where(Event.user_id == bindparam("user_id"))
+    .order_by(Event.at.desc(), Event.id.desc())
+    .limit(1)
+)
+
+
+def latest_offset(user) -> int:
+    """The runner's UTC offset in minutes, as their latest log gave it: the server knows
+    their clock only from their logs (0, UTC, before any)."""
+    return db.session.execute(LATEST_OFFSET, {"user_id": user.id}).scalar() or 0

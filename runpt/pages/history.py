@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from runpt.history import capacity_and_running, export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
-from runpt.history.overview import as_of, overview, plan_of
+from runpt.history.overview import as_of, overview
 from runpt.history.pain import (
     PAIN_BANDS,
     pain_per_problem,
@@ -27,7 +27,7 @@ from runpt.pain import ZONES_IN_WORDS
 from runpt.routines.editing import routine_problems
 from runpt.runner import answers
 from runpt.runner.answers import WEEKDAY_NAMES
-from runpt.runner.models import save_settings
+from runpt.runner.models import save_settings, set_training_days, settings_of
 from runpt.runner.units import in_unit
 from runpt.running.load import jump_rule, run_day, run_flags, today_from_runs, weekly_load
 from runpt.running.settings import running_data
@@ -97,26 +97,26 @@ def session(session_id):
 @bp.route("/plan", methods=["GET", "POST"])
 @login_required
 def plan():
-    plan = plan_of(current_user)
+    plan = settings_of(current_user)
     errors = {}
     if request.method == "POST":
         days = answers.training_days(request.form, errors)
         time_of_day = answers.time_of_day(request.form, errors)
         if not errors:
-            plan.weekdays = ",".join(str(d) for d in days)
-            plan.time_of_day = time_of_day
+            set_training_days(plan, days, time_of_day)
             save_settings(plan)
             flash("Training days saved.", "success")
             return redirect(url_for("history.plan"))
+    shown = answers.days_shown(plan, request.form if errors else None)
     return render_template(
-        "history/plan.html", plan=plan, errors=errors, WEEKDAY_NAMES=WEEKDAY_NAMES,
+        "history/plan.html", plan=plan, shown=shown, errors=errors, WEEKDAY_NAMES=WEEKDAY_NAMES,
     ), 400 if errors else 200  # fmt: skip
 
 
 @bp.get("/plan.ics")
 @login_required
 def plan_ics():
-    plan = plan_of(current_user)
+    plan = settings_of(current_user)
     if not plan.days:
         return Response(
             "Pick your training days first (History → Training days), then download the "
@@ -171,7 +171,7 @@ def progress_facts(user, exercise: Exercise) -> dict:
     measure = "seconds held" if exercise.is_hold else "reps"
     chart = progress_chart(exercise, results, unit, measure)
     load_chart = None
-    load_unit = plan_of(user).unit  # loads shown in the unit of the runner whose they are
+    load_unit = settings_of(user).unit  # loads shown in the unit of the runner whose they are
     if any(r.best_load for r in results):
         points = [(r.day, in_unit(r.best_load, load_unit)) for r in results if r.best_load]
         load_chart = line_chart(
@@ -227,7 +227,7 @@ def progress_chart(exercise: Exercise, results, unit: str, measure: str):
 def pain():
     summaries = current_summaries(current_user)
     overall = pain_per_session(summaries)
-    settings = plan_of(current_user)
+    settings = settings_of(current_user)
     per_problem = pain_per_problem(
         summaries, routine_problems(current_user), settings.own_problems, exercise_problems()
     )
@@ -327,7 +327,7 @@ def report_facts(user) -> dict:
 @login_required
 def export_json():
     now = utcnow()
-    body = export.everything(current_user, plan_of(current_user), now)
+    body = export.everything(current_user, settings_of(current_user), now)
     return Response(
         json.dumps(body, ensure_ascii=False, indent=1),
         mimetype="application/json",

@@ -5,10 +5,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from runpt.extensions import db
-from runpt.history.overview import morning_question, overview
+from runpt.history.morning import morning_question
+from runpt.history.overview import overview
 from runpt.library.dose import LONGEST_SESSION_S, minutes
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import by_group, find_exercises
+from runpt.log import WAITING_TOO_LONG_DAYS
+from runpt.log.reads import logged_runs
 from runpt.log.summaries import current_summaries
 from runpt.progression.suggestions import accept, shown_target, suggestion_for, suggestions_for
 from runpt.routines import editing as edit
@@ -30,7 +33,8 @@ def home():
         "routines/home.html",
         routines=edit.visible_routines(current_user),
         minutes=minutes,
-        morning=morning_question(summaries),
+        morning=morning_question(summaries, logged_runs(current_user)),
+        waiting_too_long_days=WAITING_TOO_LONG_DAYS,
         settings=settings,
         next_routine=next_session_routine(settings, facts["tally"]),
         PROBLEMS=PROBLEMS,

@@ -10,7 +10,13 @@ from runpt.library.models import PROBLEMS
 from runpt.pages.auth import wanted_next
 from runpt.routines.editing import visible_routines
 from runpt.runner import answers
-from runpt.runner.models import UNITS, RunnerSettings, save_settings, settings_of
+from runpt.runner.models import (
+    UNITS,
+    RunnerSettings,
+    save_settings,
+    set_training_days,
+    settings_of,
+)
 from runpt.timestamps import utcnow
 
 bp = Blueprint("runner", __name__)
@@ -28,10 +34,11 @@ def first_run():
     if request.method == "POST":
         aims = answers.aims(request.form, errors)
         days = answers.training_days(request.form, errors)
+        time_of_day = answers.time_of_day(request.form, errors, default=settings.time_of_day)
         if not errors:
             added = new_problems(settings, aims[1])
             settings.injury_free, settings.problems = aims
-            settings.weekdays = ",".join(str(day) for day in days)
+            set_training_days(settings, days, time_of_day)
             settings.answered_at = utcnow()
             save_settings(settings)
             show_red_flags_of(added)
@@ -54,8 +61,7 @@ def settings():
         if not errors:
             added = new_problems(settings, aims[1])
             settings.injury_free, settings.problems = aims
-            settings.weekdays = ",".join(str(day) for day in days)
-            settings.time_of_day = time_of_day
+            set_training_days(settings, days, time_of_day)
             settings.unit = unit
             settings.voice = answers.voice(request.form)
             settings.answered_at = settings.answered_at or utcnow()
@@ -111,8 +117,7 @@ def _form_context(settings: RunnerSettings, errors: dict) -> dict:
         form = request.form
         shown = {
             "aims": set(form.getlist("aim")),
-            "days": {int(d) for d in form.getlist("day") if d.isdigit()},
-            "time": form.get("time", settings.time_of_day),
+            **answers.days_shown(settings, form),
             "unit": form.get("unit", settings.unit),
             "voice": form.get("voice") == "on",
         }
@@ -120,10 +125,7 @@ def _form_context(settings: RunnerSettings, errors: dict) -> dict:
         aims = set(settings.own_problems)
         if settings.injury_free:
             aims.add(answers.INJURY_FREE)
-        days = set(settings.days)
-        if settings.answered_at is None and not days:
-            days = set(answers.SUGGESTED_DAYS)
-        shown = {"aims": aims, "days": days, "time": settings.time_of_day,
+        shown = {"aims": aims, **answers.days_shown(settings),
                  "unit": settings.unit, "voice": settings.voice}  # fmt: skip
     return {
         "settings": settings,

@@ -1,7 +1,8 @@
-"""Running's pages: log a run by hand or from a watch file, the next-morning question
-after a run, recent runs, and the walk-run plan back to running. Both pages are kept on
-the phone, so a run (and its stage) is logged with no signal, through the outbox
-(js/running.js); importing a file needs the server (POST /api/runs/import)."""
+"""Running's pages: log a run by hand or from a watch file, recent runs, and the
+walk-run plan back to running (the morning after a run is asked on home, with
+sessions: runpt/history/morning.py). Both pages are kept on the phone, so a run (and
+its stage) is logged with no signal, through the outbox (js/running.js); importing a
+file needs the server (POST /api/runs/import)."""
 
 from datetime import timedelta
 
@@ -20,18 +21,6 @@ from runpt.timestamps import utcnow, zone_of
 
 RECENT_RUNS = 20
 bp = Blueprint("running", __name__, url_prefix="/running")
-
-
-def morning_after(runs):
-    """The run to ask about the next morning: the latest, from yesterday or the day
-    before, not answered yet (the pain-monitoring model's second signal, rule 1)."""
-    if not runs:
-        return None
-    latest = runs[-1]
-    days = (today_from_runs(runs) - latest.start.date()).days
-    if latest.morning_feel is not None or not 1 <= days <= 2:
-        return None
-    return latest
 
 
 def form_context(runs, state, stage_choice=None) -> dict:
@@ -65,7 +54,6 @@ def running_page(shared_run: dict | None = None, shared_error: str | None = None
     return render_template(
         "running/index.html",
         runs=list(reversed(runs))[:RECENT_RUNS],
-        morning=morning_after(runs),
         state=state,
         as_of=as_of(),
         shared_run=shared_run,
@@ -103,7 +91,6 @@ def plan():
         plan=running_data()["plan"],
         keys_run={run.stage for run in runs if run.stage is not None},
         recent=list(reversed([run for run in recent if run.stage is not None])),
-        morning=morning_after(runs),
         as_of=as_of(),
         # The run form offers the next stage once it is unlocked, else this one.
         **form_context(

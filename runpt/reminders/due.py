@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runpt.capacity.sittings import capacity_results, retest_of
+from runpt.log import WAITING_TOO_LONG_DAYS
 from runpt.log.reads import events_since
 from runpt.reminders.models import PushSubscription, ReminderSettings
 from runpt.runner.models import settings_of
@@ -27,7 +28,7 @@ from runpt.runner.models import settings_of
 WINDOW = timedelta(hours=2)
 MORNING_FROM = time(8, 0)
 MORNING_UNTIL = time(12, 0)
-WAITING_AFTER = timedelta(days=3)
+WAITING_AFTER = timedelta(days=WAITING_TOO_LONG_DAYS)
 OFFSET = re.compile(r"^(?:UTC)?([+-])(\d{1,2})(?::?(\d{2}))?$")
 
 

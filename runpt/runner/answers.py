@@ -9,9 +9,9 @@ from runpt.runner.models import UNITS
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # 2-3 sessions a week with a rest day between (docs/content-rules.md, session shape): what the
-# first-run question offers ticked, and what the settings page suggests.
+# first-run question offers ticked, and what the form suggests. Any number may be ticked:
+# the days are the runner's to choose.
 SUGGESTED_DAYS = (1, 3, 5)
-MOST_DAYS = 4
 INJURY_FREE = "injury-free"
 
 
@@ -35,22 +35,34 @@ def parse_time_of_day(value: str) -> str | None:
 
 
 def training_days(form, errors: dict) -> list[int] | None:
-    """The days ticked (at most 4: 2-3 sessions with rest between is the aim)."""
+    """The strength-session days ticked, as many as the runner likes."""
     days = parse_weekdays(form.getlist("day"))
     if days is None:
         errors["day"] = "Pick days from Monday to Sunday."
-    elif len(days) > MOST_DAYS:
-        errors["day"] = (
-            f"Pick at most {MOST_DAYS} days: 2–3 sessions a week is the aim, with rest between."
-        )
     return days
 
 
-def time_of_day(form, errors: dict) -> str | None:
+def time_of_day(form, errors: dict, default: str | None = None) -> str | None:
+    """The time of day typed; `default` when the form has no time field (the first run)."""
+    if "time" not in form and default is not None:
+        return default
     value = parse_time_of_day(form.get("time", ""))
     if value is None:
         errors["time"] = "Give a time like 07:30 (24-hour clock)."
     return value
+
+
+def days_shown(settings, form=None) -> dict:
+    """What the training-days form shows: what was just sent when it was refused (so
+    nothing ticked is lost), else the runner's days, or for a first answer the suggested
+    ones."""
+    if form is not None:
+        days = {int(day) for day in form.getlist("day") if day.isdigit()}
+        return {"days": days, "time": form.get("time", settings.time_of_day)}
+    days = set(settings.days)
+    if settings.answered_at is None and not days:
+        days = set(SUGGESTED_DAYS)
+    return {"days": days, "time": settings.time_of_day}
 
 
 def aims(form, errors: dict, required: bool = True) -> tuple[bool, list[str]] | None:

@@ -78,6 +78,14 @@ def unit_of(user) -> str:
     return found or DEFAULT_UNIT
 
 
+def set_training_days(settings: RunnerSettings, days: list[int], time_of_day: str) -> None:
+    """The days of the runner's strength sessions (ISO weekdays, any number of them) and
+    their time: the one place they are written, by the first run, Settings and History's
+    training days alike (the caller saves)."""
+    settings.weekdays = ",".join(str(day) for day in sorted(set(days)))
+    settings.time_of_day = time_of_day
+
+
 def save_settings(settings: RunnerSettings) -> None:
     db.session.add(settings)
     db.session.commit()

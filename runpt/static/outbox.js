@@ -10,6 +10,12 @@
  * - `rejected` events move to the "needs attention" store; never dropped silently.
  * - Entries carry their runner's user id; a flush sends only the signed-in runner's.
  * - One flush at a time, across tabs and the service worker (Web Locks).
+ *
+ * The phone's own state lives here, for pages and worker alike: the IndexedDB schema
+ * (openDatabase), every key of the meta store (`keys`: a runner's are `<name>:<user id>`)
+ * and the message types between pages and the service worker (`messages`). Logging out
+ * and deleting an account clear a runner's keys through forgetRunner, so a key added to
+ * `keys` is cleared with no other change.
  */
 "use strict";
 
@@ -22,6 +28,36 @@ const RunptOutbox = (() => {
   // batch the server did store meanwhile comes back `duplicate` then.
   const SEND_TIMEOUT_MS = 20000;
   let databasePromise = null;
+
+  /** Every key of the meta store. A runner's end in `:<user id>`, which is how
+   * forgetRunner finds them all. */
+  const keys = Object.freeze({
+    signedIn: "signed-in", // who is signed in on this phone (the worker syncs for them)
+    lastSync: (user) => `last-sync:${user}`,
+    needsSignIn: (user) => `needs-sign-in:${user}`,
+    offline: (user) => `offline:${user}`, // the routines kept offline, their size
+    morning: (user) => `morning:${user}`, // the last session or run, to ask about next morning
+    morningAsked: (user) => `morning-asked:${user}`, // sessions and runs already asked about
+    logOutLater: (user) => `log-out-later:${user}`, // a logout made with no signal
+    runUnit: (user) => `run-unit:${user}`, // the session in progress's kept routine
+    startChecks: (user) => `start-checks:${user}`, // red-flag and triage answers per routine
+  });
+
+  /** The messages between pages and the service worker, by their `type`. */
+  const messages = Object.freeze({
+    skipWaiting: "skip-waiting", // page → worker: take the update now
+    cacheRoutines: "cache-routines", // page → worker: keep the runner's offline set
+    expectFresh: "expect-fresh", // page → worker: a form was sent, the next page is the server's
+    dataChanged: "data-changed", // page → worker: logs were sent, copies may be behind
+    forgetUser: "forget-user", // page → worker: logout or deletion, forget the runner
+    flush: "flush", // page → worker: send what waits
+    synced: "synced", // worker → pages: a flush ended
+    offlineReady: "offline-ready", // worker → pages: the offline set changed
+  });
+
+  function isRunnersKey(key, user) {
+    return typeof key === "string" && key.slice(key.lastIndexOf(":") + 1) === String(user);
+  }
 
   function openDatabase() {
     if (databasePromise) return databasePromise;
@@ -153,6 +189,10 @@ const RunptOutbox = (() => {
     return transaction(["meta"], "readwrite", ({ meta }) => meta.put({ key, value }));
   }
 
+  function deleteMeta(key) {
+    return transaction(["meta"], "readwrite", ({ meta }) => meta.delete(key));
+  }
+
   /** Read, change and write one meta entry in one transaction, so two writers (a page
    * and the service worker) can't lose each other's change. */
   function updateMeta(key, change) {
@@ -216,13 +256,13 @@ const RunptOutbox = (() => {
     for (let start = 0; start < pending.length; start += BATCH) {
       const outcome = await sendBatch(syncUrl, pending.slice(start, start + BATCH));
       if (outcome === "signed-out") {
-        await setMeta(`needs-sign-in:${user}`, true);
+        await setMeta(keys.needsSignIn(user), true);
         return outcome;
       }
       if (outcome !== "ok") return outcome;
     }
-    await setMeta(`needs-sign-in:${user}`, false);
-    await setMeta(`last-sync:${user}`, Date.now());
+    await setMeta(keys.needsSignIn(user), false);
+    await setMeta(keys.lastSync(user), Date.now());
     // "sent": the server has logs it didn't have a moment ago, so pages made before
     // show less than it knows (the service worker stops trusting its copies as current).
     return pending.length ? "sent" : "ok";
@@ -241,14 +281,16 @@ const RunptOutbox = (() => {
   function clearRun(user) {
     return transaction(["runs", "meta"], "readwrite", ({ runs, meta }) => {
       runs.delete(user);
-      meta.delete(`run-unit:${user}`);
+      meta.delete(keys.runUnit(user));
     });
   }
 
-  /** Everything this device holds for one runner: outbox, refused logs, run, meta. */
-  function forgetRunner(user) {
+  /** Everything this device holds for one runner: outbox, refused logs, the session in
+   * progress and every key of theirs. `keepLogs` (logging out): their logs not synced
+   * yet stay, to sync at their next sign-in; nothing else of theirs does. */
+  function forgetRunner(user, { keepLogs = false } = {}) {
     return transaction(["outbox", "attention", "runs", "meta"], "readwrite", (stores) => {
-      for (const name of ["outbox", "attention"]) {
+      for (const name of keepLogs ? [] : ["outbox", "attention"]) {
         const cursor = stores[name].index("user").openKeyCursor(IDBKeyRange.only(user));
         cursor.onsuccess = () => {
           if (!cursor.result) return;
@@ -257,13 +299,32 @@ const RunptOutbox = (() => {
         };
       }
       stores.runs.delete(user);
-      const keys = [
-        `last-sync:${user}`, `needs-sign-in:${user}`, `offline:${user}`, `run-unit:${user}`, `start-checks:${user}`,
-      ];
-      for (const key of keys) {
-        stores.meta.delete(key);
-      }
+      // Their keys, and "signed-in" when it still names them.
+      const entries = stores.meta.openCursor();
+      entries.onsuccess = () => {
+        const entry = entries.result;
+        if (!entry) return;
+        const { key, value } = entry.value;
+        if (isRunnersKey(key, user) || (key === keys.signedIn && value === user)) entry.delete();
+        entry.continue();
+      };
     });
+  }
+
+  /** What the phone keeps for a runner, for Settings: logs waiting (and since when),
+   * refused logs, and how many of their keys (answers, kept routines) it holds. */
+  async function keptFor(user) {
+    const [waitingLogs, refused, metaKeys] = await Promise.all([
+      waiting(user),
+      needingAttention(user),
+      transaction(["meta"], "readonly", ({ meta }) => asPromise(meta.getAllKeys())),
+    ]);
+    return {
+      waiting: waitingLogs.length,
+      oldestQueued: waitingLogs.length ? waitingLogs[0].queued : null,
+      refused: refused.length,
+      keys: metaKeys.filter((key) => isRunnersKey(key, user)),
+    };
   }
 
   let running = null;
@@ -293,8 +354,9 @@ const RunptOutbox = (() => {
   }
 
   return {
-    openDatabase, transaction, asPromise, localTimestamp, newId, makeEvent, add, addWithRun, waiting,
-    needingAttention, getMeta, setMeta, updateMeta, flush, forgetRunner, loadRun, saveRun, clearRun,
+    keys, messages, openDatabase, transaction, asPromise, localTimestamp, newId, makeEvent, add, addWithRun,
+    waiting, needingAttention, getMeta, setMeta, deleteMeta, updateMeta, flush, forgetRunner, keptFor, loadRun,
+    saveRun, clearRun,
   };
 })();
 

@@ -4,7 +4,7 @@
  * (GET /offline/urls, runpt/pwa/offline_set.py): every routine (its page, its player and
  * every step fragment, in one response), the library, and the runner's other pages.
  * A unit is fetched only when its version changed, stored whole, and only then marked
- * as kept in IndexedDB (`offline:<user>`): a routine half fetched is never "ready", and
+ * as kept in IndexedDB (`RunptOutbox.keys.offline`): a routine half fetched is never "ready", and
  * the player can't start one that isn't.
  *
  * Depends on outbox.js and sw-shared.js (loaded before it), never on sw.js: what sw.js
@@ -37,7 +37,7 @@ self.RunptOfflineSet = (() => {
   async function isCurrentCopy(request) {
     if (Date.now() - network.checkedAt > CURRENT_FOR_MS) return false;
     const user = await signedInRunner();
-    const kept = user ? await outbox.getMeta(`offline:${user}`) : null;
+    const kept = user ? await outbox.getMeta(outbox.keys.offline(user)) : null;
     if (!kept) return false;
     const path = new URL(request.url).pathname;
     const routine = /^\/(?:routines|run)\/(\d+)$/.exec(path);
@@ -92,7 +92,7 @@ self.RunptOfflineSet = (() => {
         },
       }));
     }
-    await outbox.updateMeta(`offline:${user}`, (kept) => markKept(kept, unit));
+    await outbox.updateMeta(outbox.keys.offline(user), (kept) => markKept(kept, unit));
     return true;
   }
 
@@ -180,7 +180,7 @@ self.RunptOfflineSet = (() => {
   /** The units the manifest lists in a version the phone doesn't hold:
    * [{kind: "routine", id, version}, {kind: "library", version}, ...]. */
   async function unitsToFetch(manifest, cache, user) {
-    const kept = (await outbox.getMeta(`offline:${user}`)) || emptyKept();
+    const kept = (await outbox.getMeta(outbox.keys.offline(user))) || emptyKept();
     const wanted = [];
     for (const routine of manifest.routines) {
       if (kept.routines[routine.id] === routine.version && (await cache.match(unitPath(routine.id)))) continue;
@@ -202,7 +202,7 @@ self.RunptOfflineSet = (() => {
     for (const wanted of batch) {
       const unit = answer.units.find((u) => u.kind === wanted.kind && (wanted.kind !== "routine" || u.id === wanted.id));
       if (!unit || unit.version !== wanted.version) continue;
-      const before = wanted.kind === "routine" ? null : await outbox.getMeta(`offline:${user}`);
+      const before = wanted.kind === "routine" ? null : await outbox.getMeta(outbox.keys.offline(user));
       if (!(await keepUnit(user, unit))) continue;
       kept += 1;
       if (before) {
@@ -215,13 +215,13 @@ self.RunptOfflineSet = (() => {
 
   async function dropRoutinesGone(user, cache, manifest) {
     const listed = new Set(manifest.routines.map((routine) => String(routine.id)));
-    const kept = (await outbox.getMeta(`offline:${user}`)) || emptyKept();
+    const kept = (await outbox.getMeta(outbox.keys.offline(user))) || emptyKept();
     const gone = Object.keys(kept.routines).filter((id) => !listed.has(id));
     for (const id of gone) {
       await Promise.all([unitPath(id), `/routines/${id}`, `/run/${id}`].map((path) => cache.delete(path)));
     }
     if (!gone.length) return false;
-    await outbox.updateMeta(`offline:${user}`, (current) => {
+    await outbox.updateMeta(outbox.keys.offline(user), (current) => {
       current = current || emptyKept();
       for (const id of gone) {
         delete current.routines[id];
@@ -243,16 +243,16 @@ self.RunptOfflineSet = (() => {
    * and written into what is kept as it is then (a unit kept meanwhile stays marked; a
    * runner who logged out meanwhile stays forgotten). */
   async function tellPagesWhatIsKept(user, cache, changed) {
-    let kept = (await outbox.getMeta(`offline:${user}`)) || emptyKept();
+    let kept = (await outbox.getMeta(outbox.keys.offline(user))) || emptyKept();
     if (changed || kept.bytes === undefined) {
       const bytes = await cacheBytes(cache);
       const signedIn = String(await signedInRunner()) === String(user);
-      kept = await outbox.updateMeta(`offline:${user}`, (current) => (
+      kept = await outbox.updateMeta(outbox.keys.offline(user), (current) => (
         current || signedIn ? { ...(current || emptyKept()), bytes, at: Date.now() } : null
       ));
       if (!kept) return;
     }
-    await tellPages({ type: "offline-ready", routines: Object.keys(kept.routines).length, bytes: kept.bytes });
+    await tellPages({ type: outbox.messages.offlineReady, routines: Object.keys(kept.routines).length, bytes: kept.bytes });
   }
 
   async function cacheBytes(cache) {

@@ -28,7 +28,7 @@ self.RunptWorker = (() => {
 
   async function signedInRunner() {
     try {
-      return await outbox.getMeta("signed-in");
+      return await outbox.getMeta(outbox.keys.signedIn);
     } catch {
       return null;
     }

@@ -46,6 +46,7 @@ const {
 } = self.RunptWorker;
 const { isCurrentCopy, keepRoutineFrom, keepOfflineSetSoon } = self.RunptOfflineSet;
 const { isShare, keepShared } = self.RunptShare;
+const { messages } = outbox;
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: a new version waits until the runner taps "Update", so a
@@ -242,23 +243,24 @@ async function networkThenCache(request) {
 
 self.addEventListener("message", (event) => {
   const message = event.data || {};
-  if (message.type === "skip-waiting") {
+  if (message.type === messages.skipWaiting) {
     self.skipWaiting();
-  } else if (message.type === "cache-routines" && message.user) {
+  } else if (message.type === messages.cacheRoutines && message.user) {
     event.waitUntil(keepOfflineSetSoon(message.user).catch(() => {}));
-  } else if (message.type === "expect-fresh") {
+  } else if (message.type === messages.expectFresh) {
     network.freshUntil = Date.now() + FRESH_FOR_MS;
     copiesMayBeBehind();
-  } else if (message.type === "data-changed") {
+  } else if (message.type === messages.dataChanged) {
     copiesMayBeBehind();
-  } else if (message.type === "forget-user" && message.user) {
-    // Logout: this runner's pages go; their outbox (unsynced logs) stays.
+  } else if (message.type === messages.forgetUser && message.user) {
+    // Logout or deletion: this runner's pages and every key of theirs go; their logs
+    // not synced yet stay (a deletion's page has already dropped those).
     event.waitUntil((async () => {
       await caches.delete(userCacheName(message.user));
-      await outbox.setMeta(`offline:${message.user}`, null);
+      await outbox.forgetRunner(message.user, { keepLogs: true });
       if (event.ports[0]) event.ports[0].postMessage("forgotten");
     })());
-  } else if (message.type === "flush") {
+  } else if (message.type === messages.flush) {
     event.waitUntil(flushFromWorker());
   }
 });
@@ -268,7 +270,7 @@ async function flushFromWorker() {
   if (!user) return;
   const outcome = await outbox.flush(user);
   if (outcome === "sent") copiesMayBeBehind();
-  await tellPages({ type: "synced", outcome });
+  await tellPages({ type: messages.synced, outcome });
   // A failed flush makes Background Sync try again later.
   if (outcome === "failed") throw new Error("sync failed; will retry");
 }

@@ -98,7 +98,7 @@ def test_no_axe_violation_on_any_page(page, scheme):
     check(page.locator("#routine-link").input_value())
     pretend_the_session_was_yesterday(page)
     page.goto("/")
-    expect(page.locator("#morning-check")).to_be_visible()  # the next-morning question
+    expect(page.locator("#morning")).to_be_visible()  # the next-morning question
     check()
     assert found == []
 

@@ -44,7 +44,7 @@ def test_the_next_morning_question_is_asked_once_and_its_answer_syncs_offline(co
     run_whole_session(page, routine_id, sets=1)
     page.goto("/")
     wait_until(lambda: outbox_for(page, runner_id(page)) == 0)
-    question = page.locator("#morning-check")
+    question = page.locator("#morning")
     expect(question).to_be_hidden()  # the same day: nothing to ask yet
 
     pretend_the_session_was_yesterday(page)
@@ -61,7 +61,7 @@ def test_the_next_morning_question_is_asked_once_and_its_answer_syncs_offline(co
     [session] = server_sessions(page)
     assert session["morning"] == "worse"
     page.reload()
-    expect(page.locator("#morning-check")).to_be_hidden()  # asked once
+    expect(page.locator("#morning")).to_be_hidden()  # asked once
     page.goto(f"/routines/{routine_id}")
     expect(page.locator("[data-suggestion='regress']")).to_contain_text("Worse the next morning")
 

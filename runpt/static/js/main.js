@@ -24,6 +24,9 @@ const PAGE_MODULES = [
   ["[data-capacity-test]", "./capacity.js"],
   ["[data-running-page]", "./running.js"],
   ["[data-reminders]", "./reminders.js"],
+  ["[data-copy-link]", "./copy-link.js"],
+  ["[data-phone-kept]", "./phone-kept.js"],
+  ["[data-waiting-warning]", "./phone-kept.js"],
 ];
 
 function startPageModules() {
@@ -106,7 +109,7 @@ function start() {
     startSignedIn();
   } else {
     showSignedInHeader();
-    if (!document.querySelector("[data-when-signed-in]")) outbox.setMeta("signed-in", null);
+    if (!document.querySelector("[data-when-signed-in]")) outbox.setMeta(outbox.keys.signedIn, null);
     forgetDeletedRunner();
   }
   afterLoad(() => registerServiceWorker().catch(() => {}));

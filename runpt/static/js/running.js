@@ -1,7 +1,8 @@
-/* Running: a run logged by hand or filled in from a watch file, and the next-morning
- * answer after a run. Both go to the outbox first (`run.logged`, `morning.checked`), so
- * they work with no signal; reading a watch file needs the server, which stores nothing
- * and answers the run's fields and its id (docs/sync-protocol.md).
+/* Running: a run logged by hand or filled in from a watch file. It goes to the outbox
+ * first (`run.logged`), so it works with no signal, and the phone remembers it for the
+ * one next-morning question on home (morning.js); reading a watch file needs the
+ * server, which stores nothing and answers the run's fields and its id
+ * (docs/sync-protocol.md).
  *
  * A file reaches the form three ways: picked here, shared from another app (the
  * manifest's share_target: the service worker keeps the shared file in the
@@ -10,6 +11,7 @@
  * (file_handlers, read here through `launchQueue`). */
 
 import { logEvent } from "./log.js";
+import { rememberForTomorrow } from "./morning.js";
 import { outbox } from "./page.js";
 
 export function start(root) {
@@ -18,9 +20,6 @@ export function start(root) {
     if (form.matches("[data-run-form]")) {
       event.preventDefault();
       logRun(form);
-    } else if (form.matches("[data-run-morning]")) {
-      event.preventDefault();
-      answerMorning(form);
     }
   });
   const upload = root.querySelector("[data-run-import] input[type=file]");
@@ -118,6 +117,8 @@ async function logRun(form) {
     // An imported run keeps the id the server gave its file; a run by hand gets its own.
     const session = field(form, "session").value || outbox.newId();
     await logEvent("run.logged", session, data);
+    // Asked about on the morning after the day it was run (a run logged late isn't).
+    await rememberForTomorrow(session, "run", field(form, "date").value);
   } finally {
     busy.delete(form);
   }
@@ -127,25 +128,6 @@ async function logRun(form) {
   field(form, "source").value = "hand";
   askAboutLongAgo(form, null);
   fillNow(form);
-}
-
-async function answerMorning(form) {
-  if (busy.has(form)) return;
-  const feel = form.querySelector("[name=feel]:checked");
-  const pain = chosen(form, "pain");
-  if (!feel || pain === null) {
-    problem(form, "Choose how it feels and the pain this morning.");
-    return;
-  }
-  problem(form, "");
-  busy.add(form);
-  try {
-    await logEvent("morning.checked", form.dataset.run, { feel: feel.value, pain });
-  } finally {
-    busy.delete(form);
-  }
-  form.querySelector("button[type=submit]").disabled = true;
-  form.querySelector("[data-run-saved]").textContent = "Saved. Thanks!";
 }
 
 /* ---------- a watch file ---------- */

@@ -56,7 +56,7 @@ export async function startRun(button, play, tapped = true) {
   const unit = await unitOrProblem(button);
   if (!unit) return;
   const run = newRun(button, unit);
-  await outbox.setMeta(`run-unit:${user}`, unit);
+  await outbox.setMeta(outbox.keys.runUnit(user), unit);
   await outbox.saveRun(run);
   await logEvent("session.started", run.session,
     { routine: run.routine, planned_sets: unit.strength_steps }, { name: run.routineName });
@@ -134,7 +134,7 @@ export async function resumeRun(play) {
     button.textContent = "Go on with the session";
     return;
   }
-  const unit = (await outbox.getMeta(`run-unit:${user}`)) || (await loadUnit(player));
+  const unit = (await outbox.getMeta(outbox.keys.runUnit(user))) || (await loadUnit(player));
   if (!unit) return;
   play(run, unit);
 }

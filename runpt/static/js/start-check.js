@@ -7,7 +7,7 @@
 
 import { outbox, user } from "./page.js";
 
-const key = () => `start-checks:${user}`;
+const key = () => outbox.keys.startChecks(user);
 
 /** {routine reference: {version, clear, answers, fits, at}}: what this runner answered.
  * A runner's copy of a built-in routine shares the built-in's answers (`data-check-for`):

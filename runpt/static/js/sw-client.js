@@ -5,6 +5,8 @@
 import { outbox, plural, user } from "./page.js";
 import { showSyncStatus, tellWorkerDataChanged } from "./sync-status.js";
 
+const { keys, messages } = outbox;
+
 const LOGOUT_WAIT_MS = 4000;
 let waitingWorker = null;
 let updateRequested = false;
@@ -33,8 +35,8 @@ export async function registerServiceWorker() {
   });
   navigator.serviceWorker.addEventListener("message", (event) => {
     const message = event.data || {};
-    if (message.type === "synced") showSyncStatus();
-    if (message.type === "offline-ready") showWhatIsKept();
+    if (message.type === messages.synced) showSyncStatus();
+    if (message.type === messages.offlineReady) showWhatIsKept();
   });
   if (user) {
     await navigator.serviceWorker.ready;
@@ -47,12 +49,12 @@ export async function registerServiceWorker() {
 export function applyUpdate() {
   if (!waitingWorker) return;
   updateRequested = true;
-  waitingWorker.postMessage({ type: "skip-waiting" });
+  waitingWorker.postMessage({ type: messages.skipWaiting });
 }
 
 function keepOfflineSet(registration) {
   const worker = registration.active;
-  if (worker) worker.postMessage({ type: "cache-routines", user });
+  if (worker) worker.postMessage({ type: messages.cacheRoutines, user });
 }
 
 /** At a sync moment (back online, runpt back in view): a routine changed on another
@@ -70,7 +72,7 @@ export function refreshOfflineSet() {
 
 /** The runner sent a form: the page that answers must be the server's, not a copy. */
 export function expectFreshPage() {
-  tellWorkerDataChanged("expect-fresh");
+  tellWorkerDataChanged(messages.expectFresh);
 }
 
 /** Where the browser has Background Sync (Chromium), the service worker sends what
@@ -90,7 +92,7 @@ function megabytes(bytes) {
  * row or page, whether that routine can be started with no signal. */
 export async function showWhatIsKept() {
   if (!user) return;
-  const kept = (await outbox.getMeta(`offline:${user}`)) || { routines: {} };
+  const kept = (await outbox.getMeta(keys.offline(user))) || { routines: {} };
   const line = document.querySelector("[data-offline-summary]");
   const count = Object.keys(kept.routines).length;
   if (line && kept.bytes !== undefined) {
@@ -130,7 +132,7 @@ export async function forgetCachedPages(runner = user) {
   await new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = resolve;
-    registration.active.postMessage({ type: "forget-user", user: runner }, [channel.port2]);
+    registration.active.postMessage({ type: messages.forgetUser, user: runner }, [channel.port2]);
     setTimeout(resolve, 1500);
   });
 }
@@ -145,7 +147,9 @@ export async function logOut(form) {
     "They stay on this phone and sync when you log in again. Log out anyway?";
   if (pending.length && !confirm(warning)) return;
   await forgetCachedPages();
-  await outbox.setMeta("signed-in", null);
+  // Every key of theirs goes (the worker's side too, above); their unsent logs stay.
+  await outbox.forgetRunner(user, { keepLogs: true });
+  await outbox.setMeta(keys.signedIn, null);
   try {
     const answer = await fetch(form.action, {
       method: "POST",
@@ -156,22 +160,23 @@ export async function logOut(form) {
     if (answer.type !== "opaqueredirect" && !answer.ok) throw new Error(`logout answered ${answer.status}`);
     location.assign(form.dataset.after);
   } catch {
-    await outbox.setMeta(`log-out-later:${user}`, true);
+    await outbox.setMeta(keys.logOutLater(user), true);
     location.assign(form.dataset.offline);
   }
 }
 
 /** A logout made with no signal is finished as soon as a page comes from the server. */
 export async function finishLoggingOut() {
-  if (!user || !(await outbox.getMeta(`log-out-later:${user}`))) return false;
+  if (!user || !(await outbox.getMeta(keys.logOutLater(user)))) return false;
   const form = document.querySelector("form[data-logout]");
   try {
     await fetch(form.action, { method: "POST", credentials: "same-origin", redirect: "manual" });
   } catch {
     return false; // still no signal: this page is the phone's copy; try again next time
   }
-  await outbox.setMeta(`log-out-later:${user}`, null);
+  await outbox.deleteMeta(keys.logOutLater(user));
   await forgetCachedPages();
+  await outbox.forgetRunner(user, { keepLogs: true });
   location.assign(form.dataset.after);
   return true;
 }
@@ -185,13 +190,13 @@ export async function forgetDeletedRunner() {
   await outbox.forgetRunner(runner);
   if ("serviceWorker" in navigator) {
     const registration = await navigator.serviceWorker.ready;
-    if (registration.active) registration.active.postMessage({ type: "forget-user", user: runner });
+    if (registration.active) registration.active.postMessage({ type: messages.forgetUser, user: runner });
   }
 }
 
 export async function rememberSignedInRunner() {
   // The service worker flushes for this runner on Background Sync, with no page open.
-  await outbox.setMeta("signed-in", user);
+  await outbox.setMeta(keys.signedIn, user);
   if (user && navigator.storage && navigator.storage.persist) {
     // Ask the browser not to evict the outbox under storage pressure.
     navigator.storage.persist().catch(() => {});
@@ -203,7 +208,7 @@ export async function rememberSignedInRunner() {
 export async function showSignedInHeader() {
   const links = document.querySelector("[data-when-signed-in]");
   if (!links) return;
-  const runner = await outbox.getMeta("signed-in").catch(() => null);
+  const runner = await outbox.getMeta(keys.signedIn).catch(() => null);
   links.hidden = !runner;
   document.querySelector("[data-when-signed-out]").hidden = Boolean(runner);
 }

@@ -17,7 +17,7 @@ export function syncNow() {
 
 /** The server knows more than the pages on the phone show (logs sent, a form sent):
  * the service worker stops serving its copies as current until it checks again. */
-export function tellWorkerDataChanged(kind = "data-changed") {
+export function tellWorkerDataChanged(kind = outbox.messages.dataChanged) {
   const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
   if (worker) worker.postMessage({ type: kind });
 }
@@ -28,8 +28,8 @@ export async function showSyncStatus() {
   const [pending, attention, lastSync, needsSignIn] = await Promise.all([
     outbox.waiting(user),
     outbox.needingAttention(user),
-    outbox.getMeta(`last-sync:${user}`),
-    outbox.getMeta(`needs-sign-in:${user}`),
+    outbox.getMeta(outbox.keys.lastSync(user)),
+    outbox.getMeta(outbox.keys.needsSignIn(user)),
   ]);
   let text;
   if (pending.length) {
