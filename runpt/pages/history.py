@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from runpt.history import capacity_and_running, export
+from runpt.history import export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
 from runpt.history.overview import as_of, overview, plan_of
@@ -17,6 +17,7 @@ from runpt.history.pain import (
     pain_per_session,
 )
 from runpt.history.progress import bests, session_results, side_balance
+from runpt.history.report import report_facts
 from runpt.history.weeks import plan_calendar, today_from_sessions, weeks
 from runpt.library.models import PROBLEMS, Exercise
 from runpt.library.queries import exercise_by_slug, exercise_names, exercise_problems
@@ -35,7 +36,6 @@ from runpt.timestamps import server_today, utcnow
 
 CALENDAR_WEEKS = 12
 PAST_SESSIONS = 50
-REPORT_WEEKS = 8
 
 bp = Blueprint("history", __name__, url_prefix="/history")
 
@@ -305,22 +305,6 @@ def running():
 @login_required
 def report():
     return render_template("history/report.html", **report_facts(current_user))
-
-
-def report_facts(user) -> dict:
-    """What the report for a physio shows: the runner's own page and a shared one alike."""
-    from runpt.history.report import physio_report
-
-    summaries = current_summaries(user)
-    facts = overview(user, summaries)
-    return {
-        **facts,
-        **physio_report(user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
-        **capacity_and_running.for_report(user, facts["today"], REPORT_WEEKS),
-        "names": exercise_names(),
-        "PROBLEMS": PROBLEMS,
-        "as_of": as_of(),
-    }
 
 
 @bp.get("/export.json")
