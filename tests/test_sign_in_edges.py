@@ -170,15 +170,18 @@ def test_the_apps_own_logging_masks_share_tokens(app, caplog):
     assert "Exception on /shared/[link] [GET]" in caplog.text
 
 
-def readme_access_log_format() -> str:
-    readme = (ROOT / "README.md").read_text()
-    joined = readme.replace("\\\n", " ")  # the command's continued lines as one
-    command = re.search(r"^gunicorn --workers .*?wsgi:app$", joined, re.M).group(0)
-    words = shlex.split(command)
-    return words[words.index("--access-logformat") + 1]
+def deployed_access_log_format() -> str:
+    """The access-log format the app hosts run with (deploy/runpt.service's ExecStart,
+    its continued lines joined and systemd's %% read back as %); the README shows it."""
+    unit = (ROOT / "deploy" / "runpt.service").read_text().replace("\\\n", " ")
+    command = re.search(r"^ExecStart=(.*gunicorn .*)$", unit, re.M).group(1)
+    words = shlex.split(command.replace("%%", "%"))
+    log_format = words[words.index("--access-logformat") + 1]
+    assert log_format in (ROOT / "README.md").read_text()
+    return log_format
 
 
-def test_the_readmes_gunicorn_access_log_format_masks_share_tokens(signed_in, app):
+def test_the_deployed_gunicorn_access_log_format_masks_share_tokens(signed_in, app):
     link = make_link(signed_in)
     token = link.removeprefix("/shared/")
     # As gunicorn calls the app: its own environ, read again by its access log after.
@@ -191,6 +194,6 @@ def test_the_readmes_gunicorn_access_log_format_masks_share_tokens(signed_in, ap
     assert statuses == ["200 OK"]
     response = SimpleNamespace(status="200 OK", headers=[], sent=123)
     atoms = Logger(Config()).atoms(response, [], environ, timedelta(milliseconds=5))
-    line = readme_access_log_format() % SafeAtoms(atoms)
+    line = deployed_access_log_format() % SafeAtoms(atoms)
     assert token not in line
     assert '"GET /shared/[link]/progress HTTP/1.1" 200 123 "http://localhost/shared/[link]"' in line

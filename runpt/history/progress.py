@@ -3,13 +3,22 @@ against right for one-sided work. A difference over 10% is flagged: runpt's conv
 the limb symmetry index of at least 90% clinicians commonly use (docs/content-rules.md rule 14), not
 a published threshold; for calf raises a gap of a few reps is within a heel-raise test's
 own error (about ±6 reps, Hébert-Losier et al. 2017), so the flag says to watch it, not
-that something is wrong."""
+that something is wrong.
+
+What a progress page shows (`progress_facts`, `logged_list`) is the same for the runner's
+own page (/history/progress) and the one a share link opens (/shared/<token>/progress)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from runpt.log.reads import LoggedSet, sets_by_session
+from runpt.history.charts import Series, line_chart
+from runpt.history.overview import as_of
+from runpt.library.models import Exercise
+from runpt.library.queries import exercise_names
+from runpt.log.reads import LoggedSet, logged_exercises, sets_by_session
+from runpt.runner.models import settings_of
+from runpt.runner.units import in_unit
 from runpt.timestamps import local_day
 
 SIDE_DIFFERENCE_FLAG = 0.10
@@ -105,3 +114,70 @@ def bests(results: list[SessionResult]) -> dict:
         "best": (best.best, best.day) if best else None,
         "load": (heaviest.best_load, heaviest.day) if heaviest else None,
     }
+
+
+def logged_list(user) -> list[tuple]:
+    """(slug, name, sessions, last day) of every exercise the runner has logged: the
+    progress list, on the runner's own page and the one a share link opens."""
+    names = exercise_names()
+    logged = logged_exercises(user)
+    return [(slug, names.get(slug, slug), count, last) for slug, count, last in logged]
+
+
+def progress_facts(user, exercise: Exercise) -> dict:
+    """What an exercise's progress shows: the runner's own page and a shared one alike."""
+    slug = exercise.slug
+    results = session_results(user, slug, is_hold=exercise.is_hold)
+    unit = " s" if exercise.is_hold else ""
+    measure = "seconds held" if exercise.is_hold else "reps"
+    chart = progress_chart(exercise, results, unit, measure)
+    load_chart = None
+    load_unit = settings_of(user).unit  # loads shown in the unit of the runner whose they are
+    if any(r.best_load for r in results):
+        points = [(r.day, in_unit(r.best_load, load_unit)) for r in results if r.best_load]
+        load_chart = line_chart(
+            "load-chart", f"{exercise.name}: heaviest load per session",
+            f"Load in {load_unit}, {len(points)} sessions, from {points[0][1]:g} {load_unit} to "
+            f"{points[-1][1]:g} {load_unit}.",
+            [Series("Load", points)], unit=f" {load_unit}",
+        )  # fmt: skip
+    return {
+        "exercise": exercise,
+        "results": results,
+        "chart": chart,
+        "load_chart": load_chart,
+        "bests": bests(results),
+        "balance": side_balance(results) if exercise.per_side else None,
+        "unit": unit,
+        "measure": measure,
+        "load_unit": load_unit,
+        "as_of": as_of(),
+    }
+
+
+def progress_chart(exercise: Exercise, results, unit: str, measure: str):
+    if not results:
+        return None
+    if exercise.per_side:
+        series = [
+            Series(
+                f"{side.capitalize()} side",
+                [(r.day, r.total_by_side[side]) for r in results if side in r.total_by_side],
+                css=f"series-{side}",
+            )
+            for side in ("left", "right")
+        ]
+        what = f"total {measure} per side"
+    else:
+        series = [Series("Best set", [(r.day, r.best) for r in results if r.best is not None])]
+        what = f"best set ({measure})"
+    # A side never logged (only the right side of a one-sided exercise) draws no line.
+    series = [s for s in series if s.points]
+    if not series:
+        return None
+    first, last = series[0].points[0], series[0].points[-1]
+    description = (
+        f"{what.capitalize()} in {len(results)} sessions, from {first[1]:g}{unit} on "
+        f"{first[0]:%-d %b %Y} to {last[1]:g}{unit} on {last[0]:%-d %b %Y}."
+    )
+    return line_chart("progress-chart", f"{exercise.name}: {what}", description, series, unit=unit)

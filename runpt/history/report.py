@@ -1,5 +1,6 @@
 """The "report for my physio": the last weeks of adherence, pain and the ladder level
-of each exercise, on one printable page."""
+of each exercise, on one printable page: the runner's own (/history/report) and the one
+a share link opens (/shared/<token>) show the same facts."""
 
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
@@ -7,18 +8,37 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 
 from runpt.extensions import db
+from runpt.history import capacity_and_running
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import Tally
+from runpt.history.overview import as_of, overview
 from runpt.history.pain import PAIN_BANDS, pain_per_problem, pain_per_session
 from runpt.history.weeks import WEEKLY_TARGET, weeks
 from runpt.library.ladder import ExerciseFacts, ladder, variant_name
-from runpt.library.models import Exercise
-from runpt.library.queries import exercise_problems
+from runpt.library.models import PROBLEMS, Exercise
+from runpt.library.queries import exercise_names, exercise_problems
 from runpt.log.reads import sets_since, stops_since
+from runpt.log.summaries import current_summaries
 from runpt.pain import ZONES_IN_WORDS
 from runpt.routines.editing import routine_problems
 from runpt.runner.models import settings_of
 from runpt.timestamps import local_day, monday_of
+
+REPORT_WEEKS = 8
+
+
+def report_facts(user) -> dict:
+    """What the report for a physio shows: the runner's own page and a shared one alike."""
+    summaries = current_summaries(user)
+    facts = overview(user, summaries)
+    return {
+        **facts,
+        **physio_report(user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
+        **capacity_and_running.for_report(user, facts["today"], REPORT_WEEKS),
+        "names": exercise_names(),
+        "PROBLEMS": PROBLEMS,
+        "as_of": as_of(),
+    }
 
 
 def physio_report(user, summaries, today, how_many_weeks: int, counting: Tally) -> dict:

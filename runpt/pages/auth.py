@@ -17,6 +17,7 @@ from runpt.auth.accounts import (
 )
 from runpt.auth.devices import COOKIE as DEVICE_COOKIE
 from runpt.auth.devices import end_other_devices, known_device, remember_device
+from runpt.auth.next_page import marked_come_back, safe_next, wanted_next
 from runpt.auth.signins import end_other_sign_ins, end_sign_in, sign_ins_of, start_sign_in
 from runpt.extensions import db
 from runpt.log.ingest import forget_runner as forget_logs
@@ -57,16 +58,6 @@ def this_device(email: str) -> str | None:
     return known_device(request.cookies.get(DEVICE_COOKIE), normalise_email(email))
 
 
-def wanted_next() -> str | None:
-    """The page to come back to after logging in or signing up (`next`), when it is a
-    path on this site: never an open redirect to another host (runpt/security/come_back.py)."""
-    return site_path(request.values.get("next", ""))
-
-
-def safe_next(default: str) -> str:
-    return wanted_next() or default
-
-
 def after_sign_up(user, come_back: str | None = None) -> str:
     """The two first-run questions, so home can start with the routine that fits, then
     the page the runner signed up from (a routine's link, say); a runner who signed up
@@ -74,17 +65,6 @@ def after_sign_up(user, come_back: str | None = None) -> str:
     if settings_of(user).answered_at is None:
         return url_for("runner.first_run", next=come_back)
     return come_back or url_for("routines.home")
-
-
-def comes_back_to(page):
-    """Marks a view taking a form (a POST) with where a signed-out runner comes back to
-    after logging in: `page()`, a path or None, read from the request that was refused."""
-
-    def mark(view):
-        view.comes_back_to = page
-        return view
-
-    return mark
 
 
 def login_first():
@@ -98,8 +78,7 @@ def login_first():
     else:
         flash(SIGNED_OUT, "info")
         view = current_app.view_functions.get(request.endpoint or "")
-        page = getattr(view, "comes_back_to", None)
-        come_back = site_path((page and page()) or "") or referring_path(request)
+        come_back = site_path(marked_come_back(view) or "") or referring_path(request)
     target = url_for("auth.login", next=come_back)
     if request.headers.get("HX-Request"):
         # htmx would follow a redirect and swap the login page into a part of this one.

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from runpt.history import capacity_and_running, export
+from runpt.history import export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
 from runpt.history.overview import as_of, overview
@@ -16,11 +16,12 @@ from runpt.history.pain import (
     pain_per_problem,
     pain_per_session,
 )
-from runpt.history.progress import bests, session_results, side_balance
+from runpt.history.progress import logged_list, progress_facts
+from runpt.history.report import report_facts
 from runpt.history.weeks import plan_calendar, today_from_sessions, weeks
-from runpt.library.models import PROBLEMS, Exercise
+from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug, exercise_names, exercise_problems
-from runpt.log.reads import logged_exercises, logged_runs, notes_of
+from runpt.log.reads import logged_runs, notes_of
 from runpt.log.sessions import one_session, routine_names
 from runpt.log.summaries import current_summaries
 from runpt.pain import ZONES_IN_WORDS
@@ -28,14 +29,12 @@ from runpt.routines.editing import routine_problems
 from runpt.runner import answers
 from runpt.runner.answers import WEEKDAY_NAMES
 from runpt.runner.models import save_settings, set_training_days, settings_of
-from runpt.runner.units import in_unit
 from runpt.running.load import jump_rule, run_day, run_flags, today_from_runs, weekly_load
 from runpt.running.settings import running_data
 from runpt.timestamps import server_today, utcnow
 
 CALENDAR_WEEKS = 12
 PAST_SESSIONS = 50
-REPORT_WEEKS = 8
 
 bp = Blueprint("history", __name__, url_prefix="/history")
 
@@ -146,14 +145,6 @@ def progress_index():
     )
 
 
-def logged_list(user) -> list[tuple]:
-    """(slug, name, sessions, last day) of every exercise the runner has logged: the
-    progress list, here and on the page a share link opens."""
-    names = exercise_names()
-    logged = logged_exercises(user)
-    return [(slug, names.get(slug, slug), count, last) for slug, count, last in logged]
-
-
 @bp.get("/progress/<slug>")
 @login_required
 def progress(slug: str):
@@ -161,65 +152,6 @@ def progress(slug: str):
     if exercise is None:
         abort(404)
     return render_template("history/progress.html", **progress_facts(current_user, exercise))
-
-
-def progress_facts(user, exercise: Exercise) -> dict:
-    """What an exercise's progress shows: the runner's own page and a shared one alike."""
-    slug = exercise.slug
-    results = session_results(user, slug, is_hold=exercise.is_hold)
-    unit = " s" if exercise.is_hold else ""
-    measure = "seconds held" if exercise.is_hold else "reps"
-    chart = progress_chart(exercise, results, unit, measure)
-    load_chart = None
-    load_unit = settings_of(user).unit  # loads shown in the unit of the runner whose they are
-    if any(r.best_load for r in results):
-        points = [(r.day, in_unit(r.best_load, load_unit)) for r in results if r.best_load]
-        load_chart = line_chart(
-            "load-chart", f"{exercise.name}: heaviest load per session",
-            f"Load in {load_unit}, {len(points)} sessions, from {points[0][1]:g} {load_unit} to "
-            f"{points[-1][1]:g} {load_unit}.",
-            [Series("Load", points)], unit=f" {load_unit}",
-        )  # fmt: skip
-    return {
-        "exercise": exercise,
-        "results": results,
-        "chart": chart,
-        "load_chart": load_chart,
-        "bests": bests(results),
-        "balance": side_balance(results) if exercise.per_side else None,
-        "unit": unit,
-        "measure": measure,
-        "load_unit": load_unit,
-        "as_of": as_of(),
-    }
-
-
-def progress_chart(exercise: Exercise, results, unit: str, measure: str):
-    if not results:
-        return None
-    if exercise.per_side:
-        series = [
-            Series(
-                f"{side.capitalize()} side",
-                [(r.day, r.total_by_side[side]) for r in results if side in r.total_by_side],
-                css=f"series-{side}",
-            )
-            for side in ("left", "right")
-        ]
-        what = f"total {measure} per side"
-    else:
-        series = [Series("Best set", [(r.day, r.best) for r in results if r.best is not None])]
-        what = f"best set ({measure})"
-    # A side never logged (only the right side of a one-sided exercise) draws no line.
-    series = [s for s in series if s.points]
-    if not series:
-        return None
-    first, last = series[0].points[0], series[0].points[-1]
-    description = (
-        f"{what.capitalize()} in {len(results)} sessions, from {first[1]:g}{unit} on "
-        f"{first[0]:%-d %b %Y} to {last[1]:g}{unit} on {last[0]:%-d %b %Y}."
-    )
-    return line_chart("progress-chart", f"{exercise.name}: {what}", description, series, unit=unit)
 
 
 @bp.get("/pain")
@@ -305,22 +237,6 @@ def running():
 @login_required
 def report():
     return render_template("history/report.html", **report_facts(current_user))
-
-
-def report_facts(user) -> dict:
-    """What the report for a physio shows: the runner's own page and a shared one alike."""
-    from runpt.history.report import physio_report
-
-    summaries = current_summaries(user)
-    facts = overview(user, summaries)
-    return {
-        **facts,
-        **physio_report(user, summaries, facts["today"], REPORT_WEEKS, facts["tally"]),
-        **capacity_and_running.for_report(user, facts["today"], REPORT_WEEKS),
-        "names": exercise_names(),
-        "PROBLEMS": PROBLEMS,
-        "as_of": as_of(),
-    }
 
 
 @bp.get("/export.json")

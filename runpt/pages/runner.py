@@ -6,8 +6,8 @@ no JavaScript."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from runpt.auth.next_page import wanted_next
 from runpt.library.models import PROBLEMS
-from runpt.pages.auth import wanted_next
 from runpt.routines.editing import visible_routines
 from runpt.runner import answers
 from runpt.runner.models import (

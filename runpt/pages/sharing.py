@@ -27,11 +27,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from runpt.auth.next_page import comes_back_to
+from runpt.history.progress import logged_list, progress_facts
+from runpt.history.report import report_facts
 from runpt.library.dose import minutes
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug
-from runpt.pages.auth import comes_back_to
-from runpt.pages.history import logged_list, progress_facts, report_facts
 from runpt.routines.editing import TooManyRoutines, routine_for
 from runpt.security.flood import limiter
 from runpt.sharing import documents, links
