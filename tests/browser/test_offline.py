@@ -134,8 +134,9 @@ def test_an_answer_about_an_older_change_never_replaces_a_later_copy(page):
 
 
 # The worker writes kept units one after another (sw-offline-set.js, `keepUnit`): a unit
-# of no runner, queued now, settles only after every write queued before it, the
-# player's answer included (queued as its body came, before the page could show it).
+# of no runner, queued now, settles only after every write queued before it. The
+# player's answer is queued the moment its body has arrived (keepRoutineFrom), which the
+# page needs whole before it can show the step the test waits for first.
 WAIT_FOR_UNIT_WRITES = """() => self.RunptOfflineSet.keepRoutineFrom(
     new Response(JSON.stringify({ user: "nobody", kind: "routine" })), "no runner")"""
 
