@@ -16,9 +16,24 @@ from runpt.extensions import db
 TEST_DATABASE_URL = os.environ.get("RUNPT_TEST_DATABASE_URL")
 
 
+POSTGRES_PASS_URLS = ("RUNPT_TEST_DATABASE_URL", "RUNPT_BROWSER_DATABASE_URL")
+
+
+def check_the_postgres_pass(environ=os.environ) -> None:
+    """CI's PostgreSQL pass sets RUNPT_REQUIRE_POSTGRES (.ci/run): a run with it whose
+    database URLs are missing or not PostgreSQL's stops at once, instead of passing on
+    SQLite and leaving the PostgreSQL pass lost without anyone noticing."""
+    if not environ.get("RUNPT_REQUIRE_POSTGRES"):
+        return
+    for name in POSTGRES_PASS_URLS:
+        if not environ.get(name, "").startswith("postgresql"):
+            raise pytest.UsageError(
+                f"RUNPT_REQUIRE_POSTGRES is set but {name} is no PostgreSQL URL"
+            )
+
+
 def pytest_configure(config):
-    if os.environ.get("CI") and not TEST_DATABASE_URL and os.environ.get("RUNPT_REQUIRE_POSTGRES"):
-        raise pytest.UsageError("RUNPT_REQUIRE_POSTGRES is set but RUNPT_TEST_DATABASE_URL is not")
+    check_the_postgres_pass()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 page and on its step in the player."""
 
 import html
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -29,8 +30,28 @@ def title_of(slug: str) -> str:
     return root.find(f"{SVG}title").text.strip()
 
 
-def test_the_library_has_45_exercises_to_draw():
+def drawn_on_its_page(client, slug: str) -> ET.Element:
+    """The figure as the exercise's page draws it: its inline SVG, parsed."""
+    body = client.get(f"/library/{slug}").get_data(as_text=True)
+    found = re.search(r'<figure class="figure">(<svg.*?</svg>)</figure>', body, re.S)
+    assert found, f"{slug}: its page draws no figure"
+    svg = ET.fromstring(found[1])
+    assert svg.get("aria-labelledby") == f"fig-{slug}", slug  # its own, not another's
+    assert svg.find(f"{SVG}title").text.strip(), slug
+    return svg
+
+
+def a_body(part: ET.Element) -> bool:
+    """A head and limbs: a circle and at least three strokes (a path's every "M" starts
+    one: a figure may draw its trunk and limbs as one path)."""
+    strokes = sum(len(re.findall("[Mm]", path.get("d"))) for path in part.iter(f"{SVG}path"))
+    return part.find(f".//{SVG}circle") is not None and strokes >= 3
+
+
+def test_the_library_has_45_exercises_to_draw(signed_in):
     assert len(SLUGS) == 45
+    for slug in SLUGS:
+        assert a_body(drawn_on_its_page(signed_in, slug)), slug
 
 
 STRENGTH = [e["slug"] for e in read_data("exercises.toml")["exercise"] if e["phase"] == "strength"]
@@ -57,8 +78,15 @@ def test_a_strength_exercises_figure_shows_where_the_movement_starts_and_ends(sl
         assert pose.find(f"{SVG}circle") is not None and len(pose.findall(f"{SVG}path")) >= 3
 
 
-def test_every_strength_exercise_is_drawn_and_there_are_27():
+def test_every_strength_exercise_is_drawn_and_there_are_27(signed_in):
     assert len(STRENGTH) == 27
+    for slug in STRENGTH:
+        svg = drawn_on_its_page(signed_in, slug)
+        drawn = {
+            g.get("class"): g for g in svg.iter(f"{SVG}g") if g.get("class", "").startswith("pose ")
+        }
+        assert set(drawn) == {"pose pose-start", "pose pose-end"}, slug
+        assert all(a_body(pose) for pose in drawn.values()), slug
 
 
 @pytest.mark.parametrize("slug", ["eccentric-heel-drop", "eccentric-heel-drop-bent-knee"])

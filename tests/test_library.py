@@ -3,6 +3,9 @@
 import html
 import re
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -53,8 +56,64 @@ def listed_names(body: str) -> list[str]:
 # --- the data -------------------------------------------------------------------------
 
 
+CONTENT_RULES = Path(__file__).parent.parent / "docs" / "content-rules.md"
+
+
+def article_table() -> list[list[str]]:
+    """The exercises the article names, as docs/content-rules.md lists them ("The
+    article"), one list per group row: "double-leg and single-leg calf raise" is two."""
+    text = CONTENT_RULES.read_text()
+    section = text.split("## The article", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or cells[0] in ("group", "---"):
+            continue
+        names = []
+        for phrase in cells[1].split(", "):
+            both = re.fullmatch(r"(\S+) and (\S+) (.+)", phrase)
+            names += [f"{both[1]} {both[3]}", f"{both[2]} {both[3]}"] if both else [phrase]
+        rows.append(names)
+    return rows
+
+
+def plain_name(name: str, keep_brackets: bool) -> str:
+    """A name as the article and the library both say it: any case, "with a band" or
+    "with band" alike, and (unless kept) a variant's words in brackets left out."""
+    name = name.lower()
+    if not keep_brackets:
+        name = re.sub(r"\s*\(.*?\)", "", name)
+    return re.sub(r"\s+with (a )?band$", "", name).strip()
+
+
+def library_slug_for(article_name: str, library: list[dict]) -> str:
+    """The one library exercise of that name: "eccentric heel drop" is the exercise of
+    that name, not its bent-knee variant; "side plank" is "Side plank (from the knees)"."""
+    for keep_brackets in (True, False):
+        found = [
+            entry["slug"]
+            for entry in library
+            if plain_name(entry["name"], keep_brackets) == plain_name(article_name, False)
+        ]
+        if found:
+            assert len(found) == 1, f"{article_name!r} matches {found}"
+            return found[0]
+    raise AssertionError(f"{article_name!r}, named by the article, is not in the library")
+
+
 def test_article_names_22_exercises():
-    assert len(ARTICLE_SLUGS) == 22 == len(set(ARTICLE_SLUGS))
+    """The 22 come from the article's list the project ships (docs/content-rules.md), each
+    found by name in the library's data, in the group the article puts it in."""
+    library = read_data("exercises.toml")["exercise"]
+    rows = article_table()
+    assert sum(len(names) for names in rows) == 22
+    slugs = [[library_slug_for(name, library) for name in names] for names in rows]
+    assert len({slug for row in slugs for slug in row}) == 22
+    # The tests below check these exercises' fields and routines: the same 22, by group.
+    assert dict(zip(ARTICLE_EXERCISES, slugs, strict=True)) == ARTICLE_EXERCISES
+    groups = {entry["slug"]: entry["group"] for entry in library}
+    for group, row in zip(ARTICLE_EXERCISES, slugs, strict=True):
+        assert {groups[slug] for slug in row} == {group}
 
 
 def test_every_article_exercise_is_in_its_group_with_every_field(app):
@@ -247,9 +306,49 @@ def test_load_library_command(runner, app):
         assert db.session.scalar(select(func.count()).select_from(Exercise)) == exercises
 
 
-def test_data_files_ship_with_the_package():
-    assert (Path(DATA) / "exercises.toml").is_file()
-    assert (Path(DATA) / "routines.toml").is_file()
+ROOT = Path(__file__).parent.parent
+
+
+def tracked_files(folder: str) -> list[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", folder], cwd=ROOT, capture_output=True, check=True
+    )
+    return [name for name in listed.stdout.decode().split("\0") if name]
+
+
+def built_wheel(tmp_path: Path) -> Path:
+    """The wheel pip builds from the checkout's files, built in a copy so the checkout
+    gets no build/ or egg-info of its own. pip's own build environment, with the
+    setuptools pyproject.toml asks for (the venv's may be older)."""
+    source = tmp_path / "source"
+    for name in ["pyproject.toml", "README.md", *tracked_files("runpt")]:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
+    out = tmp_path / "wheel"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(out), str(source)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = out.glob("runpt-*.whl")
+    return wheel
+
+
+@pytest.mark.slow
+def test_data_files_ship_with_the_package(tmp_path):
+    """What an install gets is the wheel, not the checkout: every file of the package (the
+    data TOMLs, templates, static files, migrations) is in it."""
+    with zipfile.ZipFile(built_wheel(tmp_path)) as wheel:
+        shipped = set(wheel.namelist())
+    missing = [name for name in tracked_files("runpt") if name not in shipped]
+    assert missing == []
+    for needed in (
+        "runpt/data/exercises.toml", "runpt/data/routines.toml", "runpt/templates/base.html",
+        "runpt/static/sw.js", "runpt/static/figures/glute-bridge.svg",
+        "runpt/migrations/env.py",
+    ):  # fmt: skip
+        assert needed in shipped
+    assert any(name.startswith("runpt/migrations/versions/") for name in shipped)
 
 
 # --- the pages ------------------------------------------------------------------------

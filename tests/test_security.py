@@ -43,6 +43,28 @@ def test_the_same_replay_from_another_site_is_refused(client):
     assert "Cross-site request refused" in response.get_json()["error"]
 
 
+def test_a_replay_from_another_site_with_only_an_origin_is_refused(client):
+    """Browsers without Sec-Fetch-Site (Safari before 16.4) send only `Origin`: the
+    check falls back to it (runpt/security/origins.py), and the sync stores nothing."""
+    login_with_remember(client)
+    response = client.post(
+        "/api/sync",
+        json={"events": [logged(new_session())]},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert response.status_code == 403
+    assert "Cross-site request refused" in response.get_json()["error"]
+    assert client.get("/api/sessions").get_json()["sessions"] == []
+    # The same request from runpt's own origin, with no Sec-Fetch-Site either, goes in.
+    own = client.post(
+        "/api/sync",
+        json={"events": [logged(new_session())]},
+        headers={"Origin": "http://localhost"},
+    )
+    assert own.get_json()["results"][0]["status"] == "accepted"
+    assert len(client.get("/api/sessions").get_json()["sessions"]) == 1
+
+
 def test_cookies_are_httponly_lax_and_not_secure_by_default(client):
     answer = login_with_remember(client)
     cookies = set_cookie_lines(answer)

@@ -229,6 +229,25 @@ def test_without_remember_me_the_server_ends_the_sign_in_after_12_hours(app, reg
     assert row.expires_at - row.created_at == timedelta(hours=12)
 
 
+def test_a_sign_in_without_remember_me_stops_working_after_12_hours(clock, app, registered):
+    """The stored expiry is what ends it: the session cookie, checked for its own age on
+    the system clock (runpt/security/sessions.py), would still be good, so only the
+    server's 12 hours, read on runpt's clock, can sign this browser out."""
+    registered.login(remember=False)
+    browser = registered.client
+    clock.advance(hours=11, minutes=59)
+    assert browser.get("/api/sessions").status_code == 200
+
+    clock.advance(minutes=1, seconds=1)  # 12 hours and a second after signing in
+
+    api = browser.get("/api/sessions")
+    assert api.status_code == 401
+    assert api.get_json() == {"error": "Sign in again to sync; your logs are kept until then."}
+    page = browser.get("/routines")
+    assert page.status_code == 302
+    assert page.headers["Location"].startswith("/auth/login")
+
+
 def test_a_new_sign_in_clears_the_runners_expired_ones(app, registered):
     registered.login()
     with app.app_context():

@@ -127,8 +127,25 @@ def test_an_answer_about_an_older_change_never_replaces_a_later_copy(page):
     # phone holds a later one.
     start_session(page, routine_id)
     expect(page.locator("#step")).to_contain_text("Set 1 of 2")
-    still_later = wait_until(lambda: kept_unit(page, routine_id)["name"] != "Later copy", 3)
-    assert not still_later, "an answer about an older change replaced the later copy"
+    after_the_units_written_so_far(page)
+    assert kept_unit(page, routine_id)["name"] == "Later copy", (
+        "an answer about an older change replaced the later copy"
+    )
+
+
+# The worker writes kept units one after another (sw-offline-set.js, `keepUnit`): a unit
+# of no runner, queued now, settles only after every write queued before it. The
+# player's answer is queued the moment its body has arrived (keepRoutineFrom), which the
+# page needs whole before it can show the step the test waits for first.
+WAIT_FOR_UNIT_WRITES = """() => self.RunptOfflineSet.keepRoutineFrom(
+    new Response(JSON.stringify({ user: "nobody", kind: "routine" })), "no runner")"""
+
+
+def after_the_units_written_so_far(page) -> None:
+    """Returns once the service worker has written (or refused) every unit it was given:
+    what the cache holds then is its decision, with no time to wait and guess."""
+    (worker,) = page.context.service_workers
+    worker.evaluate(WAIT_FOR_UNIT_WRITES)
 
 
 def run_offline_session(context, page, go_offline):
@@ -317,16 +334,15 @@ def test_an_update_waits_for_the_runner_and_keeps_the_session_and_logs(context, 
     expect(page.locator("#step")).to_contain_text("Set 2 of 3")
     log_set(page, pain=0)
     assert outbox_for(page, user) == 3
-    page.get_by_role("button", name="Update").click()
-    try:
-        expect(page.locator("#update-banner")).to_be_hidden(timeout=15000)
-    except AssertionError:
-        # Seen in about one full CI run in three, never alone: the reload the new worker
-        # asks for stays "waiting for navigation" in headless Chromium. What the runner
-        # is promised is checked after opening the page again: the new version is in
-        # charge, and the session and its logs are as they were.
-        page.reload()
-        expect(page.locator("#update-banner")).to_be_hidden(timeout=15000)
+    page.evaluate("window.beforeTheUpdate = true")
+    # The tap alone takes the new version and reloads the page: nothing else opens it
+    # again. Waited for as the reload commits, not for every file of the new page.
+    with page.expect_navigation(wait_until="commit", timeout=15000):
+        page.get_by_role("button", name="Update").click()
+    expect(page.locator("#update-banner")).to_be_hidden(timeout=15000)
+    assert page.evaluate("window.beforeTheUpdate") is None  # a new page, after the reload
+    no_update_waiting = "navigator.serviceWorker.getRegistration().then(r => !r.waiting)"
+    assert page.evaluate(no_update_waiting)
     expect(page.locator("#step")).to_contain_text("Set 3 of 3")
     assert outbox_for(page, user) == 3
 
