@@ -9,6 +9,7 @@ from runpt.auth.accounts import (
     confirm_password,
     forget_account,
     hold_runner,
+    is_email_address,
     log_in,
     normalise_email,
     password_error,
@@ -54,8 +55,12 @@ def sign_in(user, remember: bool, destination: str):
 
 
 def this_device(email: str) -> str | None:
-    """This browser's device id when it has signed in to `email`'s account before."""
-    return known_device(request.cookies.get(DEVICE_COOKIE), normalise_email(email))
+    """This browser's device id when it has signed in to `email`'s account before. Text
+    that can't be an address never reaches the database (PostgreSQL refuses a NUL)."""
+    email = normalise_email(email)
+    if not is_email_address(email):
+        return None
+    return known_device(request.cookies.get(DEVICE_COOKIE), email)
 
 
 def after_sign_up(user, come_back: str | None = None) -> str:
