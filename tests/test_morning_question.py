@@ -47,6 +47,30 @@ def test_a_session_is_asked_about_on_the_runners_morning_after_and_that_day_only
     assert asked(signed_in) is None
 
 
+def carried(client) -> list[str]:
+    """The sessions and runs home carries for the phone to ask about, shown or not."""
+    page = text(client.get("/"))
+    return [part.split('"')[0] for part in page.split('data-morning-item data-session="')[1:]]
+
+
+@pytest.mark.parametrize("hours_east", [13, -10], ids=["utc+13", "utc-10"])
+def test_through_the_night_home_keeps_the_question_for_the_morning(
+    signed_in, monkeypatch, hours_east
+):
+    """01:30 on the morning after is not yet the morning: nothing is asked, but home
+    carries the session, so the phone's copy asks at 04:00 (a CI run at Monday 00:30
+    found home dropping it until then)."""
+    evening = monday_evening(hours_east)
+    pin(monkeypatch, evening + timedelta(hours=1))
+    events = a_session(evening, {"reps": 10})
+    sync(signed_in, events)
+    pin(monkeypatch, evening + timedelta(hours=7, minutes=30))  # 01:30 the next day
+    assert asked(signed_in) is None
+    assert carried(signed_in) == [events[0]["session"]]
+    pin(monkeypatch, evening + timedelta(hours=10))  # 04:00: the morning
+    assert asked(signed_in) == "yesterday's session"
+
+
 @pytest.mark.parametrize("hours_east", [13, -10], ids=["utc+13", "utc-10"])
 def test_a_run_is_asked_about_on_home_the_morning_after_never_days_late(
     signed_in, monkeypatch, hours_east

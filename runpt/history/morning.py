@@ -26,6 +26,13 @@ class Asked:
     day: date
     offset_min: int
 
+    def worth_knowing(self, now: datetime) -> bool:
+        """Done today or yesterday on the runner's clock: home carries it, so a copy of
+        home kept on the phone asks at the right hour (through the night too: 01:00 is
+        not yet the morning, but the question is still to come)."""
+        local = now.astimezone(zone_of(self.offset_min))
+        return local.date() in (self.day, self.day + timedelta(days=1))
+
     def due(self, now: datetime) -> bool:
         """The runner's morning after it: the next day on their clock, from 04:00."""
         local = now.astimezone(zone_of(self.offset_min))
@@ -54,7 +61,7 @@ def morning_question(summaries, runs, now: datetime | None = None) -> dict:
     """What home needs: the items still worth knowing (done today or yesterday, so a
     copy of home kept on the phone asks tomorrow morning too) and those due now."""
     now = now or timestamps.utcnow()
-    items = [a for a in unanswered(summaries, runs) if a.due(now) or a.due(now + timedelta(days=1))]
+    items = [a for a in unanswered(summaries, runs) if a.worth_knowing(now)]
     due = [a for a in items if a.due(now)]
     return {"items": items, "due": due, "from_hour": MORNING_FROM_HOUR, "what": what_of(due)}
 
