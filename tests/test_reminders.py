@@ -131,6 +131,27 @@ def test_runners_in_utc_plus_13_and_minus_10_get_theirs_at_their_own_hour(
     assert kinds_to(push_service, "hawaii") == ["training"]
 
 
+def test_no_training_reminder_on_a_day_already_trained(app, loopback, push_service, clock, runner):
+    early, late = app.test_client(), app.test_client()
+    with app.app_context():
+        # Early trained at 06:10 on Monday in Tonga, before the 07:00 reminder; late
+        # trained on Sunday evening, which is another day. (Each runner syncs right
+        # after signing up: the app context the test holds keeps the last sign-in.)
+        for client, name, finished_at in (
+            (early, "early", "2026-11-30T06:10:00+13:00"),
+            (late, "late", "2026-11-29T19:00:00+13:00"),
+        ):
+            a_runner(client, f"{name}@example.com", "Pacific/Tongatapu")
+            turn_on(client, push_service.subscriber(name), "Pacific/Tongatapu")
+            synced = client.post(
+                "/api/sync", json={"events": [finished(new_session(), at=finished_at)]}
+            )
+            assert synced.get_json()["results"][0]["status"] == "accepted"
+        send(runner)
+    assert kinds_to(push_service, "early") == []
+    assert kinds_to(push_service, "late") == ["training"]
+
+
 def test_nothing_is_sent_in_quiet_hours(app, loopback, push_service, clock, runner):
     client = app.test_client()
     with app.app_context():

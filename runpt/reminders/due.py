@@ -4,7 +4,8 @@ Each due reminder has a key day (the runner's local day it is for): the claim in
 sending.py is one row per runner, kind and key day, so each is sent once.
 
 - training: on a training day, from the runner's time for WINDOW (not hours later if
-  the timer was down: a late "time to train" is noise).
+  the timer was down: a late "time to train" is noise), unless a session already
+  finished that day (a runner who trained at 06:00 needs no 18:00 "time to train").
 - morning: the morning after a session finished or a run logged (the runner's
   yesterday), if no morning answer came after it; from MORNING_FROM until MORNING_UNTIL.
 - waiting: a phone said its oldest waiting log is more than WAITING_AFTER old; once per
@@ -97,9 +98,17 @@ def due_now(user, choices: ReminderSettings, phones: list[PushSubscription], now
 
 def _training(user, local: datetime) -> list[Due]:
     plan = settings_of(user)
-    if local.isoweekday() in plan.days and within(local, clock(plan.time_of_day), WINDOW):
-        return [Due("training", local.date().isoformat())]
-    return []
+    if local.isoweekday() not in plan.days or not within(local, clock(plan.time_of_day), WINDOW):
+        return []
+    if _trained_today(user, local):
+        return []
+    return [Due("training", local.date().isoformat())]
+
+
+def _trained_today(user, local: datetime) -> bool:
+    """A session finished on the runner's own day `local` is in."""
+    midnight = datetime.combine(local.date(), time(0, 0), local.tzinfo)
+    return bool(events_since(user, midnight, ("session.finished",), 1))
 
 
 def _morning(user, local: datetime) -> list[Due]:
