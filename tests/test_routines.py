@@ -592,3 +592,32 @@ def test_unknown_routine_is_not_found(signed_in):
     response = signed_in.get("/routines/999999")
     assert response.status_code == 404
     assert "There is nothing here." in response.get_data(as_text=True)
+
+
+def test_a_copy_gets_its_builtins_reviewed_red_flags_and_keeps_its_own_doses(signed_in, app):
+    from runpt.routines.builtin import load_library
+
+    with app.app_context():
+        source = next(r for r in builtin_routines() if r.red_flags and r.triage)
+        source_id, flags, triage = source.id, source.red_flags, source.triage
+    copy_id = int(signed_in.post(f"/routines/{source_id}/copy").headers["Location"].split("/")[2])
+    signed_in.post(f"/routines/{copy_id}/edit", data={"name": "Mine now", "summary": "Mine"})
+    with app.app_context():
+        # As a copy made before the review: the wording it kept then.
+        copy = db.session.get(Routine, copy_id)
+        copy.red_flags, copy.triage, copy.running = "Old red flags.", [], "Old running line."
+        copy.steps[0].sets = 5
+        db.session.commit()
+        stale_since = copy.updated_at
+
+        load_library()  # what every start runs
+
+        copy = db.session.get(Routine, copy_id)
+        db.session.refresh(copy)
+        assert (copy.red_flags, copy.triage) == (flags, triage)
+        assert copy.running == db.session.get(Routine, source_id).running
+        assert copy.updated_at > stale_since  # the phone renews its offline copy
+        assert (copy.name, copy.summary, copy.steps[0].sets) == ("Mine now", "Mine", 5)
+    page = html.unescape(signed_in.get(f"/routines/{copy_id}").get_data(as_text=True))
+    assert "Old red flags." not in page
+    assert flags.split(".")[0] in page

@@ -24,6 +24,10 @@ ROUTINE_FIELDS = {
     "add_on": False,
 }  # fmt: skip
 RUNNER_TEXT = ("summary", "red_flags", "running")
+# What a runner's copy takes from its built-in at every load, not once at copying: the
+# safety words (red flags, the triage questions, the running line). A copy is the
+# runner's for its doses and name; a reviewed red flag must reach it too.
+SAFETY_TEXT = ("red_flags", "running", "triage")
 
 
 def mark_routines_using(exercise_ids: list[int]) -> None:
@@ -81,6 +85,18 @@ def load_routines(entries: list[dict], exercises: dict[str, Exercise]) -> None:
             routine.steps = [_routine_step(i, values) for i, values in enumerate(wanted)]
             # New steps alone leave the routine's own row as it was: say it changed.
             routine.updated_at = utcnow()
+        refresh_copies_of(routine)
+
+
+def refresh_copies_of(builtin: Routine) -> None:
+    """Runners' copies of `builtin` (and copies of copies) get its current safety words;
+    their steps, doses and names stay theirs. A copy whose words change says it changed
+    (updated_at), so the phone's offline copy of its page is renewed."""
+    copies = db.session.scalars(
+        select(Routine).where(Routine.copied_from == builtin.slug, Routine.owner_id.is_not(None))
+    )
+    for copy in copies:
+        update_row(copy, {field: getattr(builtin, field) for field in SAFETY_TEXT})
 
 
 def _routine_step(position: int, values: tuple) -> RoutineStep:
