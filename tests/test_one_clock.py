@@ -3,6 +3,7 @@ runpt.timestamps, the runner's day and week are counted there on their own clock
 tests' `clock` fixture pins all of it at once."""
 
 import ast
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -48,6 +49,30 @@ def test_nothing_in_runpt_reads_the_time_but_timestamps():
         if (str(path.relative_to(RUNPT)), call) not in SYSTEM_CLOCK_ALLOWED
     ]
     assert reads == []
+
+
+TESTS = RUNPT.parent / "tests"
+HAND_PIN = re.compile(r"setattr\(.*(utcnow|read_clock|timestamps)")
+
+
+def clock_pins(path) -> list[int]:
+    """Lines of a test module that pin the time by hand: patching `utcnow` or
+    `read_clock` instead of asking for the one `clock` fixture."""
+    return [
+        number
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if HAND_PIN.search(line)
+    ]
+
+
+def test_the_tests_pin_the_time_through_the_one_clock_fixture():
+    pins = [
+        f"{path.relative_to(TESTS)}:{line}"
+        for path in sorted(TESTS.rglob("*.py"))
+        if path.name != "conftest.py" or path.parent != TESTS
+        for line in clock_pins(path)
+    ]
+    assert pins == [], "ask for the `clock` fixture (tests/conftest.py) instead"
 
 
 def test_the_check_itself_catches_a_server_local_today(tmp_path):

@@ -1,7 +1,7 @@
 """Reminders by Web Push (docs/reminders.md), with no real push service: a stand-in on
 loopback (tests/push_service.py) checks each message's VAPID signature and decrypts it
-with the test's own subscriber keys. The clock is pinned (runpt.timestamps.utcnow, the
-one clock `send-reminders` reads)."""
+with the test's own subscriber keys. The one clock `send-reminders` reads is pinned
+through the `clock` fixture of tests/conftest.py."""
 
 import threading
 from datetime import UTC, datetime, timedelta
@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from runpt import timestamps
 from runpt.auth.models import User
 from runpt.extensions import db
 from runpt.reminders.models import PushSubscription, ReminderSettings, SentReminder
@@ -30,15 +29,10 @@ def push_service():
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """Pin the one clock: `clock.now = ...`."""
-
-    class Clock:
-        now = TONGA_MONDAY_0730
-
-    pinned = Clock()
-    monkeypatch.setattr(timestamps, "utcnow", lambda: pinned.now)
-    return pinned
+def clock(clock):
+    """The one clock (tests/conftest.py), at Monday 07:30 in Tonga: `clock.now = ...`."""
+    clock.set(TONGA_MONDAY_0730)
+    return clock
 
 
 @pytest.fixture
@@ -222,6 +216,7 @@ def test_the_morning_after_a_session_asks_how_it_feels_and_opens_home(
         a_runner(client, "hawaii@example.com", "Pacific/Honolulu", days="")
         turn_on(client, push_service.subscriber("hawaii"), "Pacific/Honolulu")
         # Finished Monday 18:00 in Hawaii; Tuesday 08:30 there is the morning after.
+        clock.now = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)  # synced that evening
         session = new_session()
         client.post(
             "/api/sync", json={"events": [finished(session, at="2026-11-30T18:00:00-10:00")]}
@@ -242,10 +237,12 @@ def test_a_morning_already_answered_is_not_asked_again(app, loopback, push_servi
         turn_on(client, push_service.subscriber("hawaii"), "Pacific/Honolulu")
         session = new_session()
         answer = event("morning.checked", session, {"feel": "same"}, at="2026-12-01T06:10:00-10:00")
-        client.post(
+        clock.now = datetime(2026, 12, 1, 16, 15, tzinfo=UTC)  # synced with the answer
+        synced = client.post(
             "/api/sync",
             json={"events": [finished(session, at="2026-11-30T18:00:00-10:00"), answer]},
         )
+        assert [r["status"] for r in synced.get_json()["results"]] == ["accepted", "accepted"]
         clock.now = datetime(2026, 12, 1, 18, 30, tzinfo=UTC)
         send(runner)
     assert push_service.received == []

@@ -235,13 +235,10 @@ def test_a_tcx_the_sync_would_refuse_is_refused_with_the_syncs_own_message(signe
     assert "less than nothing" in error
 
 
-def test_a_run_long_ago_comes_with_how_many_days_so_the_phone_asks_first(signed_in, monkeypatch):
-    from runpt import timestamps
-
-    when = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
-    monkeypatch.setattr(timestamps, "utcnow", lambda: when)
+def test_a_run_long_ago_comes_with_how_many_days_so_the_phone_asks_first(signed_in, clock):
+    when = clock.set(datetime(2026, 3, 20, 12, 0, tzinfo=UTC))
     assert send(signed_in, "easy-run.fit", FIT).get_json()["run"]["days_ago"] is None
-    monkeypatch.setattr(timestamps, "utcnow", lambda: when + timedelta(days=60))
+    clock.set(when + timedelta(days=60))
     assert send(signed_in, "easy-run.fit", FIT).get_json()["run"]["days_ago"] == 78
 
 

@@ -164,9 +164,10 @@ PINNED = datetime(2026, 3, 26, 10, 0, tzinfo=UTC)  # a Thursday, 11:00 on the ru
 
 
 @pytest.fixture
-def pinned(monkeypatch):
-    """The pages' clock stops at PINNED; every run below is dated from it."""
-    monkeypatch.setattr("runpt.timestamps.utcnow", lambda: PINNED)
+def pinned(clock):
+    """The pages' clock (the one clock, tests/conftest.py) stops at PINNED; every run
+    below is dated from it."""
+    clock.set(PINNED)
     return PINNED
 
 
