@@ -205,7 +205,7 @@ def running():
     shown_from = load[0].monday
     flagged = [(run, flags[run.run_id]) for run in runs if run.run_id in flags]
     flagged = [(run, found) for run, found in reversed(flagged) if run_day(run) >= shown_from]
-    jump_over, averaged = jump_rule()
+    jump_over, _ = jump_rule()
     chart = None
     if runs:
         # The week in progress is a dot of its own, off the line: its minutes so far
@@ -226,7 +226,6 @@ def running():
         load=load,
         chart=chart,
         jump_percent=round(jump_over * 100),
-        averaged=averaged,
         source=running_data()["load"]["source"],
         flagged=flagged,
         as_of=as_of(),
