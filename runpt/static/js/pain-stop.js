@@ -1,7 +1,7 @@
 /* A pain stop: pain above 5 in a set, or sharp pain, ends that exercise for the session
  * (docs/content-rules.md, rule 1, and the safety text). It is a fact from the moment it
  * happens: the player logs the `exercise.stopped` event with the set that caused it and
- * the run that remembers it (one write, log.js `logWithRun`), so closing the app on the
+ * the session that remembers it (one write, log.js `logWithSession`), so closing the app on the
  * card loses nothing and a resume never brings the stopped set back.
  *
  * After sharp pain there is no going on with the exercise or its easier variant: the

@@ -7,7 +7,7 @@
  * The run (session id, position, timer, what was logged, voice and floor mode) is
  * saved on the device at every step, with its own copy of the unit, so a killed app
  * resumes where it was. A logged set and the run that counts it are written together
- * (log.js `logWithRun`); the next step is drawn without waiting for that write, and if
+ * (log.js `logWithSession`); the next step is drawn without waiting for that write, and if
  * it fails the player goes back to the set and says so. */
 
 import { logEvent } from "./log.js";
@@ -19,8 +19,8 @@ import { fromTemplate, outbox, user } from "./page.js";
 import {
   cautionFor, closedByStop, painStopCard, showCaution, stopEvent, stopOf, unansweredStop,
 } from "./pain-stop.js";
-import { keepRun as keepOnDevice, saveSet, setsSaved } from "./run-keeping.js";
-import { offerResume, resumeRun, startRun } from "./session-start.js";
+import { keepSession as keepOnDevice, saveSet, setsSaved } from "./session-keeping.js";
+import { offerResume, resumeSession as resume, startSession as start } from "./session-start.js";
 import { bringStepIntoView, keepScreenOn, letScreenSleep } from "./screen.js";
 import { showSummary } from "./summary.js";
 import { holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
@@ -56,8 +56,8 @@ function stepElement() {
 
 /* ---------- starting and resuming (session-start.js) ---------- */
 
-export const startSession = (button) => startRun(button, play);
-export const resumeSession = () => resumeRun(play);
+export const startSession = (button) => start(button, play);
+export const resumeSession = () => resume(play);
 export { offerResume };
 
 async function play(run, unit) {
@@ -96,20 +96,20 @@ function showVoiceAndFloor() {
 function changeVoice(toggle) {
   current.run.voice = toggle.checked;
   if (!toggle.checked) current.run.floor = false; // the floor mode speaks: it goes too
-  keepRun();
+  keepSession();
   showVoiceAndFloor();
 }
 
 function toggleFloor() {
   current.run.floor = !aids.floor.floorOn(current.run);
-  keepRun();
+  keepSession();
   showVoiceAndFloor();
   const step = stepElement();
   if (step) bringStepIntoView(aids.floor.topOfStep(step, current.run));
 }
 
-/** Save the run on the device (run-keeping.js), not awaited. */
-function keepRun() {
+/** Save the session on the device (session-keeping.js), not awaited. */
+function keepSession() {
   const { run } = current;
   if (run) keepOnDevice(run, () => current.run === run);
 }
@@ -137,7 +137,7 @@ function showStep(index, note = null, direction = 1) {
   if (index >= unit.steps.length) return finishSession();
   run.position = Math.max(0, index);
   if (!run.timer || run.timer.step !== run.position) run.timer = null;
-  keepRun(); // not awaited: the step is drawn at once
+  keepSession(); // not awaited: the step is drawn at once
   playerPage().querySelector("[data-progress]").style.width = `${(100 * run.position) / unit.steps.length}%`;
   try {
     htmx.swap("#player", unit.steps[run.position], { swapStyle: "innerHTML", swapDelay: 0, settleDelay: 0 });
@@ -204,7 +204,7 @@ function startHold() {
 function keepTimer(timer) {
   if (!current.run) return;
   current.run.timer = timer;
-  keepRun();
+  keepSession();
 }
 
 /** "Log set": the set and the run that counts it are written in one transaction, and
@@ -330,7 +330,7 @@ async function finishSession() {
   current.finishing = true;
   // The last set is written first; if it can't be, the player is back on it instead.
   const saved = await setsSaved();
-  const run = saved && (current.run || (await outbox.loadRun(user)));
+  const run = saved && (current.run || (await outbox.loadSession(user)));
   if (!run) {
     current.finishing = false;
     return;
@@ -340,7 +340,7 @@ async function finishSession() {
   await logEvent("session.finished", run.session, {});
   await rememberForTomorrow(run.session);
   current.run = null; // no save of the run may follow its clearing
-  await outbox.clearRun(user);
+  await outbox.clearSession(user);
   letScreenSleep();
   showSummary(run, Date.now());
 }
@@ -374,7 +374,7 @@ export function onPlayerClick(target, event) {
     choose(target);
   } else if (target.matches("[data-ease-off-now]")) {
     aids.easeOff.takeEaseOff(target, current.run);
-    keepRun();
+    keepSession();
   } else if (target.matches("[data-floor-pain-answer], [data-floor-pain-value]")) {
     // The question comes up under the thumb of the big tap: the second tap of a double
     // tap is no answer.

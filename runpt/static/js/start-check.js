@@ -3,7 +3,7 @@
  * the runner answered is kept on this phone, per runner and routine, in the outbox's
  * meta store: the check needs no signal, and a routine answered once starts at once
  * after that. Starting from a page without the check (home) opens the player page,
- * which the phone keeps offline, to its start card (run/_start_check.html). */
+ * which the phone keeps offline, to its start card (session/_start_check.html). */
 
 import { outbox, user } from "./page.js";
 

@@ -61,7 +61,7 @@ function keepOfflineSet(registration) {
  * device replaces its copy. Not while a session runs: its logs change what steps show,
  * and the player has its own copy of the routine anyway. */
 export async function refreshOfflineSetBetweenSessions() {
-  if (user && !(await outbox.loadRun(user))) refreshOfflineSet();
+  if (user && !(await outbox.loadSession(user))) refreshOfflineSet();
 }
 
 /** A routine changed (edited, copied, a suggestion accepted): keep its new version now. */
