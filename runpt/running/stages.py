@@ -1,4 +1,4 @@
-"""The walk-run plan back to running (docs/content-rules.md, rule 14): stages from brisk
+"""The walk-run stages back to running (docs/content-rules.md, rule 14): from brisk
 walking to 30 minutes of easy running, starting from what the runner already runs. The
 next stage unlocks only when every criterion holds at the current one: runs on different
 days (with a rest day between, early on), pain during and the next morning in the safe
