@@ -96,8 +96,8 @@ def due_now(user, choices: ReminderSettings, phones: list[PushSubscription], now
 
 
 def _training(user, local: datetime) -> list[Due]:
-    plan = settings_of(user)
-    if local.isoweekday() in plan.days and within(local, clock(plan.time_of_day), WINDOW):
+    settings = settings_of(user)
+    if local.isoweekday() in settings.days and within(local, clock(settings.time_of_day), WINDOW):
         return [Due("training", local.date().isoformat())]
     return []
 
