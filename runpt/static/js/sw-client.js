@@ -45,7 +45,7 @@ export async function registerServiceWorker() {
 }
 
 /** Take the update only when the runner asks; a session in progress resumes after the
- * reload from the device's own copy of the run. */
+ * reload from the device's own copy of the session. */
 export function applyUpdate() {
   if (!waitingWorker) return;
   updateRequested = true;
