@@ -139,3 +139,16 @@ def test_the_old_words_stay_gone():
     outbox = (RUNPT / "static" / "outbox.js").read_text()
     # The old store is named only where the upgrade moves it.
     assert 'createObjectStore("runs"' not in outbox and "runUnit" not in outbox
+
+
+def test_the_manifest_opens_and_shares_to_current_urls(client):
+    """The home-screen icon, its shortcut, the share target and "Open with" all point at
+    URLs that are current, so an installed runpt needs no redirect to open."""
+    manifest = client.get("/manifest.webmanifest").get_json()
+    urls = [
+        manifest["start_url"],
+        manifest["share_target"]["action"],
+        *(handler["action"] for handler in manifest["file_handlers"]),
+        *(shortcut["url"] for shortcut in manifest["shortcuts"]),
+    ]
+    assert urls and all(current_path(url.split("?")[0]) is None for url in urls), urls
