@@ -127,3 +127,46 @@ def test_old_bookmarks_open_their_new_pages_with_no_signal(context, page):
     page.goto("/running/plan")  # and of the walk-run stages
     assert page.url.endswith("/running/stages")
     expect(page.locator("[data-current-stage]")).to_be_attached()
+
+
+# As a worker before the rename kept the player: under /run/<id>, marked so the copy that
+# moves can be told from one fetched again.
+KEEP_AS_BEFORE = """async ([user, id]) => {
+  const cache = await caches.open(`runpt-user-${user}`);
+  const page = await cache.match(`/session/${id}`);
+  const body = (await page.text()) + "<!-- kept before the rename -->";
+  await cache.put(`/run/${id}`, new Response(body, { headers: page.headers }));
+  await cache.delete(`/session/${id}`);
+}"""
+
+KEPT = """async ([user, path]) => {
+  const page = await (await caches.open(`runpt-user-${user}`)).match(path);
+  return page ? page.text() : null;
+}"""
+
+
+def test_the_updated_worker_moves_copies_kept_under_old_paths(context, page, server):
+    register(page)
+    routine_id = create_routine(page, "Kept before", SHORT)
+    wait_for_offline_set(page)
+    user = runner_id(page)
+    page.evaluate(KEEP_AS_BEFORE, [user, routine_id])
+    # No offline set refresh after the update: only the worker's activation moves copies.
+    # (The shell's /offline page is still fetched: the new worker installs with it.)
+    context.route(re.compile(r".*/offline/(urls|units|routines/).*"), lambda route: route.abort())
+
+    server.stop()
+    server.start(release="words")  # a new worker, as after the deployment
+    page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    update = page.get_by_role("button", name="Update")
+    expect(update).to_be_visible(timeout=15000)
+    with page.expect_navigation(wait_until="commit", timeout=15000):
+        update.click()
+    moved = wait_until(lambda: page.evaluate(KEPT, [user, f"/session/{routine_id}"]))
+    assert moved and "kept before the rename" in moved, "the copy under /run/ did not move"
+    assert page.evaluate(KEPT, [user, f"/run/{routine_id}"]) is None
+
+    context.set_offline(True)
+    page.goto(f"/session/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step")).to_contain_text("Set 1 of 2")
