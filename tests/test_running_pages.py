@@ -225,7 +225,7 @@ def test_the_weekly_30_percent_reads_as_a_weak_convention_never_a_ceiling(signed
 def test_a_runner_doing_80_minute_runs_sees_the_plan_start_where_they_are(signed_in, pinned):
     sync(signed_in, [run_on(d, m) for d, m in ((16, 60), (9, 80), (2, 45))])
     plan = text(signed_in.get("/running/stages"))
-    assert "data-plan-beyond" in plan and "You already run 80 minutes" in plan
+    assert "data-walk-run-beyond" in plan and "You already run 80 minutes" in plan
     assert "data-current-stage" not in plan and "you are here" not in plan  # no stage to do
     summary = text(signed_in.get("/running/"))
     assert "you already run longer than it builds to" in summary
@@ -236,7 +236,7 @@ def test_a_runner_doing_15_minute_runs_starts_at_the_run_8_walk_2_stage(signed_i
     sync(signed_in, [run_on(6, 15), run_on(2, 12)])
     plan = text(signed_in.get("/running/stages"))
     assert 'data-current-stage="6"' in plan and "Stage 6: Run 8, walk 2" in plan
-    assert "data-plan-start" in plan and "was 15 minutes" in plan
+    assert "data-walk-run-start" in plan and "was 15 minutes" in plan
     assert "Run 4, walk 1</strong> · 30 min · not needed: you run more already" in plan
     assert '<option value="6" selected>6: Run 8, walk 2</option>' in plan
 
