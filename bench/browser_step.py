@@ -85,7 +85,7 @@ def register(page, email):
 
 
 def run_session(page, routine_id: int) -> list[dict]:
-    page.goto(f"/run/{routine_id}")
+    page.goto(f"/session/{routine_id}")
     page.wait_for_timeout(300)  # the phone fills in (and folds) answers given before
     if page.locator("[data-start-check-fields]").is_visible():
         answer_red_flags(page)  # the first session: its red flags before set 1

@@ -196,7 +196,7 @@ def print_summary(steps: list[dict], result: dict, cores: int) -> None:
     )  # fmt: skip
     print("\n" + " | ".join(header))
     for s in steps:
-        step_p99 = s["by_request"].get("/run/[id]/steps/[n]", {}).get("p99_ms")
+        step_p99 = s["by_request"].get("/session/[id]/steps/[n]", {}).get("p99_ms")
         row = (
             s["users"], s["p50_ms"], s["p95_ms"], s["p99_ms"], step_p99, s["failures"],
             s["requests_per_s"], s["sessions"], s["server_cpu_s_per_session"],

@@ -109,7 +109,9 @@ def main():
     headers = {"Accept-Encoding": args.accept_encoding} if args.accept_encoding else {}
 
     def one_step():
-        response = client.get(f"/run/{routine_id}/steps/{next(counter) % steps}", headers=headers)
+        response = client.get(
+            f"/session/{routine_id}/steps/{next(counter) % steps}", headers=headers
+        )
         assert response.status_code == 200
 
     def hello():

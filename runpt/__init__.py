@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
         capacity,
         history,
         library,
+        old_urls,
         player,
         reminders,
         routines,
@@ -75,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
         running,
         sharing,
         pwa,
+        old_urls,
     )
     for area in areas:
         app.register_blueprint(area.bp)

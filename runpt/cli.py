@@ -114,6 +114,5 @@ def init_app(app: Flask) -> None:
         user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
         if user is None:
             raise click.ClickException(f"No runner with the email {email}.")
-        plan = settings_of(user)
-        body = export.everything(user, plan, utcnow())
+        body = export.everything(user, settings_of(user), utcnow())
         output.write(json.dumps(body, ensure_ascii=False, indent=1) + "\n")

@@ -565,8 +565,8 @@ def test_a_bad_form_is_refused_with_what_to_fix(
 
 @pytest.mark.parametrize(
     "path",
-    ["/routines/99999999999999999999", "/run/99999999999999999999",
-     "/routines/1/steps/99999999999999999999/move", "/run/1/steps/99999999999999999999"],
+    ["/routines/99999999999999999999", "/session/99999999999999999999",
+     "/routines/1/steps/99999999999999999999/move", "/session/1/steps/99999999999999999999"],
 )  # fmt: skip
 def test_an_id_too_big_for_the_database_is_not_found(signed_in, app, path):
     with app.app_context():

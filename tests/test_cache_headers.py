@@ -12,7 +12,7 @@ PERSONAL_GETS = [
     "/history/export.json",
     "/history/export/events.csv",
     "/history/export/sessions.csv",
-    "/history/plan.ics",
+    "/history/training-days.ics",
     "/offline/urls",
     "/",
     "/routines",
@@ -57,7 +57,7 @@ def test_pages_and_fragments_still_say_whose_they_are(signed_in, app):
     with app.app_context():
         user_id = db.session.scalar(select(User.id))
     routine = create(signed_in, "Mine", "glute-bridge")
-    for path, headers in [("/", {}), (f"/run/{routine}/steps/0", HTMX)]:
+    for path, headers in [("/", {}), (f"/session/{routine}/steps/0", HTMX)]:
         response = signed_in.get(path, headers=headers)
         assert response.status_code == 200
         assert response.headers["X-Runpt-User"] == str(user_id)

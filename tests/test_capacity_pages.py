@@ -181,7 +181,7 @@ def test_another_runner_sees_none_of_it(signed_in, app):
 
 @pytest.mark.parametrize(
     "path",
-    ["/capacity/", "/capacity/heel-raise", "/running/", "/running/plan", "/history/running"],
+    ["/capacity/", "/capacity/heel-raise", "/running/", "/running/stages", "/history/running"],
 )
 def test_these_pages_are_only_for_a_signed_in_runner(client, path):
     response = client.get(path)
@@ -198,5 +198,5 @@ def test_the_capacity_and_running_pages_are_kept_offline(signed_in):
     assert listed["pages"]["version"]
     unit = signed_in.get("/offline/units?pages=1").get_json()["units"][0]
     for path in ["/capacity/", "/capacity/heel-raise", "/capacity/single-leg-squat",
-                 "/running/", "/running/plan", "/history/running"]:  # fmt: skip
+                 "/running/", "/running/stages", "/history/running"]:  # fmt: skip
         assert path in unit["pages"], path

@@ -40,7 +40,7 @@ def step_url(app):
         routine_id = db.session.scalar(
             select(Routine.id).where(Routine.slug == "runners-essentials")
         )
-    return f"/run/{routine_id}/steps/0"
+    return f"/session/{routine_id}/steps/0"
 
 
 def test_a_gzip_accepting_client_gets_a_gzipped_step_fragment_under_3_kb(signed_in, step_url):
@@ -164,7 +164,7 @@ def test_the_styles_of_few_pages_load_only_on_them(signed_in):
     bring their own stylesheet; the start page, which has the 40 KB budget, doesn't."""
     pages_css = 'href="/static/pages.css"'
     for path in ("/history/report", "/history/progress", "/capacity/", "/capacity/heel-raise",
-                 "/running/", "/running/plan", "/sharing"):  # fmt: skip
+                 "/running/", "/running/stages", "/sharing"):  # fmt: skip
         assert pages_css in signed_in.get(path).get_data(as_text=True), path
     for path in ("/", "/routines", "/library/"):
         assert pages_css not in signed_in.get(path).get_data(as_text=True), path

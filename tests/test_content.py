@@ -14,7 +14,7 @@ from runpt.library.loader import read_data
 from runpt.library.models import Exercise
 from runpt.pain import SAFETY_LINE
 from runpt.routines.models import Routine
-from runpt.routines.steps import plan
+from runpt.routines.steps import steps_of as steps_laid_out
 from tests.test_history import text
 from tests.test_library import ARTICLE_SLUGS
 from tests.test_routines import builtin, builtin_routines, create
@@ -267,7 +267,7 @@ def test_every_routine_shows_its_red_flags_above_start(signed_in, app, slug, wor
 
 
 def check_of(body: str) -> str:
-    """The check before set 1 on a page (run/_start_check.html), up to Start."""
+    """The check before set 1 on a page (session/_start_check.html), up to Start."""
     start = body.index('<fieldset class="start-check"')
     return body[start : body.index("data-start-session", start)]
 
@@ -304,7 +304,9 @@ def test_triage_sends_the_runner_to_the_routine_that_fits(signed_in, app, slug, 
     with app.app_context():
         for other in links:
             target = builtin(other)
-            offer = f'href="/run/{target.id}" data-other-routine>Start “{target.name}” instead</a>'
+            offer = (
+                f'href="/session/{target.id}" data-other-routine>Start “{target.name}” instead</a>'
+            )
             assert any(kind == "other" and offer in rest for kind, _, rest in answers), other
     assert [kind for kind, _, _ in answers].count("this") == 1
     stops = [rest for kind, _, rest in answers if kind == "stop"]
@@ -385,7 +387,7 @@ def test_the_estimate_counts_a_changeover_per_exercise_the_player_does_not_time(
     with app.app_context():
         routine = builtin("runners-essentials")
         timed = 0
-        for laid_out in plan(routine):
+        for laid_out in steps_laid_out(routine):
             dose = laid_out.dose
             timed += laid_out.wait_s + dose.work_seconds()
         assert routine.seconds() == timed + CHANGEOVER_S * len(routine.steps)
@@ -439,7 +441,7 @@ def test_a_single_leg_rung_of_a_two_leg_exercise_is_laid_out_per_side(signed_in,
         step_row = db.session.get(Routine, routine).steps[0]
         step_row.level = 1  # Single-leg calf raise
         db.session.commit()
-        laid_out = plan(db.session.get(Routine, routine))
+        laid_out = steps_laid_out(db.session.get(Routine, routine))
         assert [(s.set_no, s.side) for s in laid_out] == [
             (1, "left"), (1, "right"), (2, "left"), (2, "right"), (3, "left"), (3, "right"),
         ]  # fmt: skip
@@ -515,5 +517,5 @@ def test_the_routine_the_player_starts_carries_its_planned_strength_steps(signed
 )
 def test_each_step_knows_the_easier_variant_a_pain_stop_offers(app, slug, exercise, easier):
     with app.app_context():
-        steps = [s for s in plan(builtin(slug)) if s.exercise.slug == exercise]
+        steps = [s for s in steps_laid_out(builtin(slug)) if s.exercise.slug == exercise]
     assert {s.easier_variant for s in steps} == {easier}

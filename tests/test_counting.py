@@ -184,11 +184,11 @@ def test_a_finished_session_with_half_its_sets_starts_a_streak(signed_in):
 def test_the_plan_the_player_lays_out_is_what_a_session_plans(app):
     """Routine.planned_strength_sets counts the player's strength steps: one per set
     and side."""
-    from runpt.routines.steps import plan
+    from runpt.routines.steps import steps_of
 
     with app.app_context():
         for routine in db.session.scalars(select(Routine).where(Routine.owner_id.is_(None))):
-            steps = [s for s in plan(routine) if s.exercise.facts.phase == "strength"]
+            steps = [s for s in steps_of(routine) if s.exercise.facts.phase == "strength"]
             assert routine.planned_strength_sets() == len(steps), routine.slug
 
 

@@ -14,7 +14,7 @@ from runpt.library.figures import FIGURES, figure
 from runpt.library.loader import read_data
 from runpt.library.models import Exercise
 from runpt.routines.models import Routine
-from runpt.routines.steps import plan
+from runpt.routines.steps import steps_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -161,11 +161,11 @@ def test_exercise_page_shows_its_figure(signed_in, slug):
 def test_step_fragment_shows_its_exercises_figure(signed_in, app):
     with app.app_context():
         routine = db.session.scalar(select(Routine).where(Routine.slug == "runners-essentials"))
-        steps = plan(routine)
+        steps = steps_of(routine)
         picks = {steps[0].index: steps[0].exercise.slug, steps[-1].index: steps[-1].exercise.slug}
         routine_id = routine.id
     for index, slug in picks.items():
-        body = signed_in.get(f"/run/{routine_id}/steps/{index}").get_data(as_text=True)
+        body = signed_in.get(f"/session/{routine_id}/steps/{index}").get_data(as_text=True)
         assert html.escape(title_of(slug), quote=False) in body
         # Below what the runner must see at a glance (the dose and the countdown, which
         # come first for one thumb), above the log form.

@@ -62,7 +62,7 @@ def test_answers_land_on_home_with_the_problems_routine_and_a_one_tap_start(sign
     home = text(signed_in.get("/"))
     assert re.fullmatch(r"Next session: (today|tomorrow|\w+day) — Kneecap pain", next_session(home))
     knee = builtin_id(app, "knee-pain-relief")
-    assert start_form(home)[0] == f"/run/{knee}"
+    assert start_form(home)[0] == f"/session/{knee}"
     assert "for knee pain" in home
     assert "data-first-questions" not in home  # answered: no nudge to answer
     with app.app_context():
@@ -77,13 +77,13 @@ def test_staying_injury_free_gets_runners_essentials(signed_in, app):
     home = text(signed_in.get("/"))
     assert next_session(home).endswith("— Runner's essentials")
     assert "to stay injury-free" in home
-    assert start_form(home)[0] == f"/run/{builtin_id(app, 'runners-essentials')}"
+    assert start_form(home)[0] == f"/session/{builtin_id(app, 'runners-essentials')}"
 
 
 def test_without_answers_home_still_offers_a_next_session_and_the_questions(signed_in, app):
     home = text(signed_in.get("/"))
     assert next_session(home) == "Next session — Runner's essentials"
-    assert start_form(home)[0] == f"/run/{builtin_id(app, 'runners-essentials')}"
+    assert start_form(home)[0] == f"/session/{builtin_id(app, 'runners-essentials')}"
     assert "data-first-questions" in home and 'href="/get-started"' in home
 
 
@@ -121,7 +121,7 @@ def test_the_runners_own_copy_stands_in_for_the_builtin_it_came_from(signed_in, 
     copy = int(re.search(r"/routines/(\d+)/edit", copied).group(1))
     home = text(signed_in.get("/"))
     assert next_session(home).endswith("— Hip care (my copy)")
-    assert start_form(home)[0] == f"/run/{copy}"
+    assert start_form(home)[0] == f"/session/{copy}"
 
 
 def test_settings_change_the_answers_later_from_the_footer(signed_in, app):
@@ -139,7 +139,7 @@ def test_settings_change_the_answers_later_from_the_footer(signed_in, app):
     assert 'value="lb" checked' in page and 'name="voice" value="on" checked' not in page
     assert next_session(text(signed_in.get("/"))).endswith("— Lower back care")
     lower_back = builtin_id(app, "lower-back-relief")
-    player = text(signed_in.get(f"/run/{lower_back}"))
+    player = text(signed_in.get(f"/session/{lower_back}"))
     assert 'data-voice="off"' in player  # the player starts silent
 
 

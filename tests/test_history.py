@@ -131,13 +131,15 @@ def test_training_days_show_the_next_session_on_home_and_make_a_calendar_file(si
     # Nothing logged yet: the server knows no clock of the runner's, so their day is UTC's.
     today = utcnow().date()
     tomorrow = (today + timedelta(days=1)).isoweekday()
-    response = signed_in.post("/history/plan", data={"day": [str(tomorrow)], "time": "06:30"})
+    response = signed_in.post(
+        "/history/training-days", data={"day": [str(tomorrow)], "time": "06:30"}
+    )
     assert response.status_code == 302
     home = text(signed_in.get("/"))
     assert next_session(home) == "Next session: tomorrow — Runner's essentials"
     assert "· 06:30" in home
 
-    ics = signed_in.get("/history/plan.ics")
+    ics = signed_in.get("/history/training-days.ics")
     assert ics.mimetype == "text/calendar"
     assert "attachment" in ics.headers["Content-Disposition"]
     body = text(ics)
@@ -150,7 +152,9 @@ def test_training_today_moves_the_next_session_on(signed_in, clock):
     # Mid-day (the clock fixture's Wednesday noon): before and after the first log, UTC
     # and the runner's UTC+1 agree on the day.
     today = utcnow().astimezone(ZONE).date()
-    signed_in.post("/history/plan", data={"day": [str(today.isoweekday())], "time": "07:00"})
+    signed_in.post(
+        "/history/training-days", data={"day": [str(today.isoweekday())], "time": "07:00"}
+    )
     assert next_session(text(signed_in.get("/"))).startswith("Next session: today —")
     sync(signed_in, a_session(days_ago(0, hour=0), {"reps": 10}))
     home = text(signed_in.get("/"))
@@ -167,8 +171,11 @@ def test_training_today_moves_the_next_session_on(signed_in, clock):
     ids=["not-a-weekday", "hour-25", "no-time"],
 )
 def test_a_bad_plan_is_refused_with_a_reason_and_the_saved_one_kept(signed_in, app, form, message):
-    assert signed_in.post("/history/plan", data={"day": ["2"], "time": "18:00"}).status_code == 302
-    response = signed_in.post("/history/plan", data=form)
+    assert (
+        signed_in.post("/history/training-days", data={"day": ["2"], "time": "18:00"}).status_code
+        == 302
+    )
+    response = signed_in.post("/history/training-days", data=form)
     assert response.status_code == 400
     assert message in text(response)
     with app.app_context():
@@ -177,7 +184,7 @@ def test_a_bad_plan_is_refused_with_a_reason_and_the_saved_one_kept(signed_in, a
 
 
 def test_no_calendar_file_before_training_days_are_picked(signed_in):
-    response = signed_in.get("/history/plan.ics")
+    response = signed_in.get("/history/training-days.ics")
     assert response.status_code == 404
     assert "Pick your training days first" in text(response)
 
@@ -415,7 +422,7 @@ def test_summaries_are_rebuilt_from_events_and_removed_with_the_account(signed_i
         db.session.execute(db.update(SessionSummary).values(set_count=99, event_count=1))
         db.session.commit()
     assert "1 set" in text(signed_in.get("/history/"))  # the wrong count is corrected
-    signed_in.post("/history/plan", data={"day": ["1"], "time": "07:00"})
+    signed_in.post("/history/training-days", data={"day": ["1"], "time": "07:00"})
     response = signed_in.post("/auth/delete", data={"password": "long-enough-1"})
     assert response.status_code == 200
     with app.app_context():

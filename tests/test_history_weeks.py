@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from runpt.history.weeks import next_session_day, plan_calendar, streak, weeks
+from runpt.history.weeks import next_session_day, streak, training_calendar, weeks
 from runpt.runner.answers import parse_time_of_day, parse_weekdays
 
 pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
@@ -79,7 +79,7 @@ def test_time_of_day_from_the_form(value, expected):
 
 
 def test_the_calendar_file_repeats_weekly_on_the_planned_days_at_local_time():
-    body = plan_calendar([1, 3, 5], "06:45", "runpt-plan-1@example.com", WED,
+    body = training_calendar([1, 3, 5], "06:45", "runpt-plan-1@example.com", WED,
                          now=datetime(2026, 11, 25, 8, 0, tzinfo=UTC))  # fmt: skip
     lines = body.split("\r\n")
     assert body.endswith("\r\n") and "\n" not in body.replace("\r\n", "")

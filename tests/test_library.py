@@ -522,7 +522,7 @@ def runner_pages(client, app) -> dict[str, str]:
         slugs = db.session.scalars(select(Exercise.slug)).all()
         routine_ids = db.session.scalars(select(Routine.id).where(Routine.owner_id.is_(None))).all()
     paths = ["/library/", "/routines", "/get-started", "/capacity/", "/running/",
-             "/running/plan", "/history/running"]  # fmt: skip
+             "/running/stages", "/history/running"]  # fmt: skip
     paths += [f"/capacity/{slug}" for slug in ("heel-raise", "side-bridge", "single-leg-bridge")]
     paths += [f"/library/{slug}" for slug in slugs] + [f"/routines/{i}" for i in routine_ids]
     pages = {}

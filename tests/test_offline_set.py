@@ -41,9 +41,9 @@ def test_a_batch_holds_each_unit_whole_in_the_order_asked(signed_in):
     routine = units[1]
     assert routine["version"] == routines[0]["version"]
     # Its page, its player and every step, as their own URLs render them.
-    assert set(routine["pages"]) == {f"/routines/{first}", f"/run/{first}"}
+    assert set(routine["pages"]) == {f"/routines/{first}", f"/session/{first}"}
     assert len(routine["steps"]) == len(routine["exercise_of_step"]) == len(routines[0]["urls"]) - 2
-    step = signed_in.get(f"/run/{first}/steps/0").get_data(as_text=True)
+    step = signed_in.get(f"/session/{first}/steps/0").get_data(as_text=True)
     assert routine["steps"][0] == step
     assert "/library/glute-bridge" in units[2]["pages"] and "/" in units[3]["pages"]
     assert all(unit["user"] == units[0]["user"] for unit in units)

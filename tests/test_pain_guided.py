@@ -226,7 +226,7 @@ def test_a_drawn_step_is_drawn_again_when_the_runners_day_turns(signed_in, clock
     bridge_sessions(signed_in, routine, 0, 0, reps=15, exercise="eccentric-heel-drop")
 
     def days_shown() -> str:
-        steps = (text(signed_in.get(f"/run/{routine}/steps/{n}")) for n in range(4))
+        steps = (text(signed_in.get(f"/session/{routine}/steps/{n}")) for n in range(4))
         return next(
             re.search(r"2 so far, over (\d) days", s).group(1) for s in steps if "so far" in s
         )

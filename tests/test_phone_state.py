@@ -23,7 +23,7 @@ def defined(kind: str) -> dict[str, str]:
 
 def test_outbox_defines_every_key_the_issue_names():
     spelled = set(defined("keys").values())
-    assert {"offline:", "morning:", "morning-asked:", "log-out-later:", "run-unit:",
+    assert {"offline:", "morning:", "morning-asked:", "log-out-later:", "session-unit:",
             "start-checks:", "last-sync:", "needs-sign-in:", "signed-in"} <= spelled  # fmt: skip
 
 

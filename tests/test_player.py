@@ -13,7 +13,7 @@ from runpt.library.loader import DATA
 from runpt.routines import steps as steps_module
 from runpt.routines.builtin import load_library
 from runpt.routines.models import Routine, RoutineStep
-from runpt.routines.steps import plan, plan_as_of
+from runpt.routines.steps import steps_as_of, steps_of
 from runpt.timestamps import utcnow
 from tests.events import at, logged, new_session, started
 from tests.statements import statements_during
@@ -34,7 +34,7 @@ def own_routine(client, *slugs: str) -> int:
 def test_plan_has_one_step_per_set_and_side(app):
     with app.app_context():
         routine = builtin()
-        steps = plan(routine)
+        steps = steps_of(routine)
         expected = sum(s.dose.sets * len(s.dose.sides) for s in routine.steps)
         assert len(steps) == expected
         assert [s.index for s in steps] == list(range(len(steps)))
@@ -48,7 +48,7 @@ def test_plan_has_one_step_per_set_and_side(app):
 
 def test_rest_between_sets_is_the_routines_rest(app):
     with app.app_context():
-        steps = plan(builtin())
+        steps = steps_of(builtin())
         second_set = next(s for s in steps if s.set_no == 2 and s.side in (None, "left"))
         assert second_set.wait_kind == "rest"
         assert second_set.wait_s == second_set.dose.rest_s
@@ -59,14 +59,14 @@ def test_routine_page_offers_start_session(signed_in, app):
         routine_id = builtin().id
     page = signed_in.get(f"/routines/{routine_id}").get_data(as_text=True)
     assert ">Start session</button>" in page
-    assert f'data-href="/run/{routine_id}"' in page
+    assert f'data-href="/session/{routine_id}"' in page
 
 
 def test_player_page_and_step_fragment_are_different_urls(signed_in, app):
     with app.app_context():
         routine_id = builtin().id
-    player = signed_in.get(f"/run/{routine_id}")
-    step = signed_in.get(f"/run/{routine_id}/steps/0")
+    player = signed_in.get(f"/session/{routine_id}")
+    step = signed_in.get(f"/session/{routine_id}/steps/0")
     assert "<html" in player.get_data(as_text=True)
     fragment = step.get_data(as_text=True)
     assert "<html" not in fragment and "<body" not in fragment
@@ -78,7 +78,7 @@ def test_player_page_and_step_fragment_are_different_urls(signed_in, app):
 def test_step_shows_exercise_dose_side_tempo_cues_and_controls(signed_in, app):
     with app.app_context():
         routine = builtin()
-        steps = plan(routine)
+        steps = steps_of(routine)
         one_sided = next(s for s in steps if s.side == "right")
         expected = {
             "name": one_sided.exercise.name, "cue": one_sided.exercise.cues[0],
@@ -86,7 +86,7 @@ def test_step_shows_exercise_dose_side_tempo_cues_and_controls(signed_in, app):
             "tempo": one_sided.dose.tempo,
         }  # fmt: skip
         routine_id = routine.id
-    body = signed_in.get(f"/run/{routine_id}/steps/{one_sided.index}").get_data(as_text=True)
+    body = signed_in.get(f"/session/{routine_id}/steps/{one_sided.index}").get_data(as_text=True)
     assert expected["name"] in body
     assert f"Set {one_sided.set_no} of {expected['sets']} · {expected['target']}" in body
     assert "Right side" in body
@@ -102,7 +102,7 @@ def test_step_shows_exercise_dose_side_tempo_cues_and_controls(signed_in, app):
 
 def test_a_hold_step_asks_for_seconds_held_not_reps(signed_in, app):
     routine_id = own_routine(signed_in, "front-plank")
-    body = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    body = signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
     assert 'name="hold_s"' in body and 'name="reps"' not in body
     assert "s hold" in body
     assert "data-hold-start" in body
@@ -131,7 +131,7 @@ def test_step_shows_last_time_from_the_runners_own_history(signed_in, auth, app)
         logged(session, "glute-bridge", 1, reps=9, rpe=7, pain=3, load_kg=10, at=at(-2999)),
         logged(session, "glute-bridge", 2, reps=11, rpe=8, pain=2, load_kg=10, at=at(-2998)),
     ]})  # fmt: skip
-    body = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    body = signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
     day = (utcnow() + timedelta(minutes=-3000, hours=1)).strftime("%a %-d %b")
     assert last_times(body) == [
         (session, False, f"Last time, {day}: 9, 11 reps · 10 kg · RPE 8 · pain 3")
@@ -157,7 +157,7 @@ def test_last_time_offers_the_session_before_too_for_the_player_to_leave_out_the
         logged(running, "glute-bridge", 1, reps=12, at=at(-1)),
         logged(running, "glute-bridge", 1, reps=13, at=at(0)),  # a correction: counts once
     ]})  # fmt: skip
-    shown = last_times(signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True))
+    shown = last_times(signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True))
     in_order = [(session, hidden) for session, hidden, _ in shown]
     assert in_order == [(running, False), (earlier, True)]
     assert "13 reps" in shown[0][2] and "12" not in shown[0][2]
@@ -171,8 +171,8 @@ def test_last_time_of_a_one_sided_step_is_that_sides_sets(signed_in, app):
         logged(session, "clamshell", 1, side="left", reps=10, at=at(-100)),
         logged(session, "clamshell", 1, side="right", reps=7, at=at(-99)),
     ]})  # fmt: skip
-    left = last_times(signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True))
-    right = last_times(signed_in.get(f"/run/{routine_id}/steps/1").get_data(as_text=True))
+    left = last_times(signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True))
+    right = last_times(signed_in.get(f"/session/{routine_id}/steps/1").get_data(as_text=True))
     assert "10 reps" in left[0][2] and "7 reps" in right[0][2]
 
 
@@ -180,15 +180,15 @@ def test_a_step_drawn_before_a_new_log_or_an_edit_is_drawn_again_after(signed_in
     """Steps are kept once drawn, per runner; a sync of new logs or a change of the
     routine shows at once."""
     routine_id = own_routine(signed_in, "glute-bridge")
-    first = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    first = signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
     assert "First time logging this one." in first
-    assert signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True) == first
+    assert signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True) == first
     session = new_session()
     signed_in.post("/api/sync", json={"events": [
         started(session, routine=routine_id, at=at(-60)),
         logged(session, "glute-bridge", 1, reps=7, at=at(-59)),
     ]})  # fmt: skip
-    after_log = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    after_log = signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
     assert re.search(r"Last time, [^:]+:</span>\s*7 reps", after_log)
     with app.app_context():
         step_id = step_ids(routine_id)[0]
@@ -196,7 +196,7 @@ def test_a_step_drawn_before_a_new_log_or_an_edit_is_drawn_again_after(signed_in
         f"/routines/{routine_id}/steps/{step_id}/dose",
         data={"sets": "1", "reps": "4", "rest_s": "30"},
     )
-    after_edit = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    after_edit = signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
     assert "Set 1 of 1 · 4 reps" in after_edit
 
 
@@ -206,7 +206,7 @@ def test_another_runners_history_never_shows_as_last_time(signed_in, auth, clien
     auth.logout()
     auth.register(email="second@example.com")
     routine_id = own_routine(client, "glute-bridge")
-    body = client.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    body = client.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
     assert "33 reps" not in body
     assert "First time logging this one." in body
 
@@ -214,12 +214,12 @@ def test_another_runners_history_never_shows_as_last_time(signed_in, auth, clien
 def test_a_step_past_the_end_is_404(signed_in, app):
     with app.app_context():
         routine = builtin()
-        routine_id, total = routine.id, len(plan(routine))
-    assert signed_in.get(f"/run/{routine_id}/steps/{total - 1}").status_code == 200
-    assert signed_in.get(f"/run/{routine_id}/steps/{total}").status_code == 404
+        routine_id, total = routine.id, len(steps_of(routine))
+    assert signed_in.get(f"/session/{routine_id}/steps/{total - 1}").status_code == 200
+    assert signed_in.get(f"/session/{routine_id}/steps/{total}").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/run/{id}", "/run/{id}/steps/0", "/history/sessions"])
+@pytest.mark.parametrize("path", ["/session/{id}", "/session/{id}/steps/0", "/history/sessions"])
 def test_player_needs_login(client, app, path):
     with app.app_context():
         routine_id = builtin().id
@@ -232,15 +232,15 @@ def test_another_runners_routine_cannot_be_played(signed_in, auth, client):
     routine_id = own_routine(signed_in, "glute-bridge")
     auth.logout()
     auth.register(email="intruder@example.com")
-    assert client.get(f"/run/{routine_id}").status_code == 404
-    assert client.get(f"/run/{routine_id}/steps/0").status_code == 404
+    assert client.get(f"/session/{routine_id}").status_code == 404
+    assert client.get(f"/session/{routine_id}/steps/0").status_code == 404
 
 
 def test_fragments_carry_no_ids_a_cache_could_reuse(signed_in, app):
     """Event and session ids are made in the browser at the moment of the action."""
     with app.app_context():
         routine_id = builtin().id
-    body = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    body = signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", body)
 
 
@@ -283,17 +283,17 @@ def step_ids(routine_id: int) -> list[int]:
 
 
 def dose_line(client, routine_id: int, index: int = 0) -> str:
-    body = client.get(f"/run/{routine_id}/steps/{index}").get_data(as_text=True)
+    body = client.get(f"/session/{routine_id}/steps/{index}").get_data(as_text=True)
     return re.search(r'<span class="dose-now">(.*?)</span>', body).group(1)
 
 
 def test_step_fragments_reuse_the_laid_out_plan(signed_in, app, monkeypatch):
     routine_id = own_routine(signed_in, "glute-bridge", "clamshell")
-    signed_in.get(f"/run/{routine_id}/steps/0")
+    signed_in.get(f"/session/{routine_id}/steps/0")
     reads = []
-    monkeypatch.setattr(steps_module, "_read_plan", lambda *args: reads.append(args))
-    signed_in.get(f"/run/{routine_id}/steps/1")
-    signed_in.get(f"/run/{routine_id}/steps/2")
+    monkeypatch.setattr(steps_module, "_read_steps", lambda *args: reads.append(args))
+    signed_in.get(f"/session/{routine_id}/steps/1")
+    signed_in.get(f"/session/{routine_id}/steps/2")
     assert reads == []  # laid out once, on the first step
 
 
@@ -320,9 +320,9 @@ def test_a_dose_saved_while_a_request_holds_the_old_steps_is_never_kept_as_the_n
         changed = db.session.execute(
             select(Routine.updated_at).where(Routine.id == routine_id)
         ).scalar_one()
-        assert [step.set_no for step in plan_as_of(routine_id, changed)] == [1, 2]
+        assert [step.set_no for step in steps_as_of(routine_id, changed)] == [1, 2]
     with app.app_context():
-        assert len(plan_as_of(routine_id, changed)) == 2
+        assert len(steps_as_of(routine_id, changed)) == 2
 
 
 def test_a_plan_read_after_a_newer_edit_is_not_kept_under_the_older_change(signed_in, app):
@@ -336,16 +336,16 @@ def test_a_plan_read_after_a_newer_edit_is_not_kept_under_the_older_change(signe
     )
     with app.app_context():
         # A request that read the older change just before the edit committed...
-        assert len(plan_as_of(routine_id, before)) == 2  # ...lays out what is there now
-        assert (routine_id, before) not in steps_module._PLANS  # but keeps it under nothing
+        assert len(steps_as_of(routine_id, before)) == 2  # ...lays out what is there now
+        assert (routine_id, before) not in steps_module._LAID_OUT  # but keeps it under nothing
 
 
 def test_the_cached_plan_holds_plain_values_not_database_rows(signed_in, app):
     routine_id = own_routine(signed_in, "glute-bridge", "side-plank")
-    signed_in.get(f"/run/{routine_id}/steps/0")
+    signed_in.get(f"/session/{routine_id}/steps/0")
     with app.app_context():
         updated_at = db.session.get(Routine, routine_id).updated_at
-        steps = plan_as_of(routine_id, updated_at)
+        steps = steps_as_of(routine_id, updated_at)
     for step in steps:
         values = [*vars(step).values(), *vars(step.exercise).values(), *vars(step.dose).values()]
         assert not any(isinstance(value, db.Model) for value in values)
@@ -362,7 +362,9 @@ def test_an_edited_dose_shows_in_the_next_step_fragment(signed_in, app):
         data={"sets": "4", "reps": "15", "rest_s": "30"},
     )
     assert dose_line(signed_in, routine_id) == "Set 1 of 4 · 15 reps"
-    assert 'data-total="4"' in signed_in.get(f"/run/{routine_id}/steps/3").get_data(as_text=True)
+    assert 'data-total="4"' in signed_in.get(f"/session/{routine_id}/steps/3").get_data(
+        as_text=True
+    )
 
 
 def test_two_edits_within_one_tick_of_the_clock_both_show(signed_in, app, clock):
@@ -383,15 +385,15 @@ def test_two_edits_within_one_tick_of_the_clock_both_show(signed_in, app, clock)
 
 def test_added_moved_and_removed_steps_show_in_the_fragments(signed_in, app):
     routine_id = own_routine(signed_in, "glute-bridge")
-    assert "Glute bridge" in signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    assert "Glute bridge" in signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
     signed_in.post(f"/routines/{routine_id}/steps", data={"exercise": "clamshell"})
     with app.app_context():
         bridge, clamshell = step_ids(routine_id)
     signed_in.post(f"/routines/{routine_id}/steps/{clamshell}/move", data={"direction": "up"})
-    first = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    first = signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
     assert 'data-exercise="clamshell"' in first and "Exercise 1 of 2" in first
     signed_in.post(f"/routines/{routine_id}/steps/{clamshell}/delete")
-    first = signed_in.get(f"/run/{routine_id}/steps/0").get_data(as_text=True)
+    first = signed_in.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
     assert 'data-exercise="glute-bridge"' in first and "Exercise 1 of 1" in first
 
 
@@ -420,9 +422,9 @@ def test_reloading_a_changed_exercise_shows_in_routines_using_it(signed_in, app,
     routine_id = own_routine(signed_in, "glute-bridge")
     with app.app_context():
         builtin_id = builtin().id
-        index = next(s.index for s in plan(builtin()) if s.exercise.slug == "glute-bridge")
+        index = next(s.index for s in steps_of(builtin()) if s.exercise.slug == "glute-bridge")
     assert dose_line(signed_in, routine_id) == "Set 1 of 3 · 10 reps"
-    signed_in.get(f"/run/{builtin_id}/steps/{index}")  # both cached now
+    signed_in.get(f"/session/{builtin_id}/steps/{index}")  # both cached now
     folder = tmp_path / "data"
     shutil.copytree(DATA, folder)
     source = (folder / "exercises.toml").read_text()
@@ -434,7 +436,7 @@ def test_reloading_a_changed_exercise_shows_in_routines_using_it(signed_in, app,
     with app.app_context():
         load_library(folder)
     assert dose_line(signed_in, routine_id) == "Set 1 of 3 · 14 reps"
-    body = signed_in.get(f"/run/{builtin_id}/steps/{index}").get_data(as_text=True)
+    body = signed_in.get(f"/session/{builtin_id}/steps/{index}").get_data(as_text=True)
     assert "Bridge, renamed" in body
     # (The app fixture loads the package's library again afterwards.)
 
@@ -450,10 +452,13 @@ def test_the_log_forms_fixed_scales_are_drawn_once_and_complete(signed_in, app):
 
     with template_rendered.connected_to(record, app):
         bodies = [
-            signed_in.get(f"/run/{routine_id}/steps/{i}").get_data(as_text=True) for i in (0, 1)
+            signed_in.get(f"/session/{routine_id}/steps/{i}").get_data(as_text=True) for i in (0, 1)
         ]
-    assert drawn.count("run/_step.html") == 2
-    assert drawn.count("run/_pain_scale.html") <= 1 and drawn.count("run/_rpe_options.html") <= 1
+    assert drawn.count("session/_step.html") == 2
+    assert (
+        drawn.count("session/_pain_scale.html") <= 1
+        and drawn.count("session/_rpe_options.html") <= 1
+    )
     for body in bodies:
         rpe = re.search(r'<select name="rpe">(.*?)</select>', body, re.S).group(1)
         assert re.findall(r'<option value="(\d*)">', rpe) == ["", *map(str, range(1, 11))]
@@ -469,15 +474,15 @@ def test_start_works_before_the_pages_scripts_have_run(signed_in, app):
     the scripts ran still starts (the player starts when it sees it)."""
     with app.app_context():
         routine_id = builtin().id
-    for page in (f"/routines/{routine_id}", f"/run/{routine_id}"):
+    for page in (f"/routines/{routine_id}", f"/session/{routine_id}"):
         body = signed_in.get(page).get_data(as_text=True)
         form = re.search(
             r'<form method="get" action="([^"]+)" class="start-form">(.*?)</form>', body, re.S
         )
-        assert form and form.group(1) == f"/run/{routine_id}", page
+        assert form and form.group(1) == f"/session/{routine_id}", page
         assert '<input type="hidden" name="start" value="1">' in form.group(2)
         assert "data-start-session" in form.group(2)
-    assert signed_in.get(f"/run/{routine_id}?start=1").status_code == 200
+    assert signed_in.get(f"/session/{routine_id}?start=1").status_code == 200
 
 
 def test_a_step_kept_compressed_reads_the_same_as_drawn(signed_in):
@@ -487,7 +492,7 @@ def test_a_step_kept_compressed_reads_the_same_as_drawn(signed_in):
     import gzip
 
     routine_id = own_routine(signed_in, "glute-bridge", "clamshell")
-    url = f"/run/{routine_id}/steps/1"
+    url = f"/session/{routine_id}/steps/1"
     plain = signed_in.get(url, headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in plain.headers
     for _ in range(2):
@@ -503,7 +508,9 @@ def test_a_phone_whose_address_changes_keeps_its_session_cookie_as_it_is(signed_
     nor makes every answer set the session cookie again."""
     routine_id = own_routine(signed_in, "glute-bridge")
     for address in ("10.1.2.3", "100.64.9.8"):
-        answer = signed_in.get(f"/run/{routine_id}/steps/0", environ_base={"REMOTE_ADDR": address})
+        answer = signed_in.get(
+            f"/session/{routine_id}/steps/0", environ_base={"REMOTE_ADDR": address}
+        )
         assert answer.status_code == 200 and "Glute bridge" in answer.get_data(as_text=True)
         assert answer.headers.getlist("Set-Cookie") == []
 
@@ -513,9 +520,10 @@ def test_a_step_drawn_before_costs_the_sign_in_and_one_read(signed_in, app):
     and one read of what the step depends on (the routine's version, the newest log the
     server received, the runner's unit), nothing more."""
     routine_id = own_routine(signed_in, "glute-bridge")
-    signed_in.get(f"/run/{routine_id}/steps/1")
+    signed_in.get(f"/session/{routine_id}/steps/1")
     signed_in_read, step_read = (
-        s.replace('"', "") for s in statements_during(app, signed_in, f"/run/{routine_id}/steps/1")
+        s.replace('"', "")
+        for s in statements_during(app, signed_in, f"/session/{routine_id}/steps/1")
     )
     assert signed_in_read.startswith("SELECT user.") and "JOIN sign_in" in signed_in_read
     assert step_read.startswith("SELECT routine.id, routine.updated_at")

@@ -12,8 +12,8 @@ import pytest
 
 from runpt.log.reads import LoggedRun
 from runpt.running.load import run_flags, weekly_load
-from runpt.running.plan import LatestTest, plan_state
-from runpt.running.settings import running_data, stages, stages_by_key
+from runpt.running.reference_data import running_data, stages, stages_by_key
+from runpt.running.stages import LatestTest, walk_run_state
 
 pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
 
@@ -45,9 +45,12 @@ def test_every_running_threshold_says_it_is_a_convention_or_cites_its_rule():
     assert "Nielsen et al. 2014" in weekly and "Frandsen et al. 2025" in weekly
     assert data["single_run"]["source"].startswith("Frandsen et al. 2025 (Br J Sports Med 59:1203)")
     assert data["back"]["source"].startswith("runpt convention")
-    plan = data["plan"]
-    assert plan["source"].startswith("runpt convention") and "convention" in plan["pain_source"]
-    assert all(c["source"].startswith("runpt convention") for c in plan["capacity"])
+    walk_run = data["walk_run"]
+    assert (
+        walk_run["source"].startswith("runpt convention")
+        and "convention" in walk_run["pain_source"]
+    )
+    assert all(c["source"].startswith("runpt convention") for c in walk_run["capacity"])
     assert stages()[0].run_min == 0 and stages()[-1].running_min == 30  # walk → 30 min
     assert all(0 < s.minutes <= 30 for s in stages())
 
@@ -119,7 +122,7 @@ def missing_keys(state) -> list[str]:
 
 def test_two_good_runs_and_strong_even_tests_unlock_the_next_stage():
     runs = [a_run(days_before(4), stage=2), a_run(days_before(2), stage=2)]
-    state = plan_state(runs, STRONG, TODAY, BOTH)
+    state = walk_run_state(runs, STRONG, TODAY, BOTH)
     assert state.current.number == 2 and state.unlocked
     assert state.next.number == 3 and not state.complete
 
@@ -172,21 +175,21 @@ def test_the_next_stage_stays_locked_and_says_which_criterion_is_missing(
     for spec in runs:
         spec = dict(spec)
         made.append(a_run(days_before(spec.pop("days")), stage=2, **spec))
-    state = plan_state(made, tested, TODAY, BOTH)
+    state = walk_run_state(made, tested, TODAY, BOTH)
     assert state.current.number == 2 and not state.unlocked
     assert missing_keys(state) == missing
     assert words in " ".join(c.missing for c in state.missing)
 
 
 def test_before_any_run_the_plan_starts_with_walking():
-    state = plan_state([], {}, TODAY, BOTH)
+    state = walk_run_state([], {}, TODAY, BOTH)
     assert state.current.number == 1 and state.current.run_min == 0
     assert "runs" in missing_keys(state) and not state.unlocked
 
 
 def test_the_stage_is_the_latest_run_at_a_stage_and_unstaged_runs_are_just_runs():
     runs = [a_run(days_before(6), stage=3), a_run(days_before(4), stage=2), a_run(days_before(1))]
-    assert plan_state(runs, STRONG, TODAY, BOTH).current.number == 2
+    assert walk_run_state(runs, STRONG, TODAY, BOTH).current.number == 2
 
 
 @pytest.mark.parametrize(
@@ -199,7 +202,7 @@ def test_the_stage_is_the_latest_run_at_a_stage_and_unstaged_runs_are_just_runs(
 )
 def test_pain_above_5_or_a_worse_morning_steps_back_a_stage(last, advice):
     runs = [a_run(days_before(5), stage=3), a_run(days_before(1), stage=3, **last)]
-    state = plan_state(runs, STRONG, TODAY, BOTH)
+    state = walk_run_state(runs, STRONG, TODAY, BOTH)
     assert (advice in state.step_back) if advice else state.step_back is None
     assert not state.unlocked
 
@@ -207,7 +210,7 @@ def test_pain_above_5_or_a_worse_morning_steps_back_a_stage(last, advice):
 def test_passing_the_last_stage_completes_the_plan():
     last = stages()[-1].key
     runs = [a_run(days_before(4), stage=last), a_run(days_before(2), stage=last)]
-    state = plan_state(runs, STRONG, TODAY, BOTH)
+    state = walk_run_state(runs, STRONG, TODAY, BOTH)
     assert state.complete and state.next is None
 
 
@@ -297,7 +300,7 @@ def test_only_the_running_minutes_of_a_walk_run_count_as_running_load():
 
 def test_a_runner_doing_80_minute_runs_is_past_the_plan_not_at_a_brisk_walk():
     runs = [a_run(days_before(d), minutes=m) for d, m in ((20, 60), (13, 80), (6, 45))]
-    state = plan_state(runs, {}, TODAY, ("shin-splints",))
+    state = walk_run_state(runs, {}, TODAY, ("shin-splints",))
     assert state.beyond and state.longest_recent == 80
     assert state.current.name == "Run 30 minutes"
 
@@ -307,39 +310,39 @@ def test_a_runner_doing_80_minute_runs_is_past_the_plan_not_at_a_brisk_walk():
                            (22, "Run 20 minutes"), (27, "Run 25 minutes")],
 )  # fmt: skip
 def test_the_plan_starts_at_the_last_stage_within_the_runners_longest_recent_run(longest, stage):
-    state = plan_state([a_run(days_before(5), minutes=longest)], {}, TODAY)
+    state = walk_run_state([a_run(days_before(5), minutes=longest)], {}, TODAY)
     assert state.current.name == stage and not state.beyond
 
 
 def test_after_4_weeks_off_the_plan_starts_again_from_walking():
-    state = plan_state([a_run(days_before(31), minutes=80)], {}, TODAY)
+    state = walk_run_state([a_run(days_before(31), minutes=80)], {}, TODAY)
     assert state.current.number == 1 and state.longest_recent is None
 
 
 def test_a_hop_check_gates_the_first_run_walk_for_shin_foot_and_achilles_pain():
     walks = [a_run(days_before(4), stage=1), a_run(days_before(2), stage=1)]
     for problem in ("shin-splints", "achilles", "plantar-fasciitis"):
-        state = plan_state(walks, STRONG, TODAY, (problem,))
+        state = walk_run_state(walks, STRONG, TODAY, (problem,))
         assert missing_keys(state) == ["hop"], problem
         assert "Hop 10–20 times on each leg" in state.missing[0].missing
     hurt = walks[:1] + [a_run(days_before(2), stage=1, hop=4)]
     assert (
         "Hopping hurt (4/10)"
-        in plan_state(hurt, STRONG, TODAY, ("shin-splints",)).missing[0].missing
+        in walk_run_state(hurt, STRONG, TODAY, ("shin-splints",)).missing[0].missing
     )
     fine = walks[:1] + [a_run(days_before(2), stage=1, hop=1)]
-    assert plan_state(fine, STRONG, TODAY, ("shin-splints",)).unlocked
+    assert walk_run_state(fine, STRONG, TODAY, ("shin-splints",)).unlocked
     # Knee pain needs no hop check; nor does a later stage.
-    assert plan_state(walks, STRONG, TODAY, ("knee-pain",)).unlocked
+    assert walk_run_state(walks, STRONG, TODAY, ("knee-pain",)).unlocked
     later = [a_run(days_before(4), stage=2), a_run(days_before(2), stage=2)]
-    assert "hop" not in missing_keys(plan_state(later, STRONG, TODAY, ("shin-splints",)))
+    assert "hop" not in missing_keys(walk_run_state(later, STRONG, TODAY, ("shin-splints",)))
 
 
 def test_capacity_tests_gate_only_the_runners_own_problems_and_no_count_is_required():
     runs = [a_run(days_before(4), stage=3), a_run(days_before(2), stage=3)]
     # Back pain: the calf test doesn't gate; a bridge count under the guide still passes.
     low = {"single-leg-bridge": LatestTest(days_before(10), 9, 9, 100, False)}
-    state = plan_state(runs, low, TODAY, ("lower-back",))
+    state = walk_run_state(runs, low, TODAY, ("lower-back",))
     assert state.unlocked
     assert [c.key for c in state.criteria][3:] == [
         "capacity:single-leg-bridge",
@@ -348,12 +351,12 @@ def test_capacity_tests_gate_only_the_runners_own_problems_and_no_count_is_requi
     assert "rough guide, not a pass mark" in state.criteria[3].label
     # A woman with 18 heel raises a side (under the old 20 for everyone) is not held back.
     even = {"heel-raise": LatestTest(days_before(10), 18, 18, 100, False)}
-    assert plan_state(runs, even, TODAY, ("achilles",)).unlocked
+    assert walk_run_state(runs, even, TODAY, ("achilles",)).unlocked
 
 
 def test_a_runner_back_from_a_break_is_on_the_plan_however_long_the_first_run_was():
     runs = [a_run(days_before(70), minutes=60), a_run(days_before(3), minutes=40)]
-    state = plan_state(runs, {}, TODAY)
+    state = walk_run_state(runs, {}, TODAY)
     assert not state.beyond and state.current.name == "Run 30 minutes"
 
 

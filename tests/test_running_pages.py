@@ -52,7 +52,7 @@ def test_runs_are_listed_with_pain_during_and_the_next_morning(signed_in):
 
 
 def test_the_run_form_offers_the_plans_stages_within_the_events_limits(signed_in):
-    page = text(signed_in.get("/running/plan"))
+    page = text(signed_in.get("/running/stages"))
     assert '<option value="1" selected>1: Brisk walk</option>' in page
     assert 'name="minutes" inputmode="decimal" step="any" min="0.1" max="1440"' in page
 
@@ -66,7 +66,7 @@ def with_problems(client, *problems) -> None:
 def test_the_plan_says_which_criterion_is_missing_before_the_next_stage(signed_in):
     with_problems(signed_in, "shin-splints")
     sync(signed_in, a_run(4, stage=2, pain=1) + a_run(2, stage=2, pain=3))
-    page = text(signed_in.get("/running/plan"))
+    page = text(signed_in.get("/running/stages"))
     assert 'data-current-stage="2"' in page
     assert 'data-criterion="runs" data-met="yes"' in page
     assert 'data-criterion="pain-during" data-met="no"' in page
@@ -78,7 +78,7 @@ def test_the_plan_says_which_criterion_is_missing_before_the_next_stage(signed_i
 def test_with_every_criterion_met_the_next_stage_unlocks_and_is_offered(signed_in):
     with_problems(signed_in, "shin-splints", "knee-pain")
     sync(signed_in, a_run(4, stage=2) + a_run(2, stage=2) + strong_tests())
-    page = text(signed_in.get("/running/plan"))
+    page = text(signed_in.get("/running/stages"))
     assert "<strong>Stage 3 is unlocked:</strong>" in page
     assert '<option value="3" selected>3: Run 2, walk 3</option>' in page
     assert 'data-met="no"' not in page
@@ -86,7 +86,7 @@ def test_with_every_criterion_met_the_next_stage_unlocks_and_is_offered(signed_i
 
 def test_pain_above_5_on_a_run_says_to_step_back(signed_in):
     sync(signed_in, a_run(2, stage=4, pain=6))
-    page = text(signed_in.get("/running/plan"))
+    page = text(signed_in.get("/running/stages"))
     assert "go back to stage 3 next time" in page
 
 
@@ -142,17 +142,17 @@ def test_the_export_has_capacity_tests_runs_and_the_stage(signed_in, app):
 def test_another_runner_sees_none_of_the_first_ones_runs_or_stage(signed_in, app):
     sync(signed_in, a_run(2, stage=5, pain=2, note="my sore calf") + strong_tests())
     other = other_runner(app)
-    for path in ("/running/", "/running/plan", "/history/running", "/history/report"):
+    for path in ("/running/", "/running/stages", "/history/running", "/history/report"):
         page = text(other.get(path))
         assert "data-run-row" not in page and "my sore calf" not in page, path
-    assert 'data-current-stage="1"' in text(other.get("/running/plan"))
+    assert 'data-current-stage="1"' in text(other.get("/running/stages"))
     assert "No runs logged yet." in text(other.get("/history/running"))
 
 
 def test_runners_never_read_the_maintainers_file_names(signed_in):
     """Sources shown on the pages cite papers or say "runpt convention"; which rule of
     the content file they come from is for the maintainers (the data files' comments)."""
-    for path in ("/running/", "/running/plan", "/capacity/", "/capacity/heel-raise",
+    for path in ("/running/", "/running/stages", "/capacity/", "/capacity/heel-raise",
                  "/capacity/side-bridge", "/history/report", "/history/running"):  # fmt: skip
         page = signed_in.get(path).get_data(as_text=True)
         assert ".md" not in page, path
@@ -204,7 +204,7 @@ def test_the_first_week_back_after_a_break_is_flagged_and_points_to_the_plan(sig
     assert page.count('data-run-flag="back"') == 2
     assert "Your first run after 8 weeks without running" in page
     assert "Your first week of running after 8 weeks" in page
-    assert '<a href="/running/plan">Walk-run plan</a>' in page
+    assert '<a href="/running/stages">Walk-run plan</a>' in page
     load = text(signed_in.get("/history/running"))
     assert "data-week-back" in load and "back after a break" in load
     assert "data-load-jump" not in load  # the weekly ratio alone would say nothing here
@@ -217,7 +217,7 @@ def test_the_weekly_30_percent_reads_as_a_weak_convention_never_a_ceiling(signed
     # Said once: the rule, its evidence and that it is no safe limit.
     assert page.count("not a safe limit") == 1 and page.count("30% above the average") == 1
     assert "Nielsen et al. 2014" in page and "Frandsen et al. 2025" in page
-    for path in ("/running/plan", "/history/report"):
+    for path in ("/running/stages", "/history/report"):
         assert "no more than about 30% a week" not in text(signed_in.get(path)), path
     shin = text(signed_in.get(f"/routines/{builtin_id(app, 'shin-splints-relief')}"))
     assert "Keep any single run within about 10% of your longest recent run" in shin
@@ -226,8 +226,8 @@ def test_the_weekly_30_percent_reads_as_a_weak_convention_never_a_ceiling(signed
 
 def test_a_runner_doing_80_minute_runs_sees_the_plan_start_where_they_are(signed_in, pinned):
     sync(signed_in, [run_on(d, m) for d, m in ((16, 60), (9, 80), (2, 45))])
-    plan = text(signed_in.get("/running/plan"))
-    assert "data-plan-beyond" in plan and "You already run 80 minutes" in plan
+    plan = text(signed_in.get("/running/stages"))
+    assert "data-walk-run-beyond" in plan and "You already run 80 minutes" in plan
     assert "data-current-stage" not in plan and "you are here" not in plan  # no stage to do
     summary = text(signed_in.get("/running/"))
     assert "you already run longer than it builds to" in summary
@@ -236,15 +236,15 @@ def test_a_runner_doing_80_minute_runs_sees_the_plan_start_where_they_are(signed
 
 def test_a_runner_doing_15_minute_runs_starts_at_the_run_8_walk_2_stage(signed_in, pinned):
     sync(signed_in, [run_on(6, 15), run_on(2, 12)])
-    plan = text(signed_in.get("/running/plan"))
+    plan = text(signed_in.get("/running/stages"))
     assert 'data-current-stage="6"' in plan and "Stage 6: Run 8, walk 2" in plan
-    assert "data-plan-start" in plan and "was 15 minutes" in plan
+    assert "data-walk-run-start" in plan and "was 15 minutes" in plan
     assert "Run 4, walk 1</strong> · 30 min · not needed: you run more already" in plan
     assert '<option value="6" selected>6: Run 8, walk 2</option>' in plan
 
 
 def test_the_plan_says_who_it_is_for_with_the_bone_stress_caveat(signed_in, pinned):
-    plan = text(signed_in.get("/running/plan"))
+    plan = text(signed_in.get("/running/stages"))
     assert "For coming back to running after an injury or a break" in plan
     assert "bone stress injury (stress fracture) needs a clinician" in plan
 
@@ -252,17 +252,17 @@ def test_the_plan_says_who_it_is_for_with_the_bone_stress_caveat(signed_in, pinn
 def test_a_shin_runner_logs_a_hop_check_before_the_first_run_walk(signed_in, pinned):
     with_problems(signed_in, "shin-splints")
     sync(signed_in, [run_on(4, 30, stage=1, pain=0), run_on(2, 30, stage=1, pain=0)])
-    page = text(signed_in.get("/running/plan"))
+    page = text(signed_in.get("/running/stages"))
     assert 'data-criterion="hop" data-met="no"' in page and 'name="hop_pain"' in page
     sync(signed_in, [run_on(1, 30, stage=1, pain=0, hop_pain=1)])
-    page = text(signed_in.get("/running/plan"))
+    page = text(signed_in.get("/running/stages"))
     assert 'data-criterion="hop" data-met="yes"' in page
 
 
 def test_a_knee_runner_gets_no_hop_check(signed_in, pinned):
     with_problems(signed_in, "knee-pain")
     sync(signed_in, [run_on(4, 30, stage=1, pain=0)])
-    page = text(signed_in.get("/running/plan"))
+    page = text(signed_in.get("/running/stages"))
     assert 'data-criterion="hop"' not in page and 'name="hop_pain"' not in page
 
 
@@ -285,7 +285,7 @@ def test_a_run_logged_at_stage_8_before_the_25_minute_stage_stays_a_30_minute_st
     signed_in, pinned
 ):
     sync(signed_in, [run_on(4, 30, stage=8), run_on(2, 30, stage=8)])
-    plan = text(signed_in.get("/running/plan"))
+    plan = text(signed_in.get("/running/stages"))
     assert 'data-current-stage="9"' in plan and "Stage 9: Run 30 minutes" in plan
     assert "<td>9</td>" in plan  # its place in the plan, in the runs table
 

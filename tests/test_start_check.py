@@ -34,7 +34,7 @@ def start_form(body: str) -> str:
 
 
 def test_the_player_start_card_asks_before_set_1_and_folds_once_answered(signed_in, app):
-    body = html.unescape(text(signed_in.get(f"/run/{routine_id(app, 'shin-splints-relief')}")))
+    body = html.unescape(text(signed_in.get(f"/session/{routine_id(app, 'shin-splints-relief')}")))
     card = start_form(body[body.index("data-not-started") :])
     assert "data-start-check-fields data-fold" in card
     assert card.index("Red flags:") < card.index("data-triage") < card.index("Start session")
@@ -61,14 +61,14 @@ def test_the_player_keeps_the_red_flags_in_reach_at_every_step(signed_in, app):
     """Under the player, outside the step it swaps, and linked from every step's header
     (a routine with no red flags has no #red-flags, and app.css hides the link)."""
     knee = routine_id(app, "knee-pain-relief")
-    body = html.unescape(text(signed_in.get(f"/run/{knee}")))
+    body = html.unescape(text(signed_in.get(f"/session/{knee}")))
     after_player = body[body.index('id="player"') :]
     details = re.search(r'<details class="red-flags-details".*?</details>', after_player, re.S)
     assert 'id="red-flags"' in details.group(0)
     assert "<summary>Red flags</summary>" in details.group(0)
     assert "locks, gives way" in details.group(0)
     assert "“Hip care” fits better" in details.group(0)
-    step = text(signed_in.get(f"/run/{knee}/steps/0"))
+    step = text(signed_in.get(f"/session/{knee}/steps/0"))
     head = step[step.index('class="step-head"') : step.index('id="step-title"')]
     assert '<a class="step-red-flags" href="#red-flags" data-red-flags-link>Red flags</a>' in head
 
@@ -79,12 +79,12 @@ def test_home_start_opens_the_check_rather_than_holding_it(signed_in, app):
     card = home[home.index("data-next-session-card") :]
     form = start_form(card)
     assert "data-start-check" in form and "data-start-check-fields" not in form
-    assert f'data-href="/run/{routine_id(app, "shin-splints-relief")}"' in form
+    assert f'data-href="/session/{routine_id(app, "shin-splints-relief")}"' in form
 
 
 def test_an_own_routine_with_no_red_flags_starts_at_once(signed_in):
     routine = create(signed_in, "Mine", "glute-bridge")
-    body = text(signed_in.get(f"/run/{routine}"))
+    body = text(signed_in.get(f"/session/{routine}"))
     assert "data-start-check" not in body and 'id="red-flags"' not in body
 
 

@@ -99,7 +99,7 @@ def test_the_physio_report_lists_the_stop(signed_in, stopped_session):
 def test_last_time_on_the_step_says_it_stopped(signed_in, stopped_session):
     routine, session = stopped_session
     [(shown_session, hidden, line)] = [
-        one for one in last_times(text(signed_in.get(f"/run/{routine}/steps/0"))) if not one[1]
+        one for one in last_times(text(signed_in.get(f"/session/{routine}/steps/0"))) if not one[1]
     ]
     assert shown_session == session and not hidden
     assert line.endswith("10, 10, 10 reps · RPE 6 · pain 7 · stopped for pain")
@@ -112,7 +112,7 @@ def test_no_ready_to_progress_on_the_exercise_that_hurt(signed_in, with_stop):
     routine = create(signed_in, "Mine", "glute-bridge")
     good_session(signed_in, routine, days=3)
     session_stopped_then_logged_again(signed_in, routine, with_stop=with_stop)
-    step = text(signed_in.get(f"/run/{routine}/steps/0"))
+    step = text(signed_in.get(f"/session/{routine}/steps/0"))
     page = text(signed_in.get(f"/routines/{routine}"))
     if with_stop:
         assert 'data-suggestion="regress"' in step and "Stopped at set 2 for pain 7" in step

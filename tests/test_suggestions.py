@@ -134,10 +134,10 @@ def test_nothing_logged_or_warm_up_means_no_suggestion(signed_in):
 def test_the_next_sessions_first_set_shows_the_suggestion(signed_in):
     routine = create(signed_in, "Mine", "glute-bridge")
     two_bridge_sessions(signed_in, routine)
-    first = text(signed_in.get(f"/run/{routine}/steps/0"))
+    first = text(signed_in.get(f"/session/{routine}/steps/0"))
     assert 'data-suggestion="progress"' in first and "add 2 reps" in first
     assert "Accept it on the routine" in first
-    assert "data-suggestion" not in text(signed_in.get(f"/run/{routine}/steps/1"))
+    assert "data-suggestion" not in text(signed_in.get(f"/session/{routine}/steps/1"))
 
 
 def test_a_step_up_the_ladder_shows_the_variant_and_logs_its_level(signed_in, app):
@@ -159,7 +159,7 @@ def test_a_step_up_the_ladder_shows_the_variant_and_logs_its_level(signed_in, ap
     signed_in.post(form["url"], data=form["data"])
     assert bridge_step(app, routine).level == 1
     assert "Variant: Up on two, down on one" in text(signed_in.get(f"/routines/{routine}"))
-    step = text(signed_in.get(f"/run/{routine}/steps/0"))
+    step = text(signed_in.get(f"/session/{routine}/steps/0"))
     assert 'data-level="1"' in step and "Variant: Up on two, down on one" in step
 
 
@@ -176,7 +176,7 @@ def test_a_corrected_morning_answer_counts_on_the_step_too(signed_in):
     answers = [("worse", days_ago(0, hour=0)), ("better", days_ago(0, hour=1))]
     sync(signed_in, [event("morning.checked", session, {"feel": feel}, at=when.isoformat())
                      for feel, when in answers])  # fmt: skip
-    step = text(signed_in.get(f"/run/{routine}/steps/0"))
+    step = text(signed_in.get(f"/session/{routine}/steps/0"))
     assert 'data-suggestion="progress"' in step  # the later answer, "better", counts
 
 
@@ -185,7 +185,7 @@ def test_a_suggestion_to_ease_off_can_be_taken_in_the_step(signed_in):
     the session; a suggestion to progress is only accepted on the routine's page."""
     routine = create(signed_in, "Mine", "glute-bridge")
     bridge_session(signed_in, routine, pain=6)
-    first = text(signed_in.get(f"/run/{routine}/steps/0"))
+    first = text(signed_in.get(f"/session/{routine}/steps/0"))
     assert 'data-suggestion="regress"' in first
     assert re.search(
         r'data-ease-off-now\s+data-level="0" data-sets="3" data-amount="8" data-text="3 × 8">'
@@ -198,5 +198,5 @@ def test_a_suggestion_to_ease_off_can_be_taken_in_the_step(signed_in):
 def test_progress_is_not_taken_in_the_step(signed_in):
     routine = create(signed_in, "Mine", "glute-bridge")
     two_bridge_sessions(signed_in, routine)
-    first = text(signed_in.get(f"/run/{routine}/steps/0"))
+    first = text(signed_in.get(f"/session/{routine}/steps/0"))
     assert 'data-suggestion="progress"' in first and "data-ease-off-now" not in first

@@ -16,7 +16,7 @@ RUNPT = Path(__file__).resolve().parent.parent / "runpt"
 FORMS = {
     "/get-started": {"aim": ["injury-free"]},
     "/settings": {"unit": "kg", "time": "07:00"},
-    "/history/plan": {"time": "07:00"},
+    "/history/training-days": {"time": "07:00"},
 }
 
 

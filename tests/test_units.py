@@ -38,10 +38,10 @@ def test_conversions_and_the_forms_limits_stay_inside_the_stored_limits():
 def test_the_log_form_takes_pounds_and_says_how_many_kg_one_is(signed_in):
     routine_id = create(signed_in, "Lifts", "romanian-deadlift")
     assert 'Load (kg)<input type="number" name="load"' in text(
-        signed_in.get(f"/run/{routine_id}/steps/0")
+        signed_in.get(f"/session/{routine_id}/steps/0")
     )
     in_pounds(signed_in)
-    step = text(signed_in.get(f"/run/{routine_id}/steps/0"))
+    step = text(signed_in.get(f"/session/{routine_id}/steps/0"))
     field = re.search(r'Load \(lb\)<input type="number" name="load"[^>]*>', step, re.S).group(0)
     assert 'min="0" max="1102"' in field
     assert 'data-unit="lb"' in field and 'data-kg-per-unit="0.45359237"' in field
@@ -52,7 +52,7 @@ def test_last_time_history_and_progress_show_pounds(signed_in):
     sync(signed_in, a_session(days_ago(1), {"exercise": "romanian-deadlift", "reps": 8,
                                             "load_kg": 11.34}))  # fmt: skip
     in_pounds(signed_in)
-    assert "· 25 lb" in text(signed_in.get(f"/run/{routine_id}/steps/0"))
+    assert "· 25 lb" in text(signed_in.get(f"/session/{routine_id}/steps/0"))
     session = signed_in.get("/api/sessions").get_json()["sessions"][0]["id"]
     assert "8 · 25 lb" in text(signed_in.get(f"/history/sessions/{session}"))
     progress = text(signed_in.get("/history/progress/romanian-deadlift"))
@@ -79,5 +79,5 @@ def test_exports_name_the_unit_and_keep_the_stored_kg(signed_in):
 
 def test_a_runner_in_kg_sees_kg_as_before(signed_in, app):
     essentials = builtin_id(app, "runners-essentials")
-    step = text(signed_in.get(f"/run/{essentials}/steps/0"))
+    step = text(signed_in.get(f"/session/{essentials}/steps/0"))
     assert 'Load (kg)<input type="number" name="load"' in step and 'max="500"' in step

@@ -9,7 +9,7 @@ One Locust user is one runner's phone:
   (`GET /offline/units?routine=..&library=1&pages=1`, `UNITS_PER_REQUEST` in
   runpt/static/sw-offline-set.js).
 - **Each task is one runner-session** of a built-in routine picked at random: every
-  step fragment in turn (`GET /run/<id>/steps/<n>` with htmx's `HX-Request`), the
+  step fragment in turn (`GET /session/<id>/steps/<n>` with htmx's `HX-Request`), the
   runner "doing the set" between two steps; then the session's events in one batch
   (`POST /api/sync`: `session.started`, one `set.logged` per step, `session.finished`;
   26-37 events, as the built-in routines have 24-35 steps), then
@@ -63,7 +63,7 @@ ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 STEP_TAG = re.compile(r'<article class="step" id="step"[^>]*>')
 ATTRIBUTE = re.compile(r'data-([a-z-]+)="([^"]*)"')
 ROUTINE_REFERENCE = re.compile(r'data-routine="([^"]+)"')
-STEP_NAME = "/run/[id]/steps/[n]"  # every step fragment under one name in the statistics
+STEP_NAME = "/session/[id]/steps/[n]"  # every step fragment under one name in the statistics
 
 
 @events.init_command_line_parser.add_listener
@@ -144,7 +144,7 @@ def step_log(fragment: str) -> StepLog:
 def routine_from_unit(unit: dict, entry: dict) -> Routine:
     """A routine as the phone keeps it: its unit (pages and every step) and its entry
     in the manifest (the step URLs)."""
-    player = next(page for path, page in unit["pages"].items() if path.startswith("/run/"))
+    player = next(page for path, page in unit["pages"].items() if path.startswith("/session/"))
     return Routine(
         id=unit["id"],
         reference=ROUTINE_REFERENCE.search(player).group(1),

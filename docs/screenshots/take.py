@@ -103,7 +103,7 @@ def main() -> None:
                     headers={"Origin": server.url},
                 )  # fmt: skip
                 assert answer.ok, answer.text()
-            page.goto("/history/plan")
+            page.goto("/history/training-days")
             for day in ("Monday", "Wednesday", "Friday"):
                 page.get_by_label(day).check()
             page.get_by_label("Time of day").fill("07:15")

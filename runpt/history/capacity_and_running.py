@@ -9,8 +9,8 @@ from runpt.capacity.sittings import capacity_results
 from runpt.log.reads import logged_runs
 from runpt.runner.models import settings_of
 from runpt.running.load import weekly_load
-from runpt.running.plan import latest_tests, plan_state
-from runpt.running.settings import stage_of
+from runpt.running.reference_data import stage_of
+from runpt.running.stages import latest_tests, walk_run_state
 
 
 def for_report(user, today: date, how_many_weeks: int) -> dict:
@@ -22,7 +22,7 @@ def for_report(user, today: date, how_many_weeks: int) -> dict:
         "capacity": [r for r in results if r.latest is not None],
         "is_real_change": is_real_change,
         "running_weeks": weekly_load(runs, today, how_many=how_many_weeks) if runs else [],
-        "return_to_run": plan_state(
+        "return_to_run": walk_run_state(
             runs, latest_tests(results), today, settings_of(user).own_problems
         )
         if runs
@@ -35,7 +35,7 @@ def for_export(user, today: date) -> dict:
     return-to-run stage: the derived views; the raw events are in the export already."""
     results, _answers = capacity_results(user)
     runs = logged_runs(user)
-    state = plan_state(runs, latest_tests(results), today, settings_of(user).own_problems)
+    state = walk_run_state(runs, latest_tests(results), today, settings_of(user).own_problems)
     return {
         "capacity_tests": [
             {

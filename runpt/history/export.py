@@ -118,19 +118,26 @@ def own_routines(user) -> list[dict]:
     ]
 
 
-def everything(user, plan, exported_at) -> dict:
+def training_days_of(settings) -> dict | None:
+    if not settings.days:
+        return None
+    return {"weekdays": settings.days, "time": settings.time_of_day}
+
+
+def everything(user, settings, exported_at) -> dict:
     return {
         "format": "runpt-export-1",
         "exported_at": exported_at.isoformat(),
         "runner": {
             "email": user.email,
             "since": user.created_at.isoformat(),
-            "unit": plan.unit,
-            "problems": plan.own_problems,
-            "injury_free": plan.injury_free,
-            "voice": plan.voice,
+            "unit": settings.unit,
+            "problems": settings.own_problems,
+            "injury_free": settings.injury_free,
+            "voice": settings.voice,
         },
-        "plan": {"weekdays": plan.days, "time": plan.time_of_day} if plan.days else None,
+        # Training days, under the name files already exported carry (a wire name).
+        "plan": training_days_of(settings),
         "routines": own_routines(user),
         "events": events_of(user),
         "sessions": derived_sessions(user),

@@ -16,15 +16,15 @@ def overview(user, summaries) -> dict:
     partial_days = {
         local_day(s.started_at, s.offset_min) for s in summaries if s.session_id in counting.partial
     }
-    plan = settings_of(user)
+    settings = settings_of(user)
     this_week = weeks(days, today, 1)[0]
     return {
         "today": today,
         "this_week": this_week,
         "target": WEEKLY_TARGET,
         "streak": streak(days, today),
-        "plan": plan,
-        "next_day": next_session_day(plan.days, days, today),
+        "settings": settings,
+        "next_day": next_session_day(settings.days, days, today),
         "session_days": days,
         "partial_days": partial_days,
         "tally": counting,

@@ -65,28 +65,32 @@ def streak(session_days: list[date], today: date) -> int:
     return count
 
 
-def next_session_day(plan_days: list[int], session_days: list[date], today: date) -> date | None:
+def next_session_day(
+    training_days: list[int], session_days: list[date], today: date
+) -> date | None:
     """The next planned training day from today on; today counts only while no session
     has been done today."""
-    if not plan_days:
+    if not training_days:
         return None
     trained_today = today in set(session_days)
     for ahead in range(0 if not trained_today else 1, 8):
         day = today + timedelta(days=ahead)
-        if day.isoweekday() in plan_days:
+        if day.isoweekday() in training_days:
             return day
     return None
 
 
-def plan_calendar(plan_days: list[int], time_of_day: str, uid: str, today: date, now=None) -> str:
+def training_calendar(
+    training_days: list[int], time_of_day: str, uid: str, today: date, now=None
+) -> str:
     """An iCalendar file with one weekly repeating event on the planned days, at the
     runner's own local time (floating time: the phone's calendar keeps it at 07:00
     wherever they travel), with a reminder at the start. No push service needed."""
     now = now or utcnow()
-    first = next_session_day(plan_days, [], today) or today
+    first = next_session_day(training_days, [], today) or today
     hour, minute = time_of_day.split(":")
     start = f"{first:%Y%m%d}T{hour}{minute}00"
-    by_day = ",".join(ICS_DAYS[day - 1] for day in plan_days)
+    by_day = ",".join(ICS_DAYS[day - 1] for day in training_days)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

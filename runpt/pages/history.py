@@ -18,7 +18,7 @@ from runpt.history.pain import (
 )
 from runpt.history.progress import logged_list, progress_facts
 from runpt.history.report import report_facts
-from runpt.history.weeks import plan_calendar, today_from_sessions, weeks
+from runpt.history.weeks import today_from_sessions, training_calendar, weeks
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug, exercise_names, exercise_problems
 from runpt.log.reads import logged_runs, notes_of
@@ -30,7 +30,7 @@ from runpt.runner import answers
 from runpt.runner.answers import WEEKDAY_NAMES
 from runpt.runner.models import save_settings, set_training_days, settings_of
 from runpt.running.load import jump_rule, run_day, run_flags, today_from_runs, weekly_load
-from runpt.running.settings import running_data
+from runpt.running.reference_data import running_data
 from runpt.timestamps import server_today, utcnow
 
 CALENDAR_WEEKS = 12
@@ -93,30 +93,31 @@ def session(session_id):
     )
 
 
-@bp.route("/plan", methods=["GET", "POST"])
+@bp.route("/training-days", methods=["GET", "POST"])
 @login_required
-def plan():
-    plan = settings_of(current_user)
+def training_days():
+    settings = settings_of(current_user)
     errors = {}
     if request.method == "POST":
         days = answers.training_days(request.form, errors)
         time_of_day = answers.time_of_day(request.form, errors)
         if not errors:
-            set_training_days(plan, days, time_of_day)
-            save_settings(plan)
+            set_training_days(settings, days, time_of_day)
+            save_settings(settings)
             flash("Training days saved.", "success")
-            return redirect(url_for("history.plan"))
-    shown = answers.days_shown(plan, request.form if errors else None)
+            return redirect(url_for("history.training_days"))
+    shown = answers.days_shown(settings, request.form if errors else None)
     return render_template(
-        "history/plan.html", plan=plan, shown=shown, errors=errors, WEEKDAY_NAMES=WEEKDAY_NAMES,
+        "history/training_days.html", settings=settings, shown=shown, errors=errors,
+        WEEKDAY_NAMES=WEEKDAY_NAMES,
     ), 400 if errors else 200  # fmt: skip
 
 
-@bp.get("/plan.ics")
+@bp.get("/training-days.ics")
 @login_required
-def plan_ics():
-    plan = settings_of(current_user)
-    if not plan.days:
+def training_days_ics():
+    settings = settings_of(current_user)
+    if not settings.days:
         return Response(
             "Pick your training days first (History → Training days), then download the "
             "calendar file.\n",
@@ -124,9 +125,10 @@ def plan_ics():
             mimetype="text/plain",
         )
     today = today_from_sessions(current_summaries(current_user))
-    body = plan_calendar(
-        plan.days, plan.time_of_day, f"runpt-plan-{current_user.id}@{request.host}", today
-    )
+    # The event's UID as calendars already hold it (a wire name, kept from when training
+    # days were "the plan"): downloading the file again replaces the event, never adds one.
+    uid = f"runpt-plan-{current_user.id}@{request.host}"
+    body = training_calendar(settings.days, settings.time_of_day, uid, today)
     return Response(
         body,
         mimetype="text/calendar",

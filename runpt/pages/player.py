@@ -20,14 +20,14 @@ from runpt.routines.editing import (
     routine_for,
 )
 from runpt.routines.start_check import triage_questions
-from runpt.routines.steps import plan, plan_as_of
+from runpt.routines.steps import steps_as_of, steps_of
 from runpt.runner.models import DEFAULT_UNIT, UNIT_OF, settings_of
 from runpt.timestamps import day_turns_key
 
-bp = Blueprint("run", __name__)
+bp = Blueprint("player", __name__)
 
 
-@bp.get("/run/<int:routine_id>")
+@bp.get("/session/<int:routine_id>")
 @login_required
 def player(routine_id: int):
     """The player's page; its steps arrive as fragments from `step` below."""
@@ -35,9 +35,9 @@ def player(routine_id: int):
     if not routine.steps:
         abort(404)
     return render_template(
-        "run/player.html",
+        "session/player.html",
         routine=routine,
-        total=len(plan(routine)),
+        total=len(steps_of(routine)),
         minutes=minutes,
         settings=settings_of(current_user),
         triage=triage_questions(routine, builtin_routines_by_slug()),
@@ -72,12 +72,12 @@ _STEP_DEPENDS_ON = PlainRead(
 )
 
 
-@bp.get("/run/<int:routine_id>/steps/<int:index>")
+@bp.get("/session/<int:routine_id>/steps/<int:index>")
 @login_required
 def step(routine_id: int, index: int):
     """One step as an htmx fragment, at its own URL so no cache mistakes it for a page.
-    The player asks for every step of a session: the routine's plan is laid out once
-    per change of the routine (`plan_as_of`), and a step drawn once is kept until what
+    The player asks for every step of a session: the routine's steps are laid out once
+    per change of the routine (`steps_as_of`), and a step drawn once is kept until what
     it shows could change (`DrawnStep`)."""
     found = _STEP_DEPENDS_ON.first(routine_id=routine_id, user_id=current_user.id)
     if found is None:
@@ -94,7 +94,7 @@ def step(routine_id: int, index: int):
     )
     drawn = None if current_app.debug else _DRAWN.get(key)
     if drawn is None:
-        html = draw_step(plan_as_of(routine_id, changed), index)
+        html = draw_step(steps_as_of(routine_id, changed), index)
         level = current_app.config.get("COMPRESS_LEVEL", 6)
         drawn = DrawnStep(html, gzip.compress(html.encode(), level, mtime=0))
         if len(_DRAWN) >= MAX_DRAWN:
@@ -121,7 +121,7 @@ def draw_step(steps, index: int) -> str:
     current = steps[index]
     lasts = last_time(current_user, current.exercise.slug, current.side)
     # The progression suggestion goes on a strength exercise's first set, where the
-    # runner decides how hard to go; everything it needs but the logs is in the plan.
+    # runner decides how hard to go; everything it needs but the logs is in the step.
     suggestion = ease_off = None
     facts = current.exercise.facts
     if current.set_no == 1 and current.side in (None, "left"):
@@ -131,7 +131,7 @@ def draw_step(steps, index: int) -> str:
         )
         ease_off = ease_off_now(facts, target, suggestion)
     return render_template(
-        "run/_step.html",
+        "session/_step.html",
         step=current,
         total=len(steps),
         exercises=steps[-1].exercise_no,  # every exercise has at least one set

@@ -35,7 +35,6 @@ def home():
         minutes=minutes,
         morning=morning_question(summaries, logged_runs(current_user)),
         waiting_too_long_days=WAITING_TOO_LONG_DAYS,
-        settings=settings,
         next_routine=next_session_routine(settings, facts["tally"]),
         PROBLEMS=PROBLEMS,
         **facts,

@@ -14,8 +14,8 @@ from runpt.log.reads import logged_runs
 from runpt.log.validation import RUN_LIMITS
 from runpt.running.imports import IMPORT_BODY_LIMIT, import_upload
 from runpt.running.load import run_flags, runs_offset, today_from_runs
-from runpt.running.plan import plan_for
-from runpt.running.settings import running_data, stages
+from runpt.running.reference_data import running_data, stages
+from runpt.running.stages import walk_run_for
 from runpt.security import accepts_bodies_up_to
 from runpt.timestamps import utcnow, zone_of
 
@@ -37,7 +37,7 @@ def form_context(runs, state, stage_choice=None) -> dict:
         "hop_check": any(c.key == "hop" for c in state.criteria),
         "longest_recent": state.longest_recent,
         "single_run": running_data()["single_run"],
-        "plan_hop": running_data()["plan"]["hop"],
+        "walk_run_hop": running_data()["walk_run"]["hop"],
         "flags": run_flags(runs),
     }
 
@@ -50,7 +50,7 @@ def index():
 
 def running_page(shared_run: dict | None = None, shared_error: str | None = None):
     runs = logged_runs(current_user)
-    state = plan_for(current_user, today_from_runs(runs), runs)
+    state = walk_run_for(current_user, today_from_runs(runs), runs)
     return render_template(
         "running/index.html",
         runs=list(reversed(runs))[:RECENT_RUNS],
@@ -78,17 +78,18 @@ def share():
     return running_page(shared_run=run)
 
 
-@bp.get("/plan")
+@bp.get("/stages", endpoint="stages")
 @login_required
-def plan():
+def stages_page():
+    """The walk-run stages: where the runner is, what the next stage waits for."""
     runs = logged_runs(current_user)
     today = today_from_runs(runs)
-    state = plan_for(current_user, today, runs)
+    state = walk_run_for(current_user, today, runs)
     recent = [run for run in runs if run.start.date() >= today - timedelta(days=42)]
     return render_template(
-        "running/plan.html",
+        "running/stages.html",
         state=state,
-        plan=running_data()["plan"],
+        walk_run=running_data()["walk_run"],
         keys_run={run.stage for run in runs if run.stage is not None},
         recent=list(reversed([run for run in recent if run.stage is not None])),
         as_of=as_of(),

@@ -274,9 +274,9 @@ def progression_for(exercise: ExerciseFacts) -> Progression:
     )
 
 
-def rung_start(exercise: ExerciseFacts, plan: Progression, level: int) -> Target:
+def rung_start(exercise: ExerciseFacts, progression: Progression, level: int) -> Target:
     """Where a rung starts: its own dose from progression.toml, else the exercise's default."""
-    rungs = dict(plan.rungs)
+    rungs = dict(progression.rungs)
     sets, amount = (
         (rungs[level].sets, rungs[level].amount)
         if level in rungs
@@ -285,13 +285,13 @@ def rung_start(exercise: ExerciseFacts, plan: Progression, level: int) -> Target
     return _with_amount(exercise, Target(sets, None, None, level), amount)
 
 
-def caps_at(exercise: ExerciseFacts, plan: Progression, level: int) -> tuple[int, int]:
+def caps_at(exercise: ExerciseFacts, progression: Progression, level: int) -> tuple[int, int]:
     """(sets, reps or seconds) a rung grows to: the entry's caps, or for a ladder of fixed
     doses (an RM per rung) the rung's own dose."""
-    if plan.fixed_rungs:
-        start = rung_start(exercise, plan, level)
+    if progression.fixed_rungs:
+        start = rung_start(exercise, progression, level)
         return start.sets, _amount(exercise, start)
-    return plan.max_sets, plan.max_amount
+    return progression.max_sets, progression.max_amount
 
 
 def areas_loaded(slug: str) -> tuple[str, ...]:
@@ -300,11 +300,11 @@ def areas_loaded(slug: str) -> tuple[str, ...]:
     return tuple(pain_entry(slug).get("loads", ()))
 
 
-def days_needed(plan: Progression, level: int) -> int:
+def days_needed(progression: Progression, level: int) -> int:
     """Days at a rung before the next: the trial's for that rung where the entry gives
     them (levels 0 and up), else runpt's 7."""
-    if 0 <= level < len(plan.days_at_rung):
-        return plan.days_at_rung[level]
+    if 0 <= level < len(progression.days_at_rung):
+        return progression.days_at_rung[level]
     return DAYS_AT_RUNG
 
 
@@ -351,29 +351,33 @@ def suggest(
     variant_name(exercise, target.level)  # a level off the ladder is a caller's bug
     if exercise.phase != "strength" or not (logged or situation.stop):
         return None
-    plan = progression_for(exercise)
+    progression = progression_for(exercise)
     return (
-        _too_much(exercise, target, logged, morning, situation, plan)
+        _too_much(exercise, target, logged, morning, situation, progression)
         or _sore_area(exercise, target, morning, situation)
-        or _acceptable_pain(exercise, target, logged, morning, situation, plan)
-        or _fading_hold(exercise, target, logged, plan)
-        or _check_target(exercise, target, logged, plan)
-        or _check_effort(exercise, target, logged, plan)
-        or _progress(exercise, target, logged, morning, situation, plan)
+        or _acceptable_pain(exercise, target, logged, morning, situation, progression)
+        or _fading_hold(exercise, target, logged, progression)
+        or _check_target(exercise, target, logged, progression)
+        or _check_effort(exercise, target, logged, progression)
+        or _progress(exercise, target, logged, morning, situation, progression)
     )
 
 
-def _too_much(exercise, target, logged, morning, situation, plan) -> Suggestion | None:
+def _too_much(exercise, target, logged, morning, situation, progression) -> Suggestion | None:
     """Rule 1 first: pain decides before any count or effort does."""
     stop, worst = situation.stop, _highest(logged, "pain")
     if stop is not None:
         why = "sharp pain" if stop.reason == "sharp-pain" else f"pain {stop.pain}"
         where = _which(LoggedSet(stop.set_no, stop.side, None, None, None, None, None))
-        return _regress(exercise, target, plan, f"Stopped at {where} for {why}")
+        return _regress(exercise, target, progression, f"Stopped at {where} for {why}")
     if worst and worst.pain > pain_rule.ACCEPTABLE_MAX:
-        return _regress(exercise, target, plan, f"Pain {worst.pain} in {_which(worst)} is too much")
+        return _regress(
+            exercise, target, progression, f"Pain {worst.pain} in {_which(worst)} is too much"
+        )
     if morning == "worse" and loads_area(exercise, situation.problem):
-        return _regress(exercise, target, plan, "Worse the next morning (pain must settle by then)")
+        return _regress(
+            exercise, target, progression, "Worse the next morning (pain must settle by then)"
+        )
     return None
 
 
@@ -398,7 +402,9 @@ def _sore_area(exercise, target, morning, situation) -> Suggestion | None:
     return None
 
 
-def _acceptable_pain(exercise, target, logged, morning, situation, plan) -> Suggestion | None:
+def _acceptable_pain(
+    exercise, target, logged, morning, situation, progression
+) -> Suggestion | None:
     """Pain 3-5 holds unless it settled by the next morning and isn't rising (the
     pain-monitoring model accepts up to 5 when it settles; rule 1)."""
     worst = _highest(logged, "pain")
@@ -408,7 +414,7 @@ def _acceptable_pain(exercise, target, logged, morning, situation, plan) -> Sugg
     if morning in SETTLED_MORNINGS and previous is not None and worst.pain <= previous:
         return None  # steady or falling, and settled: the other rules decide
     dose = _dose_text(exercise, target)
-    if plan.rule == 2:
+    if progression.rule == 2:
         # The Alfredson protocol accepts mild pain, so this hold is its own, not a warning.
         reason = (
             f"Pain {worst.pain} in {_which(worst)} is the mild pain heel drops allow: keep {dose} "
@@ -422,7 +428,7 @@ def _acceptable_pain(exercise, target, logged, morning, situation, plan) -> Sugg
     return _hold(target, 1, reason)
 
 
-def _fading_hold(exercise, target, logged, plan) -> Suggestion | None:
+def _fading_hold(exercise, target, logged, progression) -> Suggestion | None:
     """Holds that fell set after set (45, 40, 35, 30 s) were too hard: an isometric is
     45 s or more at a steady effort (rule 7), so asking for the same again won't do; ease
     off by the lever (the higher wall sit, keeping 45 s). One set a step short is only
@@ -436,13 +442,13 @@ def _fading_hold(exercise, target, logged, plan) -> Suggestion | None:
             if side is None or s.side == side
         ]
         falling = all(later <= earlier for earlier, later in zip(held, held[1:], strict=False))
-        if len(held) >= 2 and falling and target.hold_s - held[-1] > plan.step:
+        if len(held) >= 2 and falling and target.hold_s - held[-1] > progression.step:
             why = f"{_side_text(side)}holds fell from {held[0]} to {held[-1]} s across the sets"
-            return _regress(exercise, target, plan, why[0].upper() + why[1:], rule=7)
+            return _regress(exercise, target, progression, why[0].upper() + why[1:], rule=7)
     return None
 
 
-def _check_target(exercise, target, logged, plan) -> Suggestion | None:
+def _check_target(exercise, target, logged, progression) -> Suggestion | None:
     """Hold until every set on every side reached the target. On a fixed-RM rung the
     load is chosen for the reps (an RM is the weight you can lift that many times), so
     falling short means a lighter weight, not fewer reps."""
@@ -450,23 +456,23 @@ def _check_target(exercise, target, logged, plan) -> Suggestion | None:
     if shortfall is None:
         return None
     dose = _dose_text(exercise, target)
-    if plan.fixed_rungs and not exercise.is_hold:
+    if progression.fixed_rungs and not exercise.is_hold:
         reason = (
             f"{shortfall}: stay at {dose} with a weight you can lift {target.reps} times "
-            f"with good form, a little lighter if needed ({plan.name})."
+            f"with good form, a little lighter if needed ({progression.name})."
         )
         return _hold(target, None, reason)
     return _hold(target, None, f"{shortfall}: stay at {dose} until every set reaches it.")
 
 
-def _check_effort(exercise, target, logged, plan) -> Suggestion | None:
+def _check_effort(exercise, target, logged, progression) -> Suggestion | None:
     """Hold while the sets feel harder than about RPE 7; on a fixed-RM rung, only a set
     at RPE 10 (form going) holds."""
     hardest = _highest(logged, "rpe")
-    if plan.fixed_rungs:
-        return _check_rm_effort(exercise, target, hardest, plan)
+    if progression.fixed_rungs:
+        return _check_rm_effort(exercise, target, hardest, progression)
     if hardest is None:
-        if plan.rule != 3:
+        if progression.rule != 3:
             return None  # effort not logged: the other rules have enough to go on
         reason = (
             f"{_evidence(exercise, target, logged)} but no RPE logged: "
@@ -482,7 +488,7 @@ def _check_effort(exercise, target, logged, plan) -> Suggestion | None:
     return _hold(target, 7 if exercise.is_hold else 3, reason)
 
 
-def _check_rm_effort(exercise, target, hardest, plan) -> Suggestion | None:
+def _check_rm_effort(exercise, target, hardest, progression) -> Suggestion | None:
     """An RM set is heavy by design: RPE 8-9 is the set done right, so it moves on.
     RPE 10 says the weight was past the RM (nothing left, form going): keep it until the
     last reps are hard but clean. No RPE logged: the reps and pain decide."""
@@ -491,17 +497,17 @@ def _check_rm_effort(exercise, target, hardest, plan) -> Suggestion | None:
     reason = (
         f"RPE {hardest.rpe} in {_which(hardest)}: keep this weight at "
         f"{_dose_text(exercise, target)} until the last reps are hard but clean, form kept "
-        f"(about RPE 8–9), then move on ({plan.name})."
+        f"(about RPE 8–9), then move on ({progression.name})."
     )
-    return _hold(target, plan.rule, reason)
+    return _hold(target, progression.rule, reason)
 
 
-def _progress(exercise, target, logged, morning, situation, plan) -> Suggestion:
+def _progress(exercise, target, logged, morning, situation, progression) -> Suggestion:
     """Everything went to plan: a set, then reps or seconds, then the next rung; but not
     before pain and the next morning say so, nor before the dose has had its time."""
     evidence = _evidence(exercise, target, logged)
     problem_routine = situation.problem in PROBLEM_AREAS
-    if all(s.pain is None for s in logged) and (plan.gated or problem_routine):
+    if all(s.pain is None for s in logged) and (progression.gated or problem_routine):
         reason = (
             f"{evidence} but no pain logged: log pain during the sets next time, as this "
             f"moves on only when pain says it may ({RULE_NAMES[1]})."
@@ -514,37 +520,37 @@ def _progress(exercise, target, logged, morning, situation, plan) -> Suggestion:
         )
         return _hold(target, 1, reason)
     now = _amount(exercise, target)
-    max_sets, max_amount = caps_at(exercise, plan, target.level)
+    max_sets, max_amount = caps_at(exercise, progression, target.level)
     if target.sets < max_sets:
-        rule, how, new = plan.rule, "add a set to", replace(target, sets=target.sets + 1)
+        rule, how, new = progression.rule, "add a set to", replace(target, sets=target.sets + 1)
     elif now < max_amount:
-        more = min(now + plan.step, max_amount)  # never past the cap
+        more = min(now + progression.step, max_amount)  # never past the cap
         how = f"add {_amount_text(exercise, more - now)} to"
-        rule, new = plan.rule, _with_amount(exercise, target, more)
+        rule, new = progression.rule, _with_amount(exercise, target, more)
     elif target.level >= len(exercise.harder):
-        name = _name(plan, plan.ladder_rule)
+        name = _name(progression, progression.ladder_rule)
         reason = (
             f"{evidence}: the top of the ladder, so keep it here; "
             f"consistency over intensity ({name})."
         )
-        return _hold(target, plan.ladder_rule, reason)
-    elif plan.rule == 2 and not _pain_free(logged):
+        return _hold(target, progression.ladder_rule, reason)
+    elif progression.rule == 2 and not _pain_free(logged):
         dose = _dose_text(exercise, target)
         reason = (
             f"{evidence}: add load only once it is pain-free, so keep {dose} ({RULE_NAMES[2]})."
         )
         return _hold(target, 2, reason)
     else:
-        rule, how = plan.ladder_rule, "move up a level to"
-        new = rung_start(exercise, plan, target.level + 1)
-    waiting = _too_soon(exercise, target, new, situation.dwell, evidence, plan)
+        rule, how = progression.ladder_rule, "move up a level to"
+        new = rung_start(exercise, progression, target.level + 1)
+    waiting = _too_soon(exercise, target, new, situation.dwell, evidence, progression)
     if waiting is not None:
         return waiting
-    reason = f"{evidence}: {how} {_next_text(exercise, target, new)} ({_name(plan, rule)})."
+    reason = f"{evidence}: {how} {_next_text(exercise, target, new)} ({_name(progression, rule)})."
     return Suggestion("progress", reason, rule, new)
 
 
-def _too_soon(exercise, target, new, dwell, evidence, plan) -> Suggestion | None:
+def _too_soon(exercise, target, new, dwell, evidence, progression) -> Suggestion | None:
     """Hold a step up that comes too soon: 2 sessions at a dose before it grows, 2
     sessions over 7 days at a level before the next (runpt convention), or over the days
     its trial spent at that rung."""
@@ -552,14 +558,14 @@ def _too_soon(exercise, target, new, dwell, evidence, plan) -> Suggestion | None
         return None
     dose = _dose_text(exercise, target)
     if new.level != target.level:
-        days = days_needed(plan, target.level)
+        days = days_needed(progression, target.level)
         if dwell.sessions_at_rung >= SESSIONS_AT_RUNG and dwell.days_at_rung >= days:
             return None
         # Whose pace it is: the trial's weeks at this load, or runpt's convention.
         whose = CONVENTION
-        if 0 <= target.level < len(plan.days_at_rung):
+        if 0 <= target.level < len(progression.days_at_rung):
             weeks = f"{days // 7} {'week' if days // 7 == 1 else 'weeks'}"
-            whose = f"{plan.name}: {weeks} at this load, as in the trial"
+            whose = f"{progression.name}: {weeks} at this load, as in the trial"
         reason = (
             f"{evidence}: stay at this level until it has had {SESSIONS_AT_RUNG} sessions over "
             f"{days} days ({dwell.sessions_at_rung} so far, over {dwell.days_at_rung} "
@@ -575,22 +581,22 @@ def _too_soon(exercise, target, new, dwell, evidence, plan) -> Suggestion | None
     return _hold(target, None, reason)
 
 
-def _regress(exercise, target, plan, why, rule: int = 1) -> Suggestion:
+def _regress(exercise, target, progression, why, rule: int = 1) -> Suggestion:
     """One step easier by the exercise's lever (see the module docstring), or a hold at
     the very bottom. `rule` is the one that asks for it: pain (1), or holds that fell
     (7)."""
     now = _amount(exercise, target)
     more_easier = -target.level < len(exercise.easier)
-    rung_first = plan.lever != "reps"
+    rung_first = progression.lever != "reps"
     if target.level > 0:
-        easier, how = rung_start(exercise, plan, target.level - 1), "step down a level to"
+        easier, how = rung_start(exercise, progression, target.level - 1), "step down a level to"
     elif rung_first and more_easier:
         easier, how = (
             replace(target, level=target.level - 1),
-            f"ease off with {LEVERS[plan.lever]}:",
+            f"ease off with {LEVERS[progression.lever]}:",
         )
-    elif now > plan.floor:
-        easier = _with_amount(exercise, target, max(now - plan.step, plan.floor))
+    elif now > progression.floor:
+        easier = _with_amount(exercise, target, max(now - progression.step, progression.floor))
         how = "reduce the load to"
     elif more_easier:
         easier, how = replace(target, level=target.level - 1), "step down a level to"
@@ -612,9 +618,9 @@ def _hold(target: Target, rule: int | None, reason: str) -> Suggestion:
     return Suggestion("hold", reason, rule, target)
 
 
-def _name(plan: Progression, rule: int) -> str:
+def _name(progression: Progression, rule: int) -> str:
     """The short name a reason ends with: the entry's own for its dose rule."""
-    return plan.name if rule == plan.rule else RULE_NAMES[rule]
+    return progression.name if rule == progression.rule else RULE_NAMES[rule]
 
 
 def _highest(logged: list[LoggedSet], field: str) -> LoggedSet | None:

@@ -33,7 +33,7 @@ from runpt.library.models import Exercise
 from runpt.log.reads import latest_logs, logged_exercises
 from runpt.log.summaries import current_summaries
 from runpt.routines.models import Routine, RoutineStep
-from runpt.routines.steps import plan_as_of
+from runpt.routines.steps import steps_as_of
 from runpt.runner.models import settings_of
 
 RECENT_SESSIONS_OFFLINE = 10
@@ -84,8 +84,8 @@ def routine_urls(routine: Routine, steps: int) -> list[str]:
     """Every URL a routine's unit holds: its page, its player and each step."""
     return [
         url_for("routines.show", routine_id=routine.id),
-        url_for("run.player", routine_id=routine.id),
-        *(url_for("run.step", routine_id=routine.id, index=index) for index in range(steps)),
+        url_for("player.player", routine_id=routine.id),
+        *(url_for("player.step", routine_id=routine.id, index=index) for index in range(steps)),
     ]
 
 
@@ -118,13 +118,13 @@ def routine_versions(user, routines: list[Routine], release: str) -> dict[int, s
 
 
 def step_count(routine: Routine) -> int:
-    return len(plan_as_of(routine.id, routine.updated_at))
+    return len(steps_as_of(routine.id, routine.updated_at))
 
 
 def routine_unit(routine: Routine, version: str) -> dict:
     """One routine, whole: its page, its player and every step fragment."""
-    plan = plan_as_of(routine.id, routine.updated_at)
-    show, player, *step_paths = routine_urls(routine, len(plan))
+    steps = steps_as_of(routine.id, routine.updated_at)
+    show, player, *step_paths = routine_urls(routine, len(steps))
     return {
         "kind": "routine",
         "id": routine.id,
@@ -140,9 +140,9 @@ def routine_unit(routine: Routine, version: str) -> dict:
         "own": not routine.is_builtin,
         # Every step, in order: the player steps through these without asking anyone.
         "steps": [render_page(path) for path in step_paths],
-        "exercise_of_step": [step.exercise_no for step in plan],
+        "exercise_of_step": [step.exercise_no for step in steps],
         # Each step's set: the player passes by sets beyond a dose eased off in-session.
-        "set_of_step": [step.set_no for step in plan],
+        "set_of_step": [step.set_no for step in steps],
         # What a session of it plans, for counting it honestly (session.started).
         "strength_steps": routine.planned_strength_sets(),
     }
@@ -174,7 +174,7 @@ def personal_paths(user) -> list[str]:
         url_for("history.index"),
         url_for("history.pain"),
         url_for("history.report"),
-        url_for("history.plan"),
+        url_for("history.training_days"),
         url_for("runner.settings"),
         url_for("runner.first_run"),
         url_for("history.progress_index"),
@@ -184,7 +184,7 @@ def personal_paths(user) -> list[str]:
         url_for("capacity.index"),
         *(url_for("capacity.test", slug=slug) for slug in capacity_tests()),
         url_for("running.index"),
-        url_for("running.plan"),
+        url_for("running.stages"),
         *(url_for("history.progress", slug=slug) for slug, _, _ in logged_exercises(user)),
         *(url_for("history.session", session_id=s.session_id) for s in summaries),
     ]

@@ -97,8 +97,10 @@ def due_now(user, choices: ReminderSettings, phones: list[PushSubscription], now
 
 
 def _training(user, local: datetime) -> list[Due]:
-    plan = settings_of(user)
-    if local.isoweekday() not in plan.days or not within(local, clock(plan.time_of_day), WINDOW):
+    settings = settings_of(user)
+    if local.isoweekday() not in settings.days or not within(
+        local, clock(settings.time_of_day), WINDOW
+    ):
         return []
     if _trained_today(user, local):
         return []

@@ -32,8 +32,8 @@ SAFETY_TEXT = ("red_flags", "running", "triage")
 
 def mark_routines_using(exercise_ids: list[int]) -> None:
     """Every routine using a changed exercise (built-in or a runner's own) shows it
-    differently now: mark it changed, so devices fetch it again and the player's plan
-    cache (keyed on updated_at) lays it out anew."""
+    differently now: mark it changed, so devices fetch it again and the player's cache of
+    laid-out steps (keyed on updated_at) lays it out anew."""
     if not exercise_ids:
         return
     using = select(RoutineStep.routine_id).where(RoutineStep.exercise_id.in_(exercise_ids))

@@ -81,7 +81,7 @@ def routine_for(user, routine_id: int, *, editable: bool = False) -> Routine:
 
 # `(id, updated_at)` of a routine the runner may see, by the same rule as `routine_for`
 # (built in, or their own) but reading two columns instead of the whole routine: what
-# the player's step fragments need to find its laid-out plan. Built once, as a table
+# the player's step fragments need to find its laid-out steps. Built once, as a table
 # (not ORM) query, and read with the rest a step depends on (runpt/pages/player.py).
 _routine = Routine.__table__
 VISIBLE_ROUTINE_VERSION = select(_routine.c.id, _routine.c.updated_at).where(
@@ -235,8 +235,8 @@ def set_details(routine: Routine, name: str, summary: str) -> None:
 
 def save(routine: Routine) -> None:
     """Commit a change to a routine or its steps, marking the routine as changed so
-    devices holding it offline know to fetch it again, and so the player's plan cache
-    (keyed on `updated_at`, `run.plan.plan_as_of`) lays it out anew. Every change moves
+    devices holding it offline know to fetch it again, and so the player's cache of laid-out steps
+    (keyed on `updated_at`, `routines.steps.steps_as_of`) lays it out anew. Every change moves
     `updated_at` forward, even two within one tick of the clock."""
     now, before = utcnow(), routine.updated_at
     routine.updated_at = (

@@ -1,5 +1,5 @@
 """A routine laid out as the player steps through it: one step per set and side, with the
-countdown before each; laid out once per change of the routine (`plan_as_of`)."""
+countdown before each; laid out once per change of the routine (`steps_as_of`)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -89,38 +89,38 @@ def _lay_out(routine_steps: Iterable[RoutineStep], problem: str = "") -> tuple[S
     return tuple(steps)
 
 
-def plan(routine: Routine) -> list[Step]:
+def steps_of(routine: Routine) -> list[Step]:
     return list(_lay_out(routine.steps, routine.problem))
 
 
-MAX_PLANS = 1024
-_PLANS: dict[tuple[int, datetime], tuple[Step, ...]] = {}
+MAX_LAID_OUT = 1024
+_LAID_OUT: dict[tuple[int, datetime], tuple[Step, ...]] = {}
 
 
-def plan_as_of(routine_id: int, updated_at: datetime) -> tuple[Step, ...]:
-    """The plan of a routine as it was at its last change, laid out once per process.
+def steps_as_of(routine_id: int, updated_at: datetime) -> tuple[Step, ...]:
+    """The steps of a routine as it was at its last change, laid out once per process.
 
     Safe with several worker processes because the key is read from the database on
     every request: every change to a routine's steps, doses or exercises moves its
     `updated_at` (`routines.editing.save`, `routines.builtin`), so an entry made before
-    a change committed anywhere is never asked for again. A plan is kept under a key
-    only when it was read as of that very change (`_read_plan`): a request that read
-    the key just before an edit committed lays the newer plan out but doesn't keep it
+    a change committed anywhere is never asked for again. Steps are kept under a key
+    only when it was read as of that very change (`_read_steps`): a request that read
+    the key just before an edit committed lays the newer steps out but doesn't keep them
     under the older key. Holds plain frozen values, never database objects.
     """
     key = (routine_id, updated_at)
-    plan = _PLANS.get(key)
-    if plan is None:
-        plan, read_as_of = _read_plan(routine_id)
+    steps = _LAID_OUT.get(key)
+    if steps is None:
+        steps, read_as_of = _read_steps(routine_id)
         if read_as_of == updated_at:
-            if len(_PLANS) >= MAX_PLANS:
-                _PLANS.clear()
-            _PLANS[key] = plan
-    return plan
+            if len(_LAID_OUT) >= MAX_LAID_OUT:
+                _LAID_OUT.clear()
+            _LAID_OUT[key] = steps
+    return steps
 
 
-def _read_plan(routine_id: int) -> tuple[tuple[Step, ...], datetime | None]:
-    """The routine's plan as the database holds it now, and the change it is as of.
+def _read_steps(routine_id: int) -> tuple[tuple[Step, ...], datetime | None]:
+    """The routine's steps as the database holds it now, and the change it is as of.
 
     One statement, so the steps and the change they belong to are read together. The
     rows are read afresh even where this request's session already holds them (a page

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from runpt.log.reads import LoggedRun
-from runpt.running.settings import running_data, stage_of
+from runpt.running.reference_data import running_data, stage_of
 from runpt.timestamps import monday_of, runner_today
 
 

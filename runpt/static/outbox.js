@@ -21,7 +21,10 @@
 
 const RunptOutbox = (() => {
   const DB_NAME = "runpt";
-  const DB_VERSION = 1;
+  // 2: the session in progress moved from the store "runs" to "sessions", its unit's key
+  // from "run-unit:" to "session-unit:" (each word one meaning: docs/architecture.md,
+  // "Words"); `upgrade` moves what a phone already holds, mid-session too.
+  const DB_VERSION = 2;
   const BATCH = 500;
   // A connection that accepts and never answers (one bar of signal) must not hold the
   // one-flush-at-a-time queue for ever: give up and try again at the next trigger. A
@@ -39,7 +42,7 @@ const RunptOutbox = (() => {
     morning: (user) => `morning:${user}`, // the last session or run, to ask about next morning
     morningAsked: (user) => `morning-asked:${user}`, // sessions and runs already asked about
     logOutLater: (user) => `log-out-later:${user}`, // a logout made with no signal
-    runUnit: (user) => `run-unit:${user}`, // the session in progress's kept routine
+    sessionUnit: (user) => `session-unit:${user}`, // the session in progress's kept routine
     startChecks: (user) => `start-checks:${user}`, // red-flag and triage answers per routine
   });
 
@@ -55,6 +58,24 @@ const RunptOutbox = (() => {
     offlineReady: "offline-ready", // worker → pages: the offline set changed
   });
 
+  /** Paths runpt had before each word meant one thing, and the ones they are now. Phones
+   * hold them in bookmarks, home-screen icons, pages kept offline and the session in
+   * progress: the server redirects them (runpt/pages/old_urls.py, the same list), the
+   * worker does with no signal (sw.js), and `upgrade` moves the kept session's. */
+  const OLD_PATHS = Object.freeze([
+    [/^\/run\/(\d+)$/, "/session/$1"],
+    [/^\/run\/(\d+)\/steps\/(\d+)$/, "/session/$1/steps/$2"],
+    [/^\/history\/plan$/, "/history/training-days"],
+    [/^\/history\/plan\.ics$/, "/history/training-days.ics"],
+    [/^\/running\/plan$/, "/running/stages"],
+  ]);
+
+  /** The path an old one is now, or null when `path` is not an old one. */
+  function currentPath(path) {
+    const found = OLD_PATHS.find(([old]) => old.test(path));
+    return found ? path.replace(found[0], found[1]) : null;
+  }
+
   function isRunnersKey(key, user) {
     return typeof key === "string" && key.slice(key.lastIndexOf(":") + 1) === String(user);
   }
@@ -63,19 +84,58 @@ const RunptOutbox = (() => {
     if (databasePromise) return databasePromise;
     databasePromise = new Promise((resolve, reject) => {
       const opening = indexedDB.open(DB_NAME, DB_VERSION);
-      opening.onupgradeneeded = () => {
+      opening.onupgradeneeded = (event) => upgrade(opening.result, opening.transaction, event.oldVersion);
+      opening.onsuccess = () => {
         const db = opening.result;
-        db.createObjectStore("outbox", { keyPath: "id" }).createIndex("user", "user");
-        db.createObjectStore("attention", { keyPath: "id" }).createIndex("user", "user");
-        // One session in progress per runner on this device.
-        db.createObjectStore("runs", { keyPath: "user" });
-        // Small facts: who is signed in, when each runner last synced.
-        db.createObjectStore("meta", { keyPath: "key" });
+        // A newer runpt (another tab, the updated worker) upgrading the schema: let it.
+        db.onversionchange = () => {
+          db.close();
+          databasePromise = null;
+        };
+        resolve(db);
       };
-      opening.onsuccess = () => resolve(opening.result);
       opening.onerror = () => reject(opening.error);
     });
     return databasePromise;
+  }
+
+  /** The schema, from whatever version the phone holds (0: none yet). */
+  function upgrade(db, tx, oldVersion) {
+    if (oldVersion < 1) {
+      db.createObjectStore("outbox", { keyPath: "id" }).createIndex("user", "user");
+      db.createObjectStore("attention", { keyPath: "id" }).createIndex("user", "user");
+      // Small facts: who is signed in, when each runner last synced.
+      db.createObjectStore("meta", { keyPath: "key" });
+    }
+    if (oldVersion < 2) {
+      // One session in progress per runner on this device.
+      db.createObjectStore("sessions", { keyPath: "user" });
+      if (oldVersion >= 1) moveSessionsInProgress(db, tx);
+    }
+  }
+
+  /** Version 1 kept the session in progress in "runs" and its unit under "run-unit:":
+   * both move, in the upgrade's own transaction (all or nothing), so a phone mid-session
+   * resumes where it was after the update; its player URL moves to the one it is now. */
+  function moveSessionsInProgress(db, tx) {
+    const sessions = tx.objectStore("sessions");
+    const kept = tx.objectStore("runs").getAll();
+    kept.onsuccess = () => {
+      for (const session of kept.result) {
+        const moved = session.playerUrl && currentPath(session.playerUrl);
+        sessions.put(moved ? { ...session, playerUrl: moved } : session);
+      }
+      db.deleteObjectStore("runs");
+    };
+    const meta = tx.objectStore("meta");
+    const entries = meta.openCursor(IDBKeyRange.bound("run-unit:", "run-unit:\uffff"));
+    entries.onsuccess = () => {
+      const entry = entries.result;
+      if (!entry) return;
+      meta.put({ key: keys.sessionUnit(entry.value.key.slice("run-unit:".length)), value: entry.value.value });
+      entry.delete();
+      entry.continue();
+    };
   }
 
   /** Run `work(stores)` in one transaction; resolves with its result once committed.
@@ -161,11 +221,11 @@ const RunptOutbox = (() => {
 
   /** Events (one, or several: a set and the pain stop it caused) and the session in
    * progress that counts them, in one transaction: all are written or none, so a resumed
-   * run never counts a set, or remembers a stop, that isn't in the outbox. */
-  function addWithRun(events, run) {
-    return transaction(["outbox", "runs"], "readwrite", ({ outbox, runs }) => {
+   * session never counts a set, or remembers a stop, that isn't in the outbox. */
+  function addWithSession(events, session) {
+    return transaction(["outbox", "sessions"], "readwrite", ({ outbox, sessions }) => {
       for (const event of [].concat(events)) outbox.add(event);
-      runs.put(run);
+      sessions.put(session);
     });
   }
 
@@ -270,18 +330,18 @@ const RunptOutbox = (() => {
 
   /* The session in progress, one per runner on this device: it survives a killed app. */
 
-  function loadRun(user) {
-    return transaction(["runs"], "readonly", ({ runs }) => asPromise(runs.get(user)));
+  function loadSession(user) {
+    return transaction(["sessions"], "readonly", ({ sessions }) => asPromise(sessions.get(user)));
   }
 
-  function saveRun(run) {
-    return transaction(["runs"], "readwrite", ({ runs }) => runs.put(run));
+  function saveSession(session) {
+    return transaction(["sessions"], "readwrite", ({ sessions }) => sessions.put(session));
   }
 
-  function clearRun(user) {
-    return transaction(["runs", "meta"], "readwrite", ({ runs, meta }) => {
-      runs.delete(user);
-      meta.delete(keys.runUnit(user));
+  function clearSession(user) {
+    return transaction(["sessions", "meta"], "readwrite", ({ sessions, meta }) => {
+      sessions.delete(user);
+      meta.delete(keys.sessionUnit(user));
     });
   }
 
@@ -289,7 +349,7 @@ const RunptOutbox = (() => {
    * progress and every key of theirs. `keepLogs` (logging out): their logs not synced
    * yet stay, to sync at their next sign-in; nothing else of theirs does. */
   function forgetRunner(user, { keepLogs = false } = {}) {
-    return transaction(["outbox", "attention", "runs", "meta"], "readwrite", (stores) => {
+    return transaction(["outbox", "attention", "sessions", "meta"], "readwrite", (stores) => {
       for (const name of keepLogs ? [] : ["outbox", "attention"]) {
         const cursor = stores[name].index("user").openKeyCursor(IDBKeyRange.only(user));
         cursor.onsuccess = () => {
@@ -298,7 +358,7 @@ const RunptOutbox = (() => {
           cursor.result.continue();
         };
       }
-      stores.runs.delete(user);
+      stores.sessions.delete(user);
       // Their keys, and "signed-in" when it still names them.
       const entries = stores.meta.openCursor();
       entries.onsuccess = () => {
@@ -354,9 +414,9 @@ const RunptOutbox = (() => {
   }
 
   return {
-    keys, messages, openDatabase, transaction, asPromise, localTimestamp, newId, makeEvent, add, addWithRun,
-    waiting, needingAttention, getMeta, setMeta, deleteMeta, updateMeta, flush, forgetRunner, keptFor, loadRun,
-    saveRun, clearRun,
+    keys, messages, currentPath, openDatabase, transaction, asPromise, localTimestamp, newId, makeEvent, add,
+    addWithSession, waiting, needingAttention, getMeta, setMeta, deleteMeta, updateMeta, flush, forgetRunner,
+    keptFor, loadSession, saveSession, clearSession,
   };
 })();
 

@@ -40,7 +40,7 @@ self.RunptOfflineSet = (() => {
     const kept = user ? await outbox.getMeta(outbox.keys.offline(user)) : null;
     if (!kept) return false;
     const path = new URL(request.url).pathname;
-    const routine = /^\/(?:routines|run)\/(\d+)$/.exec(path);
+    const routine = /^\/(?:routines|session)\/(\d+)$/.exec(path);
     if (routine) return routine[1] in kept.routines;
     return Object.values(kept.paths || {}).some((paths) => paths.includes(path));
   }
@@ -218,7 +218,7 @@ self.RunptOfflineSet = (() => {
     const kept = (await outbox.getMeta(outbox.keys.offline(user))) || emptyKept();
     const gone = Object.keys(kept.routines).filter((id) => !listed.has(id));
     for (const id of gone) {
-      await Promise.all([unitPath(id), `/routines/${id}`, `/run/${id}`].map((path) => cache.delete(path)));
+      await Promise.all([unitPath(id), `/routines/${id}`, `/session/${id}`].map((path) => cache.delete(path)));
     }
     if (!gone.length) return false;
     await outbox.updateMeta(outbox.keys.offline(user), (current) => {

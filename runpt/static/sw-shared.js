@@ -48,7 +48,7 @@ self.RunptWorker = (() => {
   }
 
   function stepOf(path) {
-    const match = /^\/run\/(\d+)\/steps\/(\d+)$/.exec(path);
+    const match = /^\/session\/(\d+)\/steps\/(\d+)$/.exec(path);
     return match ? [Number(match[1]), Number(match[2])] : null;
   }
 

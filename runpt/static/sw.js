@@ -11,6 +11,11 @@
  * - runpt-shared: a file shared to runpt, until the server has read it (sw-share.js).
  * Never cached: anything but GET, /api/*, /auth/*, this file.
  *
+ * A path runpt had before a rename (`outbox.currentPath`: /run/5 is /session/5 now) is
+ * answered with a redirect to the path it is now, here too, so an old bookmark, a
+ * home-screen icon or a page kept before the update opens with no signal; at activation
+ * the copies kept under old paths move to the new ones.
+ *
  * The version and shell list are filled in by the server (runpt/pwa/routes.py) from
  * the files' own hashes, so any change to them is a new worker.
  */
@@ -81,9 +86,25 @@ self.addEventListener("activate", (event) => {
         .filter((name) => name.startsWith("runpt-shell-") && name !== SHELL_CACHE)
         .map((name) => caches.delete(name)),
     );
+    await Promise.all(names.filter((name) => name.startsWith("runpt-user-")).map(moveOldCopies));
     await self.clients.claim();
   })());
 });
+
+/** A runner's copies kept under a path runpt had before a rename go under the path it
+ * is now (unless the new one is kept already), so the new URLs open offline before the
+ * offline set is next refreshed. */
+async function moveOldCopies(name) {
+  const cache = await caches.open(name);
+  for (const request of await cache.keys()) {
+    const url = new URL(request.url);
+    const moved = outbox.currentPath(url.pathname);
+    if (!moved) continue;
+    const now = new URL(moved + url.search, url);
+    if (!(await cache.match(now.href))) await cache.put(now.href, await cache.match(request));
+    await cache.delete(request);
+  }
+}
 
 /* ---------- fetch: route each request to a small strategy ---------- */
 
@@ -98,6 +119,13 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/auth/") || url.pathname === "/sw.js") {
+    return;
+  }
+  const moved = outbox.currentPath(url.pathname);
+  if (moved) {
+    // An old path (a bookmark, a page kept before the update): where it is now, as the
+    // server would answer (runpt/pages/old_urls.py), signal or none.
+    event.respondWith(Response.redirect(new URL(moved + url.search, url).href, 308));
     return;
   }
   if (SHELL.includes(url.pathname)) {

@@ -166,7 +166,7 @@ def stop_service_workers(context) -> None:
 def answer_red_flags(page) -> None:
     """The check before a routine's first set, as a runner with none of its red flags
     whose answers fit this routine: "None of these apply to me", and this routine's
-    answer to each triage question (run/_start_check.html)."""
+    answer to each triage question (session/_start_check.html)."""
     check = page.locator("[data-start-check-fields]")
     expect(check).to_be_visible()
     clear = check.get_by_label("None of these apply to me")

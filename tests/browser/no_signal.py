@@ -32,7 +32,9 @@ def server_session(page, session: str) -> dict | None:
 
 
 def current_session(page) -> str:
-    return page.evaluate("u => RunptOutbox.loadRun(u).then(r => r && r.session)", runner_id(page))
+    return page.evaluate(
+        "u => RunptOutbox.loadSession(u).then(r => r && r.session)", runner_id(page)
+    )
 
 
 @dataclass

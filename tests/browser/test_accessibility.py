@@ -52,7 +52,7 @@ def test_no_axe_violation_on_any_page(page, scheme):
                  "/sessions", "/auth/account", "/auth/password", "/auth/delete",
                  "/get-started", "/settings",
                  "/capacity/", "/capacity/heel-raise", "/capacity/side-bridge",
-                 "/capacity/single-leg-squat", "/running/", "/running/plan",
+                 "/capacity/single-leg-squat", "/running/", "/running/stages",
                  "/history/running"]:  # fmt: skip
         check(path)
     page.goto("/settings")
@@ -81,7 +81,7 @@ def test_no_axe_violation_on_any_page(page, scheme):
     assert wait_until(lambda: outbox_for(page, runner_id(page)) == 0)
     session = server_sessions(page)[0]["id"]
     for path in ["/history/", "/history/progress", "/history/progress/side-plank",
-                 "/history/pain", "/history/report", "/history/plan",
+                 "/history/pain", "/history/report", "/history/training-days",
                  f"/history/sessions/{session}"]:  # fmt: skip
         check(path)
     # Sharing: the runner's links, a new one, the pages it opens; a routine's link.

@@ -355,8 +355,8 @@ def test_eight_readers_make_480_page_and_fragment_reads_through_caddy_all_200(sh
     # Each reader's first read is the routine's whole unit (its ~30 fragments rendered in
     # one request, the same statements many times in one transaction: what psycopg
     # prepares), then pages and step fragments in turn.
-    paths = ["/", f"/routines/{routine}", f"/run/{routine}"]
-    paths += [f"/run/{routine}/steps/{step}" for step in range(7)]
+    paths = ["/", f"/routines/{routine}", f"/session/{routine}"]
+    paths += [f"/session/{routine}/steps/{step}" for step in range(7)]
     reads = [f"/offline/routines/{routine}"] + [paths[n % len(paths)] for n in range(59)]
 
     def read(browser) -> list[str]:

@@ -54,7 +54,7 @@ def test_the_questions_work_without_javascript(browser, server):
         answer_for_shins(page)
         expect(page.locator("#next-title")).to_contain_text("Shin care")
         page.get_by_role("button", name="Start session").click()  # a GET form
-        page.wait_for_url(re.compile(r"/run/\d+\?start=1$"))
+        page.wait_for_url(re.compile(r"/session/\d+\?start=1$"))
     finally:
         context.close()
 

@@ -19,7 +19,7 @@ from tests.browser.helpers import (
 
 ROUTINE = [("glute-bridge", {"sets": 2, "reps": 5, "rest_s": 0})]
 FORGET_THE_RUNS_COPY = """async (user) => {
-  await RunptOutbox.setMeta(`run-unit:${user}`, null);
+  await RunptOutbox.setMeta(`session-unit:${user}`, null);
   for (const name of await caches.keys()) await caches.delete(name);
 }"""
 

@@ -142,7 +142,7 @@ SETS_PASSED_BY = """async () => {
 def test_sets_beyond_a_dose_eased_off_to_fewer_sets_are_passed_by(page):
     register(page)
     routine_id = create_routine(page, "Calves", [("glute-bridge", {"sets": 1})])
-    page.goto(f"/run/{routine_id}")
+    page.goto(f"/session/{routine_id}")
     assert page.evaluate(SETS_PASSED_BY) == {
         "eased": [False, False, False, True, False],
         "notEased": [False] * 5,

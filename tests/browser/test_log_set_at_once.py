@@ -45,7 +45,7 @@ REFUSE_NEXT_EVENT = """() => {
 
 
 def saved_run(page) -> dict | None:
-    return page.evaluate("u => RunptOutbox.loadRun(u)", runner_id(page))
+    return page.evaluate("u => RunptOutbox.loadSession(u)", runner_id(page))
 
 
 def offline_runner_session(page, server, name: str) -> int:
@@ -94,7 +94,7 @@ def test_a_set_whose_write_never_finished_is_still_to_do_after_the_app_is_killed
     expect(page.locator("#step[data-index='1']")).to_be_visible()
     page.close()  # killed before the set reached the phone's storage
     tab = context.new_page()
-    tab.goto(f"/run/{routine_id}")
+    tab.goto(f"/session/{routine_id}")
     # Neither the set nor the run's move past it was written: the set is to do again.
     expect(tab.locator("#step[data-index='0']")).to_be_visible()
     assert outbox_for(tab, user) == 1  # only session.started

@@ -290,7 +290,7 @@ def test_what_a_runner_opens_around_a_session_works_with_no_signal(context, page
     tab.get_by_role("link", name="Home").click()
     expect(tab.get_by_role("heading", name="Your routines")).to_be_visible()
     # A page that isn't on the phone: the offline page, still with the runner's header.
-    tab.goto("/history/plan.ics")
+    tab.goto("/history/training-days.ics")
     expect(tab.get_by_role("heading", name="No connection")).to_be_visible()
     expect(tab.get_by_role("link", name="History")).to_be_visible()
     expect(tab.get_by_role("link", name="Log in")).to_be_hidden()

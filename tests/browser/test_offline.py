@@ -79,7 +79,7 @@ def test_after_login_every_routine_is_kept_offline_and_its_size_shown(page):
     cached = cached_paths(page)
     assert "/" in cached and "/routines" in cached and "/library/glute-bridge" in cached
     assert any(re.fullmatch(r"/offline/routines/\d+", path) for path in cached)
-    assert any(re.fullmatch(r"/run/\d+", path) for path in cached)
+    assert any(re.fullmatch(r"/session/\d+", path) for path in cached)
     # Steps are kept inside their routine's unit, not one by one.
     assert not any("/steps/" in path for path in cached)
     # Every routine on the list says it can be started with no signal.
@@ -362,6 +362,6 @@ def test_deleting_the_account_also_clears_this_phone(context, page):
     expect(page.get_by_text("all your logs and routines are deleted")).to_be_visible()
     assert wait_until(lambda: outbox_for(page, user) == 0)
     assert wait_until(lambda: f"runpt-user-{user}" not in page.evaluate("caches.keys()"))
-    run_in_progress = "u => RunptOutbox.transaction(['runs'], 'readonly', ({runs}) => " \
-        "RunptOutbox.asPromise(runs.get(u)))"  # fmt: skip
-    assert page.evaluate(run_in_progress, user) is None
+    session_in_progress = "u => RunptOutbox.transaction(['sessions'], 'readonly', " \
+        "({sessions}) => RunptOutbox.asPromise(sessions.get(u)))"  # fmt: skip
+    assert page.evaluate(session_in_progress, user) is None

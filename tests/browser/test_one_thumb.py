@@ -44,7 +44,7 @@ def test_every_step_of_every_builtin_routine_fits_one_thumb(browser, server, vie
         assert len(routines) >= 10
         problems, steps = [], 0
         for routine_id in routines:
-            page.goto(f"/run/{routine_id}")  # what Start opens
+            page.goto(f"/session/{routine_id}")  # what Start opens
             if page.locator("[data-start-session][data-start-check]").count():
                 answer_red_flags(page)  # the first time: red flags and triage first
             page.get_by_role("button", name="Start session").click()

@@ -250,7 +250,7 @@ PAIN_RULES = """async () => {
 def test_the_pain_rules_of_the_player(page):
     register(page)
     routine_id = create_routine(page, "Rules", STEP_DOWN_THEN_BRIDGE)
-    page.goto(f"/run/{routine_id}")
+    page.goto(f"/session/{routine_id}")
     found = page.evaluate(PAIN_RULES)
     assert found == {
         "none": {}, "zero": {}, "two": {}, "five": {"acceptable": 5}, "six": {"stop": "pain"},

@@ -20,7 +20,9 @@ ALL_KEYS = """async () => {
     const request = db.transaction(store).objectStore(store).getAll();
     request.onsuccess = () => resolve(request.result);
   });
-  return { meta: await read("meta"), runs: await read("runs"), outbox: await read("outbox") };
+  return {
+    meta: await read("meta"), sessions: await read("sessions"), outbox: await read("outbox"),
+  };
 }"""
 
 # Every key a runner can have, as the pages and the worker write them (RunptOutbox.keys).
@@ -39,7 +41,7 @@ def runners_keys(page, user: int) -> list:
     keys = [entry["key"] for entry in held["meta"]]
     mine = [key for key in keys if key.rsplit(":", 1)[-1] == str(user)]
     named = [e["key"] for e in held["meta"] if e["key"] == "signed-in" and e["value"] == user]
-    return mine + named + [run["user"] for run in held["runs"] if run["user"] == user]
+    return mine + named + [one["user"] for one in held["sessions"] if one["user"] == user]
 
 
 def test_deleting_the_account_leaves_no_key_of_the_runner_on_the_phone(page):

@@ -78,11 +78,11 @@ def test_first_run_answers_then_home_start_show_red_flags_before_set_1(phone):
     expect(page.locator("#next-title")).to_contain_text("Shin care")
     tap_start(page)
     # Home's Start opened the player to its start card: red flags and triage, no set.
-    page.wait_for_url(re.compile(r"/run/\d+$"))
+    page.wait_for_url(re.compile(r"/session/\d+$"))
     expect(check(page)).to_be_visible()
     expect(check(page).locator("[data-red-flags]")).to_contain_text("Pain at one spot")
     expect(check(page)).to_contain_text("a hand's width long (5 cm or more)")
-    assert page.evaluate("u => RunptOutbox.loadRun(u)", runner_id(page)) is None  # no run made
+    assert page.evaluate("u => RunptOutbox.loadSession(u)", runner_id(page)) is None  # no run made
     tap_start(page)  # not answered yet: no way past
     no_set_yet(page)
     answer_red_flags(page)
@@ -112,7 +112,7 @@ def test_a_routine_page_asks_before_set_1_and_only_the_first_time(phone):
     # The next time: the answers are there, and Start starts; the player's card folds.
     page.goto(f"/routines/{knee}")
     expect(check(page).get_by_label("None of these apply to me")).to_be_checked()
-    page.goto(f"/run/{knee}")
+    page.goto(f"/session/{knee}")
     expect(page.get_by_role("button", name="Start session")).to_be_visible()
     expect(check(page)).to_be_hidden()
     tap_start(page)
@@ -122,7 +122,7 @@ def test_a_routine_page_asks_before_set_1_and_only_the_first_time(phone):
     page.locator("#step[data-index='1']").get_by_role("link", name="Red flags").click()
     expect(page.locator("#red-flags")).to_contain_text("locks, gives way")
     expect(page.locator("#red-flags")).to_be_in_viewport()
-    assert page.url.endswith(f"/run/{knee}")  # a reload resumes the step, not the link
+    assert page.url.endswith(f"/session/{knee}")  # a reload resumes the step, not the link
 
 
 def test_a_routine_passed_on_as_a_link_asks_before_set_1(phone):
@@ -158,7 +158,7 @@ def test_a_resumed_session_asks_first_when_its_routine_was_never_checked(phone):
     page.evaluate("u => RunptOutbox.setMeta(`start-checks:${u}`, null)", runner_id(page))
     page.goto("/")
     page.get_by_role("link", name="Resume session").click()
-    page.wait_for_url(f"**/run/{back}")
+    page.wait_for_url(f"**/session/{back}")
     expect(check(page)).to_be_visible()
     expect(check(page)).to_contain_text("bladder or bowel")
     no_set_yet(page)
@@ -196,7 +196,7 @@ def test_a_clinician_answer_leaves_no_way_to_set_1(phone):
     page = phone
     sign_up(page, ["Shin splints"])
     shin = routine_page(page, "Shin care")
-    page.goto(f"/run/{shin}")
+    page.goto(f"/session/{shin}")
     check(page).get_by_label("None of these apply to me").check()
     check(page).get_by_label(re.compile("A spot you can cover with a fingertip")).check()
     stop = check(page).get_by_role("alert")
@@ -205,10 +205,10 @@ def test_a_clinician_answer_leaves_no_way_to_set_1(phone):
     # Kept: home's Start, the routine's page and a reload all still have no Start.
     page.goto("/")
     tap_start(page)
-    page.wait_for_url(f"**/run/{shin}")
+    page.wait_for_url(f"**/session/{shin}")
     expect(check(page).get_by_role("alert")).to_contain_text("see a clinician")
     expect(page.get_by_role("button", name="Start session")).to_have_count(0)
-    page.goto(f"/run/{shin}?start=1")  # Start tapped before the scripts ran
+    page.goto(f"/session/{shin}?start=1")  # Start tapped before the scripts ran
     expect(check(page).get_by_role("alert")).to_be_visible()
     no_set_yet(page)
     page.goto(f"/routines/{shin}")
@@ -232,7 +232,7 @@ def test_adding_a_problem_in_settings_shows_its_red_flags_and_asks_again(phone):
     page.get_by_role("button", name="Save settings").click()
     expect(page.locator("section.new-problems")).to_contain_text("fluoroquinolone")
     page.wait_for_timeout(300)  # the phone forgets the answers as the page loads
-    page.goto(f"/run/{achilles}")
+    page.goto(f"/session/{achilles}")
     expect(check(page)).to_be_visible()
     expect(check(page).get_by_label("None of these apply to me")).not_to_be_checked()
 
@@ -247,7 +247,7 @@ def test_the_check_has_no_axe_violation(page):
     check(page).get_by_label(re.compile("outside of the knee")).check()
     found += [v["id"] for v in axe.run(page).response["violations"]]
     shin = routine_page(page, "Shin care")
-    page.goto(f"/run/{shin}")
+    page.goto(f"/session/{shin}")
     check(page).get_by_label(re.compile("A spot you can cover with a fingertip")).check()
     found += [v["id"] for v in axe.run(page).response["violations"]]
     assert found == []

@@ -24,7 +24,7 @@ def test_a_run_logged_with_no_signal_is_stored_once_at_its_stage(page, server):
     register(page)
     wait_for_offline_set(page)
     server.stop()
-    page.goto("/running/plan")  # from the phone
+    page.goto("/running/stages")  # from the phone
     expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
     form = page.locator("[data-run-form]")
     form.get_by_label("Day").fill("2026-03-02")
@@ -78,7 +78,7 @@ def test_a_shin_runner_logs_the_hop_check_with_a_walk_and_it_counts(page, server
     page.get_by_label("Shin splints").check()
     page.get_by_role("button", name="Show me my first session").click()
     page.wait_for_url("**/")
-    page.goto("/running/plan")
+    page.goto("/running/stages")
     expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
     expect(page.locator('[data-criterion="hop"]')).to_have_attribute("data-met", "no")
     form = page.locator("[data-run-form]")
@@ -90,7 +90,7 @@ def test_a_shin_runner_logs_the_hop_check_with_a_walk_and_it_counts(page, server
     assert wait_until(lambda: outbox_count(page) == 0, timeout=20)
     [run] = runs_on_server(page)
     assert (run["data"]["stage"], run["data"]["hop_pain"]) == (1, 1)
-    page.goto("/running/plan")
+    page.goto("/running/stages")
     expect(page.locator('[data-criterion="hop"]')).to_have_attribute("data-met", "yes")
 
 

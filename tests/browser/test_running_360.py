@@ -102,7 +102,7 @@ def test_the_running_page_and_plan_fit_360_px_with_headers_unbroken(browser, ser
     page = context.new_page()
     register(page)
     log_weeks_of_running(page)
-    for path in ("/running/", "/running/plan"):
+    for path in ("/running/", "/running/stages"):
         page.goto(path)
         expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path

@@ -222,9 +222,9 @@ def test_the_player_opened_with_start_starts_the_session(page):
     """What a Start tapped before the page's scripts ran leads to."""
     register(page)
     routine_id = create_routine(page, "Early tap", [("glute-bridge", {"sets": 1, "reps": 5})])
-    page.goto(f"/run/{routine_id}?start=1")
+    page.goto(f"/session/{routine_id}?start=1")
     expect(page.locator("#step[data-index='0']")).to_be_visible()
-    assert page.url.endswith(f"/run/{routine_id}")  # ?start=1 is gone: a reload resumes
+    assert page.url.endswith(f"/session/{routine_id}")  # ?start=1 is gone: a reload resumes
     page.reload()
     expect(page.locator("#step[data-index='0']")).to_be_visible()
     # One session started, not a second one at the reload.

@@ -41,7 +41,7 @@ def waiting(page) -> list[dict]:
 
 
 def kept_run(page) -> dict:
-    return page.evaluate("u => RunptOutbox.loadRun(u)", runner_id(page))
+    return page.evaluate("u => RunptOutbox.loadSession(u)", runner_id(page))
 
 
 def stop_events(page) -> list[dict]:
@@ -69,7 +69,7 @@ def sync_and_check_the_server(tab, server, session, routine_id, stop_line, highe
         page_text = re.sub(r"\s+", " ", tab.request.get(url).text())
         assert stop_line in page_text, url
     # Progression: easing off step-down, never "Ready to progress" on it.
-    first = tab.request.get(f"/run/{routine_id}/steps/0").text()
+    first = tab.request.get(f"/session/{routine_id}/steps/0").text()
     assert 'data-suggestion="regress"' in first and "Ready to progress" not in first
     assert "stopped for" in first  # "last time" says it stopped
 

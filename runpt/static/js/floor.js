@@ -4,7 +4,7 @@
  * too), and its answer logs the set as planned (the reps or seconds the form holds) and
  * goes on. Pain is never carried from the last set, and "some" opens the numbers it
  * can mean rather than picking one. A hold step's first tap starts the hold, and a hold
- * starts by itself when its countdown ends. Kept in the run, so a resumed session keeps
+ * starts by itself when its countdown ends. Kept in the session, so a resumed session keeps
  * it. Loaded when a session plays (player.js). */
 
 import { fromTemplate } from "./page.js";
@@ -15,15 +15,15 @@ function playerPage() {
   return document.getElementById("player-page");
 }
 
-export function floorOn(run) {
-  return Boolean(run && run.floor);
+export function floorOn(session) {
+  return Boolean(session && session.floor);
 }
 
-/** Show the player as the run says: the page's class sets the large layout (app.css). */
-export function showFloorMode(run) {
+/** Show the player as the session says: the page's class sets the large layout (app.css). */
+export function showFloorMode(session) {
   const page = playerPage();
   if (!page) return;
-  const on = floorOn(run);
+  const on = floorOn(session);
   page.classList.toggle("floor", on);
   const toggle = page.querySelector("[data-floor-toggle]");
   if (toggle) {
@@ -36,24 +36,24 @@ export function showFloorMode(run) {
 /** What goes at the top of the screen with a new step: on the floor, the "Normal view"
  * button just above it, so the way back is never scrolled out of reach of a runner
  * on a mat. */
-export function topOfStep(step, run) {
+export function topOfStep(step, session) {
   const page = playerPage();
-  const toggle = floorOn(run) && page ? page.querySelector("[data-floor-toggle]") : null;
+  const toggle = floorOn(session) && page ? page.querySelector("[data-floor-toggle]") : null;
   return toggle || step;
 }
 
 /** A tap on the step in floor mode that isn't on one of its controls: the big tap. */
-export function isBigTap(event, run) {
-  if (!floorOn(run)) return false;
+export function isBigTap(event, session) {
+  if (!floorOn(session)) return false;
   const step = document.getElementById("step");
   if (!step || !step.contains(event.target)) return false;
   return !event.target.closest(CONTROLS);
 }
 
 /** What the big tap does on this step: start its hold, or log the set. */
-export function bigTapAction(step, run) {
+export function bigTapAction(step, session) {
   const isHold = Boolean(step.dataset.hold);
-  const timer = run.timer && run.timer.step === Number(step.dataset.index) ? run.timer : null;
+  const timer = session.timer && session.timer.step === Number(step.dataset.index) ? session.timer : null;
   const holdStarted = timer && timer.kind === "hold";
   return isHold && !holdStarted ? "start-hold" : "log";
 }

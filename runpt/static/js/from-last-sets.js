@@ -7,8 +7,8 @@ function risingStep() {
   return Number(document.getElementById("pain-rules").dataset.risingBy || 2);
 }
 
-function setsOfThisExercise(step, run) {
-  return run.logged.filter((set) => set.exercise === step.dataset.exercise);
+function setsOfThisExercise(step, session) {
+  return session.logged.filter((set) => set.exercise === step.dataset.exercise);
 }
 
 /** Worsening pain within an exercise: the pains logged in it so far, in order, with
@@ -23,18 +23,18 @@ export function painRising(pains, risingBy = risingStep()) {
 
 /** Pain climbing within the exercise (2, then 4): the next steps of it say to keep it
  * easy. A line, not a stop. */
-export function showPainRising(step, run) {
+export function showPainRising(step, session) {
   const line = step.querySelector("[data-pain-rising]");
-  if (line) line.hidden = !painRising(setsOfThisExercise(step, run).map((set) => set.pain));
+  if (line) line.hidden = !painRising(setsOfThisExercise(step, session).map((set) => set.pain));
 }
 
 /** The load a set starts from, in the runner's unit: the last set of this exercise in
  * this session that had one, else the heaviest of last time. Filled in, with where it
  * came from, for the runner to change; a load logged under "More" unfolds it. */
-export function carryLoad(step, run) {
+export function carryLoad(step, session) {
   const field = step.querySelector("input[name=load]");
   if (!field || field.value !== "") return;
-  const previous = setsOfThisExercise(step, run).filter((set) => set.load_kg !== null && set.load_kg !== undefined).at(-1);
+  const previous = setsOfThisExercise(step, session).filter((set) => set.load_kg !== null && set.load_kg !== undefined).at(-1);
   const shownLast = [...step.querySelectorAll("[data-last-session]")].find((entry) => !entry.hidden);
   let value = null;
   let from = "";

@@ -1,6 +1,6 @@
 /* A step's log form: reading what the runner entered within the form's own limits (a
  * load typed in the runner's unit, stored in kg), asking once for pain not given, and
- * what the step shows from the run so far (the easier variant after a pain stop, a
+ * what the step shows from the session so far (the easier variant after a pain stop, a
  * note on acceptable pain, "last time" from a session other than this one), and a set
  * the phone could not store, filled in again. Pain is never filled in: not from the
  * last set, not from last time (from-last-sets.js carries the load). */
@@ -12,8 +12,8 @@ export function exerciseNo(step) {
 }
 
 /** After a pain stop, the rest of the exercise is its easier variant: say so. */
-export function showEasierVariant(step, run) {
-  if (!(exerciseNo(step) in run.eased)) return;
+export function showEasierVariant(step, session) {
+  if (!(exerciseNo(step) in session.eased)) return;
   const line = step.querySelector("[data-eased]");
   line.querySelector("[data-eased-name]").textContent = step.dataset.easier;
   line.hidden = false;
@@ -48,9 +48,9 @@ export function painGiven(form) {
 /** "Last time" is the last session the exercise was done in, never this one: a step
  * kept on the phone may have been made while this session's first sets were synced,
  * so it names that session first and the one before second (runpt/log/reads.py). */
-export function showLastTime(step, run) {
+export function showLastTime(step, session) {
   const entries = [...step.querySelectorAll("[data-last-session]")];
-  const shown = entries.find((entry) => entry.dataset.lastSession !== run.session);
+  const shown = entries.find((entry) => entry.dataset.lastSession !== session.session);
   for (const entry of entries) entry.hidden = entry !== shown;
   const firstTime = step.querySelector("[data-first-time]");
   if (firstTime) firstTime.hidden = Boolean(shown);
@@ -83,7 +83,7 @@ function readLoadKg(form) {
 }
 
 /** The set.logged data of the form, or an Error whose message says what to fix. */
-export function readLogForm(form, step, run) {
+export function readLogForm(form, step, session) {
   const value = (name) => {
     const field = form.elements[name];
     return field && field.value !== "" ? field.value : null;
@@ -100,7 +100,7 @@ export function readLogForm(form, step, run) {
   };
   const load = readLoadKg(form);
   const note = (value("note") || "").trim();
-  const eased = run.eased[exerciseNo(step)];
+  const eased = session.eased[exerciseNo(step)];
   return {
     exercise: step.dataset.exercise,
     set: Number(step.dataset.set),
@@ -114,7 +114,7 @@ export function readLogForm(form, step, run) {
     note: note ? note.slice(0, 1000) : null,
     // The ladder rung done: the step's own, its easier variant after a pain stop, or
     // the one the runner eased off to for this session.
-    level: eased ?? (run.easedOff || {})[exerciseNo(step)]?.level ?? Number(step.dataset.level || 0),
+    level: eased ?? (session.easedOff || {})[exerciseNo(step)]?.level ?? Number(step.dataset.level || 0),
   };
 }
 

@@ -25,17 +25,17 @@ export async function logEvent(type, session, data, extra = {}) {
   return event;
 }
 
-/** A set from the player: the event and the run as it is after the set (its new
+/** A set from the player: the event and the session as it is after the set (its new
  * position, the set counted) go to the device in one transaction, so a resumed session
  * never counts a set the outbox doesn't hold, nor shows a logged set as still to do.
  * Events the set causes (`also`: a pain stop, {type, data}) go in the same transaction:
  * a stop is never without its set, nor a set that stopped without its stop.
  * The events are made now, at the tap; the returned promise settles when the write has
  * committed (or failed), so the player draws the next step without waiting for it. */
-export function logWithRun(type, run, data, also = []) {
-  const event = outbox.makeEvent(user, type, run.session, data);
-  const caused = also.map((one) => outbox.makeEvent(user, one.type, run.session, one.data));
-  return outbox.addWithRun([event, ...caused], structuredClone(run)).then(() => {
+export function logWithSession(type, session, data, also = []) {
+  const event = outbox.makeEvent(user, type, session.session, data);
+  const caused = also.map((one) => outbox.makeEvent(user, one.type, session.session, one.data));
+  return outbox.addWithSession([event, ...caused], structuredClone(session)).then(() => {
     sendSoon();
     return event;
   });

@@ -4,7 +4,7 @@
 
 import { answerMorningQuestion, askMorningQuestion } from "./morning.js";
 import { afterLoad, outbox, user } from "./page.js";
-import { offerResume, startRun } from "./session-start.js";
+import { offerResume, startSession } from "./session-start.js";
 import {
   applyUpdate, expectFreshPage, finishLoggingOut, forgetDeletedRunner, logOut, refreshOfflineSet,
   refreshOfflineSetBetweenSessions, registerServiceWorker, rememberSignedInRunner, showSignedInHeader,
@@ -46,7 +46,7 @@ function onClick(event) {
   if (target.matches("[data-start-session]")) event.preventDefault();
   if (player && player.onPlayerClick(target, event)) return;
   if (target.matches("[data-start-session]")) {
-    startRun(target, null); // off the player page: it opens the player (or the check first)
+    startSession(target, null); // off the player page: it opens the player (or the check first)
   } else if (target.matches("[data-apply-update]")) {
     applyUpdate();
   } else if (target.matches("[data-red-flags-link]")) {

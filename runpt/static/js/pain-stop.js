@@ -1,7 +1,7 @@
 /* A pain stop: pain above 5 in a set, or sharp pain, ends that exercise for the session
  * (docs/content-rules.md, rule 1, and the safety text). It is a fact from the moment it
  * happens: the player logs the `exercise.stopped` event with the set that caused it and
- * the run that remembers it (one write, log.js `logWithRun`), so closing the app on the
+ * the session that remembers it (one write, log.js `logWithSession`), so closing the app on the
  * card loses nothing and a resume never brings the stopped set back.
  *
  * After sharp pain there is no going on with the exercise or its easier variant: the
@@ -15,7 +15,7 @@ import { fromTemplate } from "./page.js";
 
 const words = (text) => (text || "").split(" ").filter(Boolean);
 
-/** The stop as the run keeps it: where it happened, why, and what the card needs. */
+/** The stop as the session keeps it: where it happened, why, and what the card needs. */
 export function stopOf(step, set, reason) {
   return {
     index: Number(step.dataset.index),
@@ -41,8 +41,8 @@ export function stopEvent(stop) {
 }
 
 /** The stop the runner hasn't answered yet, if any: a resume lands on its card. */
-export function unansweredStop(run) {
-  return run.stops.find((stop) => !stop.chosen) || null;
+export function unansweredStop(session) {
+  return session.stops.find((stop) => !stop.chosen) || null;
 }
 
 function areaWords(areas) {
@@ -52,13 +52,13 @@ function areaWords(areas) {
 
 /** The card for `stop`. The easier variant is offered after pain above 5 only, once
  * per exercise, and only where there is one. */
-export function painStopCard(stop, run) {
+export function painStopCard(stop, session) {
   const card = fromTemplate("pain-stop");
   card.querySelector(`[data-reason="${stop.reason}"]`).hidden = false;
   for (const pain of card.querySelectorAll("[data-stop-pain]")) pain.textContent = String(stop.pain ?? "");
   card.querySelector("[data-stop-exercise]").textContent = stop.name;
   const easier = card.querySelector("[data-stop-easier]");
-  if (stop.reason === "pain" && stop.easier && !(stop.exerciseNo in run.eased)) {
+  if (stop.reason === "pain" && stop.easier && !(stop.exerciseNo in session.eased)) {
     easier.querySelector("[data-easier-name]").textContent = stop.easier;
   } else {
     easier.remove(); // sharp pain, at the easiest rung, or already on it
@@ -72,11 +72,11 @@ export function painStopCard(stop, run) {
 
 /** The first stop earlier in this session, of another exercise, that hurt an area this
  * step's exercise loads: the step is flagged, naming it. */
-export function cautionFor(step, run) {
+export function cautionFor(step, session) {
   const index = Number(step.dataset.index);
   const exerciseNo = Number(step.dataset.exerciseNo);
   const loads = words(step.dataset.loads);
-  for (const stop of run.stops) {
+  for (const stop of session.stops) {
     if (stop.index >= index || stop.exerciseNo === exerciseNo) continue;
     const shared = stop.areas.filter((area) => loads.includes(area));
     if (shared.length) return { stop, areas: shared };
@@ -99,8 +99,8 @@ export function showCaution(step, caution, goneOn) {
 /** Whether step `index` is closed by a stop: the stopped set and the sets before it
  * (done, or a fact), and after sharp pain every set of that exercise. Back and Skip
  * pass over closed steps, so nothing goes on with an exercise sharp pain ended. */
-export function closedByStop(run, exerciseOf, index) {
-  return run.stops.some(
+export function closedByStop(session, exerciseOf, index) {
+  return session.stops.some(
     (stop) => exerciseOf[index] === exerciseOf[stop.index] && (index <= stop.index || stop.reason === "sharp-pain"),
   );
 }

@@ -4,10 +4,10 @@
  * isn't whole on the phone can't be started offline. htmx swaps each step in, from
  * memory, in the same task as the tap on "Log set".
  *
- * The run (session id, position, timer, what was logged, voice and floor mode) is
+ * The session in progress (its id, position, timer, what was logged, voice and floor mode) is
  * saved on the device at every step, with its own copy of the unit, so a killed app
- * resumes where it was. A logged set and the run that counts it are written together
- * (log.js `logWithRun`); the next step is drawn without waiting for that write, and if
+ * resumes where it was. A logged set and the session that counts it are written together
+ * (log.js `logWithSession`); the next step is drawn without waiting for that write, and if
  * it fails the player goes back to the set and says so. */
 
 import { logEvent } from "./log.js";
@@ -19,8 +19,8 @@ import { fromTemplate, outbox, user } from "./page.js";
 import {
   cautionFor, closedByStop, painStopCard, showCaution, stopEvent, stopOf, unansweredStop,
 } from "./pain-stop.js";
-import { keepRun as keepOnDevice, saveSet, setsSaved } from "./run-keeping.js";
-import { offerResume, resumeRun, startRun } from "./session-start.js";
+import { keepSession as keepOnDevice, saveSet, setsSaved } from "./session-keeping.js";
+import { offerResume, resumeSession as resume, startSession as start } from "./session-start.js";
 import { bringStepIntoView, keepScreenOn, letScreenSleep } from "./screen.js";
 import { showSummary } from "./summary.js";
 import { holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
@@ -29,10 +29,10 @@ import {
   speechAvailable,
 } from "./voice.js";
 
-// The session this page is playing: its run and the routine unit it steps through.
+// The session this page is playing, and the routine unit it steps through.
 // `finishing` is true from the moment the session is being finished: nothing more is
 // logged in it, and it is finished once.
-const current = { run: null, unit: null, finishing: false };
+const current = { session: null, unit: null, finishing: false };
 
 // What only a session uses (pain.js, floor.js, ease-off.js, from-last-sets.js), loaded
 // on the player's page rather than with the start page (its 40 KB budget); a session
@@ -56,91 +56,91 @@ function stepElement() {
 
 /* ---------- starting and resuming (session-start.js) ---------- */
 
-export const startSession = (button) => startRun(button, play);
-export const resumeSession = () => resumeRun(play);
+export const startSession = (button) => start(button, play);
+export const resumeSession = () => resume(play);
 export { offerResume };
 
-async function play(run, unit) {
+async function play(session, unit) {
   await loadAids();
-  // A run saved by an older version of runpt lacks what later ones added.
-  run.logged = run.logged || [];
-  run.eased = run.eased || {};
-  run.stops = run.stops || [];
-  run.goneOn = run.goneOn || {};
-  run.easedOff = run.easedOff || {};
-  if (run.voice === undefined) run.voice = playerPage().dataset.voice === "on";
-  current.run = run;
+  // A session saved by an older version of runpt lacks what later ones added.
+  session.logged = session.logged || [];
+  session.eased = session.eased || {};
+  session.stops = session.stops || [];
+  session.goneOn = session.goneOn || {};
+  session.easedOff = session.easedOff || {};
+  if (session.voice === undefined) session.voice = playerPage().dataset.voice === "on";
+  current.session = session;
   current.unit = unit;
   current.finishing = false;
   keepScreenOn();
   showVoiceAndFloor();
   // A stop the runner hadn't answered when the app closed: its card again, never the
   // stopped set (the stop and its set are logged already).
-  const stop = unansweredStop(run);
+  const stop = unansweredStop(session);
   if (stop) showPainStop(stop);
-  else showStep(run.position);
+  else showStep(session.position);
 }
 
-/* ---------- voice and "phone on the floor", kept in the run ---------- */
+/* ---------- voice and "phone on the floor", kept in the session ---------- */
 
 function showVoiceAndFloor() {
-  const { run } = current;
-  setVoice(run.voice || aids.floor.floorOn(run));
-  aids.floor.showFloorMode(run);
+  const { session } = current;
+  setVoice(session.voice || aids.floor.floorOn(session));
+  aids.floor.showFloorMode(session);
   const toggle = playerPage().querySelector("[data-voice-toggle]");
-  if (toggle) toggle.checked = Boolean(run.voice || aids.floor.floorOn(run));
+  if (toggle) toggle.checked = Boolean(session.voice || aids.floor.floorOn(session));
   const setting = playerPage().querySelector("[data-voice-setting]");
   if (setting) setting.hidden = !speechAvailable();
 }
 
 function changeVoice(toggle) {
-  current.run.voice = toggle.checked;
-  if (!toggle.checked) current.run.floor = false; // the floor mode speaks: it goes too
-  keepRun();
+  current.session.voice = toggle.checked;
+  if (!toggle.checked) current.session.floor = false; // the floor mode speaks: it goes too
+  keepSession();
   showVoiceAndFloor();
 }
 
 function toggleFloor() {
-  current.run.floor = !aids.floor.floorOn(current.run);
-  keepRun();
+  current.session.floor = !aids.floor.floorOn(current.session);
+  keepSession();
   showVoiceAndFloor();
   const step = stepElement();
-  if (step) bringStepIntoView(aids.floor.topOfStep(step, current.run));
+  if (step) bringStepIntoView(aids.floor.topOfStep(step, current.session));
 }
 
-/** Save the run on the device (run-keeping.js), not awaited. */
-function keepRun() {
-  const { run } = current;
-  if (run) keepOnDevice(run, () => current.run === run);
+/** Save the session on the device (session-keeping.js), not awaited. */
+function keepSession() {
+  const { session } = current;
+  if (session) keepOnDevice(session, () => current.session === session);
 }
 
 /* ---------- stepping ---------- */
 
 /** The step at `index`, or the nearest one on in `direction` that no pain stop closed
- * (pain-stop.js `closedByStop`); going back past the first, the step where the run is. */
+ * (pain-stop.js `closedByStop`); going back past the first, the step where the session is. */
 function openStep(index, direction) {
-  const { run, unit } = current;
+  const { session, unit } = current;
   let open = index;
-  while (open >= 0 && open < unit.steps.length && passedBy(run, unit, open)) open += direction;
-  return open < 0 ? run.position : open;
+  while (open >= 0 && open < unit.steps.length && passedBy(session, unit, open)) open += direction;
+  return open < 0 ? session.position : open;
 }
 
 /** Steps the session passes by: those a pain stop closed, and sets beyond a dose eased
  * off in this session (ease-off.js). */
-function passedBy(run, unit, index) {
-  return closedByStop(run, unit.exercise_of_step, index) || aids.easeOff.beyondEasedSets(unit, run, index);
+function passedBy(session, unit, index) {
+  return closedByStop(session, unit.exercise_of_step, index) || aids.easeOff.beyondEasedSets(unit, session, index);
 }
 
 function showStep(index, note = null, direction = 1) {
-  const { run, unit } = current;
+  const { session, unit } = current;
   index = openStep(index, direction);
   if (index >= unit.steps.length) return finishSession();
-  run.position = Math.max(0, index);
-  if (!run.timer || run.timer.step !== run.position) run.timer = null;
-  keepRun(); // not awaited: the step is drawn at once
-  playerPage().querySelector("[data-progress]").style.width = `${(100 * run.position) / unit.steps.length}%`;
+  session.position = Math.max(0, index);
+  if (!session.timer || session.timer.step !== session.position) session.timer = null;
+  keepSession(); // not awaited: the step is drawn at once
+  playerPage().querySelector("[data-progress]").style.width = `${(100 * session.position) / unit.steps.length}%`;
   try {
-    htmx.swap("#player", unit.steps[run.position], { swapStyle: "innerHTML", swapDelay: 0, settleDelay: 0 });
+    htmx.swap("#player", unit.steps[session.position], { swapStyle: "innerHTML", swapDelay: 0, settleDelay: 0 });
   } catch (problem) {
     // Never a silent stall: say so, and offer the ways on. The set already logged is
     // in the outbox, once.
@@ -158,21 +158,21 @@ function showStep(index, note = null, direction = 1) {
  * countdown. */
 function onStepShown(note) {
   const step = stepElement();
-  if (!step || !current.run) return;
+  if (!step || !current.session) return;
   step.focus({ preventScroll: true });
-  bringStepIntoView(aids.floor.topOfStep(step, current.run));
-  showEasierVariant(step, current.run);
-  aids.easeOff.showEasedOff(step, current.run);
-  showLastTime(step, current.run);
-  aids.lastSets.carryLoad(step, current.run);
-  aids.lastSets.showPainRising(step, current.run);
+  bringStepIntoView(aids.floor.topOfStep(step, current.session));
+  showEasierVariant(step, current.session);
+  aids.easeOff.showEasedOff(step, current.session);
+  showLastTime(step, current.session);
+  aids.lastSets.carryLoad(step, current.session);
+  aids.lastSets.showPainRising(step, current.session);
   if (note) showAcceptablePain(step, note.acceptable);
-  const caution = cautionFor(step, current.run);
-  if (caution) showCaution(step, caution, Boolean(current.run.goneOn[step.dataset.exerciseNo]));
+  const caution = cautionFor(step, current.session);
+  if (caution) showCaution(step, caution, Boolean(current.session.goneOn[step.dataset.exerciseNo]));
   if (step.classList.contains("held")) return sayCaution(step); // no countdown until "Do it anyway"
   sayStepStart(step);
   const index = Number(step.dataset.index);
-  const saved = current.run.timer && current.run.timer.step === index ? current.run.timer : null;
+  const saved = current.session.timer && current.session.timer.step === index ? current.session.timer : null;
   const timer = saved || waitTimer(step);
   if (!timer) return;
   if (!saved) keepTimer(timer);
@@ -189,10 +189,10 @@ function startTimer(timer) {
  * hold starts by itself once its countdown is over. */
 function timerEnded(timer) {
   const step = stepElement();
-  if (!step || !current.run) return;
+  if (!step || !current.session) return;
   if (timer.kind === "hold") return sayHoldDone(step);
   sayGo(step);
-  if (aids.floor.floorOn(current.run) && step.dataset.hold) startHold();
+  if (aids.floor.floorOn(current.session) && step.dataset.hold) startHold();
 }
 
 function startHold() {
@@ -202,26 +202,26 @@ function startHold() {
 }
 
 function keepTimer(timer) {
-  if (!current.run) return;
-  current.run.timer = timer;
-  keepRun();
+  if (!current.session) return;
+  current.session.timer = timer;
+  keepSession();
 }
 
-/** "Log set": the set and the run that counts it are written in one transaction, and
+/** "Log set": the set and the session that counts it are written in one transaction, and
  * the next step (or the pain stop) is drawn in the same task as the tap, without
  * waiting for the write. Each step is logged once per tap: its form leaves the page as
  * its set is logged (after the last set, the session is finishing). */
 async function logSet(form) {
-  if (!current.run) return;
+  if (!current.session) return;
   // A set is still being written (a tap within a few milliseconds of the last): this
   // one goes after it, and only if its step is still the one on screen.
   await setsSaved();
   const step = form.closest("#step");
-  if (!current.run || current.finishing || !step || step !== stepElement()) return;
-  const { run } = current;
+  if (!current.session || current.finishing || !step || step !== stepElement()) return;
+  const { session } = current;
   // Pain not answered: asked once (on the floor, the large question), never assumed.
   if (!painAnswered(form) && !form.dataset.painAsked) {
-    if (aids.floor.floorOn(run)) {
+    if (aids.floor.floorOn(session)) {
       form.dataset.painAsked = "yes";
       aids.floor.askFloorPain(step);
       sayPainQuestion(step);
@@ -233,7 +233,7 @@ async function logSet(form) {
   const error = form.querySelector("[data-log-error]");
   let data;
   try {
-    data = readLogForm(form, step, run);
+    data = readLogForm(form, step, session);
   } catch (problem) {
     error.textContent = problem.message;
     error.hidden = false;
@@ -242,32 +242,32 @@ async function logSet(form) {
   quiet();
   const index = Number(step.dataset.index);
   const entry = { index, ...data };
-  run.logged.push(entry);
-  run.timer = null;
+  session.logged.push(entry);
+  session.timer = null;
   const response = aids.pain.painResponse(data);
   if (!response.stop) {
-    run.position = index + 1;
-    saveSet(run, data, (problem) => notSaved(run, entry, problem));
+    session.position = index + 1;
+    saveSet(session, data, (problem) => notSaved(session, entry, problem));
     showStep(index + 1, response.acceptable ? response : null);
     return;
   }
-  // A stop is a fact from this moment: logged with its set and the run that remembers
+  // A stop is a fact from this moment: logged with its set and the session that remembers
   // it, in one write. A resume shows its card, or goes on past the exercise. Sharp pain
   // decides over the number tapped with it (pain.js `painResponse`).
   const stop = stopOf(step, data, response.stop);
-  run.stops.push(stop);
-  run.position = nextExercise(index);
+  session.stops.push(stop);
+  session.position = nextExercise(index);
   const stopped = { type: "exercise.stopped", data: stopEvent(stop) };
-  saveSet(run, data, (problem) => notSaved(run, entry, problem, stop), [stopped]);
+  saveSet(session, data, (problem) => notSaved(session, entry, problem, stop), [stopped]);
   showPainStop(stop);
 }
 
 /** The set's write failed (the phone's storage full or broken): nothing of it is on the
  * device, nor its stop. Back to that set, filled in as the runner had it, saying so. */
-function notSaved(run, entry, problem, stop = null) {
-  if (current.run !== run) return;
-  run.logged = run.logged.filter((set) => set !== entry);
-  run.stops = run.stops.filter((one) => one !== stop);
+function notSaved(session, entry, problem, stop = null) {
+  if (current.session !== session) return;
+  session.logged = session.logged.filter((set) => set !== entry);
+  session.stops = session.stops.filter((one) => one !== stop);
   showStep(entry.index);
   const step = stepElement();
   if (step && Number(step.dataset.index) === entry.index) showNotSaved(step.querySelector("[data-log-form]"), entry, problem);
@@ -276,7 +276,7 @@ function notSaved(run, entry, problem, stop = null) {
 /* ---------- a pain stop: the exercise ends here today ---------- */
 
 function showPainStop(stop) {
-  const card = painStopCard(stop, current.run);
+  const card = painStopCard(stop, current.session);
   stopTimer();
   playerPage().querySelector("[data-progress]").style.width =
     `${(100 * (stop.index + 1)) / current.unit.steps.length}%`;
@@ -288,13 +288,13 @@ function showPainStop(stop) {
  * the choice moves the session, and nothing more is logged for it. */
 async function choose(button) {
   if (!(await setsSaved())) return; // the player went back to the set: it wasn't saved
-  const { run } = current;
-  const stop = run && unansweredStop(run);
+  const { session } = current;
+  const stop = session && unansweredStop(session);
   if (!stop || Number(button.closest("[data-pain-stop]").dataset.stopIndex) !== stop.index) return;
   const choice = button.dataset.stopChoice;
   stop.chosen = true;
   if (choice === "easier" && stop.reason === "pain") {
-    run.eased[stop.exerciseNo] = stop.level - 1;
+    session.eased[stop.exerciseNo] = stop.level - 1;
     showStep(stop.index + 1);
   } else if (choice === "finish") {
     finishSession();
@@ -306,12 +306,12 @@ async function choose(button) {
 /** A step flagged after a stop: "Do it anyway" shows it whole, for the rest of that
  * exercise; skipping goes on to the next exercise. */
 function answerCaution(goOn) {
-  const { run } = current;
+  const { session } = current;
   const step = stepElement();
   if (!step) return;
   const index = Number(step.dataset.index);
   if (!goOn) return showStep(nextExercise(index));
-  run.goneOn[step.dataset.exerciseNo] = true;
+  session.goneOn[step.dataset.exerciseNo] = true;
   showStep(index);
 }
 
@@ -330,19 +330,19 @@ async function finishSession() {
   current.finishing = true;
   // The last set is written first; if it can't be, the player is back on it instead.
   const saved = await setsSaved();
-  const run = saved && (current.run || (await outbox.loadRun(user)));
-  if (!run) {
+  const session = saved && (current.session || (await outbox.loadSession(user)));
+  if (!session) {
     current.finishing = false;
     return;
   }
   stopTimer();
   quiet();
-  await logEvent("session.finished", run.session, {});
-  await rememberForTomorrow(run.session);
-  current.run = null; // no save of the run may follow its clearing
-  await outbox.clearRun(user);
+  await logEvent("session.finished", session.session, {});
+  await rememberForTomorrow(session.session);
+  current.session = null; // no save of the session may follow its clearing
+  await outbox.clearSession(user);
   letScreenSleep();
-  showSummary(run, Date.now());
+  showSummary(session, Date.now());
 }
 
 /* ---------- the player's buttons (one listener in main.js routes clicks here) ---------- */
@@ -356,25 +356,25 @@ export function onPlayerClick(target, event) {
   }
   if (target.matches("[data-start-session]")) {
     startSession(target);
-  } else if (!current.run) {
+  } else if (!current.session) {
     return false;
   } else if (target.matches("[data-step-skip]")) {
-    showStep(current.run.position + 1);
+    showStep(current.session.position + 1);
   } else if (target.matches("[data-step-back]")) {
-    showStep(current.run.position - 1, null, -1);
+    showStep(current.session.position - 1, null, -1);
   } else if (target.matches("[data-caution-skip]")) {
     answerCaution(false);
   } else if (target.matches("[data-caution-go]")) {
     answerCaution(true);
   } else if (target.matches("[data-step-retry]")) {
-    showStep(current.run.position);
+    showStep(current.session.position);
   } else if (target.matches("[data-finish]")) {
     finishSession();
   } else if (target.matches("[data-stop-choice]")) {
     choose(target);
   } else if (target.matches("[data-ease-off-now]")) {
-    aids.easeOff.takeEaseOff(target, current.run);
-    keepRun();
+    aids.easeOff.takeEaseOff(target, current.session);
+    keepSession();
   } else if (target.matches("[data-floor-pain-answer], [data-floor-pain-value]")) {
     // The question comes up under the thumb of the big tap: the second tap of a double
     // tap is no answer.
@@ -386,7 +386,7 @@ export function onPlayerClick(target, event) {
   } else if (target.matches("[data-floor-toggle]")) {
     toggleFloor();
   } else if (target.matches("[data-timer-skip]")) {
-    skipTimer(current.run.timer);
+    skipTimer(current.session.timer);
     keepTimer(null);
   } else {
     return false;
@@ -396,26 +396,26 @@ export function onPlayerClick(target, event) {
 
 /** A tap that isn't on a button: in floor mode, the big tap anywhere on the step. */
 export function onPlayerTap(event) {
-  if (!current.run || !aids.floor.isBigTap(event, current.run)) return false;
+  if (!current.session || !aids.floor.isBigTap(event, current.session)) return false;
   if (event.detail > 1) return true; // a double tap is one tap: it logs one set at most
   const step = stepElement();
   if (step.classList.contains("held")) return true; // flagged: only its buttons go on
   if (aids.floor.askingFloorPain(step)) return true; // the question's own buttons answer it
-  if (aids.floor.bigTapAction(step, current.run) === "start-hold") {
+  if (aids.floor.bigTapAction(step, current.session) === "start-hold") {
     startHold();
   } else {
-    if (current.run.timer && current.run.timer.kind === "hold") skipTimer(current.run.timer);
+    if (current.session.timer && current.session.timer.kind === "hold") skipTimer(current.session.timer);
     logSet(step.querySelector("[data-log-form]"));
   }
   return true;
 }
 
 export function onPlayerChange(input) {
-  if (current.run && input.matches("input[name=pain], input[name=sharp]")) {
+  if (current.session && input.matches("input[name=pain], input[name=sharp]")) {
     painGiven(input.form);
     return true;
   }
-  if (!current.run || !input.matches("[data-voice-toggle]")) return false;
+  if (!current.session || !input.matches("[data-voice-toggle]")) return false;
   changeVoice(input);
   return true;
 }
@@ -428,5 +428,5 @@ export function onPlayerSubmit(form) {
 
 /** The page came back into view: the browser dropped the wake lock meanwhile. */
 export function onPlayerVisible() {
-  if (current.run) keepScreenOn();
+  if (current.session) keepScreenOn();
 }

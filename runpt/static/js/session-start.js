@@ -1,7 +1,7 @@
 /* Starting a session and resuming one. A routine is loaded whole (its unit) before
  * anything is logged, so no step ever waits for a network that isn't there and a routine
- * that isn't whole on the phone can't be started offline; a run kept on the phone goes
- * on where it was after the app was killed. */
+ * that isn't whole on the phone can't be started offline; a session kept on the phone
+ * goes on where it was after the app was killed. */
 
 import { showCueSetting } from "./cues.js";
 import { logEvent } from "./log.js";
@@ -34,7 +34,7 @@ async function loadUnit(source) {
  * answered (start-check.js) and its unit is in hand; `play` plays it when this page is
  * its player (else the player page opens and resumes it). `tapped`: the runner tapped
  * Start (not ?start=1 on loading the player). */
-export async function startRun(button, play, tapped = true) {
+export async function startSession(button, play, tapped = true) {
   const check = await startCheck(button, tapped);
   if (check === "shown") return;
   if (check === "on-player") {
@@ -43,28 +43,28 @@ export async function startRun(button, play, tapped = true) {
     if (await unitOrProblem(button)) location.assign(button.dataset.href);
     return;
   }
-  if (button.dataset.resumeRun) {
-    // A run kept from before its routine was checked: it goes on, once answered.
-    delete button.dataset.resumeRun;
-    resumeRun(play);
+  if (button.dataset.resumeSession) {
+    // A session kept from before its routine was checked: it goes on, once answered.
+    delete button.dataset.resumeSession;
+    resumeSession(play);
     return;
   }
-  const existing = await outbox.loadRun(user);
+  const existing = await outbox.loadSession(user);
   if (existing && !confirm(`“${existing.routineName}” is still in progress. Start a new session instead?`)) {
     return;
   }
   const unit = await unitOrProblem(button);
   if (!unit) return;
-  const run = newRun(button, unit);
-  await outbox.setMeta(outbox.keys.runUnit(user), unit);
-  await outbox.saveRun(run);
-  await logEvent("session.started", run.session,
-    { routine: run.routine, planned_sets: unit.strength_steps }, { name: run.routineName });
+  const session = newSession(button, unit);
+  await outbox.setMeta(outbox.keys.sessionUnit(user), unit);
+  await outbox.saveSession(session);
+  await logEvent("session.started", session.session,
+    { routine: session.routine, planned_sets: unit.strength_steps }, { name: session.routineName });
   const player = playerPage();
-  if (player && Number(player.dataset.routineId) === run.routineId) {
-    play(run, unit);
+  if (player && Number(player.dataset.routineId) === session.routineId) {
+    play(session, unit);
   } else {
-    location.assign(run.playerUrl);
+    location.assign(session.playerUrl);
   }
 }
 
@@ -80,7 +80,7 @@ async function unitOrProblem(button) {
   return unit;
 }
 
-function newRun(button, unit) {
+function newSession(button, unit) {
   return {
     user,
     session: outbox.newId(),
@@ -105,36 +105,36 @@ function newRun(button, unit) {
 export async function offerResume() {
   const card = document.querySelector("[data-resume]");
   if (!card || !user) return;
-  const run = await outbox.loadRun(user);
-  if (!run) return;
-  card.querySelector("[data-resume-name]").textContent = run.routineName;
-  card.querySelector("[data-resume-link]").href = run.playerUrl;
+  const session = await outbox.loadSession(user);
+  if (!session) return;
+  card.querySelector("[data-resume-name]").textContent = session.routineName;
+  card.querySelector("[data-resume-link]").href = session.playerUrl;
   card.hidden = false;
 }
 
-/** On the player page: a run of this routine on the device goes on where it was; with
+/** On the player page: a session of this routine on the device goes on where it was; with
  * none, ?start=1 (a Start tapped before that page's scripts ran) starts one. */
-export async function resumeRun(play) {
+export async function resumeSession(play) {
   const player = playerPage();
   if (!player || !user) return;
   showCueSetting();
   await showStartChecks();
-  const run = await outbox.loadRun(user);
+  const session = await outbox.loadSession(user);
   const startAsked = new URLSearchParams(location.search).has("start");
   if (startAsked) history.replaceState(null, "", location.pathname);
   const button = player.querySelector("[data-start-session]");
-  if (!run || run.routineId !== Number(player.dataset.routineId)) {
-    if (startAsked && !run) startRun(button, play, false);
+  if (!session || session.routineId !== Number(player.dataset.routineId)) {
+    if (startAsked && !session) startSession(button, play, false);
     return;
   }
   if ((await startCheck(button, false)) !== "answered") {
-    // A run started before its routine's red flags were asked (an older runpt): they
-    // come first, then the run goes on where it was.
-    button.dataset.resumeRun = "1";
+    // A session started before its routine's red flags were asked (an older runpt): they
+    // come first, then the session goes on where it was.
+    button.dataset.resumeSession = "1";
     button.textContent = "Go on with the session";
     return;
   }
-  const unit = (await outbox.getMeta(outbox.keys.runUnit(user))) || (await loadUnit(player));
+  const unit = (await outbox.getMeta(outbox.keys.sessionUnit(user))) || (await loadUnit(player));
   if (!unit) return;
-  play(run, unit);
+  play(session, unit);
 }

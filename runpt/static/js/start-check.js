@@ -1,9 +1,9 @@
 /* The check before set 1: a routine's red flags and triage come before its first set,
- * whichever way it is started (home, a routine's page, the player, a resumed run). What
+ * whichever way it is started (home, a routine's page, the player, a resumed session). What
  * the runner answered is kept on this phone, per runner and routine, in the outbox's
  * meta store: the check needs no signal, and a routine answered once starts at once
  * after that. Starting from a page without the check (home) opens the player page,
- * which the phone keeps offline, to its start card (run/_start_check.html). */
+ * which the phone keeps offline, to its start card (session/_start_check.html). */
 
 import { outbox, user } from "./page.js";
 

@@ -5,16 +5,16 @@ import { stopLine } from "./pain-stop.js";
 /** One set per step (a step logged again after Back counts once, as the server counts
  * it), the time taken, the highest pain (a stop's pain counts even if its set was logged
  * again lower), the exercises stopped for pain, and what that means. */
-export function showSummary(run, finishedAt) {
+export function showSummary(session, finishedAt) {
   const player = document.getElementById("player-page");
   player.querySelector("#player").replaceChildren();
   player.querySelector("[data-progress]").style.width = "100%";
   const summary = document.getElementById("summary");
-  const sets = [...new Map(run.logged.map((set) => [set.index, set])).values()];
-  const stops = run.stops || [];
+  const sets = [...new Map(session.logged.map((set) => [set.index, set])).values()];
+  const stops = session.stops || [];
   const pains = [...sets, ...stops].map((one) => one.pain).filter((pain) => pain !== null && pain !== undefined);
   const highest = pains.length ? Math.max(...pains) : null;
-  const minutes = Math.max(1, Math.round((finishedAt - run.startedAt) / 60000));
+  const minutes = Math.max(1, Math.round((finishedAt - session.startedAt) / 60000));
   summary.querySelector("[data-summary-sets]").textContent = String(sets.length);
   summary.querySelector("[data-summary-time]").textContent = `${minutes} min`;
   summary.querySelector("[data-summary-pain]").textContent = highest === null ? "not logged" : `${highest} / 10`;

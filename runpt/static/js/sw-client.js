@@ -45,7 +45,7 @@ export async function registerServiceWorker() {
 }
 
 /** Take the update only when the runner asks; a session in progress resumes after the
- * reload from the device's own copy of the run. */
+ * reload from the device's own copy of the session. */
 export function applyUpdate() {
   if (!waitingWorker) return;
   updateRequested = true;
@@ -61,7 +61,7 @@ function keepOfflineSet(registration) {
  * device replaces its copy. Not while a session runs: its logs change what steps show,
  * and the player has its own copy of the routine anyway. */
 export async function refreshOfflineSetBetweenSessions() {
-  if (user && !(await outbox.loadRun(user))) refreshOfflineSet();
+  if (user && !(await outbox.loadSession(user))) refreshOfflineSet();
 }
 
 /** A routine changed (edited, copied, a suggestion accepted): keep its new version now. */

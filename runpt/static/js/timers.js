@@ -1,6 +1,6 @@
 /* Timers: computed from timestamps, so they stay right after the screen was off or the
  * app was in the background (the ticks only draw). A timer is a plain object, e.g.
- * {step: 3, kind: "rest", endsAt: 1764480000000}, kept in the run so a resumed session
+ * {step: 3, kind: "rest", endsAt: 1764480000000}, kept in the session so a resumed session
  * finds it where it should be. */
 
 import { signalEnd } from "./cues.js";
@@ -13,7 +13,7 @@ function stepElement() {
 }
 
 /** Show `timer` on the step on screen and tick until it ends. `keep(timer)` is told
- * of every change so the run can save it; `heard` hears each second of the last few
+ * of every change so the session can save it; `heard` hears each second of the last few
  * (`secondsLeft`) and the end (`ended`), for the spoken cues. */
 export function runTimer(timer, keep, heard = {}) {
   stopTimer();

@@ -1,4 +1,4 @@
-"""The walk-run plan back to running (docs/content-rules.md, rule 14): stages from brisk
+"""The walk-run stages back to running (docs/content-rules.md, rule 14): from brisk
 walking to 30 minutes of easy running, starting from what the runner already runs. The
 next stage unlocks only when every criterion holds at the current one: runs on different
 days (with a rest day between, early on), pain during and the next morning in the safe
@@ -15,7 +15,7 @@ from runpt.capacity.sittings import Result, capacity_results
 from runpt.log.reads import LoggedRun, logged_runs
 from runpt.runner.models import settings_of
 from runpt.running.load import running_minutes, weeks_off
-from runpt.running.settings import Stage, running_data, stage_of, stages
+from runpt.running.reference_data import Stage, running_data, stage_of, stages
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class LatestTest:
 
 
 @dataclass(frozen=True)
-class PlanState:
+class WalkRunState:
     current: Stage
     runs_here: list  # the runs at the current stage, oldest first
     criteria: list
@@ -65,7 +65,7 @@ class PlanState:
 
 def recent_runs(runs: list[LoggedRun], today: date) -> list[LoggedRun]:
     """The runs of the days the plan starts from (the last 30)."""
-    since = today - timedelta(days=running_data()["plan"]["starts_from_days"])
+    since = today - timedelta(days=running_data()["walk_run"]["starts_from_days"])
     return [run for run in runs if since < run.start.date() <= today]
 
 
@@ -91,18 +91,18 @@ def latest_per_day(runs: list[LoggedRun]) -> list[LoggedRun]:
     return list(by_day.values())
 
 
-def plan_state(
+def walk_run_state(
     runs: list[LoggedRun],
     tested: dict[str, LatestTest],
     today: date,
     problems: tuple[str, ...] | list[str] = (),
-) -> PlanState:
+) -> WalkRunState:
     """Where the runner is on the plan and what holds for the next stage. `runs` are the
     runner's runs in start order; `tested` the latest sitting of each capacity test;
     `problems` the runner's own (they choose the hop check and the capacity tests)."""
     stage = current_stage(runs, today)
     here = [run for run in runs if stage_of(run) == stage]
-    settings = running_data()["plan"]
+    settings = running_data()["walk_run"]
     last = latest_per_day(here)[-settings["runs_to_pass"] :]
     criteria = [
         runs_criterion(here, stage, settings),
@@ -121,7 +121,7 @@ def plan_state(
         and not back_recently(runs, recent)
         and longest >= stages()[-1].run_min
     )
-    return PlanState(
+    return WalkRunState(
         stage, here, criteria, step_back(here, stage, settings), complete, longest, beyond
     )
 
@@ -338,9 +338,9 @@ def latest_tests(results: list[Result]) -> dict[str, LatestTest]:
     return found
 
 
-def plan_for(user, today: date, runs: list[LoggedRun] | None = None) -> PlanState:
+def walk_run_for(user, today: date, runs: list[LoggedRun] | None = None) -> WalkRunState:
     """The runner's place on the plan today, from their runs, capacity tests and own
     problems."""
     runs = logged_runs(user) if runs is None else runs
     results, _answers = capacity_results(user)
-    return plan_state(runs, latest_tests(results), today, settings_of(user).own_problems)
+    return walk_run_state(runs, latest_tests(results), today, settings_of(user).own_problems)
