@@ -2,19 +2,20 @@
 with its QR code, and a flood of anonymous routine and share pages from many addresses
 while another runner syncs.
 
-One throwaway gunicorn (2 workers x 4 threads, SQLite) on 127.0.0.1 serving
-bench/flood_app.py (the app behind ProxyFix, so each flooding client has its own
-address). Three phases of `--seconds` (default 6): a runner syncing batches of 50
-alone; the same with 40 flooding threads asking for a routine's link page and a share
-link that opens nothing; and with the same threads asking for `/bench/hello`, the
-cheapest answer there is (what any flood costs this machine). Writes
-bench/results/anonymous_flood.json with the load average at the end.
+One throwaway gunicorn (`--workers 2 --threads 8` by default, as issue 28 measured;
+SQLite) on 127.0.0.1 serving bench/flood_app.py (the app behind ProxyFix, so each
+flooding client has its own address). Three phases of `--seconds` (default 6): a
+runner syncing batches of 50 alone; the same with 40 flooding threads asking for a
+routine's link page and a share link that opens nothing; and with the same threads
+asking for `/bench/hello`, the cheapest answer there is (what any flood costs this
+machine). Writes bench/results/<--name>.json with the load average of each phase.
 
     .venv/bin/python bench/anonymous_flood.py
 """
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import threading
@@ -111,6 +112,7 @@ def phase(server, runner, seconds: float, paths: list[str] | None) -> dict:
     for thread in threads:
         thread.join()
     return {
+        "loadavg": os.getloadavg(),
         "sync_batch_of_50": ms(syncs), "sync_statuses": dict(sync_statuses),
         "healthz": ms(health), "flood_statuses": dict(flooded),
         "flood_requests_per_s": round(sum(flooded.values()) / seconds, 1),
@@ -150,8 +152,11 @@ def qr_drawing_cpu() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--name", default="anonymous_flood")
     args = parser.parse_args()
-    server = Server(app="flood_app:app", workers=2, threads=4)
+    server = Server(app="flood_app:app", workers=args.workers, threads=args.threads)
     with running(server):
         runner = Runner(server.url).register()
         sharer = Runner(server.url).register()
@@ -168,7 +173,7 @@ def main() -> None:
         "qr_page": qr, "qr_drawing": qr_drawing_cpu(),
         "quiet": quiet, "flooded": flooded, "flooded_with_hello": floor,
     }  # fmt: skip
-    path = write_result("anonymous_flood", result)
+    path = write_result(args.name, result)
     print(json.dumps(json.loads(path.read_text()), indent=2))
 
 

@@ -14,6 +14,8 @@ runners' syncs.
 
 import threading
 import time
+from math import ceil
+from urllib.parse import parse_qs
 
 from flask import current_app
 
@@ -43,6 +45,13 @@ class PerAddress:
                 self.forget_the_refilled(now)
             return allowed
 
+    def wait_for(self, address: str | None, now: float | None = None) -> float:
+        """Seconds until `address` would be allowed a request (0: now), counting nothing."""
+        now = time.monotonic() if now is None else now
+        tokens, when = self.buckets.get(address or "unknown", (float(self.limit), now))
+        missing = 1 - (tokens + (now - when) / self.refill_every)
+        return max(0.0, missing * self.refill_every)
+
     def forget_the_refilled(self, now: float) -> None:
         full = [
             address
@@ -58,9 +67,99 @@ class PerAddress:
 def limiter(name: str, setting: str, window: float, times: float = 1) -> PerAddress:
     """The app's limiter `name`: `times` the setting (as it is now: tests change it)
     requests in `window` seconds."""
-    limit = max(1, round(current_app.config[setting] * times))
-    limiters = current_app.extensions.setdefault("runpt.per_address", {})
+    return _limiter(current_app, name, current_app.config[setting] * times, window)
+
+
+# --- the gate in front of anonymous pages ------------------------------------------------
+
+# The limits runpt/pages/sharing.py counts anonymous pages against (`count_page`), and
+# what a refused request is told.
+MINUTE = 60.0
+# Anonymous pages all together, per process: ANONYMOUS_PAGES_PER_SECOND, and bursts of
+# this many seconds' worth.
+BURST_SECONDS = 2.0
+RETRY_BUSY_S = 2
+TOO_MANY = "Too many pages opened from this address. Wait a minute and try again."
+BUSY = "Many people are opening pages right now. Try again in a few seconds."
+REFUSED_HEADERS = (
+    ("Content-Type", "text/plain; charset=utf-8"),
+    ("Cache-Control", "no-store"),
+)
+ROUTINE_LINK_PAGE = "/routines/open"
+SHARE_LINK_PAGES = "/shared/"
+
+
+def page_limits(app) -> tuple[PerAddress, PerAddress]:
+    """The per-address and the everyone-together limits of anonymous pages, from the
+    app's settings as they are now (tests change them)."""
+    config = app.config
+    per_address = _limiter(app, "pages", config["PAGE_RATE_LIMIT"], MINUTE)
+    everyone_limit = config["ANONYMOUS_PAGES_PER_SECOND"] * BURST_SECONDS
+    return per_address, _limiter(app, "all anonymous pages", everyone_limit, BURST_SECONDS)
+
+
+def _limiter(app, name: str, limit: float, window: float) -> PerAddress:
+    limit = max(1, round(limit))
+    limiters = app.extensions.setdefault("runpt.per_address", {})
     key = (name, limit, window)
     if key not in limiters:
         limiters[key] = PerAddress(limit, window)
     return limiters[key]
+
+
+def is_anonymous_page(environ) -> bool:
+    """A page anyone can open that costs something: one opened with a share link, and a
+    routine's link page (`/routines/open?r=...`, or a routine file sent to it)."""
+    path = environ.get("PATH_INFO", "")
+    if path.startswith(SHARE_LINK_PAGES):
+        return True
+    if path != ROUTINE_LINK_PAGE:
+        return False
+    if environ.get("REQUEST_METHOD") == "POST":
+        return True
+    # Without `r` it is the form to open a file: nothing drawn, nothing read.
+    return "r" in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+
+
+class AnonymousPageGate:
+    """WSGI middleware in front of the app: anonymous pages get at most
+    ANONYMOUS_PAGES_AT_ONCE of a process's threads, and a request that the limits would
+    refuse anyway is refused here, before Flask, the session, the database or a
+    template: a flood of them from many addresses then costs a few microseconds each and
+    leaves the other threads to runners' syncs (docs/security.md). The limits are
+    counted where the page is served (runpt/pages/sharing.py); this only looks."""
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app, self.app = wsgi_app, app
+        self.lock = threading.Lock()
+        self.serving = 0
+
+    def __call__(self, environ, start_response):
+        if not is_anonymous_page(environ):
+            return self.wsgi_app(environ, start_response)
+        refusal = self.refusal(environ.get("REMOTE_ADDR"))
+        if refusal is not None:
+            status, message, retry_after = refusal
+            headers = [*REFUSED_HEADERS, ("Retry-After", str(retry_after))]
+            start_response(status, headers)
+            return [message.encode()]
+        try:
+            return self.wsgi_app(environ, start_response)
+        finally:
+            # Released whatever happened in the page, an error included.
+            with self.lock:
+                self.serving -= 1
+
+    def refusal(self, address: str | None) -> tuple[str, str, int] | None:
+        """(status, message, Retry-After seconds) for a request refused at the door, or
+        None with the request holding one of the anonymous pages' turns."""
+        per_address, everyone = page_limits(self.app)
+        if wait := per_address.wait_for(address):
+            return "429 Too Many Requests", TOO_MANY, ceil(wait)
+        if everyone.wait_for("everyone"):
+            return "503 Service Unavailable", BUSY, RETRY_BUSY_S
+        with self.lock:
+            if self.serving >= self.app.config["ANONYMOUS_PAGES_AT_ONCE"]:
+                return "503 Service Unavailable", BUSY, RETRY_BUSY_S
+            self.serving += 1
+        return None
