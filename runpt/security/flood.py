@@ -146,7 +146,8 @@ class AnonymousPageGate:
         try:
             return self.wsgi_app(environ, start_response)
         finally:
-            # Released whatever happened in the page, an error included.
+            # Released whatever happened in the page, an error included. The page is
+            # made by now: runpt answers whole bodies, none streamed after this returns.
             with self.lock:
                 self.serving -= 1
 
