@@ -1,14 +1,16 @@
 """The gate in front of anonymous pages (issue 28 item 3, runpt/security/flood.py): a
-flood of routine and share pages can hold only ANONYMOUS_PAGES_AT_ONCE of a process's
-threads, and what the limits would refuse is refused before Flask, so runners' syncs keep
-the rest of the server."""
+flood of routine and share pages gets only ANONYMOUS_PAGES_AT_ONCE pages made at once by
+the whole server, and what the limits would refuse is refused before Flask, so runners'
+syncs keep the rest of the server."""
 
+import subprocess
+import sys
 import threading
 
 import pytest
 
 from runpt.pages import sharing as sharing_pages
-from runpt.security.flood import BUSY, TOO_MANY, PerAddress, is_anonymous_page
+from runpt.security.flood import BUSY, TOO_MANY, PerAddress, Turns, is_anonymous_page
 from tests.events import logged, new_session
 from tests.test_anonymous_pages import routine_link
 
@@ -146,3 +148,41 @@ def test_a_bucket_says_how_long_until_it_has_room():
 def test_which_pages_pass_the_gate(method, path, query, anonymous):
     environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query}
     assert is_anonymous_page(environ) is anonymous
+
+
+def test_turns_are_shared_by_every_process_of_the_server(tmp_path):
+    """Each Turns opens its own lock files, as each gunicorn worker does: what one holds,
+    the other can't take, so the bound is the server's, not each worker's."""
+    one, other = Turns(tmp_path), Turns(tmp_path)
+    taken = [one.take(2), one.take(2)]
+    assert sorted(taken) == [0, 1] and one.take(2) is None
+    assert other.take(2) is None
+    one.give_back(taken[0])
+    assert other.take(2) == taken[0]
+    assert one.take(2) is None
+
+
+def test_a_turn_held_by_a_process_that_dies_is_free_again(tmp_path):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_TURN_0, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        turns = Turns(tmp_path)
+        assert turns.take(1) is None
+        holder.kill()
+        holder.wait(10)
+        assert turns.take(1) == 0
+    finally:
+        holder.kill()
+        holder.wait(10)
+        holder.stdout.close()
+
+
+HOLD_TURN_0 = """
+import fcntl, sys, time
+held = open(sys.argv[1] + "/turn-0", "a")
+fcntl.flock(held, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(60)
+"""

@@ -12,9 +12,13 @@ runners' syncs.
 (Share tokens are 256 bits: no number of guesses finds one; runpt/sharing/links.py.)
 """
 
+import fcntl
+import os
 import threading
 import time
+import weakref
 from math import ceil
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from flask import current_app
@@ -122,45 +126,94 @@ def is_anonymous_page(environ) -> bool:
 
 
 class AnonymousPageGate:
-    """WSGI middleware in front of the app: anonymous pages get at most
-    ANONYMOUS_PAGES_AT_ONCE of a process's threads, and a request that the limits would
-    refuse anyway is refused here, before Flask, the session, the database or a
-    template: a flood of them from many addresses then costs a few microseconds each and
-    leaves the other threads to runners' syncs (docs/security.md). The limits are
-    counted where the page is served (runpt/pages/sharing.py); this only looks."""
+    """WSGI middleware in front of the app: at most ANONYMOUS_PAGES_AT_ONCE anonymous
+    pages are made at once by the whole server (`Turns`), and a request that the limits
+    would refuse anyway is refused here, before Flask, the session, the database or a
+    template: a flood of them from many addresses then costs what the cheapest answer
+    costs, and leaves the server's threads and cores to runners' syncs
+    (docs/security.md). The limits are counted where the page is served
+    (runpt/pages/sharing.py); this only looks."""
 
     def __init__(self, wsgi_app, app):
         self.wsgi_app, self.app = wsgi_app, app
-        self.lock = threading.Lock()
-        self.serving = 0
+        self.turns = Turns(Path(app.instance_path) / "anonymous-page-turns")
 
     def __call__(self, environ, start_response):
         if not is_anonymous_page(environ):
             return self.wsgi_app(environ, start_response)
-        refusal = self.refusal(environ.get("REMOTE_ADDR"))
-        if refusal is not None:
-            status, message, retry_after = refusal
-            headers = [*REFUSED_HEADERS, ("Retry-After", str(retry_after))]
-            start_response(status, headers)
-            return [message.encode()]
+        per_address, everyone = page_limits(self.app)
+        if wait := per_address.wait_for(environ.get("REMOTE_ADDR")):
+            return refuse(start_response, "429 Too Many Requests", TOO_MANY, ceil(wait))
+        if everyone.wait_for("everyone"):
+            return refuse(start_response, "503 Service Unavailable", BUSY, RETRY_BUSY_S)
+        turn = self.turns.take(self.app.config["ANONYMOUS_PAGES_AT_ONCE"])
+        if turn is None:
+            return refuse(start_response, "503 Service Unavailable", BUSY, RETRY_BUSY_S)
         try:
             return self.wsgi_app(environ, start_response)
         finally:
-            # Released whatever happened in the page, an error included. The page is
+            # Given back whatever happened in the page, an error included. The page is
             # made by now: runpt answers whole bodies, none streamed after this returns.
-            with self.lock:
-                self.serving -= 1
+            self.turns.give_back(turn)
 
-    def refusal(self, address: str | None) -> tuple[str, str, int] | None:
-        """(status, message, Retry-After seconds) for a request refused at the door, or
-        None with the request holding one of the anonymous pages' turns."""
-        per_address, everyone = page_limits(self.app)
-        if wait := per_address.wait_for(address):
-            return "429 Too Many Requests", TOO_MANY, ceil(wait)
-        if everyone.wait_for("everyone"):
-            return "503 Service Unavailable", BUSY, RETRY_BUSY_S
+
+def refuse(start_response, status: str, message: str, retry_after: int) -> list[bytes]:
+    start_response(status, [*REFUSED_HEADERS, ("Retry-After", str(retry_after))])
+    return [message.encode()]
+
+
+class Turns:
+    """At most `count` anonymous pages made at once by the whole server, every worker
+    process together (gunicorn's workers are processes: counted in each, five workers
+    would make five times as many at once). Turn n is a lock file in `directory`, held
+    with a non-blocking `flock` on this process's own open of it, which no other process
+    can hold meanwhile; within the process a turn is one thread's at a time. The kernel
+    lets go of a turn if its process dies. Taking one is a few system calls; nothing
+    waits. Without the directory (not writable), turns are counted in this process."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.lock = threading.Lock()
+        self.files: dict[int, int] = {}  # turn: this process's descriptor of its file
+        self.held: set[int] = set()
+        # Closed with this object (an app made and dropped, as tests do), not left open.
+        weakref.finalize(self, close_all, self.files)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            self.shared = True
+        except OSError:
+            self.shared = False
+
+    def take(self, count: int) -> int | None:
+        """A free turn's number, now held, or None when all `count` are taken."""
         with self.lock:
-            if self.serving >= self.app.config["ANONYMOUS_PAGES_AT_ONCE"]:
-                return "503 Service Unavailable", BUSY, RETRY_BUSY_S
-            self.serving += 1
+            for turn in range(count):
+                if turn not in self.held and self._lock_file(turn):
+                    self.held.add(turn)
+                    return turn
         return None
+
+    def give_back(self, turn: int) -> None:
+        with self.lock:
+            self.held.discard(turn)
+            if turn in self.files:
+                fcntl.flock(self.files[turn], fcntl.LOCK_UN)
+
+    def _lock_file(self, turn: int) -> bool:
+        if not self.shared:
+            return True
+        try:
+            if turn not in self.files:
+                path = self.directory / f"turn-{turn}"
+                self.files[turn] = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fcntl.flock(self.files[turn], fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False  # another process's
+        except OSError:
+            return True  # no file to share it by: counted in this process only
+
+
+def close_all(descriptors: dict[int, int]) -> None:
+    for descriptor in descriptors.values():
+        os.close(descriptor)
