@@ -2,19 +2,22 @@
 with its QR code, and a flood of anonymous routine and share pages from many addresses
 while another runner syncs.
 
-One throwaway gunicorn (2 workers x 4 threads, SQLite) on 127.0.0.1 serving
-bench/flood_app.py (the app behind ProxyFix, so each flooding client has its own
-address). Three phases of `--seconds` (default 6): a runner syncing batches of 50
-alone; the same with 40 flooding threads asking for a routine's link page and a share
-link that opens nothing; and with the same threads asking for `/bench/hello`, the
-cheapest answer there is (what any flood costs this machine). Writes
-bench/results/anonymous_flood.json with the load average at the end.
+One throwaway gunicorn (`--workers 2 --threads 8` by default, as issue 28 measured;
+SQLite) on 127.0.0.1 serving bench/flood_app.py (the app behind ProxyFix, so each
+flooding client has its own address). Three phases of `--seconds` (default 6): a
+runner syncing batches of 50 alone; the same with 40 flooding threads asking for a
+routine's link page and a share link that opens nothing; and with the same threads
+asking for `/bench/hello`, the cheapest answer there is (what any flood costs this
+machine); and with that flood sent to a second server on the same cores, which leaves
+this server's threads alone (what the flood costs the machine, not this server).
+Writes bench/results/<--name>.json with the load average of each phase.
 
     .venv/bin/python bench/anonymous_flood.py
 """
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import threading
@@ -29,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Runner, Server, running, write_result  # noqa: E402
+from process_cpu import tree_cpu_s  # noqa: E402
 
 BATCH = 50
 FLOODERS = 40
@@ -95,7 +99,10 @@ def flood(url: str, paths: list[str], until: float, statuses: Counter, number: i
         turn += 1
 
 
-def phase(server, runner, seconds: float, paths: list[str] | None) -> dict:
+def phase(server, runner, seconds: float, paths: list[str] | None, target=None) -> dict:
+    """`seconds` of the runner syncing, with 40 threads flooding `paths` of `target`
+    (the server itself unless another is given)."""
+    target = target or server
     until = time.monotonic() + seconds
     syncs, sync_statuses, health, flooded = [], Counter(), [], Counter()
     threads = [
@@ -104,16 +111,26 @@ def phase(server, runner, seconds: float, paths: list[str] | None) -> dict:
     ]
     for number in range(FLOODERS if paths else 0):
         threads.append(
-            threading.Thread(target=flood, args=(server.url, paths, until, flooded, number))
+            threading.Thread(target=flood, args=(target.url, paths, until, flooded, number))
         )
+    cpu_before = tree_cpu_s(server.process.pid)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    server_cpu_s = tree_cpu_s(server.process.pid) - cpu_before
+    answered = sum(flooded.values())
     return {
+        # The server's own CPU (gunicorn master and workers), apart from the load
+        # generator's on the same cores: its share of one core, and per flood request.
+        "server_cpu_share_of_a_core": round(server_cpu_s / seconds, 2),
+        "server_cpu_ms_per_request": round(
+            server_cpu_s * 1000 / max(1, answered + len(syncs) + len(health)), 3
+        ),
+        "loadavg": os.getloadavg(),
         "sync_batch_of_50": ms(syncs), "sync_statuses": dict(sync_statuses),
         "healthz": ms(health), "flood_statuses": dict(flooded),
-        "flood_requests_per_s": round(sum(flooded.values()) / seconds, 1),
+        "flood_requests_per_s": round(answered / seconds, 1),
     }  # fmt: skip
 
 
@@ -150,8 +167,11 @@ def qr_drawing_cpu() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--name", default="anonymous_flood")
     args = parser.parse_args()
-    server = Server(app="flood_app:app", workers=2, threads=4)
+    server = Server(app="flood_app:app", workers=args.workers, threads=args.threads)
     with running(server):
         runner = Runner(server.url).register()
         sharer = Runner(server.url).register()
@@ -162,13 +182,20 @@ def main() -> None:
         # The floor: the same flood of the cheapest answer there is (bench/hello_app.py),
         # what any flood costs on this machine whatever the app does.
         floor = phase(server, runner, args.seconds, ["/bench/hello"])
+        # The machine's share: the same flood of /bench/hello sent to another server on
+        # these cores (as many workers and threads), so the load generator and a server
+        # answering it cost the machine as before, but none of this server's threads.
+        elsewhere = Server(app="flood_app:app", workers=args.workers, threads=args.threads)
+        with running(elsewhere):
+            on_the_box = phase(server, runner, args.seconds, ["/bench/hello"], elsewhere)
     result = {
         "server": server.describe() + " (SQLite), ProxyFix: one address per flooding client",
         "flooders": FLOODERS, "seconds_per_phase": args.seconds,
         "qr_page": qr, "qr_drawing": qr_drawing_cpu(),
         "quiet": quiet, "flooded": flooded, "flooded_with_hello": floor,
+        "hello_flood_sent_to_another_server": on_the_box,
     }  # fmt: skip
-    path = write_result("anonymous_flood", result)
+    path = write_result(args.name, result)
     print(json.dumps(json.loads(path.read_text()), indent=2))
 
 

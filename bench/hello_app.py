@@ -6,10 +6,13 @@ login manager as the step fragment, but does no database work and renders nothin
 The app itself is not changed: this module only adds a route to its own instance.
 """
 
+import gc
+
 import runpt
 from runpt import create_app
 
 app = create_app()
+gc.freeze()  # as wsgi.py does
 
 
 @app.get("/bench/hello")

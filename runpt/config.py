@@ -198,6 +198,10 @@ def settings_from_environment(instance_path: str) -> dict:
         # of two seconds' worth), then 503: a flood from many addresses leaves runners'
         # syncs their time. A link page costs ~20 ms, so this is ~1/5 of a core.
         "ANONYMOUS_PAGES_PER_SECOND": int(os.environ.get("ANONYMOUS_PAGES_PER_SECOND", "10")),
+        # The same pages being made at once by the whole server (every worker process
+        # together): past it, 503 at the door (runpt/security/flood.py), so however many
+        # arrive together, they can take at most this many cores from runners' syncs.
+        "ANONYMOUS_PAGES_AT_ONCE": int(os.environ.get("ANONYMOUS_PAGES_AT_ONCE", "2")),
         # Responses compressed by the app (runpt/compression.py) where the client accepts
         # it. gzip first, so browsers (which accept both alike) get it: a step fragment is
         # ~1.6 KB either way (brotli saves ~4%) and brotli costs the server ~0.07 ms more

@@ -34,7 +34,7 @@ from runpt.library.dose import minutes
 from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug
 from runpt.routines.editing import TooManyRoutines, routine_for
-from runpt.security.flood import limiter
+from runpt.security.flood import BURST_SECONDS, BUSY, MINUTE, RETRY_BUSY_S, TOO_MANY, limiter
 from runpt.sharing import documents, links
 from runpt.timestamps import utcnow
 
@@ -46,16 +46,10 @@ NEW_LINK = "new_share_link"
 NOT_KEPT_OFFLINE = "X-Runpt-Not-Offline"
 # A file's form around the document: field names, boundaries.
 FORM_OVERHEAD = 8 * 1024
-TOO_MANY = "Too many pages opened from this address. Wait a minute and try again."
 TOO_MANY_MISSES = (
     "Too many links that open nothing from this address. Wait 15 minutes and try again."
 )
-MINUTE = 60.0
-# Anonymous pages all together, per process: ANONYMOUS_PAGES_PER_SECOND, and bursts of
-# this many seconds' worth.
-BURST_SECONDS = 2.0
 PLAIN_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
-BUSY = "Many people are opening pages right now. Try again in a few seconds."
 # QR codes kept drawn, per process: a few MB at most (the largest is ~60 KB of SVG).
 QR_CODES_KEPT = 128
 MISSES_WINDOW = 15 * 60.0
@@ -139,7 +133,7 @@ def limit_anonymous_pages() -> None:
     per_second = "ANONYMOUS_PAGES_PER_SECOND"
     everyone = limiter("all anonymous pages", per_second, BURST_SECONDS, times=BURST_SECONDS)
     if not everyone.allows("everyone"):
-        slow_down(BUSY, 503, {"Retry-After": "2"})
+        slow_down(BUSY, 503, {"Retry-After": str(RETRY_BUSY_S)})
 
 
 def runner_of(token: str):

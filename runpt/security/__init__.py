@@ -8,7 +8,8 @@
   signed in;
 - `headers`: the security headers, and no HTTP cache keeping a runner's data;
 - `sessions`: signed-cookie sessions, decoded once per distinct cookie;
-- `flood`: anonymous pages that cost something, limited per address in memory;
+- `flood`: anonymous pages that cost something, limited per address in memory, and a
+  gate in front of them that refuses a flood before Flask and bounds their threads;
 - `logs`: share tokens masked in the app's logs and in what access logs read.
 
 The hooks below run them in order; the names other packages use are re-exported here.
@@ -18,6 +19,7 @@ from flask import Flask
 
 from runpt.security.bodies import accepts_bodies_up_to, read_streamed_body
 from runpt.security.come_back import referring_path, site_path
+from runpt.security.flood import AnonymousPageGate
 from runpt.security.headers import AddSecurityHeaders, keep_personal_data_out_of_caches
 from runpt.security.hosts import RefuseMalformedHosts, refuse_malformed_host
 from runpt.security.link_pages import LINK_PAGES, is_link_page, keep_link_pages_private
@@ -55,7 +57,9 @@ def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
     app.wsgi_app = MaskedCopiesForAccessLogs(
         RefuseMalformedHosts(
-            AddSecurityHeaders(app.wsgi_app, bool(app.config.get("SESSION_COOKIE_SECURE")))
+            AddSecurityHeaders(
+                AnonymousPageGate(app.wsgi_app, app), bool(app.config.get("SESSION_COOKIE_SECURE"))
+            )
         )
     )
     mask_share_tokens_in_logs(app)

@@ -1,7 +1,8 @@
 import json
 from datetime import UTC, datetime
 
-from flask import jsonify, request
+import orjson
+from flask import Response, jsonify, request
 from flask_login import current_user, login_required
 
 from runpt.log.ingest import MAX_BATCH, SignedOut, ingest
@@ -12,10 +13,30 @@ from runpt.sync import bp
 from runpt.timestamps import utcnow
 
 SIGN_IN_AGAIN = "Sign in again to sync; your logs are kept until then."
+# A run of 19 digits: a number orjson would read differently from the standard library
+# (an integer beyond 64 bits comes back as a float), so such a body is read by the latter.
+# Found by turning every digit into 0 and looking for 19 of them: a tenth of the time a
+# regular expression takes over a batch.
+EVERY_DIGIT_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+LONG_NUMBER = b"0" * 19
 
 
 def envelope_error(message: str, status: int = 400):
     return jsonify(error=message), status
+
+
+def read_json(body: bytes):
+    """The body read as the standard library reads JSON, in a third of the time: by orjson,
+    which reads every body it accepts to the same values, except integers beyond 64 bits
+    (left to the standard library, with LONG_NUMBER). What orjson refuses (NaN, Infinity,
+    half a UTF-16 pair, nesting past 1,024) goes to the standard library too, which reads
+    some of it as values that one event's check then refuses, and not the whole batch."""
+    if LONG_NUMBER not in body.translate(EVERY_DIGIT_AS_ZERO):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(body)
 
 
 def read_batch():
@@ -23,7 +44,7 @@ def read_batch():
     if not request.is_json:
         return None, envelope_error("Send the batch as JSON (Content-Type: application/json).", 415)
     try:
-        body = json.loads(request.get_data(cache=False))
+        body = read_json(request.get_data(cache=False))
     except (ValueError, RecursionError):
         # RecursionError: absurdly deep nesting is refused, not allowed to crash a worker.
         return None, envelope_error("The body is not valid JSON.")
@@ -48,7 +69,9 @@ def sync():
         # The account was deleted, or this device signed out, while the batch was on its
         # way: nothing was stored, and the phone keeps it until a runner signs in again.
         return envelope_error(SIGN_IN_AGAIN, 401)
-    return jsonify(results=[r.as_json() for r in results])
+    # orjson: the answer to a batch of 500 is 500 small objects.
+    answer = orjson.dumps({"results": [r.as_json() for r in results]})
+    return Response(answer, mimetype="application/json")
 
 
 def iso(moment: datetime | None) -> str | None:
