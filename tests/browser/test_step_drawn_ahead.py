@@ -6,6 +6,8 @@ before: the right step after Log set, Back and Skip, a step shown again is a fre
 and the page never holds two steps. htmx is not needed for it: a phone whose copy of
 htmx failed to load still plays a session."""
 
+from datetime import UTC, datetime
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import register
@@ -78,3 +80,35 @@ def test_a_session_plays_without_htmx(page, server):
     page.get_by_role("button", name="Back", exact=True).click()
     on_step(page, 0)
     expect(page.get_by_text("This step didn't show")).to_have_count(0)
+
+
+# Every write to the countdown's clock, counted as the page sees it.
+COUNT_CLOCK_WRITES = """() => {
+  window.__clockWrites = 0;
+  new MutationObserver((records) => { window.__clockWrites += records.length; })
+    .observe(document.querySelector('[data-timer-clock]'),
+             {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_the_countdown_is_drawn_once_a_second_not_at_every_tick(page):
+    """The clock ticks four times a second (to stay right after the phone slept), but
+    its text is written only when the second changes: an unchanged clock written again
+    costs a slow phone a frame each time."""
+    page.clock.install()
+    register(page)
+    routine_id = create_routine(
+        page, "Quiet clock", [("glute-bridge", {"sets": 2, "reps": 5, "rest_s": 60})]
+    )
+    start_session(page, routine_id)
+    log_set(page, pain=0)
+    clock = page.locator("[data-timer-clock]")
+    expect(page.locator("[data-timer-label]")).to_have_text("Rest")
+    now_ms = page.evaluate("Date.now()")
+    page.clock.pause_at(datetime.fromtimestamp((now_ms + 100) / 1000, tz=UTC))
+    minutes, _, seconds = clock.inner_text().rpartition(":")
+    shown = int(minutes or 0) * 60 + int(seconds)
+    page.evaluate(COUNT_CLOCK_WRITES)
+    page.clock.run_for(3000)  # twelve ticks, three seconds
+    expect(clock).to_have_text(str(shown - 3))
+    assert page.evaluate("window.__clockWrites") <= 3
