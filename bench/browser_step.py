@@ -279,6 +279,11 @@ def main():
     parser.add_argument("--cpu-profile", action="store_true")
     parser.add_argument("--trace", action="store_true", help="a Performance trace per mode")
     parser.add_argument(
+        "--reduced-motion",
+        action="store_true",
+        help="prefers-reduced-motion: reduce (no figure animation): how much the motion costs",
+    )
+    parser.add_argument(
         "--cpu-slowdown", type=float, default=1, help="CPU throttling rate (4: mid-range phone)"
     )
     args = parser.parse_args()
@@ -307,6 +312,7 @@ def main():
         "command": " ".join(sys.argv),
         "server": server.describe(),
         "cpu_slowdown": args.cpu_slowdown,
+        "reduced_motion": args.reduced_motion,
         "loadavg_at_start": os.getloadavg(),
         "modes": {},
     }
@@ -317,6 +323,7 @@ def main():
             "is_mobile": True,
             "has_touch": True,
             "device_scale_factor": 2,
+            "reduced_motion": "reduce" if args.reduced_motion else "no-preference",
         }
 
         # 1. No service worker: every fragment from the server.
