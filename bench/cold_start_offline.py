@@ -27,6 +27,12 @@ p95 per way; raw samples in the result file.
 
     .venv/bin/python bench/cold_start_offline.py
     .venv/bin/python bench/cold_start_offline.py --name cold_start_offline-before --repeats 10
+    .venv/bin/python bench/cold_start_offline.py --cpu-slowdown 4   # a mid-range phone
+
+With --cpu-slowdown N, each page opened is slowed down N times (the DevTools protocol's
+Emulation.setCPUThrottlingRate, set on the new tab before it navigates; 4 is
+Lighthouse's mobile stand-in for a mid-range Android phone). Only the tab is a target of
+that session: the service worker isn't throttled by the bench in its own right.
 """
 
 import argparse
@@ -102,6 +108,15 @@ def register(page) -> None:
     page.goto("/")
 
 
+def slowed(page, rate: float):
+    """`page`, its CPU slowed down `rate` times from its next navigation on (1: as is)."""
+    if rate > 1:
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+        page._runpt_cdp = cdp  # kept attached: the throttling lasts as long as the session
+    return page
+
+
 def open_start(page) -> dict:
     page.goto(START_URL, wait_until="commit", timeout=30000)
     page.wait_for_function("() => window.__coldStart", timeout=30000)
@@ -146,12 +161,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--name", default="cold_start_offline", help="bench/results/<name>.json")
+    parser.add_argument(
+        "--cpu-slowdown", type=float, default=1, help="CPU throttling rate (4: mid-range phone)"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     server = Server(workers=2, threads=4)
     profile = tempfile.mkdtemp(prefix="runpt-cold-profile-")
-    result = {"command": " ".join(sys.argv), "server": server.describe(), "start_url": START_URL}
+    result = {
+        "command": " ".join(sys.argv),
+        "server": server.describe(),
+        "start_url": START_URL,
+        "cpu_slowdown": args.cpu_slowdown,
+        "loadavg_at_start": os.getloadavg(),
+    }
     raw = {}
     try:
         with sync_playwright() as playwright:
@@ -171,18 +195,18 @@ def main():
                 "browser restarted": [],
             }
             for _ in range(args.repeats):
-                page = context.new_page()
+                page = slowed(context.new_page(), args.cpu_slowdown)
                 ways["new tab, worker running"].append(open_start(page))
                 close_pages(context)
                 stop_service_workers(context)
-                page = context.new_page()
+                page = slowed(context.new_page(), args.cpu_slowdown)
                 ways["new tab, worker stopped"].append(open_start(page))
                 close_pages(context)
             for _ in range(args.repeats):
                 context.close()
                 context = launch(playwright, profile, server.url)
                 page = context.pages[0] if context.pages else context.new_page()
-                ways["browser restarted"].append(open_start(page))
+                ways["browser restarted"].append(open_start(slowed(page, args.cpu_slowdown)))
             context.close()
             raw = ways
     finally:

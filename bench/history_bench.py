@@ -22,6 +22,17 @@ client (signed in), and with --gunicorn also over HTTP through gunicorn. Per pag
     .venv/bin/python bench/history_bench.py --gunicorn \\
         --postgres postgresql://postgres@127.0.0.1:54330/bench_dev
 
+With --browser, the time the page takes in the phone's browser, not the server's: a
+headless Chromium at 390x844 (--cpu-slowdown N slows its tab down N times through the
+DevTools protocol; 4 stands in for a mid-range phone) signs the runner in over gunicorn,
+lets the service worker keep the offline set (these pages are in it), then the server is
+stopped and each page is opened --browser-repeats times in a new tab, from the worker's
+copy. Timed in the page from navigation start: the response from the worker, the first
+contentful paint, DOMContentLoaded (the page's modules have run) and `rendered`, the
+first animation frame after both.
+
+    .venv/bin/python bench/history_bench.py --browser --cpu-slowdown 4 --requests 10
+
 With --postgres the script makes its own database (CREATE DATABASE bench_history_<hex>)
 on that server and drops it at the end. Writes bench/results/<--name>.json.
 """
@@ -425,6 +436,9 @@ def run_database(kind: str, admin_url: str | None, args) -> dict:
         if args.gunicorn:
             email = db_email(app, ids[0])
             result["gunicorn"] = through_gunicorn(url, email, pages, args.requests)
+        if args.browser:
+            email = db_email(app, ids[0])
+            result["browser_offline"] = in_the_browser_offline(url, email, pages, args)
     finally:
         with app.app_context():
             db.session.remove()
@@ -491,6 +505,95 @@ def through_gunicorn(url: str, email: str, pages: dict, requests: int) -> dict:
     return figures
 
 
+# From the document's start: navigation timing, first contentful paint, and the first
+# animation frame once the page is parsed, its modules run and something is painted.
+RENDER_WATCH = """
+(() => {
+  const marks = {};
+  window.__rendered = new Promise((resolve) => {
+    const look = () => {
+      const paint = performance.getEntriesByName('first-contentful-paint')[0];
+      if (paint) marks.fcp = paint.startTime;
+      if (marks.dcl !== undefined && marks.fcp !== undefined) {
+        marks.rendered = performance.now();
+        resolve(marks);
+      } else {
+        requestAnimationFrame(look);
+      }
+    };
+    document.addEventListener('DOMContentLoaded', () => {
+      marks.dcl = performance.now();
+      requestAnimationFrame(look);
+    });
+  });
+})();
+"""
+
+
+def in_the_browser_offline(url: str, email: str, pages: dict, args) -> dict:
+    """Each page opened in Chromium with the server stopped, from the service worker."""
+    from common import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.helpers import wait_for_offline_set
+
+    phone = {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    }
+    server = Server(database_url=url)
+    samples = {name: [] for name in pages}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with running(server):
+            context = browser.new_context(base_url=server.url, **phone)
+            context.add_init_script(RENDER_WATCH)
+            page = context.new_page()
+            page.goto("/auth/login")
+            page.get_by_label("Email").fill(email)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url(lambda u: "/auth/" not in u)
+            kept = wait_for_offline_set(page, timeout=600)
+            page.close()
+        # The server is stopped: no signal. Every page from the worker's copy.
+        for _ in range(args.browser_repeats):
+            for name, path in pages.items():
+                page = context.new_page()
+                if args.cpu_slowdown > 1:
+                    cdp = context.new_cdp_session(page)
+                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.cpu_slowdown})
+                page.goto(path, wait_until="commit", timeout=60000)
+                marks = page.evaluate("() => window.__rendered")
+                timing = page.evaluate(
+                    "() => { const n = performance.getEntriesByType('navigation')[0];"
+                    " return {response: n.responseEnd, bytes: n.decodedBodySize}; }"
+                )
+                assert page.evaluate("!!navigator.serviceWorker.controller"), path
+                samples[name].append({**marks, **timing})
+                page.close()
+        browser.close()
+    figures = {
+        "cpu_slowdown": args.cpu_slowdown,
+        "offline_set_pages": kept.get("pages"),
+        "pages": {},
+    }
+    for name, runs in samples.items():
+        figures["pages"][name] = {
+            key: stats([run[key] for run in runs]) for key in ("response", "fcp", "dcl", "rendered")
+        }
+        figures["pages"][name]["bytes"] = runs[0]["bytes"]
+        rendered = figures["pages"][name]["rendered"]
+        print(
+            f"  browser offline x{args.cpu_slowdown:g} {name:18} rendered median "
+            f"{rendered['median_ms']:6.1f}  p95 {rendered['p95_ms']:6.1f}",
+            flush=True,
+        )
+    return figures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-sqlite", action="store_true")
@@ -502,6 +605,11 @@ def main():
     parser.add_argument("--profile", action="store_true", help="pyinstrument text trees")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--name", default="history")
+    parser.add_argument("--browser", action="store_true", help="also open them offline in Chromium")
+    parser.add_argument("--browser-repeats", type=int, default=10)
+    parser.add_argument(
+        "--cpu-slowdown", type=float, default=1, help="the browser's CPU throttling (4: mid-range)"
+    )
     args = parser.parse_args()
     runs = []
     if not args.no_sqlite:

@@ -1,8 +1,10 @@
 /* The session player. A routine is stepped through from its unit: every step fragment
  * of the routine, loaded whole from the phone (or the server) before the session
  * starts, so no step ever waits for a network that isn't there, and a routine that
- * isn't whole on the phone can't be started offline. htmx swaps each step in, from
- * memory, in the same task as the tap on "Log set".
+ * isn't whole on the phone can't be started offline. Each step is drawn from memory in
+ * the same task as the tap on "Log set": the next one is parsed while the runner does
+ * this one, filled in before it goes on the page, and put there in one insertion, so a
+ * slow phone lays it out once (docs/performance.md, issue 27).
  *
  * The session in progress (its id, position, timer, what was logged, voice and floor mode) is
  * saved on the device at every step, with its own copy of the unit, so a killed app
@@ -138,9 +140,12 @@ function showStep(index, note = null, direction = 1) {
   session.position = Math.max(0, index);
   if (!session.timer || session.timer.step !== session.position) session.timer = null;
   keepSession(); // not awaited: the step is drawn at once
-  playerPage().querySelector("[data-progress]").style.width = `${(100 * session.position) / unit.steps.length}%`;
+  let step;
   try {
-    htmx.swap("#player", unit.steps[session.position], { swapStyle: "innerHTML", swapDelay: 0, settleDelay: 0 });
+    step = stepFromUnit(session.position);
+    fillInStep(step, note);
+    playerPage().querySelector("[data-progress]").style.width = `${(100 * session.position) / unit.steps.length}%`;
+    document.getElementById("player").replaceChildren(step);
   } catch (problem) {
     // Never a silent stall: say so, and offer the ways on. The set already logged is
     // in the outbox, once.
@@ -150,33 +155,84 @@ function showStep(index, note = null, direction = 1) {
     card.focus();
     return;
   }
-  onStepShown(note);
+  onStepShown(step);
+  prepareStep(openStep(session.position + 1, 1));
 }
 
-/** After a step is swapped in: focus it for screen readers, say what the last set's
- * pain means, fill in what carries over (the load; never pain), and start its
- * countdown. */
-function onStepShown(note) {
-  const step = stepElement();
-  if (!step || !current.session) return;
-  step.focus({ preventScroll: true });
-  bringStepIntoView(aids.floor.topOfStep(step, current.session));
-  showEasierVariant(step, current.session);
-  aids.easeOff.showEasedOff(step, current.session);
-  showLastTime(step, current.session);
-  aids.lastSets.carryLoad(step, current.session);
-  aids.lastSets.showPainRising(step, current.session);
+/* The next step, parsed ahead: {unit, index, step}. Parsing a step (its figure and
+ * form, ~150 elements) is the biggest part of drawing it on a slow phone; done while
+ * the runner does the set before, a tap only puts it on the page. Each copy is used
+ * once: a step drawn again (Back, a set not saved) is parsed again, never reused. */
+let prepared = null;
+const whenIdle = window.requestIdleCallback || ((work) => setTimeout(work, 50));
+
+/** Step `index` of the unit playing, as a new element not yet on the page. */
+function stepFromUnit(index) {
+  const { unit } = current;
+  const ready = prepared;
+  prepared = null;
+  if (ready && ready.unit === unit && ready.index === index) return ready.step;
+  return parseStep(unit.steps[index]);
+}
+
+function parseStep(html) {
+  const holder = document.createElement("template");
+  holder.innerHTML = html;
+  const step = holder.content.querySelector("#step");
+  if (!step) throw new Error("the step's copy on this phone is damaged");
+  return document.adoptNode(step);
+}
+
+/** Parse step `index` when the phone is idle, for the tap that goes there. */
+function prepareStep(index) {
+  const { unit } = current;
+  if (!unit || index >= unit.steps.length) return;
+  whenIdle(() => {
+    if (current.unit !== unit || (prepared && prepared.index === index)) return;
+    try {
+      prepared = { unit, index, step: parseStep(unit.steps[index]) };
+    } catch {
+      prepared = null; // drawn (and its problem shown) when it is needed
+    }
+  });
+}
+
+/** Before the step goes on the page (one layout for all of it): what the last set's
+ * pain means, what carries over (the load; never pain), the easier variant or the dose
+ * eased off, "last time", and a caution after a pain stop. */
+function fillInStep(step, note) {
+  const { session } = current;
+  showEasierVariant(step, session);
+  aids.easeOff.showEasedOff(step, session);
+  showLastTime(step, session);
+  aids.lastSets.carryLoad(step, session);
+  aids.lastSets.showPainRising(step, session);
   if (note) showAcceptablePain(step, note.acceptable);
-  const caution = cautionFor(step, current.session);
-  if (caution) showCaution(step, caution, Boolean(current.session.goneOn[step.dataset.exerciseNo]));
-  if (step.classList.contains("held")) return sayCaution(step); // no countdown until "Do it anyway"
-  sayStepStart(step);
-  const index = Number(step.dataset.index);
-  const saved = current.session.timer && current.session.timer.step === index ? current.session.timer : null;
-  const timer = saved || waitTimer(step);
-  if (!timer) return;
-  if (!saved) keepTimer(timer);
-  startTimer(timer);
+  const caution = cautionFor(step, session);
+  if (caution) showCaution(step, caution, Boolean(session.goneOn[step.dataset.exerciseNo]));
+}
+
+/** After a step is on the page: what is said aloud, its countdown (a countdown that
+ * ended meanwhile says "go" after the step's start), then focus for screen readers and
+ * the scroll under the header. Those two read the layout: they come after every change
+ * to the step, so a slow phone lays it out once. */
+function onStepShown(step) {
+  const { session } = current;
+  const held = step.classList.contains("held"); // no countdown until "Do it anyway"
+  if (held) {
+    sayCaution(step);
+  } else {
+    sayStepStart(step);
+    const index = Number(step.dataset.index);
+    const saved = session.timer && session.timer.step === index ? session.timer : null;
+    const timer = saved || waitTimer(step);
+    if (timer) {
+      if (!saved) keepTimer(timer);
+      startTimer(timer);
+    }
+  }
+  step.focus({ preventScroll: true });
+  bringStepIntoView(aids.floor.topOfStep(step, session));
 }
 
 const heard = { secondsLeft: sayCountdown, ended: timerEnded };

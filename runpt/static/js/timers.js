@@ -30,9 +30,12 @@ export function runTimer(timer, keep, heard = {}) {
   showHoldButton(timer.kind !== "hold");
   announce(`${LABELS[timer.kind]}: ${Math.ceil((timer.endsAt - Date.now()) / 1000)} seconds`);
   let shown = null;
+  const clock = box.querySelector("[data-timer-clock]");
   const draw = () => {
     const left = Math.max(0, Math.ceil((timer.endsAt - Date.now()) / 1000));
-    box.querySelector("[data-timer-clock]").textContent = clockText(left);
+    // Drawn when the second changes, not at every tick: an unchanged clock written
+    // again still costs a slow phone a frame (style, layout, paint) four times a second.
+    if (left !== shown) clock.textContent = clockText(left);
     if (left !== shown && shown !== null && heard.secondsLeft) heard.secondsLeft(left, timer);
     shown = left;
     if (left === 0) timerDone(timer, box, keep, heard);

@@ -1,0 +1,114 @@
+"""The player draws each step itself, from the routine's unit on the phone: the next step
+is parsed while the runner does the set before, filled in (pain note, load, "last
+time", a caution) before it goes on the page, and put there in one insertion
+(js/player.js, docs/performance.md "issue 27"). What a runner sees is the same as
+before: the right step after Log set, Back and Skip, a step shown again is a fresh copy,
+and the page never holds two steps. htmx is not needed for it: a phone whose copy of
+htmx failed to load still plays a session."""
+
+from datetime import UTC, datetime
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import register
+from tests.browser.helpers import create_routine, log_set, start_session
+
+ROUTINE = [
+    ("glute-bridge", {"sets": 3, "reps": 5, "rest_s": 0}),
+    ("clamshell", {"sets": 2, "reps": 8, "rest_s": 0}),
+]
+
+# Resolves once the phone has been idle: the next step has been parsed ahead by then
+# (its idle callback was asked for before this one).
+IDLE = "() => new Promise((done) => requestIdleCallback(() => done(true)))"
+
+
+def on_step(page, index: int) -> None:
+    """Step `index` is the one step on the page, focused for a screen reader."""
+    expect(page.locator(f"#step[data-index='{index}']")).to_be_visible()
+    assert page.locator("#step").count() == 1
+    assert page.locator("[data-log-form]").count() == 1
+    expect(page.locator("#step")).to_be_focused()
+
+
+def test_the_step_parsed_ahead_is_the_step_that_comes_and_each_copy_is_used_once(page, server):
+    register(page)
+    routine_id = create_routine(page, "Drawn ahead", ROUTINE)
+    start_session(page, routine_id)
+    on_step(page, 0)
+    page.evaluate(IDLE)
+    # Acceptable pain: the next step, parsed ahead, says so as it appears.
+    log_set(page, pain=4)
+    on_step(page, 1)
+    expect(page.locator("#step [data-pain-acceptable]")).to_be_visible()
+    expect(page.locator("#step [data-pain-value]")).to_have_text("4")
+    page.evaluate(IDLE)  # step 2 parsed ahead; Back goes the other way
+    page.get_by_role("button", name="Back", exact=True).click()
+    on_step(page, 0)
+    # Step 0 drawn again is a fresh copy: nothing of the first one's answers.
+    assert page.locator("#step input[name=pain]:checked").count() == 0
+    expect(page.locator("#step [data-step-back]")).to_be_disabled()
+    page.get_by_role("button", name="Skip", exact=True).click()
+    on_step(page, 1)
+    # Shown again without a note from the set before it: the note isn't carried over.
+    expect(page.locator("#step [data-pain-acceptable]")).to_be_hidden()
+    page.evaluate(IDLE)
+    log_set(page, pain=0)
+    on_step(page, 2)
+    log_set(page, pain=0)  # tapped at once, before any idle moment: parsed at the tap
+    on_step(page, 3)
+    expect(page.locator("#step")).to_have_attribute("data-exercise", "clamshell")
+    total = int(page.locator("#step").get_attribute("data-total"))
+    for index in range(4, total):  # the clamshell's sets (and sides), parsed ahead or not
+        if index % 2:
+            page.evaluate(IDLE)
+        log_set(page, pain=0)
+        on_step(page, index)
+    log_set(page, pain=0)
+    expect(page.locator("#summary")).to_be_visible()
+    expect(page.locator("#step")).to_have_count(0)
+
+
+def test_a_session_plays_without_htmx(page, server):
+    register(page)
+    routine_id = create_routine(page, "No htmx", ROUTINE[:1])
+    start_session(page, routine_id)
+    on_step(page, 0)
+    page.evaluate("() => { window.htmx = undefined; }")  # as if its file never loaded
+    log_set(page, pain=0)
+    on_step(page, 1)
+    page.get_by_role("button", name="Back", exact=True).click()
+    on_step(page, 0)
+    expect(page.get_by_text("This step didn't show")).to_have_count(0)
+
+
+# Every write to the countdown's clock, counted as the page sees it.
+COUNT_CLOCK_WRITES = """() => {
+  window.__clockWrites = 0;
+  new MutationObserver((records) => { window.__clockWrites += records.length; })
+    .observe(document.querySelector('[data-timer-clock]'),
+             {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_the_countdown_is_drawn_once_a_second_not_at_every_tick(page):
+    """The clock ticks four times a second (to stay right after the phone slept), but
+    its text is written only when the second changes: an unchanged clock written again
+    costs a slow phone a frame each time."""
+    page.clock.install()
+    register(page)
+    routine_id = create_routine(
+        page, "Quiet clock", [("glute-bridge", {"sets": 2, "reps": 5, "rest_s": 60})]
+    )
+    start_session(page, routine_id)
+    log_set(page, pain=0)
+    clock = page.locator("[data-timer-clock]")
+    expect(page.locator("[data-timer-label]")).to_have_text("Rest")
+    now_ms = page.evaluate("Date.now()")
+    page.clock.pause_at(datetime.fromtimestamp((now_ms + 100) / 1000, tz=UTC))
+    minutes, _, seconds = clock.inner_text().rpartition(":")
+    shown = int(minutes or 0) * 60 + int(seconds)
+    page.evaluate(COUNT_CLOCK_WRITES)
+    page.clock.run_for(3000)  # twelve ticks, three seconds
+    expect(clock).to_have_text(str(shown - 3))
+    assert page.evaluate("window.__clockWrites") <= 3
