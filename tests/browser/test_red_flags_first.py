@@ -251,3 +251,37 @@ def test_the_check_has_no_axe_violation(page):
     check(page).get_by_label(re.compile("A spot you can cover with a fingertip")).check()
     found += [v["id"] for v in axe.run(page).response["violations"]]
     assert found == []
+
+
+def test_a_kept_session_a_see_a_clinician_answer_stops_can_be_ended(phone):
+    """A session kept from before the check, resumed onto an answer that says see a
+    clinician: Start is gone, and the session can be ended there with its sets kept,
+    so Resume stops offering a session nobody may go on with."""
+    page = phone
+    sign_up(page)
+    shin = routine_page(page, "Shin care")
+    answer_red_flags(page)
+    tap_start(page)
+    log_set(page, pain=0)
+    expect(page.locator("#step[data-index='1']")).to_be_visible()
+    page.evaluate("u => RunptOutbox.setMeta(`start-checks:${u}`, null)", runner_id(page))
+    page.goto("/")
+    page.get_by_role("link", name="Resume session").click()
+    page.wait_for_url(f"**/session/{shin}")
+    check(page).get_by_label("None of these apply to me").check()
+    end = page.get_by_role("button", name="End the session in progress")
+    expect(end).to_be_hidden()  # nothing says stop yet
+    check(page).get_by_label(re.compile("A spot you can cover with a fingertip")).check()
+    expect(page.get_by_role("button", name="Go on with the session")).to_be_hidden()
+    page.screenshot(path="test-artifacts/kept-session-stop.png", full_page=True)
+    end.click()
+    summary = page.locator("#summary")
+    expect(summary).to_be_visible()
+    expect(summary.locator("[data-summary-sets]")).to_have_text("1")
+    no_set_yet(page)
+    kinds = page.evaluate(
+        "u => RunptOutbox.waiting(u).then(events => events.map(e => e.type))", runner_id(page)
+    )
+    assert kinds[-1] == "session.finished"  # the set went up before; the end waits its turn
+    page.goto("/")
+    expect(page.get_by_role("link", name="Resume session")).to_be_hidden()

@@ -412,6 +412,8 @@ export function onPlayerClick(target, event) {
   }
   if (target.matches("[data-start-session]")) {
     startSession(target);
+  } else if (target.matches("[data-end-kept-session]")) {
+    finishSession(); // a kept session its check said not to go on with (start-check.js)
   } else if (!current.session) {
     return false;
   } else if (target.matches("[data-step-skip]")) {

@@ -6,7 +6,7 @@
 import { showCueSetting } from "./cues.js";
 import { logEvent } from "./log.js";
 import { outbox, user } from "./page.js";
-import { showStartChecks, startCheck } from "./start-check.js";
+import { offerEndingKept, showStartChecks, startCheck } from "./start-check.js";
 
 function playerPage() {
   return document.getElementById("player-page");
@@ -132,6 +132,7 @@ export async function resumeSession(play) {
     // come first, then the session goes on where it was.
     button.dataset.resumeSession = "1";
     button.textContent = "Go on with the session";
+    offerEndingKept(button);
     return;
   }
   const unit = (await outbox.getMeta(outbox.keys.sessionUnit(user))) || (await loadUnit(player));

@@ -68,6 +68,17 @@ function showOutcome(fields) {
   const button = startButtonOf(fields);
   button.hidden = elsewhere;
   button.disabled = elsewhere;
+  for (const end of fields.querySelectorAll("[data-end-kept]")) {
+    end.hidden = !(button.dataset.resumeSession && verdict(fields) === "stop");
+  }
+}
+
+/** The player holds a session of this routine kept from before its check (`button` is
+ * its start card's Start, now "Go on with the session"): a "see a clinician" answer
+ * offers to end it, so it never waits for ever. */
+export function offerEndingKept(button) {
+  const fields = fieldsOf(button);
+  if (fields) showOutcome(fields);
 }
 
 function fillIn(fields, kept) {
