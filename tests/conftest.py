@@ -27,6 +27,7 @@ from tests.helpers import (
     AuthActions,
     check_the_postgres_pass,
     database_of_this_worker,
+    folder_in_memory,
     settings,
     worker_of,
 )
@@ -64,8 +65,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, request):
     if TEST_DATABASE_URL:
-        return database_of_this_worker(TEST_DATABASE_URL, worker_of(request.config))
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "runpt-test.sqlite3")
+        yield database_of_this_worker(TEST_DATABASE_URL, worker_of(request.config))
+        return
+    with folder_in_memory(tmp_path_factory.mktemp("db")) as folder:
+        yield "sqlite:///" + str(folder / "runpt-test.sqlite3")
 
 
 @pytest.fixture(scope="session")
