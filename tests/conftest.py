@@ -40,6 +40,7 @@ def pytest_configure(config):
     check_the_postgres_pass()
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, absent with -p no:xdist
 def pytest_xdist_auto_num_workers(config):
     """`-n auto` (pyproject's addopts): xdist's one worker per core for the whole suite or
     a folder of it; none for named files or tests, where starting workers (each builds
