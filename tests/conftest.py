@@ -1,59 +1,75 @@
-"""Fixtures: one database schema per test run (built by the real migrations), a fresh
-app per test, and helpers that act like a runner.
+"""Fixtures: one database schema per test run (built by the real migrations), one app
+per run put back as it was made after each test, and a runner acting through the forms.
 
-Set RUNPT_TEST_DATABASE_URL to run the same suite against PostgreSQL.
+The app is made once per run (per xdist worker) and `AppReset` (tests/helpers.py) puts it
+back after every test that used it: its config and extensions as made, runners' rows
+deleted from the tables that have any, and the library loaded again only if a test
+changed it. A test that needs an app made with other settings makes its own with
+`create_app(settings(...))`. docs/architecture.md, "The tests".
+
+Helpers test files import live in tests/helpers.py (and tests/browser/helpers.py), never
+here: tests/test_suite_shape.py fails on a test file that imports a conftest.
+
+Set RUNPT_TEST_DATABASE_URL to run the same suite against PostgreSQL; with xdist each
+worker gets a database of its own beside it (`<name>_gw0`, ...).
 """
 
 import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
 
 from runpt import create_app, timestamps
 from runpt.extensions import db
+from tests.helpers import (
+    AppReset,
+    AuthActions,
+    check_the_postgres_pass,
+    database_of_this_worker,
+    folder_in_memory,
+    settings,
+    worker_of,
+)
+from tests.live_server import LiveServer
 
 TEST_DATABASE_URL = os.environ.get("RUNPT_TEST_DATABASE_URL")
-
-
-POSTGRES_PASS_URLS = ("RUNPT_TEST_DATABASE_URL", "RUNPT_BROWSER_DATABASE_URL")
-
-
-def check_the_postgres_pass(environ=os.environ) -> None:
-    """CI's PostgreSQL pass sets RUNPT_REQUIRE_POSTGRES (.ci/run): a run with it whose
-    database URLs are missing or not PostgreSQL's stops at once, instead of passing on
-    SQLite and leaving the PostgreSQL pass lost without anyone noticing."""
-    if not environ.get("RUNPT_REQUIRE_POSTGRES"):
-        return
-    for name in POSTGRES_PASS_URLS:
-        if not environ.get(name, "").startswith("postgresql"):
-            raise pytest.UsageError(
-                f"RUNPT_REQUIRE_POSTGRES is set but {name} is no PostgreSQL URL"
-            )
 
 
 def pytest_configure(config):
     check_the_postgres_pass()
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, absent with -p no:xdist
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pyproject's addopts): xdist's one worker per core for the whole suite or
+    a folder of it; none for named files or tests, where starting workers (each builds
+    its own schema) costs more than it saves. PYTEST_XDIST_AUTO_NUM_WORKERS still rules."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    named = [arg.split("::")[0] for arg in config.args]
+    if named and not any(Path(arg).is_dir() for arg in named):
+        return 0
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that start server processes (`slow`, `deploy`) run one after another on one
+    xdist worker (`--dist loadgroup`): they share PostgreSQL databases by name
+    (runpt_processes) and measure what a server does under load, which a second server
+    test on the other core would skew."""
+    for item in items:
+        if item.get_closest_marker("slow") or item.get_closest_marker("deploy"):
+            item.add_marker(pytest.mark.xdist_group("server-processes"))
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url(tmp_path_factory, request):
     if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "runpt-test.sqlite3")
-
-
-def settings(database_url: str, instance_path) -> dict:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "AUTO_MIGRATE": False,
-        # A cheaper scrypt: hundreds of tests sign up and log in. Production's cost is
-        # checked in tests/test_auth.py.
-        "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",
-        "INSTANCE_PATH": str(instance_path),
-    }
+        yield database_of_this_worker(TEST_DATABASE_URL, worker_of(request.config))
+        return
+    with folder_in_memory(tmp_path_factory.mktemp("db")) as folder:
+        yield "sqlite:///" + str(folder / "runpt-test.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -70,34 +86,6 @@ def _schema(database_url, tmp_path_factory):
         prepare_database()
         db.engine.dispose()
     return database_url
-
-
-def wipe_runner_data() -> None:
-    """Remove everything runners made; keep the library, reloading it in case a test changed it."""
-    from runpt.auth.models import KnownDevice, LoginAttempt, SignIn, User
-    from runpt.log.models import Event, SessionSummary
-    from runpt.reminders.models import PushSubscription, ReminderSettings, SentReminder
-    from runpt.routines.builtin import load_library
-    from runpt.routines.models import Routine, RoutineStep
-    from runpt.runner.models import RunnerSettings
-    from runpt.sharing.models import ShareLink
-
-    db.session.rollback()
-    db.session.execute(delete(Event))
-    db.session.execute(delete(SessionSummary))
-    db.session.execute(delete(RunnerSettings))
-    owned = db.select(Routine.id).where(Routine.owner_id.is_not(None))
-    db.session.execute(delete(RoutineStep).where(RoutineStep.routine_id.in_(owned)))
-    db.session.execute(delete(Routine).where(Routine.owner_id.is_not(None)))
-    db.session.execute(delete(SignIn))
-    db.session.execute(delete(KnownDevice))
-    db.session.execute(delete(ShareLink))
-    for table in (SentReminder, PushSubscription, ReminderSettings):
-        db.session.execute(delete(table))
-    db.session.execute(delete(User))
-    db.session.execute(delete(LoginAttempt))
-    db.session.commit()
-    load_library()
 
 
 class PinnedClock:
@@ -134,13 +122,21 @@ def clock(monkeypatch) -> PinnedClock:
     return pinned
 
 
-@pytest.fixture
-def app(_schema, tmp_path):
-    app = create_app(settings(_schema, tmp_path))
-    yield app
+@pytest.fixture(scope="session")
+def _app_of_the_run(_schema, tmp_path_factory):
+    """The one app of the run, and what puts it back after each test."""
+    app = create_app(settings(_schema, tmp_path_factory.mktemp("instance")))
+    yield app, AppReset(app)
     with app.app_context():
-        wipe_runner_data()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app_of_the_run):
+    """The run's app, as it was made: whatever the test changes is put back after it."""
+    app, reset = _app_of_the_run
+    yield app
+    reset()
 
 
 @pytest.fixture
@@ -151,25 +147,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-class AuthActions:
-    """Register, log in and log out like a runner would, through the real forms."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def register(self, email="runner@example.com", password="long-enough-1"):
-        return self.client.post("/auth/register", data={"email": email, "password": password})
-
-    def login(self, email="runner@example.com", password="long-enough-1", remember=False):
-        data = {"email": email, "password": password}
-        if remember:
-            data["remember"] = "1"
-        return self.client.post("/auth/login", data=data)
-
-    def logout(self):
-        return self.client.post("/auth/logout")
 
 
 @pytest.fixture
@@ -183,3 +160,13 @@ def signed_in(auth):
     response = auth.register()
     assert response.status_code == 302
     return auth.client
+
+
+@pytest.fixture
+def servers():
+    """Every server process (tests/live_server.py) a test makes and adds here is stopped
+    at its end, whatever happened."""
+    made: list[LiveServer] = []
+    yield made
+    for server in made:
+        server.stop()

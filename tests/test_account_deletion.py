@@ -11,8 +11,8 @@ from runpt.log import ingest as ingest_module
 from runpt.log.models import Event
 from runpt.reminders.models import PushSubscription, ReminderSettings, SentReminder
 from runpt.timestamps import utcnow
-from tests.conftest import AuthActions
 from tests.events import capacity_side, logged, new_session, ran, started
+from tests.helpers import AuthActions
 from tests.test_auth import PASSWORD, field_error
 from tests.test_routines import all_routines_state, create, other_runner
 

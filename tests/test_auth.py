@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from runpt.auth.models import User
 from runpt.extensions import db
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 
 PASSWORD = "long-enough-1"
 

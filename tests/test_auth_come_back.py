@@ -19,7 +19,7 @@ from runpt.pages.auth import SIGNED_OUT
 from runpt.routines.models import Routine
 from runpt.sharing import documents
 from runpt.timestamps import utcnow
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 from tests.test_ownership import everything
 from tests.test_routine_documents import good_document, own_routines, upload
 

@@ -18,8 +18,8 @@ from sqlalchemy.pool import NullPool
 
 from runpt import create_app
 from runpt.extensions import db
-from tests.conftest import AuthActions
 from tests.events import finished, logged, new_session, started
+from tests.helpers import AuthActions
 
 POSTGRES_SERVER = os.environ.get("RUNPT_POSTGRES_URL")
 PASSWORD = "long-enough-1"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_PASS_URLS, check_the_postgres_pass
+from tests.helpers import POSTGRES_PASS_URLS, check_the_postgres_pass
 
 ROOT = Path(__file__).parent.parent
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"

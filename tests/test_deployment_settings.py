@@ -12,7 +12,7 @@ from runpt import create_app
 from runpt.config import engine_options, settings_from_environment
 from runpt.extensions import db
 from runpt.plain_reads import PlainRead
-from tests.conftest import AuthActions, settings, wipe_runner_data
+from tests.helpers import AuthActions, settings, wipe_runner_data
 from tests.test_login_limit import NOT_RIGHT, TOO_MANY
 
 POSTGRES_SERVER = os.environ.get("RUNPT_POSTGRES_URL")

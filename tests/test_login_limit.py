@@ -28,7 +28,7 @@ from runpt.auth.ratelimit import (
 )
 from runpt.extensions import db
 from runpt.timestamps import utcnow
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 from tests.test_auth import PASSWORD, field_error
 
 TOO_MANY = "Too many login attempts. Wait 15 minutes and try again."

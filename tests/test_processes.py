@@ -148,16 +148,8 @@ def assert_stored_exactly_once(url: str, events: list[dict]) -> None:
     assert len({user_id for _, user_id in rows}) == 1, "events stored for several users"
 
 
-# --- server processes: tests/live_server.py, as every test and benchmark starts them ---
-
-
-@pytest.fixture
-def servers():
-    """Every Server a test makes is stopped at its end, whatever happened."""
-    made: list[LiveServer] = []
-    yield made
-    for server in made:
-        server.stop()
+# --- server processes: tests/live_server.py, as every test and benchmark starts them;
+# the `servers` fixture (tests/conftest.py) stops each a test made ---
 
 
 # --- a runner's client -----------------------------------------------------------------

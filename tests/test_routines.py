@@ -11,7 +11,7 @@ from runpt.extensions import db
 from runpt.library.dose import minutes
 from runpt.library.models import PROBLEMS
 from runpt.routines.models import Routine, RoutineStep
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 
 PHASE_ORDER = ["warm-up", "strength", "cool-down"]
 

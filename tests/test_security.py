@@ -92,7 +92,7 @@ def test_cookies_are_secure_when_served_over_https(tmp_path, monkeypatch, _schem
             assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     finally:
         from runpt.extensions import db
-        from tests.conftest import wipe_runner_data
+        from tests.helpers import wipe_runner_data
 
         with app.app_context():
             wipe_runner_data()

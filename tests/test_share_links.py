@@ -15,8 +15,8 @@ from runpt.extensions import db
 from runpt.sharing import links
 from runpt.sharing.models import ShareLink
 from runpt.timestamps import utcnow
-from tests.conftest import AuthActions
 from tests.events import event, finished, logged, new_session, started
+from tests.helpers import AuthActions
 from tests.test_ownership import everything
 from tests.test_units import in_pounds
 

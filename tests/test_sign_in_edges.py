@@ -16,7 +16,7 @@ from gunicorn.config import Config
 from gunicorn.glogging import Logger, SafeAtoms
 from werkzeug.test import EnvironBuilder
 
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 from tests.test_auth import PASSWORD, field_error
 from tests.test_login_limit import TOO_MANY, attempts
 from tests.test_share_links import make_link

@@ -11,7 +11,7 @@ from runpt.auth.models import SignIn, User
 from runpt.auth.signins import device_label, hash_token
 from runpt.extensions import db
 from runpt.timestamps import utcnow
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 from tests.statements import statements_during
 from tests.test_auth import PASSWORD
 

@@ -34,15 +34,6 @@ EVENTS = 500
 SERVER_ENV = {"LOGIN_RATE_LIMIT": "1000", "PASSWORD_HASH_METHOD": "scrypt:4096:8:1"}
 
 
-@pytest.fixture
-def servers():
-    """Every Server a test makes is stopped at its end, whatever happened."""
-    made: list[LiveServer] = []
-    yield made
-    for server in made:
-        server.stop()
-
-
 def sign_up_runners(server: LiveServer) -> list[str]:
     return [register(server, f"runner{n}@example.com") for n in range(CLIENTS)]
 

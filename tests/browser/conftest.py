@@ -2,30 +2,21 @@
 server process on a fixed port (the port is part of the origin that owns the service
 worker and IndexedDB, so a restarted server must come back on the same one).
 
-With CI set, a missing Chromium fails the run instead of skipping it.
+With CI set, a missing Chromium fails the run instead of skipping it. What test files
+import (phone size, registering a runner, ...) is in tests/browser/helpers.py.
 """
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import CHROMIUM_ARGS, phone_context_options
+from tests.helpers import database_of_this_worker, worker_of
 from tests.live_server import LiveServer, free_port
 
 CHROMIUM = os.environ.get("RUNPT_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
-PHONE = {"width": 390, "height": 844}
-# Flags for a closed network: without them Chromium keeps dialling Google's services.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -46,12 +37,13 @@ def chromium_path():
 
 
 @pytest.fixture(scope="session")
-def server_database_url(tmp_path_factory):
+def server_database_url(tmp_path_factory, request):
     """The browser tests' server has its own database (PostgreSQL when the suite runs
-    against it: RUNPT_BROWSER_DATABASE_URL), apart from the unit tests' one."""
+    against it: RUNPT_BROWSER_DATABASE_URL, one per xdist worker), apart from the unit
+    tests' one."""
     url = os.environ.get("RUNPT_BROWSER_DATABASE_URL")
     if url:
-        return url
+        return database_of_this_worker(url, worker_of(request.config))
     return "sqlite:///" + str(tmp_path_factory.mktemp("browser-db") / "runpt.sqlite3")
 
 
@@ -85,10 +77,6 @@ def browser(playwright_instance, chromium_path):
     browser = playwright_instance.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
-
-
-def phone_context_options() -> dict:
-    return {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
 class PageProblems:
@@ -134,31 +122,3 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
-
-
-_counter = iter(range(1, 1_000_000))
-
-
-def new_email(label: str = "runner") -> str:
-    return f"{label}-{os.getpid()}-{next(_counter)}-{time.monotonic_ns()}@example.com"
-
-
-def register(page, email: str | None = None, password: str = "long-enough-1") -> str:
-    email = email or new_email()
-    page.goto("/auth/register")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Create account").click()
-    # The first-run questions come next; most tests leave them for later.
-    page.wait_for_url("**/get-started")
-    page.get_by_role("link", name="Not now").click()
-    page.wait_for_url("**/")
-    return email
-
-
-def login(page, email: str, password: str = "long-enough-1"):
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")

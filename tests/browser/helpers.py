@@ -1,10 +1,55 @@
 """Things browser tests do often, in the runner's words."""
 
 import json
+import os
 import re
 import time
 
 from playwright.sync_api import expect
+
+PHONE = {"width": 390, "height": 844}
+# Flags for a closed network: without them Chromium keeps dialling Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def phone_context_options() -> dict:
+    return {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+_counter = iter(range(1, 1_000_000))
+
+
+def new_email(label: str = "runner") -> str:
+    return f"{label}-{os.getpid()}-{next(_counter)}-{time.monotonic_ns()}@example.com"
+
+
+def register(page, email: str | None = None, password: str = "long-enough-1") -> str:
+    email = email or new_email()
+    page.goto("/auth/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    # The first-run questions come next; most tests leave them for later.
+    page.wait_for_url("**/get-started")
+    page.get_by_role("link", name="Not now").click()
+    page.wait_for_url("**/")
+    return email
+
+
+def login(page, email: str, password: str = "long-enough-1"):
+    page.goto("/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
 
 
 def create_routine(page, name: str, steps: list[tuple[str, dict]]) -> int:

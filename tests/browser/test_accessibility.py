@@ -7,10 +7,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
 from tests.browser.helpers import (
     create_routine,
     outbox_for,
+    register,
     runner_id,
     server_sessions,
     start_session,

@@ -5,10 +5,10 @@ without waiting for the worker, and Start session starts a session."""
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
 from tests.browser.helpers import (
     answer_red_flags,
     create_routine,
+    register,
     stop_service_workers,
     wait_for_offline_set,
 )

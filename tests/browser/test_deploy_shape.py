@@ -32,8 +32,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import helpers
-from tests.browser.conftest import CHROMIUM_ARGS, phone_context_options
-from tests.browser.helpers import outbox_for, runner_id, wait_until
+from tests.browser.helpers import (
+    CHROMIUM_ARGS,
+    outbox_for,
+    phone_context_options,
+    runner_id,
+    wait_until,
+)
 from tests.browser.test_offline import run_offline_session
 from tests.live_server import HOST, LiveServer, free_port
 from tests.test_processes import PASSWORD, assert_stored_exactly_once, sessions_of_events

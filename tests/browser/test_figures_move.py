@@ -1,7 +1,7 @@
 """A strength exercise's figure moves gently between its start and end positions, and
 stands still, both positions on screen, for a runner who asks for reduced motion."""
 
-from tests.browser.conftest import register
+from tests.browser.helpers import register
 
 STYLE_OF_POSES = """() => [...document.querySelectorAll(".figure .pose")].map((pose) => {
   const style = getComputedStyle(pose);

@@ -5,7 +5,7 @@ the screen."""
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
+from tests.browser.helpers import register
 
 # Where the page's content starts and whether the sync bar shows, as the page is first
 # shown (app.js shows the bar only after reading the outbox, which comes later).

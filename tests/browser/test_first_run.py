@@ -6,8 +6,13 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, new_email, phone_context_options
-from tests.browser.helpers import answer_red_flags, wait_for_offline_set
+from tests.browser.helpers import (
+    PHONE,
+    answer_red_flags,
+    new_email,
+    phone_context_options,
+    wait_for_offline_set,
+)
 
 
 def sign_up(page) -> None:

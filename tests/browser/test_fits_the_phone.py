@@ -8,8 +8,7 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from tests.browser.conftest import register
-from tests.browser.helpers import create_routine
+from tests.browser.helpers import create_routine, register
 
 SMALL_PHONE = {"width": 360, "height": 640}
 EXERCISES = [

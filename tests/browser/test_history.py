@@ -6,10 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
 from tests.browser.helpers import (
     create_routine,
     outbox_for,
+    register,
     run_whole_session,
     runner_id,
     server_sessions,

@@ -6,11 +6,11 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
 from tests.browser.helpers import (
     create_routine,
     log_set,
     outbox_count,
+    register,
     runner_id,
     start_session,
     wait_for_offline_set,

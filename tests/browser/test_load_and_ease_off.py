@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
 from tests.browser.helpers import (
     create_routine,
     log_set,
+    register,
     runner_id,
     start_session,
     wait_for_offline_set,

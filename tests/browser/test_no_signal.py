@@ -13,15 +13,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_email, register
 from tests.browser.helpers import (
     answer_red_flags,
     create_routine,
     kept_offline,
     kept_unit,
     log_set,
+    new_email,
     offline_manifest,
     outbox_for,
+    register,
     runner_id,
     start_session,
     wait_for_offline_set,

@@ -7,12 +7,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM_ARGS, login, new_email, phone_context_options, register
 from tests.browser.helpers import (
+    CHROMIUM_ARGS,
     create_routine,
     kept_unit,
     log_set,
+    login,
+    new_email,
     outbox_for,
+    phone_context_options,
+    register,
     run_whole_session,
     runner_id,
     server_sessions,

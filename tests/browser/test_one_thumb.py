@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
 from tests.browser.helpers import (
     answer_red_flags,
     create_routine,
     offline_manifest,
+    register,
     start_session,
 )
 

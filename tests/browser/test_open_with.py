@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM_ARGS, register
+from tests.browser.helpers import CHROMIUM_ARGS, register
 
 FIT = Path(__file__).resolve().parents[1] / "watch_files" / "easy-run.fit"
 

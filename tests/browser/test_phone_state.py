@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import phone_context_options, register
-from tests.browser.helpers import outbox_for, runner_id, wait_for_offline_set, wait_until
+from tests.browser.helpers import (
+    outbox_for,
+    phone_context_options,
+    register,
+    runner_id,
+    wait_for_offline_set,
+    wait_until,
+)
 
 ALL_KEYS = """async () => {
   const db = await RunptOutbox.openDatabase();

@@ -11,8 +11,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_email
-from tests.browser.helpers import answer_red_flags, log_set, runner_id, wait_for_offline_set
+from tests.browser.helpers import (
+    answer_red_flags,
+    log_set,
+    new_email,
+    runner_id,
+    wait_for_offline_set,
+)
 
 VIEWPORTS = [{"width": 390, "height": 844}, {"width": 360, "height": 640}]
 

@@ -12,8 +12,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import phone_context_options, register
-from tests.browser.helpers import wait_until
+from tests.browser.helpers import phone_context_options, register, wait_until
 from tests.live_server import LiveServer, free_port
 from tests.push_service import PushService
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
-from tests.browser.helpers import outbox_count, wait_for_offline_set, wait_until
+from tests.browser.helpers import outbox_count, register, wait_for_offline_set, wait_until
 from tests.browser.no_signal import server_events
 
 pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
+from tests.browser.helpers import register
 from tests.events import new_session, ran
 
 SMALL_PHONE = {"width": 360, "height": 640}

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
 from tests.browser.helpers import (
     create_routine,
     log_set,
     outbox_count,
+    register,
     server_sessions,
     start_session,
     wait_until,

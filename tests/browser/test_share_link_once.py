@@ -6,8 +6,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
-from tests.browser.helpers import wait_for_offline_set
+from tests.browser.helpers import register, wait_for_offline_set
 from tests.browser.test_sharing import make_share_link
 
 KEPT_WITH = """async (token) => {

@@ -8,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, new_email, phone_context_options, register
 from tests.browser.helpers import (
     create_routine,
     log_set,
+    login,
+    new_email,
     outbox_for,
+    phone_context_options,
+    register,
     runner_id,
     server_sessions,
     wait_for_offline_set,

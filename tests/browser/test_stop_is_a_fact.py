@@ -11,11 +11,12 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import phone_context_options, register
 from tests.browser.helpers import (
     create_routine,
     log_set,
     outbox_for,
+    phone_context_options,
+    register,
     runner_id,
     start_session,
     wait_for_offline_set,

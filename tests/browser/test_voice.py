@@ -9,8 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
-from tests.browser.helpers import create_routine, log_set, server_sessions, wait_until
+from tests.browser.helpers import create_routine, log_set, register, server_sessions, wait_until
 
 FAKE_SPEECH = """
 window.__spoken = [];
