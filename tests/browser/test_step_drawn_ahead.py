@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
-from tests.browser.helpers import create_routine, log_set, start_session
+from tests.browser.helpers import create_routine, log_set, register, start_session
 
 ROUTINE = [
     ("glute-bridge", {"sets": 3, "reps": 5, "rest_s": 0}),

@@ -7,10 +7,10 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import register
 from tests.browser.helpers import (
     create_routine,
     log_set,
+    register,
     runner_id,
     server_sessions,
     start_session,
