@@ -18,9 +18,15 @@ from tests.events import logged, new_session
 NOW = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(
-    "number", [0, 1, 2**127 + 12345, 2**128 - 1, uuid.uuid4().int, uuid.uuid4().int]
-)
+# Two version-4 UUIDs as phones make them, written out: every test worker (pytest-xdist)
+# must collect the same parameters.
+PHONE_IDS = [
+    uuid.UUID("3f2b8c1e-9d4a-4e6b-8f0c-2a7d5e9b1c34").int,
+    uuid.UUID("b9e4a7d2-1c3f-4a8e-9b6d-7f0e2c5a8d91").int,
+]
+
+
+@pytest.mark.parametrize("number", [0, 1, 2**127 + 12345, 2**128 - 1, *PHONE_IDS])
 def test_a_uuid_made_from_its_number_is_uuids_own(number):
     quick, plain = uuid_of_number(number), uuid.UUID(int=number)
     assert quick == plain and hash(quick) == hash(plain)
