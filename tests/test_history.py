@@ -170,7 +170,9 @@ def test_training_today_moves_the_next_session_on(signed_in, clock):
     ],
     ids=["not-a-weekday", "hour-25", "no-time"],
 )
-def test_a_bad_plan_is_refused_with_a_reason_and_the_saved_one_kept(signed_in, app, form, message):
+def test_bad_training_days_are_refused_with_a_reason_and_the_saved_ones_kept(
+    signed_in, app, form, message
+):
     assert (
         signed_in.post("/history/training-days", data={"day": ["2"], "time": "18:00"}).status_code
         == 302

@@ -31,7 +31,7 @@ def own_routine(client, *slugs: str) -> int:
     return routine_id
 
 
-def test_plan_has_one_step_per_set_and_side(app):
+def test_the_steps_are_one_per_set_and_side(app):
     with app.app_context():
         routine = builtin()
         steps = steps_of(routine)
@@ -287,7 +287,7 @@ def dose_line(client, routine_id: int, index: int = 0) -> str:
     return re.search(r'<span class="dose-now">(.*?)</span>', body).group(1)
 
 
-def test_step_fragments_reuse_the_laid_out_plan(signed_in, app, monkeypatch):
+def test_step_fragments_reuse_the_laid_out_steps(signed_in, app, monkeypatch):
     routine_id = own_routine(signed_in, "glute-bridge", "clamshell")
     signed_in.get(f"/session/{routine_id}/steps/0")
     reads = []
@@ -297,7 +297,7 @@ def test_step_fragments_reuse_the_laid_out_plan(signed_in, app, monkeypatch):
     assert reads == []  # laid out once, on the first step
 
 
-def test_a_dose_saved_while_a_request_holds_the_old_steps_is_never_kept_as_the_new_plan(
+def test_a_dose_saved_while_a_request_holds_the_old_steps_is_never_kept_as_the_new_steps(
     signed_in, app
 ):
     """The offline unit renders the routine page (its steps come into the request's
@@ -325,7 +325,7 @@ def test_a_dose_saved_while_a_request_holds_the_old_steps_is_never_kept_as_the_n
         assert len(steps_as_of(routine_id, changed)) == 2
 
 
-def test_a_plan_read_after_a_newer_edit_is_not_kept_under_the_older_change(signed_in, app):
+def test_steps_read_after_a_newer_edit_are_not_kept_under_the_older_change(signed_in, app):
     routine_id = own_routine(signed_in, "glute-bridge")
     with app.app_context():
         before = db.session.get(Routine, routine_id).updated_at
@@ -340,7 +340,7 @@ def test_a_plan_read_after_a_newer_edit_is_not_kept_under_the_older_change(signe
         assert (routine_id, before) not in steps_module._LAID_OUT  # but keeps it under nothing
 
 
-def test_the_cached_plan_holds_plain_values_not_database_rows(signed_in, app):
+def test_the_cached_steps_hold_plain_values_not_database_rows(signed_in, app):
     routine_id = own_routine(signed_in, "glute-bridge", "side-plank")
     signed_in.get(f"/session/{routine_id}/steps/0")
     with app.app_context():
