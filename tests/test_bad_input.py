@@ -449,6 +449,32 @@ def test_a_note_with_half_a_surrogate_pair_is_refused_and_the_page_still_works(s
     assert "sore" not in page.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"id": "\ud800", "type": "set.logged"},  # an id that is half a surrogate pair
+        "an extra field named with half a pair",
+    ],
+    ids=["broken-id", "broken-field-name"],
+)
+def test_half_a_surrogate_pair_quoted_back_is_answered_and_the_batch_stored(signed_in, event):
+    """What a message quotes of a broken event is still written: the batch is answered
+    200 with that event rejected and the good one stored, never a 500 that a phone would
+    resend for ever."""
+    session = new_session()
+    if not isinstance(event, dict):
+        event = {**logged(session), "\udc00": 1}
+    good = logged(session, set_no=2)
+    body = json.dumps({"events": [good, event]})
+    response = signed_in.post("/api/sync", data=body, content_type="application/json")
+    assert response.status_code == 200
+    first, second = response.get_json()["results"]
+    assert first == {"id": good["id"], "status": "accepted"}
+    assert second["status"] == "rejected" and second["error"]
+    again = signed_in.post("/api/sync", data=body, content_type="application/json")
+    assert again.get_json()["results"][0]["status"] == "duplicate"
+
+
 def test_sets_without_a_note_add_no_note_line(signed_in):
     session = new_session()
     signed_in.post("/api/sync", json={"events": [started(session), logged(session)]})

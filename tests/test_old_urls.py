@@ -66,6 +66,15 @@ def test_a_redirect_with_no_query_adds_none(signed_in):
     assert signed_in.get(f"/run/{routine_id}").headers["Location"] == f"/session/{routine_id}"
 
 
+def test_a_query_with_bytes_that_are_not_utf8_is_redirected_as_sent(signed_in):
+    routine_id = create(signed_in, "Moved", "glute-bridge")
+    # As WSGI hands it over: each raw byte a latin-1 character (0xff here).
+    raw = {"QUERY_STRING": "start=1&note=%FF\xff"}
+    response = signed_in.get(f"/run/{routine_id}", environ_overrides=raw)
+    assert response.status_code == 308
+    assert response.headers["Location"] == f"/session/{routine_id}?start=1&note=%FF%FF"
+
+
 def test_training_days_posted_from_a_page_kept_before_the_rename_are_saved(signed_in, app):
     """A form kept offline posts to /history/plan: 308 keeps the method and the body, so
     the days are saved at the new URL, not dropped on a GET."""

@@ -424,7 +424,7 @@ DATA_RULES = {
 def event_id_of(raw) -> str | None:
     """The id to echo back in a result, even for an event that is otherwise invalid."""
     if isinstance(raw, dict) and isinstance(raw.get("id"), str) and len(raw["id"]) <= 64:
-        return raw["id"]
+        return raw["id"] if storable(raw["id"]) else None
     return None
 
 

@@ -69,9 +69,20 @@ def sync():
         # The account was deleted, or this device signed out, while the batch was on its
         # way: nothing was stored, and the phone keeps it until a runner signs in again.
         return envelope_error(SIGN_IN_AGAIN, 401)
-    # orjson: the answer to a batch of 500 is 500 small objects.
-    answer = orjson.dumps({"results": [r.as_json() for r in results]})
-    return Response(answer, mimetype="application/json")
+    return Response(
+        answer_json({"results": [r.as_json() for r in results]}), mimetype="application/json"
+    )
+
+
+def answer_json(answer: dict) -> bytes:
+    """orjson: the answer to a batch of 500 is 500 small objects. A message can quote
+    what a client sent, and orjson refuses half a surrogate pair, which the standard
+    library reads in and writes back escaped: such an answer is written by it too, so a
+    batch is answered, never a 500 that the phone would resend for ever."""
+    try:
+        return orjson.dumps(answer)
+    except orjson.JSONEncodeError:
+        return json.dumps(answer).encode()
 
 
 def iso(moment: datetime | None) -> str | None:
