@@ -184,6 +184,26 @@ def wipe_runner_data() -> None:
     load_library()
 
 
+HOOKS = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
+
+
+def hooks_of(app) -> dict:
+    """The app's request hooks, by blueprint, as copies to compare and put back."""
+    return {name: {bp: list(funcs) for bp, funcs in getattr(app, name).items()} for name in HOOKS}
+
+
+def forget_drawn_caches() -> None:
+    """The process's caches of what runners' rows drew (runpt/routines/steps.py,
+    runpt/pages/player.py) and of the library's slugs (runpt/log/ingest.py)."""
+    from runpt.log import ingest
+    from runpt.pages import player
+    from runpt.routines import steps
+
+    steps._LAID_OUT.clear()
+    player._DRAWN.clear()
+    ingest._exercise_slugs = frozenset()
+
+
 class AppReset:
     """Puts the session's app back as it was made, after each test that used it.
 
@@ -201,6 +221,11 @@ class AppReset:
       from those after the last load (`library_rows`), whatever changed them: the ORM,
       a plain UPDATE, another app or a load of other files.
 
+    - the app's request hooks: hooks a test adds (`before_request`) are taken off.
+    - the process's caches keyed by database ids (`forget_drawn_caches`): a routine the
+      next test makes reuses the id of one deleted here, with the same `updated_at`
+      under the pinned clock, so a step drawn for this test must not be shown to it.
+
     Everything else an app holds is made by `create_app` and no test changes it; a test
     that needs other settings at creation makes its own app (e.g. tests/test_app.py).
     """
@@ -209,6 +234,7 @@ class AppReset:
         self.app = app
         self.config = copy.deepcopy(dict(app.config))
         self.extensions = set(app.extensions)
+        self.hooks = hooks_of(app)
         with app.app_context():
             self.library = library_rows()
             db.session.remove()
@@ -217,6 +243,10 @@ class AppReset:
         self.restore_config()
         for name in set(self.app.extensions) - self.extensions:
             del self.app.extensions[name]
+        if hooks_of(self.app) != self.hooks:
+            for name, hooks in self.hooks.items():
+                setattr(self.app, name, copy.copy(hooks))
+        forget_drawn_caches()
         with self.app.app_context():
             delete_runners_rows()
             self.reload_library_if_changed()

@@ -17,6 +17,7 @@ from runpt.routines import builtin
 from tests.helpers import (
     AppReset,
     AuthActions,
+    hooks_of,
     settings,
     tables_with_runners_rows,
     wipe_runner_data,
@@ -153,3 +154,22 @@ def test_the_reset_loads_the_library_again_when_a_test_changed_it(own_app, libra
     with app.app_context():
         stored = db.session.scalar(select(Exercise.name).where(Exercise.slug == "glute-bridge"))
     assert stored == name
+
+
+def test_the_reset_forgets_steps_drawn_and_hooks_added_for_the_test_before(own_app, clock):
+    """The next test's routine may reuse a deleted one's id, with the same `updated_at`
+    under the pinned clock: the step it is shown is its own, not one drawn before."""
+    from tests.test_routines import create
+
+    app, reset = own_app
+    shown = []
+    for slug, name in (("glute-bridge", "Glute bridge"), ("side-plank", "Side plank")):
+        client = app.test_client()
+        assert AuthActions(client).register().status_code == 302
+        routine_id = create(client, "Mine", slug)
+        step = client.get(f"/session/{routine_id}/steps/0").get_data(as_text=True)
+        shown.append((routine_id, name in step))
+        app.before_request_funcs.setdefault(None, []).append(lambda: None)  # a test's own hook
+        reset()
+        assert hooks_of(app) == reset.hooks
+    assert [seen for _, seen in shown] == [True, True]
