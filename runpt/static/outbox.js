@@ -80,16 +80,73 @@ const RunptOutbox = (() => {
     return typeof key === "string" && key.slice(key.lastIndexOf(":") + 1) === String(user);
   }
 
+  /** The page's banner for a database held by an older tab (base.html); the worker,
+   * with no page of its own, only waits. */
+  function showDatabaseHeld(held) {
+    const banner = typeof document === "undefined" ? null : document.getElementById("database-held-banner");
+    if (banner) banner.hidden = !held;
+  }
+
+  // While the database is held by an older tab (`onblocked`): who waits to know.
+  let held = false;
+  let isOpen = false;
+  const whenHeld = [];
+  const HELD_AFTER_MS = 1000; // an upgrade itself takes milliseconds
+
+  /** "open" once the database is open, or at once "held" while an older tab holds it
+   * (or "failed"): for the worker, which must answer a page even then (sw-shared.js). */
+  function openOrHeld() {
+    if (isOpen) return Promise.resolve("open");
+    if (held) return Promise.resolve("held");
+    return new Promise((resolve) => {
+      whenHeld.push(resolve);
+      openDatabase().then(() => resolve("open"), () => resolve("failed"));
+      setTimeout(async () => {
+        if (!isOpen && (await olderVersionHeld())) resolve("held");
+      }, HELD_AFTER_MS);
+    });
+  }
+
+  /** The database still at an older version than this code's, a while after this code
+   * asked for its own: a tab of an older runpt holds it. Only the request that asks for
+   * the upgrade hears `onblocked`; one queued behind it (a page behind the worker, or
+   * the other way round) hears nothing, so each looks for itself. */
+  async function olderVersionHeld() {
+    if (!indexedDB.databases) return false;
+    const mine = (await indexedDB.databases()).find((database) => database.name === DB_NAME);
+    return Boolean(mine && mine.version < DB_VERSION);
+  }
+
+  function watchForOlderTab() {
+    setTimeout(async () => {
+      if (!isOpen && (await olderVersionHeld())) showDatabaseHeld(true);
+    }, HELD_AFTER_MS);
+  }
+
   function openDatabase() {
     if (databasePromise) return databasePromise;
     databasePromise = new Promise((resolve, reject) => {
       const opening = indexedDB.open(DB_NAME, DB_VERSION);
+      watchForOlderTab();
       opening.onupgradeneeded = (event) => upgrade(opening.result, opening.transaction, event.oldVersion);
+      // An open tab of an older runpt holds the database at its version (older code
+      // never lets go): the upgrade waits until it closes. Say so on the page, rather
+      // than a session that won't start with nothing shown (docs/offline.md).
+      opening.onblocked = () => {
+        held = true;
+        showDatabaseHeld(true);
+        for (const tell of whenHeld.splice(0)) tell("held");
+      };
       opening.onsuccess = () => {
+        held = false;
+        isOpen = true;
+        whenHeld.length = 0;
+        showDatabaseHeld(false);
         const db = opening.result;
         // A newer runpt (another tab, the updated worker) upgrading the schema: let it.
         db.onversionchange = () => {
           db.close();
+          isOpen = false;
           databasePromise = null;
         };
         resolve(db);
@@ -414,7 +471,7 @@ const RunptOutbox = (() => {
   }
 
   return {
-    keys, messages, currentPath, openDatabase, transaction, asPromise, localTimestamp, newId, makeEvent, add,
+    keys, messages, currentPath, openDatabase, openOrHeld, transaction, asPromise, localTimestamp, newId, makeEvent, add,
     addWithSession, waiting, needingAttention, getMeta, setMeta, deleteMeta, updateMeta, flush, forgetRunner,
     keptFor, loadSession, saveSession, clearSession,
   };

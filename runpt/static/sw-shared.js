@@ -26,8 +26,12 @@ self.RunptWorker = (() => {
     network.changes += 1;
   }
 
+  /** Who is signed in on this phone; null when unknown. Never waits on a database an
+   * older tab holds: a page asked for then is answered as for no runner (from the
+   * network, or the shared copies) rather than left blank until that tab closes. */
   async function signedInRunner() {
     try {
+      if ((await outbox.openOrHeld()) !== "open") return null;
       return await outbox.getMeta(outbox.keys.signedIn);
     } catch {
       return null;
