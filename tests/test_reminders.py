@@ -126,15 +126,17 @@ def test_runners_in_utc_plus_13_and_minus_10_get_theirs_at_their_own_hour(
 
 
 def test_no_training_reminder_on_a_day_already_trained(app, loopback, push_service, clock, runner):
-    early, late = app.test_client(), app.test_client()
     with app.app_context():
         # Early trained at 06:10 on Monday in Tonga, before the 07:00 reminder; late
-        # trained on Sunday evening, which is another day. (Each runner syncs right
-        # after signing up: the app context the test holds keeps the last sign-in.)
-        for client, name, finished_at in (
-            (early, "early", "2026-11-30T06:10:00+13:00"),
-            (late, "late", "2026-11-29T19:00:00+13:00"),
+        # trained on Sunday evening, which is another day; ahead's phone clock runs
+        # ahead and dated a session 20:00 today, which hasn't come. (Each runner syncs
+        # right after signing up: the app context the test holds keeps the last sign-in.)
+        for name, finished_at in (
+            ("early", "2026-11-30T06:10:00+13:00"),
+            ("late", "2026-11-29T19:00:00+13:00"),
+            ("ahead", "2026-11-30T20:00:00+13:00"),
         ):
+            client = app.test_client()
             a_runner(client, f"{name}@example.com", "Pacific/Tongatapu")
             turn_on(client, push_service.subscriber(name), "Pacific/Tongatapu")
             synced = client.post(
@@ -144,6 +146,7 @@ def test_no_training_reminder_on_a_day_already_trained(app, loopback, push_servi
         send(runner)
     assert kinds_to(push_service, "early") == []
     assert kinds_to(push_service, "late") == ["training"]
+    assert kinds_to(push_service, "ahead") == ["training"]
 
 
 def test_nothing_is_sent_in_quiet_hours(app, loopback, push_service, clock, runner):

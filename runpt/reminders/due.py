@@ -108,9 +108,11 @@ def _training(user, local: datetime) -> list[Due]:
 
 
 def _trained_today(user, local: datetime) -> bool:
-    """A session finished on the runner's own day `local` is in."""
+    """A session finished on the runner's own day `local` is in, by now (a phone whose
+    clock runs ahead can date one later today: that one is no session yet)."""
     midnight = datetime.combine(local.date(), time(0, 0), local.tzinfo)
-    return bool(events_since(user, midnight, ("session.finished",), 1))
+    finished = events_since(user, midnight, ("session.finished",), 10)
+    return any(event.at <= local for event in finished)
 
 
 def _morning(user, local: datetime) -> list[Due]:
