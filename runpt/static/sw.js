@@ -280,6 +280,7 @@ self.addEventListener("message", (event) => {
     copiesMayBeBehind();
   } else if (message.type === messages.dataChanged) {
     copiesMayBeBehind();
+    event.waitUntil(keepOfflineSetBetweenSessions().catch(() => {}));
   } else if (message.type === messages.forgetUser && message.user) {
     // Logout or deletion: this runner's pages and every key of theirs go; their logs
     // not synced yet stay (a deletion's page has already dropped those).
@@ -297,10 +298,22 @@ async function flushFromWorker() {
   const user = await signedInRunner();
   if (!user) return;
   const outcome = await outbox.flush(user);
-  if (outcome === "sent") copiesMayBeBehind();
+  if (outcome === "sent") {
+    copiesMayBeBehind();
+    await keepOfflineSetBetweenSessions().catch(() => {});
+  }
   await tellPages({ type: messages.synced, outcome });
   // A failed flush makes Background Sync try again later.
   if (outcome === "failed") throw new Error("sync failed; will retry");
+}
+
+/** Logs were sent: the phone's copies of the pages they show (history, results) are
+ * behind the server. Keep the new ones now, so a runner who loses the signal right after
+ * a sync sees what was synced; not while a session is in progress (its steps show the
+ * logs it was started with, and the player holds its own copy of the routine). */
+async function keepOfflineSetBetweenSessions() {
+  const user = await signedInRunner();
+  if (user && !(await outbox.loadSession(user))) await keepOfflineSetSoon(user);
 }
 
 self.addEventListener("sync", (event) => {

@@ -137,3 +137,28 @@ def test_a_file_shared_with_no_signal_is_kept_and_read_once_the_server_answers(p
         "caches.open('runpt-shared').then(c => c.match('/running/shared-file')).then(Boolean)"
     )
     assert kept is False  # read, so no longer kept
+
+
+def test_a_run_synced_just_before_the_signal_goes_is_on_the_phones_running_page(page, server):
+    """The runner logs a run with signal, it syncs, and the signal goes before any other
+    page is opened: the phone's copy of the running page already shows it (the worker
+    keeps the runner's pages again once logs are sent, not at the next page load)."""
+    register(page)
+    wait_for_offline_set(page)
+    page.goto("/running/stages")
+    expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
+    form = page.locator("[data-run-form]")
+    form.get_by_label("Day").fill("2026-03-02")
+    form.get_by_label("Start time").fill("07:30")
+    form.get_by_label("Minutes").fill("30")
+    form.get_by_label("Distance, km").fill("3.2")
+    form.get_by_role("button", name="Log run").click()
+    assert wait_until(lambda: outbox_count(page) == 0, timeout=20), "the run never synced"
+
+    wait_for_offline_set(page)  # no page opened since the sync
+    server.stop()
+    page.goto("/running/")  # from the phone
+    row = page.locator("[data-run-row]")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("2 Mar 2026")
+    expect(row.locator("td").nth(1)).to_have_text("3.2")
