@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import log_set, outbox_for, runner_id, wait_until
+from tests.browser.helpers import log_set, outbox_for, reload_once_kept, runner_id, wait_until
 
 # A short routine with the shapes that matter: a one-sided exercise (left and right
 # steps) and a plain one, no rests, so a schedule is a few seconds of stepping.
@@ -72,7 +72,7 @@ def run_schedule(page, server, routine_id: int, seed: int) -> Schedule:
             toggle(server, schedule)
         if rng.random() < 0.15:
             schedule.actions.append(f"reload at {step}")
-            page.reload()
+            reload_once_kept(page)
             expect(page.locator(f"#step[data-index='{step}']")).to_be_visible()
         if step and rng.random() < 0.15:
             schedule.actions.append(f"back at {step}")

@@ -9,7 +9,14 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import create_routine, log_set, register, server_sessions, wait_until
+from tests.browser.helpers import (
+    create_routine,
+    log_set,
+    register,
+    reload_once_kept,
+    server_sessions,
+    wait_until,
+)
 
 FAKE_SPEECH = """
 window.__spoken = [];
@@ -138,7 +145,7 @@ def test_phone_on_the_floor_one_big_tap_asks_pain_then_logs_the_set_as_planned(p
     question.get_by_role("button", name="2", exact=True).click()
     expect(page.locator("#step[data-index='2']")).to_be_visible()
 
-    page.reload()  # a resumed session stays on the floor
+    reload_once_kept(page)  # a resumed session stays on the floor
     expect(page.locator("#player-page")).to_have_class(re.compile(r"\bfloor\b"))
     finish = page.get_by_role("button", name="Finish session")
     page.get_by_role("button", name="Normal view").click()
