@@ -10,6 +10,10 @@ routine's link page and a share link that opens nothing; and with the same threa
 asking for `/bench/hello`, the cheapest answer there is (what any flood costs this
 machine); and with that flood sent to a second server on the same cores, which leaves
 this server's threads alone (what the flood costs the machine, not this server).
+Then the deployment's shape (deploy/Caddyfile): syncs on workers of their own, a second
+gunicorn on the same database, quiet and with the flood sent to the page workers, the
+page workers at nice 0 and at nice 10. `--flood-from` says where the flooding clients
+run: threads of this process (as issue 28 measured), or a process of their own.
 Writes bench/results/<--name>.json with the load average of each phase.
 
     .venv/bin/python bench/anonymous_flood.py
@@ -17,6 +21,7 @@ Writes bench/results/<--name>.json with the load average of each phase.
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import sys
@@ -99,9 +104,34 @@ def flood(url: str, paths: list[str], until: float, statuses: Counter, number: i
         turn += 1
 
 
-def phase(server, runner, seconds: float, paths: list[str] | None, target=None) -> dict:
-    """`seconds` of the runner syncing, with 40 threads flooding `paths` of `target`
-    (the server itself unless another is given)."""
+def flood_from_elsewhere(url: str, paths: list[str], seconds: float, niceness: int, answers):
+    """The flood's 40 clients in a process of their own, as if on other machines: their
+    threads don't take the measuring process's GIL from the runner's syncs, and at
+    `niceness` they take the cores only when the server leaves them free."""
+    os.nice(niceness)
+    until = time.monotonic() + seconds
+    flooded = Counter()
+    threads = [
+        threading.Thread(target=flood, args=(url, paths, until, flooded, number))
+        for number in range(FLOODERS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    answers.put(dict(flooded))
+
+
+FLOOD_PLACES = ("threads", "process", "niced-process")
+
+
+def phase(
+    server, runner, seconds: float, paths: list[str] | None, target=None, place="threads"
+) -> dict:
+    """`seconds` of the runner syncing, with 40 clients flooding `paths` of `target` (the
+    server itself unless another is given), from `place`: threads of this process (as
+    issue 28 measured: the clients share this process's GIL with the runner's syncs), a
+    process of their own, or one at nice 19 (standing for clients on other machines)."""
     target = target or server
     until = time.monotonic() + seconds
     syncs, sync_statuses, health, flooded = [], Counter(), [], Counter()
@@ -109,15 +139,29 @@ def phase(server, runner, seconds: float, paths: list[str] | None, target=None) 
         threading.Thread(target=keep_syncing, args=(runner, until, syncs, sync_statuses)),
         threading.Thread(target=keep_checking_health, args=(server.url, until, health)),
     ]
-    for number in range(FLOODERS if paths else 0):
-        threads.append(
-            threading.Thread(target=flood, args=(target.url, paths, until, flooded, number))
+    flooders, answers = None, None
+    if paths and place == "threads":
+        for number in range(FLOODERS):
+            threads.append(
+                threading.Thread(target=flood, args=(target.url, paths, until, flooded, number))
+            )
+    elif paths:
+        forking = multiprocessing.get_context("fork")
+        answers = forking.Queue()
+        niceness = 19 if place == "niced-process" else 0
+        flooders = forking.Process(
+            target=flood_from_elsewhere, args=(target.url, paths, seconds, niceness, answers)
         )
     cpu_before = tree_cpu_s(server.process.pid)
+    if flooders:
+        flooders.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if flooders:
+        flooded.update(answers.get(timeout=60))
+        flooders.join()
     server_cpu_s = tree_cpu_s(server.process.pid) - cpu_before
     answered = sum(flooded.values())
     return {
@@ -131,6 +175,7 @@ def phase(server, runner, seconds: float, paths: list[str] | None, target=None) 
         "sync_batch_of_50": ms(syncs), "sync_statuses": dict(sync_statuses),
         "healthz": ms(health), "flood_statuses": dict(flooded),
         "flood_requests_per_s": round(answered / seconds, 1),
+        "flood_from": place if paths else None,
     }  # fmt: skip
 
 
@@ -164,12 +209,66 @@ def qr_drawing_cpu() -> dict:
     return {"link_characters": len(link), "cpu_ms": round((time.process_time() - started) * 1000)}
 
 
+class NicedServer(Server):
+    """A server run at a lower CPU priority (`nice`): whether page workers that yield
+    the cores to the sync workers help them further."""
+
+    def __init__(self, *args, niceness: int = 10, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.niceness = niceness
+
+    def describe(self) -> str:
+        return f"nice -n {self.niceness} " + super().describe()
+
+    def command(self) -> list[str]:
+        return ["nice", "-n", str(self.niceness), *super().command()]
+
+
+def syncs_on_workers_of_their_own(pages, link: str, args) -> dict:
+    """The deployment's shape (deploy/Caddyfile, deploy/runpt@.service): `/api/` is
+    answered by workers of its own, the pages by the others, on the same database and
+    the same cores. The flood goes to the page workers, the runner's syncs to the sync
+    workers: quiet, then flooded, with the page workers at the same priority and niced."""
+    found = {}
+    for niceness in (0, 10):
+        page_workers = NicedServer(
+            database_url=pages.database_url, app="flood_app:app", workers=args.workers,
+            threads=args.threads, niceness=niceness,
+        )  # fmt: skip
+        sync_workers = Server(
+            database_url=pages.database_url, app="flood_app:app", workers=args.sync_workers,
+            threads=args.sync_threads,
+        )  # fmt: skip
+        with running(page_workers), running(sync_workers):
+            runner = Runner(sync_workers.url).register()
+            found[f"pages_at_nice_{niceness}"] = {
+                "page_workers": page_workers.describe(),
+                "sync_workers": sync_workers.describe(),
+                "quiet": phase(sync_workers, runner, args.seconds, None),
+                "flooded": phase(
+                    sync_workers,
+                    runner,
+                    args.seconds,
+                    [link, "/shared/not-a-real-token-at-all"],
+                    page_workers,
+                    args.flood_from,
+                ),  # fmt: skip
+            }
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=6)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--name", default="anonymous_flood")
+    parser.add_argument("--sync-workers", type=int, default=2)
+    parser.add_argument("--sync-threads", type=int, default=4)
+    parser.add_argument(
+        "--flood-from", choices=FLOOD_PLACES, default="threads",
+        help="where the flooding clients run (see phase()); threads: as issue 28 measured",
+    )  # fmt: skip
     args = parser.parse_args()
     server = Server(app="flood_app:app", workers=args.workers, threads=args.threads)
     with running(server):
@@ -178,22 +277,29 @@ def main() -> None:
         link = routine_link(sharer)
         qr = qr_page_times(server, link)
         quiet = phase(server, runner, args.seconds, None)
-        flooded = phase(server, runner, args.seconds, [link, "/shared/not-a-real-token-at-all"])
+        flooded = phase(
+            server, runner, args.seconds, [link, "/shared/not-a-real-token-at-all"],
+            place=args.flood_from,
+        )  # fmt: skip
         # The floor: the same flood of the cheapest answer there is (bench/hello_app.py),
         # what any flood costs on this machine whatever the app does.
-        floor = phase(server, runner, args.seconds, ["/bench/hello"])
+        floor = phase(server, runner, args.seconds, ["/bench/hello"], place=args.flood_from)
         # The machine's share: the same flood of /bench/hello sent to another server on
         # these cores (as many workers and threads), so the load generator and a server
         # answering it cost the machine as before, but none of this server's threads.
         elsewhere = Server(app="flood_app:app", workers=args.workers, threads=args.threads)
         with running(elsewhere):
-            on_the_box = phase(server, runner, args.seconds, ["/bench/hello"], elsewhere)
+            on_the_box = phase(
+                server, runner, args.seconds, ["/bench/hello"], elsewhere, args.flood_from
+            )
+        split = syncs_on_workers_of_their_own(server, link, args)
     result = {
         "server": server.describe() + " (SQLite), ProxyFix: one address per flooding client",
         "flooders": FLOODERS, "seconds_per_phase": args.seconds,
         "qr_page": qr, "qr_drawing": qr_drawing_cpu(),
         "quiet": quiet, "flooded": flooded, "flooded_with_hello": floor,
         "hello_flood_sent_to_another_server": on_the_box,
+        "syncs_on_workers_of_their_own": split,
     }  # fmt: skip
     path = write_result(args.name, result)
     print(json.dumps(json.loads(path.read_text()), indent=2))

@@ -123,7 +123,9 @@ def main():
             ]  # fmt: skip
             for host in hosts:
                 host.start()
-            caddy = Caddy(work / f"caddy-{count}", hosts)
+            # Each host one pool answering pages and syncs alike, as this ladder was
+            # first measured (the deployment splits them: deploy/runpt@.service).
+            caddy = Caddy(work / f"caddy-{count}", hosts, hosts)
             (work / f"caddy-{count}").mkdir()
             caddy.start()
             try:

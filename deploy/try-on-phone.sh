@@ -25,7 +25,9 @@ APP_PORT="${APP_PORT:-5000}"
 TRUSTED_PROXIES=1 SECURE_COOKIES=1 \
   "$PYTHON" -m gunicorn --workers 2 --threads 4 --bind "127.0.0.1:$APP_PORT" wsgi:app &
 APP=$!
+# One gunicorn answers both pools' paths here (a deployment runs two, deploy/runpt@.service).
 RUNPT_SITE="$ADDRESS:$HTTPS_PORT" RUNPT_TLS=internal RUNPT_HOSTS="127.0.0.1:$APP_PORT" \
+  RUNPT_SYNC_HOSTS="127.0.0.1:$APP_PORT" \
   CADDY_ADMIN=off CADDY_HTTPS_PORT="$HTTPS_PORT" CADDY_HTTP_PORT="${HTTP_PORT:-8080}" \
   caddy run --config deploy/Caddyfile >caddy-try-on-phone.log 2>&1 &
 CADDY=$!

@@ -28,7 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides the environment (tests pass their own)."""
     config = config or {}
     # INSTANCE_PATH from the environment: an installed runpt's default folder is inside
-    # the virtualenv, read-only under systemd's ProtectSystem=strict (deploy/runpt.service).
+    # the virtualenv, read-only under systemd's ProtectSystem=strict (deploy/runpt@.service).
     instance_path = config.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or None
     app = Flask(__name__, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

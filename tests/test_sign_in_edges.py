@@ -171,9 +171,9 @@ def test_the_apps_own_logging_masks_share_tokens(app, caplog):
 
 
 def deployed_access_log_format() -> str:
-    """The access-log format the app hosts run with (deploy/runpt.service's ExecStart,
+    """The access-log format the app hosts run with (deploy/runpt@.service's ExecStart,
     its continued lines joined and systemd's %% read back as %); the README shows it."""
-    unit = (ROOT / "deploy" / "runpt.service").read_text().replace("\\\n", " ")
+    unit = (ROOT / "deploy" / "runpt@.service").read_text().replace("\\\n", " ")
     command = re.search(r"^ExecStart=(.*gunicorn .*)$", unit, re.M).group(1)
     words = shlex.split(command.replace("%%", "%"))
     log_format = words[words.index("--access-logformat") + 1]

@@ -1,7 +1,8 @@
 """The deployment shape of README "Deployment" and docs/scaling.md, run whole on one box
 from Debian's own servers: a PostgreSQL cluster of the test's own (so it can restart
-it), PgBouncer in transaction mode in front, two runpt hosts (gunicorn) on PgBouncer
-with DATABASE_PREPARED_STATEMENTS=off and TRUSTED_PROXIES=1, and Caddy with
+it), PgBouncer in transaction mode in front, two runpt hosts on PgBouncer with
+DATABASE_PREPARED_STATEMENTS=off and TRUSTED_PROXIES=1, each as two pools of gunicorn
+workers (pages, and /api/ for the phones' syncs: deploy/runpt@.service), and Caddy with
 `tls internal` in front, run from deploy/Caddyfile itself.
 
 Needs initdb/pg_ctl (postgresql), pgbouncer and caddy (`apt-get install postgresql
@@ -25,6 +26,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -41,7 +43,12 @@ from tests.browser.helpers import (
 )
 from tests.browser.test_offline import run_offline_session
 from tests.live_server import HOST, LiveServer, free_port
-from tests.test_processes import PASSWORD, assert_stored_exactly_once, sessions_of_events
+from tests.test_processes import (
+    PASSWORD,
+    assert_stored_exactly_once,
+    sessions_of_events,
+    stored_events,
+)
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 
@@ -144,9 +151,9 @@ class PgBouncer:
 class Caddy:
     """deploy/Caddyfile with `tls internal`, its local authority in a throwaway home."""
 
-    def __init__(self, root: Path, hosts: list[LiveServer]):
+    def __init__(self, root: Path, hosts: list[LiveServer], sync_hosts: list[LiveServer]):
         self.program = needed("caddy")
-        self.root, self.hosts = root, hosts
+        self.root, self.hosts, self.sync_hosts = root, hosts, sync_hosts
         self.port = free_port()
         self.origin = f"https://localhost:{self.port}"
         self.root_certificate = (
@@ -164,6 +171,7 @@ class Caddy:
             "RUNPT_SITE": f"localhost:{self.port}",
             "RUNPT_TLS": "internal",
             "RUNPT_HOSTS": " ".join(f"{HOST}:{host.port}" for host in self.hosts),
+            "RUNPT_SYNC_HOSTS": " ".join(f"{HOST}:{host.port}" for host in self.sync_hosts),
             "CADDY_ADMIN": "off",
             "CADDY_HTTP_PORT": str(free_port()),
             "CADDY_HTTPS_PORT": str(self.port),
@@ -253,14 +261,19 @@ def shape(tmp_path_factory):
             "SECURE_COOKIES": "1",
             "INSTANCE_PATH": str(work),
         }
+        # Each host's two pools (deploy/runpt@.service): pages, and the phones' syncs.
         hosts = [LiveServer(bouncer.url, work, settings=settings) for _ in range(2)]
-        for host in hosts:
+        sync_hosts = [LiveServer(bouncer.url, work, settings=settings, workers=1) for _ in range(2)]
+        for host in hosts + sync_hosts:
             started.append(host.spawn())
-        for host in hosts:
+        for host in hosts + sync_hosts:
             host.wait_until_up()
-        caddy = Caddy(work, hosts)
+        caddy = Caddy(work, hosts, sync_hosts)
         started.append(caddy.start())
-        yield {"cluster": cluster, "bouncer": bouncer, "hosts": hosts, "caddy": caddy}
+        yield {
+            "cluster": cluster, "bouncer": bouncer, "hosts": hosts, "sync_hosts": sync_hosts,
+            "caddy": caddy,
+        }  # fmt: skip
     finally:
         for server in reversed(started):
             server.stop()
@@ -316,7 +329,7 @@ BATCHES = 16
 
 
 def test_a_runner_syncs_over_https_while_a_host_dies_and_postgres_restarts(shape):
-    caddy, hosts, cluster = shape["caddy"], shape["hosts"], shape["cluster"]
+    caddy, hosts, cluster = shape["caddy"], shape["sync_hosts"], shape["cluster"]
     browser, jar = sign_up(caddy, "through-caddy@example.com")
     # Caddy's certificate is trusted through its root alone, and the cookies are Secure.
     assert {cookie.name: cookie.secure for cookie in jar}["session"] is True
@@ -327,7 +340,7 @@ def test_a_runner_syncs_over_https_while_a_host_dies_and_postgres_restarts(shape
     failures = []
     for number, batch in enumerate(batches):
         if number == 4:
-            hosts[0].kill()  # a crash: Caddy sends everything to the other host
+            hosts[0].kill()  # a sync host crashes: Caddy sends the syncs to the other
         if number == 8:
             restart.start()  # PostgreSQL goes away under PgBouncer, mid-sync
         if number == 12:
@@ -379,6 +392,16 @@ def test_eight_readers_make_480_page_and_fragment_reads_through_caddy_all_200(sh
     )
 
 
+def reaches_the_app(caddy: Caddy, path: str) -> bool:
+    """Whether Caddy passes a request for `path` to a host (any answer of the app's;
+    Caddy's own for no host is 502, or 503 past its try duration)."""
+    try:
+        status, _, _ = fetch(caddy.opener(), caddy.origin + path)
+    except OSError:
+        return False
+    return status not in (502, 503)
+
+
 def in_page(page, path: str):
     """GET a JSON path with the page's own fetch: Chromium trusts Caddy's root through
     its NSS database, Playwright's own request client (page.request) doesn't."""
@@ -391,7 +414,7 @@ def test_a_phone_on_the_https_origin_runs_a_session_with_the_hosts_down(
     """Chromium trusts Caddy's local root the way a phone is told to (an NSS database
     in its home), its service worker installs, and a session run while both hosts are
     stopped (Caddy answers, nothing behind it does) syncs once they are back."""
-    caddy, hosts = shape["caddy"], shape["hosts"]
+    caddy, hosts = shape["caddy"], shape["hosts"] + shape["sync_hosts"]
     monkeypatch.setattr(helpers, "offline_manifest", lambda page: in_page(page, "/offline/urls"))
     nssdb = tmp_path / ".pki" / "nssdb"
     nssdb.mkdir(parents=True)
@@ -419,6 +442,11 @@ def test_a_phone_on_the_https_origin_runs_a_session_with_the_hosts_down(
         assert outbox_for(tab, runner_id(tab)) == 4
         for host in hosts:
             host.start()
+        # Caddy takes a host back once its health check passes and the failures it saw
+        # while the host was down are 10 s old (fail_duration); the phone syncs at its
+        # next moment, here the page opened once Caddy reaches both pools again.
+        for path in ("/healthz", "/api/sessions"):
+            assert wait_until(lambda path=path: reaches_the_app(caddy, path), 30), path
         tab.goto("/")
         assert wait_until(lambda: outbox_for(tab, runner_id(tab)) == 0, 30)
         (session,) = in_page(tab, "/api/sessions")["sessions"]
@@ -426,3 +454,37 @@ def test_a_phone_on_the_https_origin_runs_a_session_with_the_hosts_down(
         expect(tab.locator("[data-sync-text]")).not_to_have_text("4 logs waiting")
     finally:
         browser.close()
+
+
+def test_syncs_go_on_while_every_page_worker_is_stuck(shape):
+    """Caddy sends /api/ to the sync pool (deploy/Caddyfile): with every page worker of
+    every host stuck (a flood of pages, say; here stopped with SIGSTOP), a runner's
+    phone still syncs, at once, and each event is stored once."""
+    caddy, hosts, sync_hosts = shape["caddy"], shape["hosts"], shape["sync_hosts"]
+    for host in hosts + sync_hosts:
+        if host.process is None:
+            host.start()
+    browser, _ = sign_up(caddy, "while-pages-stuck@example.com")
+    events = sessions_of_events(50, per_session=25)
+    for host in hosts:
+        host.pause()
+    try:
+        started = time.monotonic()
+        for batch in (events[:25], events[25:]):
+            failures = send_like_the_outbox(browser, caddy, batch, seconds=20)
+            assert failures == [], failures
+        took = time.monotonic() - started
+    finally:
+        for host in hosts:
+            host.resume()
+    # Generous for a loaded CI box, and far below the 10 s Caddy would spend trying a
+    # stuck page host before giving up on it.
+    assert took < 8, f"two batches took {took:.1f} s with the page workers stuck"
+    sent = {event["id"] for event in events}
+    stored = Counter(i for i, _ in stored_events(shape["cluster"].url) if i in sent)
+    assert stored == Counter(sent), "an event was lost or stored twice"
+    synced_on = {
+        host.port for host in hosts + sync_hosts
+        if any(path == "/api/sync" for _, path, *_ in host.requests_made())
+    }  # fmt: skip
+    assert synced_on <= {host.port for host in sync_hosts}, "a sync reached a page worker"
