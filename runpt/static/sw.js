@@ -298,11 +298,10 @@ async function flushFromWorker() {
   const user = await signedInRunner();
   if (!user) return;
   const outcome = await outbox.flush(user);
-  if (outcome === "sent") {
-    copiesMayBeBehind();
-    await keepOfflineSetBetweenSessions().catch(() => {});
-  }
+  if (outcome === "sent") copiesMayBeBehind();
   await tellPages({ type: messages.synced, outcome });
+  // After the pages heard: the refresh can take seconds, and they show "Synced" now.
+  if (outcome === "sent") await keepOfflineSetBetweenSessions().catch(() => {});
   // A failed flush makes Background Sync try again later.
   if (outcome === "failed") throw new Error("sync failed; will retry");
 }

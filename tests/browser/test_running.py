@@ -2,6 +2,7 @@
 stored once; a watch file is read by the server and, logged twice, is still one run."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,21 @@ def test_a_file_shared_with_no_signal_is_kept_and_read_once_the_server_answers(p
     assert kept is False  # read, so no longer kept
 
 
+def worker_quiet(server, seconds: float = 1.5) -> bool:
+    """Nothing more reached the server for `seconds`: the worker's refresh at the page's
+    load is over."""
+    last, since = len(server.requests_made()), time.monotonic()
+    deadline = since + 30
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = len(server.requests_made())
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= seconds:
+            return True
+    return False
+
+
 def test_a_run_synced_just_before_the_signal_goes_is_on_the_phones_running_page(page, server):
     """The runner logs a run with signal, it syncs, and the signal goes before any other
     page is opened: the phone's copy of the running page already shows it (the worker
@@ -147,6 +163,7 @@ def test_a_run_synced_just_before_the_signal_goes_is_on_the_phones_running_page(
     wait_for_offline_set(page)
     page.goto("/running/stages")
     expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
+    assert worker_quiet(server), "the worker never stopped fetching"
     form = page.locator("[data-run-form]")
     form.get_by_label("Day").fill("2026-03-02")
     form.get_by_label("Start time").fill("07:30")
@@ -155,10 +172,66 @@ def test_a_run_synced_just_before_the_signal_goes_is_on_the_phones_running_page(
     form.get_by_role("button", name="Log run").click()
     assert wait_until(lambda: outbox_count(page) == 0, timeout=20), "the run never synced"
 
-    wait_for_offline_set(page)  # no page opened since the sync
+    # The worker reads what to keep again after the sync, with no page opened since.
+    made = server.requests_made()
+    synced = max(n for n, (method, path, *_) in enumerate(made) if path == "/api/sync")
+    assert wait_until(
+        lambda: any(r[1] == "/offline/urls" for r in server.requests_made()[synced + 1 :])
+    ), "the worker did not refresh the offline set after the sync"
+    wait_for_offline_set(page)
     server.stop()
     page.goto("/running/")  # from the phone
     row = page.locator("[data-run-row]")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("2 Mar 2026")
     expect(row.locator("td").nth(1)).to_have_text("3.2")
+
+
+def test_a_run_sent_by_background_sync_is_on_the_phones_running_page(page, server):
+    """The run waits on the phone and runpt is closed; Background Sync sends it once the
+    signal is back, and the worker keeps the running page again by itself: opened later
+    with no signal, it shows the run."""
+    register(page)
+    wait_for_offline_set(page)
+    server.stop()
+    page.goto("/running/stages")  # from the phone
+    expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
+    form = page.locator("[data-run-form]")
+    form.get_by_label("Day").fill("2026-03-03")
+    form.get_by_label("Start time").fill("18:00")
+    form.get_by_label("Minutes").fill("25")
+    form.get_by_label("Distance, km").fill("4.1")
+    form.get_by_role("button", name="Log run").click()
+    expect(form.locator("[data-run-saved]")).to_contain_text("Run saved on this phone")
+    assert outbox_count(page) == 1
+
+    # runpt closed: this tab holds a file of its origin, and no script of runpt's, only
+    # so that the DevTools protocol can reach the worker.
+    page.goto("/static/app.css")
+    cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    server.start()  # the signal is back
+    assert worker_quiet(server)
+    origin = page.evaluate("location.origin")
+    assert wait_until(lambda: any(r["scopeURL"].startswith(origin) for r in registrations))
+    registration = next(r for r in registrations if r["scopeURL"].startswith(origin))
+    cdp.send("ServiceWorker.dispatchSyncEvent", {
+        "origin": origin, "registrationId": registration["registrationId"],
+        "tag": "runpt-sync", "lastChance": False,
+    })  # fmt: skip
+    assert wait_until(lambda: len(runs_on_server(page)) == 1), "Background Sync sent nothing"
+    made = server.requests_made()
+    synced = max(n for n, (method, path, *_) in enumerate(made) if path == "/api/sync")
+    assert wait_until(
+        lambda: any(r[1] == "/offline/urls" for r in server.requests_made()[synced + 1 :])
+    ), "the worker did not refresh the offline set after Background Sync"
+    assert worker_quiet(server)  # the units it found changed, kept
+
+    server.stop()
+    page.goto("/running/")  # opened later, from the phone
+    expect(page.locator("[data-run-row]")).to_contain_text("3 Mar 2026")
