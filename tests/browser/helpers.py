@@ -119,13 +119,18 @@ def kept_position(page) -> int | None:
     )
 
 
-def reload_once_kept(page) -> None:
-    """The app killed and opened again once the last set is on the phone. The player
-    draws the next step before that write commits; killed inside that window the set is
-    to do again, by design (docs/performance.md, "Nothing lost"; its own test in
+def wait_until_kept(page) -> None:
+    """Until the phone holds the session at the step on screen. The player draws the
+    next step before the last set's write commits; an app killed inside that window has
+    the set to do again, by design (docs/performance.md, "Nothing lost"; its own test in
     test_log_set_at_once.py). A test about resuming waits the window out."""
     on_screen = int(page.locator("#step").get_attribute("data-index"))
     assert wait_until(lambda: kept_position(page) == on_screen), "the step was never kept"
+
+
+def reload_once_kept(page) -> None:
+    """The app killed and opened again once the last set is on the phone."""
+    wait_until_kept(page)
     page.reload()
 
 

@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     new_email,
     runner_id,
     wait_for_offline_set,
+    wait_until_kept,
 )
 
 VIEWPORTS = [{"width": 390, "height": 844}, {"width": 360, "height": 640}]
@@ -160,6 +161,7 @@ def test_a_resumed_session_asks_first_when_its_routine_was_never_checked(phone):
     tap_start(page)
     log_set(page, pain=0)
     expect(page.locator("#step[data-index='1']")).to_be_visible()
+    wait_until_kept(page)
     page.evaluate("u => RunptOutbox.setMeta(`start-checks:${u}`, null)", runner_id(page))
     page.goto("/")
     page.get_by_role("link", name="Resume session").click()
@@ -269,6 +271,7 @@ def test_a_kept_session_a_see_a_clinician_answer_stops_can_be_ended(phone):
     tap_start(page)
     log_set(page, pain=0)
     expect(page.locator("#step[data-index='1']")).to_be_visible()
+    wait_until_kept(page)
     page.evaluate("u => RunptOutbox.setMeta(`start-checks:${u}`, null)", runner_id(page))
     page.goto("/")
     page.get_by_role("link", name="Resume session").click()

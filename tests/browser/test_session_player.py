@@ -15,6 +15,7 @@ from tests.browser.helpers import (
     server_sessions,
     start_session,
     wait_until,
+    wait_until_kept,
 )  # fmt: skip
 from tests.browser.no_signal import server_events
 
@@ -95,6 +96,7 @@ def test_reopening_the_app_offers_resume_at_the_right_step(page):
     start_session(page, routine_id)
     log_set(page, pain=0)
     expect(page.locator("#step")).to_contain_text("Set 2 of 2")
+    wait_until_kept(page)
 
     page.goto("/")  # the app was closed and opened again
     resume = page.get_by_role("link", name="Resume session")
