@@ -55,9 +55,8 @@ def pytest_xdist_auto_num_workers(config):
 
 def pytest_collection_modifyitems(config, items):
     """Tests that start server processes (`slow`, `deploy`) run one after another on one
-    xdist worker (`--dist loadgroup`): they share PostgreSQL databases by name
-    (runpt_processes) and measure what a server does under load, which a second server
-    test on the other core would skew."""
+    xdist worker (`--dist loadgroup`): they measure what a server does under load, which
+    a second server test on the other core would skew."""
     for item in items:
         if item.get_closest_marker("slow") or item.get_closest_marker("deploy"):
             item.add_marker(pytest.mark.xdist_group("server-processes"))

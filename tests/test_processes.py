@@ -7,9 +7,9 @@ that dies half-way through a batch. These tests check it end to end, with the da
 itself as the witness.
 
 PostgreSQL: set RUNPT_POSTGRES_URL to a server URL (no database name), e.g.
-postgresql+psycopg://postgres@127.0.0.1:54329, with a database `runpt_processes`
-that these tests empty at will. Without it they are skipped, except under CI, where they
-fail.
+postgresql+psycopg://postgres@127.0.0.1:54329, as a role that may create databases: each
+test makes one of its own (`runpt_processes_<pid>_<n>`) and drops the one before. Without
+it they are skipped, except under CI, where they fail.
 """
 
 import http.client
@@ -43,7 +43,9 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_SERVER = os.environ.get("RUNPT_POSTGRES_URL")
-DATABASE_NAME = "runpt_processes"
+DATABASE_PREFIX = "runpt_processes"
+_databases = iter(range(1, 1_000_000))
+_made: list[str] = []
 PASSWORD = "long-enough-1"
 OK = {"accepted", "duplicate"}
 
@@ -52,7 +54,10 @@ OK = {"accepted", "duplicate"}
 
 
 def postgres_url() -> str:
-    """The tests' own PostgreSQL database, emptied (the servers' AUTO_MIGRATE rebuilds it).
+    """A new, empty PostgreSQL database for this test (the servers' AUTO_MIGRATE builds
+    it). Its own name, not one emptied between tests: a CI run once found 300 events of
+    an earlier test's in a database emptied since, so whatever lingers from one test
+    now writes where no other test looks.
 
     Fails under CI when PostgreSQL is missing or unreachable; skips otherwise."""
 
@@ -64,31 +69,26 @@ def postgres_url() -> str:
     if not POSTGRES_SERVER:
         unavailable(
             "RUNPT_POSTGRES_URL is not set (a PostgreSQL server URL such as "
-            "postgresql+psycopg://postgres@127.0.0.1:5432 with a database runpt_processes)"
+            "postgresql+psycopg://postgres@127.0.0.1:5432, a role that may create databases)"
         )
-    url = POSTGRES_SERVER.rstrip("/") + "/" + DATABASE_NAME
+    name = f"{DATABASE_PREFIX}_{os.getpid()}_{next(_databases)}"
     try:
-        empty_postgres(url)
+        make_database(POSTGRES_SERVER.rstrip("/"), name)
     except SQLAlchemyError as error:
-        unavailable(f"PostgreSQL database {url} is unreachable: {type(error).__name__}: {error}")
-    return url
+        unavailable(f"PostgreSQL at {POSTGRES_SERVER} is unusable: {type(error).__name__}: {error}")
+    return POSTGRES_SERVER.rstrip("/") + "/" + name
 
 
-def empty_postgres(url: str) -> None:
-    """Drop everything, including connections a killed server left behind."""
-    engine = engine_for(url)
+def make_database(server: str, name: str) -> None:
+    """CREATE DATABASE `name`, after dropping the one this process made before (with
+    FORCE: connections a killed server left behind go with it)."""
+    engine = create_engine(server + "/postgres", poolclass=NullPool, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            connection.execute(text("SET lock_timeout = '10s'"))
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-            connection.commit()
+            while _made:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{_made.pop()}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            _made.append(name)
     finally:
         engine.dispose()
 
