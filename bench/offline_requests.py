@@ -47,15 +47,7 @@ def offline_set_requests(server, since: int) -> list:
 
 def wait_quiet(server, seconds: float, limit: float = 120) -> None:
     """Until the server has answered nothing new for `seconds`."""
-    deadline = time.monotonic() + limit
-    count, since = len(server.requests_made()), time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.25)
-        now = len(server.requests_made())
-        if now != count:
-            count, since = now, time.monotonic()
-        elif time.monotonic() - since >= seconds:
-            return
+    server.quiet_for(seconds, limit)
 
 
 def totals(requests: list) -> dict:

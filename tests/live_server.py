@@ -173,6 +173,20 @@ class LiveServer:
             made.append((method, path, int(status), 0 if size == "-" else int(size), copy == "1"))
         return made
 
+    def quiet_for(self, seconds: float, limit: float = 30) -> bool:
+        """Wait until the server has answered nothing new for `seconds` (its access log
+        stops growing): a service worker's refresh is over. False after `limit`."""
+        deadline = time.monotonic() + limit
+        count, since = len(self.requests_made()), time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = len(self.requests_made())
+            if now != count:
+                count, since = now, time.monotonic()
+            elif time.monotonic() - since >= seconds:
+                return True
+        return False
+
     def errors(self) -> list[str]:
         """The log's exception lines (e.g. `psycopg.errors.DeadlockDetected: ...`)."""
         if not self.log.exists():

@@ -2,7 +2,6 @@
 stored once; a watch file is read by the server and, logged twice, is still one run."""
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,7 @@ def test_a_run_logged_with_no_signal_is_stored_once_at_its_stage(page, server):
     server.stop()
     page.goto("/running/stages")  # from the phone
     expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
-    form = page.locator("[data-run-form]")
-    form.get_by_label("Day").fill("2026-03-02")
-    form.get_by_label("Start time").fill("07:30")
-    form.get_by_label("Minutes").fill("30")
-    form.get_by_label("Distance, km").fill("3.2")
-    form.get_by_label("Pain during the run").select_option("1")
-    form.get_by_role("button", name="Log run").click()
+    form = log_run_by_hand(page, "2026-03-02", "07:30", 30, 3.2, pain=1)
     expect(form.locator("[data-run-saved]")).to_contain_text("Run saved on this phone")
     assert outbox_count(page) == 1
 
@@ -140,19 +133,17 @@ def test_a_file_shared_with_no_signal_is_kept_and_read_once_the_server_answers(p
     assert kept is False  # read, so no longer kept
 
 
-def worker_quiet(server, seconds: float = 1.5) -> bool:
-    """Nothing more reached the server for `seconds`: the worker's refresh at the page's
-    load is over."""
-    last, since = len(server.requests_made()), time.monotonic()
-    deadline = since + 30
-    while time.monotonic() < deadline:
-        time.sleep(0.25)
-        now = len(server.requests_made())
-        if now != last:
-            last, since = now, time.monotonic()
-        elif time.monotonic() - since >= seconds:
-            return True
-    return False
+def log_run_by_hand(page, day: str, start: str, minutes: int, km: float, pain: int | None = None):
+    """The running page's form, filled in and sent as a runner would."""
+    form = page.locator("[data-run-form]")
+    form.get_by_label("Day").fill(day)
+    form.get_by_label("Start time").fill(start)
+    form.get_by_label("Minutes").fill(str(minutes))
+    form.get_by_label("Distance, km").fill(str(km))
+    if pain is not None:
+        form.get_by_label("Pain during the run").select_option(str(pain))
+    form.get_by_role("button", name="Log run").click()
+    return form
 
 
 def test_a_run_synced_just_before_the_signal_goes_is_on_the_phones_running_page(page, server):
@@ -163,13 +154,8 @@ def test_a_run_synced_just_before_the_signal_goes_is_on_the_phones_running_page(
     wait_for_offline_set(page)
     page.goto("/running/stages")
     expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
-    assert worker_quiet(server), "the worker never stopped fetching"
-    form = page.locator("[data-run-form]")
-    form.get_by_label("Day").fill("2026-03-02")
-    form.get_by_label("Start time").fill("07:30")
-    form.get_by_label("Minutes").fill("30")
-    form.get_by_label("Distance, km").fill("3.2")
-    form.get_by_role("button", name="Log run").click()
+    assert server.quiet_for(1.5), "the worker never stopped fetching"
+    log_run_by_hand(page, "2026-03-02", "07:30", 30, 3.2)
     assert wait_until(lambda: outbox_count(page) == 0, timeout=20), "the run never synced"
 
     # The worker reads what to keep again after the sync, with no page opened since.
@@ -196,12 +182,7 @@ def test_a_run_sent_by_background_sync_is_on_the_phones_running_page(page, serve
     server.stop()
     page.goto("/running/stages")  # from the phone
     expect(page.locator("[data-running-page]")).to_have_attribute("data-ready", "yes")
-    form = page.locator("[data-run-form]")
-    form.get_by_label("Day").fill("2026-03-03")
-    form.get_by_label("Start time").fill("18:00")
-    form.get_by_label("Minutes").fill("25")
-    form.get_by_label("Distance, km").fill("4.1")
-    form.get_by_role("button", name="Log run").click()
+    form = log_run_by_hand(page, "2026-03-03", "18:00", 25, 4.1)
     expect(form.locator("[data-run-saved]")).to_contain_text("Run saved on this phone")
     assert outbox_count(page) == 1
 
@@ -216,7 +197,7 @@ def test_a_run_sent_by_background_sync_is_on_the_phones_running_page(page, serve
     )
     cdp.send("ServiceWorker.enable")
     server.start()  # the signal is back
-    assert worker_quiet(server)
+    assert server.quiet_for(1.5)
     origin = page.evaluate("location.origin")
     assert wait_until(lambda: any(r["scopeURL"].startswith(origin) for r in registrations))
     registration = next(r for r in registrations if r["scopeURL"].startswith(origin))
@@ -230,7 +211,7 @@ def test_a_run_sent_by_background_sync_is_on_the_phones_running_page(page, serve
     assert wait_until(
         lambda: any(r[1] == "/offline/urls" for r in server.requests_made()[synced + 1 :])
     ), "the worker did not refresh the offline set after Background Sync"
-    assert worker_quiet(server)  # the units it found changed, kept
+    assert server.quiet_for(1.5)  # the units it found changed, kept
 
     server.stop()
     page.goto("/running/")  # opened later, from the phone
