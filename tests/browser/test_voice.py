@@ -43,8 +43,14 @@ ROUTINE = [
 ]
 
 
+# What was said since the last look. The player hands speech to the phone once the step
+# it goes with is on screen (js/voice.js): a frame and a task after the change at most.
+SAID_SINCE = """() => new Promise((done) => requestAnimationFrame(
+  () => setTimeout(() => done(window.__spoken.splice(0)), 0)))"""
+
+
 def spoken(page) -> list[str]:
-    return page.evaluate("window.__spoken.splice(0)")  # what was said since the last look
+    return page.evaluate(SAID_SINCE)
 
 
 def test_the_player_says_what_comes_next_counts_down_and_counts_slow_reps(page):

@@ -53,21 +53,53 @@ function localVoice() {
   );
 }
 
+/* What is to be said (and cancelled) goes to the phone's speech once the step it goes
+ * with is on screen: speechSynthesis costs a slow phone a few milliseconds a call, which
+ * would otherwise delay the step (docs/performance.md, issue 27). In order, a frame
+ * later at most: a spoken cue is never out of order, nor late enough to notice. */
+const CANCEL = null;
+const toSpeech = [];
+
+function speakSoon(utterance) {
+  toSpeech.push(utterance);
+  if (toSpeech.length > 1) return;
+  // After the next frame; a hidden page has no frames (the screen off), so also after
+  // a moment, whichever comes first.
+  const fallback = setTimeout(speakNow, 100);
+  requestAnimationFrame(() => setTimeout(() => {
+    clearTimeout(fallback);
+    speakNow();
+  }, 0));
+}
+
+function speakNow() {
+  for (const utterance of toSpeech.splice(0)) {
+    if (utterance === CANCEL) speechSynthesis.cancel();
+    else speechSynthesis.speak(utterance);
+  }
+}
+
 function say(text, { interrupt = false } = {}) {
   if (!voiceOn() || !text) return;
-  if (interrupt) speechSynthesis.cancel();
+  if (interrupt) silence();
   const utterance = new SpeechSynthesisUtterance(text);
   const voice = localVoice();
   if (voice) utterance.voice = voice;
   utterance.lang = document.documentElement.lang || "en";
-  speechSynthesis.speak(utterance);
+  speakSoon(utterance);
+}
+
+/** Nothing said before this is said any more, nor goes on being said. */
+function silence() {
+  toSpeech.length = 0;
+  speakSoon(CANCEL);
 }
 
 /** Everything being said or counted stops: the step on screen changed, or the
  * session ended. */
 export function quiet() {
   stopCounting();
-  if (speechAvailable()) speechSynthesis.cancel();
+  if (speechAvailable()) silence();
 }
 
 function stopCounting() {
