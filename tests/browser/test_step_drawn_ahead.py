@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import create_routine, log_set, register, start_session
+from tests.browser.helpers import (
+    create_routine,
+    log_set,
+    register,
+    server_sessions,
+    start_session,
+    wait_until,
+)
 
 ROUTINE = [
     ("glute-bridge", {"sets": 3, "reps": 5, "rest_s": 0}),
@@ -111,3 +118,105 @@ def test_the_countdown_is_drawn_once_a_second_not_at_every_tick(page):
     page.clock.run_for(3000)  # twelve ticks, three seconds
     expect(clock).to_have_text(str(shown - 3))
     assert page.evaluate("window.__clockWrites") <= 3
+
+
+# Marks the elements on the page now, to tell later whether they are still the same ones.
+MARK_ELEMENTS = """() => {
+  for (const selector of ['#step', '#step .figure', '#step .log-dock', '#step [data-log-set]']) {
+    document.querySelector(selector).__before = true;
+  }
+}"""
+STILL_THERE = "(selector) => Boolean(document.querySelector(selector).__before)"
+
+
+def test_the_next_set_keeps_the_steps_elements_and_nothing_the_runner_entered(page):
+    """From one set to the next the player changes what differs (set, dose, "last time")
+    on the step that is on screen, so a slow phone lays out a few words instead of a new
+    figure and pain dock. What the runner entered for the last set is gone from the next,
+    as on a new step: pain, reps, a note, "More" folded; and the last step's countdown
+    is gone, not ticking on in the step's clock."""
+    register(page)
+    routine_id = create_routine(page, "Kept", ROUTINE)
+    start_session(page, routine_id)
+    on_step(page, 0)
+    step = page.locator("#step")
+    expect(step.locator("[data-timer-label]")).to_have_text("Get ready")  # left running
+    page.evaluate(MARK_ELEMENTS)
+    log_set(page, pain=3, reps=7, note="left hip tight")
+    on_step(page, 1)
+    for kept in ("#step", "#step .figure", "#step .log-dock", "#step [data-log-set]"):
+        assert page.evaluate(STILL_THERE, kept), kept
+    expect(step.locator(".dose-now")).to_have_text("Set 2 of 3 · 5 reps")
+    expect(step.locator("input[name=reps]")).to_have_value("5")
+    expect(step.locator("textarea[name=note]")).to_have_value("")
+    assert step.locator("input[name=pain]:checked").count() == 0
+    expect(step.locator("details.log-more")).not_to_have_attribute("open", "")
+    expect(step.locator("[data-pain-acceptable]")).to_be_visible()  # the note on pain 3
+    expect(step.locator("[data-timer]")).to_be_hidden()  # no rest between these sets
+    page.wait_for_timeout(1300)
+    expect(step.locator("[data-timer]")).to_be_hidden()
+    log_set(page, pain=0)
+    log_set(page, pain=0)
+    on_step(page, 3)  # another exercise: its own name, figure and dose
+    expect(step).to_have_attribute("data-exercise", "clamshell")
+    expect(step.locator(".step-title")).to_have_text("Clamshell")
+    expect(step.locator("[data-pain-acceptable]")).to_be_hidden()
+
+
+# At the first frame after the tap: is the next step there, has focus moved to it, has
+# anything been said? Recorded in the page as it happens.
+WATCH_THE_FIRST_FRAME = """(next) => {
+  window.__said = [];
+  Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: {
+    speak(utterance) { window.__said.push(utterance.text); }, cancel() {},
+    getVoices() { return []; }, addEventListener() {}, removeEventListener() {},
+  }});
+  window.__submits = 0;
+  document.addEventListener('submit', () => { window.__submits += 1; }, { capture: true });
+  window.__firstFrame = new Promise((done) => {
+    document.addEventListener('click', () => requestAnimationFrame(() => {
+      const step = document.getElementById('step');
+      done({
+        shown: step.dataset.index === String(next),
+        focused: document.activeElement === step,
+        said: window.__said.length,
+      });
+    }), { capture: true, once: true });
+  });
+}"""
+
+
+def test_the_step_is_on_screen_first_then_focused_and_spoken(page):
+    """A slow phone shows the next step before it does what can wait a frame: focus on
+    the step (for a screen reader) and the spoken cue both come once it is on screen. The
+    tap logs the set itself, without a form submission on the way."""
+    register(page)
+    routine_id = create_routine(page, "First frame", ROUTINE[:1])
+    start_session(page, routine_id)
+    on_step(page, 0)
+    expect(page.get_by_label("Speak the steps", exact=True)).to_be_checked()
+    page.locator("#step input[name=pain][value='0']").check(force=True)
+    page.evaluate(WATCH_THE_FIRST_FRAME, 1)
+    page.get_by_role("button", name="Log set").click()
+    assert page.evaluate("window.__firstFrame") == {"shown": True, "focused": False, "said": 0}
+    on_step(page, 1)  # focused a moment later
+    wait_until(lambda: page.evaluate("window.__said.length") == 1)
+    assert page.evaluate("window.__said[0]") == "Glute bridge. Set 2 of 3: 5 reps."
+    assert page.evaluate("window.__submits") == 0
+
+
+def test_enter_in_a_field_still_logs_the_set(page):
+    register(page)
+    routine_id = create_routine(page, "Enter", ROUTINE[:1])
+    start_session(page, routine_id)
+    page.locator("#step input[name=pain][value='2']").check(force=True)
+    page.locator("#step input[name=reps]").fill("4")
+    page.locator("#step input[name=reps]").press("Enter")
+    on_step(page, 1)
+
+    def logged():
+        sessions = server_sessions(page)
+        return sessions and sessions[0]["sets"]
+
+    sets = wait_until(logged)
+    assert [(s["reps"], s["pain"]) for s in sets] == [(4, 2)]

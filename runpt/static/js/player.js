@@ -4,7 +4,11 @@
  * isn't whole on the phone can't be started offline. Each step is drawn from memory in
  * the same task as the tap on "Log set": the next one is parsed while the runner does
  * this one, filled in before it goes on the page, and put there in one insertion, so a
- * slow phone lays it out once (docs/performance.md, issue 27).
+ * slow phone lays it out once (docs/performance.md, issue 27). Where a step is on the page
+ * already, it is morphed into the next one (morph.js): the figure, the pain dock and
+ * the buttons stay, and only what differs (set, side, dose, "last time", the form's
+ * answers cleared) is written, so the phone restyles and lays out a few nodes, not a
+ * whole new step.
  *
  * The session in progress (its id, position, timer, what was logged, voice and floor mode) is
  * saved on the device at every step, with its own copy of the unit, so a killed app
@@ -17,6 +21,7 @@ import { rememberForTomorrow } from "./morning.js";
 import {
   askForPain, painAnswered, painGiven, readLogForm, showAcceptablePain, showEasierVariant, showLastTime, showNotSaved,
 } from "./log-form.js";
+import { morph } from "./morph.js";
 import { fromTemplate, outbox, user } from "./page.js";
 import {
   cautionFor, closedByStop, painStopCard, showCaution, stopEvent, stopOf, unansweredStop,
@@ -145,7 +150,7 @@ function showStep(index, note = null, direction = 1) {
     step = stepFromUnit(session.position);
     fillInStep(step, note);
     playerPage().querySelector("[data-progress]").style.width = `${(100 * session.position) / unit.steps.length}%`;
-    document.getElementById("player").replaceChildren(step);
+    step = putOnPage(step);
   } catch (problem) {
     // Never a silent stall: say so, and offer the ways on. The set already logged is
     // in the outbox, once.
@@ -197,6 +202,27 @@ function prepareStep(index) {
   });
 }
 
+/** The step on the page, made to be `step` (filled in, not on the page): the step on
+ * screen morphed into it where there is one, so the elements the two share stay and
+ * only what differs changes; otherwise (the first step, after a pain stop's card or the
+ * step's problem) `step` itself goes in. Returns the element on the page. Nothing a
+ * runner entered survives a morph: the new copy's values, answers and folds (none
+ * chosen, "More" closed) are written over the old ones. */
+function putOnPage(step) {
+  const player = document.getElementById("player");
+  const live = stepElement();
+  if (!live || live.parentElement !== player || player.childElementCount !== 1) {
+    player.replaceChildren(step);
+    return step;
+  }
+  // The last step's countdown would go on ticking in the same clock.
+  stopTimer();
+  // A focused step wouldn't be announced again by focus(): it is left first.
+  if (document.activeElement === live) live.blur();
+  morph(live, step);
+  return live;
+}
+
 /** Before the step goes on the page (one layout for all of it): what the last set's
  * pain means, what carries over (the load; never pain), the easier variant or the dose
  * eased off, "last time", and a caution after a pain stop. */
@@ -231,8 +257,18 @@ function onStepShown(step) {
       startTimer(timer);
     }
   }
-  step.focus({ preventScroll: true });
   bringStepIntoView(aids.floor.topOfStep(step, session));
+  focusAfterFrame(step);
+}
+
+/** Focus on the step (a screen reader reads it out) once it is on screen: focusing lays
+ * the page out again for the focus moving off Log set, which a slow phone would
+ * otherwise do before it shows the step (docs/performance.md, issue 27). */
+function focusAfterFrame(step) {
+  const index = step.dataset.index;
+  requestAnimationFrame(() => setTimeout(() => {
+    if (stepElement() === step && step.dataset.index === index) step.focus({ preventScroll: true });
+  }, 0));
 }
 
 const heard = { secondsLeft: sayCountdown, ended: timerEnded };
@@ -405,10 +441,14 @@ async function finishSession() {
 
 export function onPlayerClick(target, event) {
   if (target.matches("[data-log-set]")) {
-    // The second tap of a double tap would land on the next step's "Log set", drawn
-    // under the thumb by the first: it logs nothing (the browser counts the taps).
-    if (event.detail > 1) event.preventDefault();
-    return true; // a single tap submits the form: onPlayerSubmit
+    // Logged from the tap itself, not from the form's submit event the tap would set
+    // off: a slow phone shows the next step sooner. Enter in a field still submits
+    // (onPlayerSubmit). The second tap of a double tap would land on the next step's
+    // "Log set", drawn under the thumb by the first: it logs nothing (the browser counts
+    // the taps).
+    event.preventDefault();
+    if (event.detail <= 1 && target.form) logSet(target.form);
+    return true;
   }
   if (target.matches("[data-start-session]")) {
     startSession(target);

@@ -1,0 +1,88 @@
+/* Turning the step on screen into the next one in place (player.js): the elements the two
+ * steps share stay on the page, and only what differs is written, so a slow phone
+ * restyles and lays out a few changed nodes instead of a whole new step (its figure,
+ * pain dock and buttons). Between two sets of one exercise that is a few words: the set,
+ * the side, the dose, "last time".
+ *
+ * Positional, not matched by id as general morphing libraries do (idiomorph was tried:
+ * its matching cost a 4x-throttled phone ~12 ms a tap, more than it saved): both steps
+ * come from one template, so the nth child of one is the nth child of the other, and
+ * where an optional part (a variant, a hold, a suggestion) shifts the rest, the shifted
+ * nodes are rewritten, never mismatched. A subtree equal to its new copy (compared in
+ * the browser's own code, `isEqualNode`) is left alone.
+ *
+ * Afterwards the live step is the new copy node for node, and its form controls hold
+ * the new copy's values: nothing the runner entered in the last set survives (pain,
+ * reps, a note), and what the player filled in (a carried load) is there. */
+
+const CONTROLS = "input, select, textarea";
+
+/** Make `live` (on the page) what `next` (not on the page) is. `next` is used up: nodes
+ * of it may move into `live`. */
+export function morph(live, next) {
+  const wanted = [...next.querySelectorAll(CONTROLS)].map(stateOf);
+  syncAttributes(live, next);
+  morphChildren(live, next);
+  live.querySelectorAll(CONTROLS).forEach((control, n) => setState(control, wanted[n]));
+}
+
+function morphChildren(live, next) {
+  let old = live.firstChild;
+  let fresh = next.firstChild;
+  while (fresh) {
+    const following = fresh.nextSibling;
+    if (!old) {
+      live.appendChild(fresh);
+    } else if (sameKind(old, fresh)) {
+      morphNode(old, fresh);
+      old = old.nextSibling;
+    } else {
+      const after = old.nextSibling;
+      live.replaceChild(fresh, old);
+      old = after;
+    }
+    fresh = following;
+  }
+  while (old) {
+    const after = old.nextSibling;
+    old.remove();
+    old = after;
+  }
+}
+
+function sameKind(old, fresh) {
+  return old.nodeType === fresh.nodeType && old.nodeName === fresh.nodeName && old.namespaceURI === fresh.namespaceURI;
+}
+
+function morphNode(old, fresh) {
+  if (old.nodeType !== Node.ELEMENT_NODE) {
+    if (old.nodeValue !== fresh.nodeValue) old.nodeValue = fresh.nodeValue;
+    return;
+  }
+  if (old.isEqualNode(fresh)) return;
+  syncAttributes(old, fresh);
+  morphChildren(old, fresh);
+}
+
+function syncAttributes(old, fresh) {
+  for (const { namespaceURI, localName, name, value } of fresh.attributes) {
+    if (old.getAttributeNS(namespaceURI, localName) !== value) old.setAttributeNS(namespaceURI, name, value);
+  }
+  for (const { namespaceURI, localName } of [...old.attributes]) {
+    if (!fresh.hasAttributeNS(namespaceURI, localName)) old.removeAttributeNS(namespaceURI, localName);
+  }
+}
+
+/* A control's live state (what a runner typed or tapped, or a script set) is not in its
+ * attributes: it is carried over separately, and written only where it differs. */
+function stateOf(control) {
+  return { value: control.value, checked: control.checked };
+}
+
+function setState(control, { value, checked }) {
+  if (control.type === "checkbox" || control.type === "radio") {
+    if (control.checked !== checked) control.checked = checked;
+  } else if (control.type !== "file" && control.value !== value) {
+    control.value = value;
+  }
+}
