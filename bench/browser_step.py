@@ -75,7 +75,9 @@ ARM = """
     document.addEventListener('click', mark, {capture: true, once: true});
     const check = () => {
       const step = document.getElementById('step');
-      if (!marks.inserted && step && step !== old) marks.inserted = performance.now();
+      // A new #step element, or (the player morphs the step on screen into the next)
+      // the same element now saying it is step n: the next step's content is in.
+      if (!marks.inserted && step && (step !== old || step.dataset.index === String(n))) marks.inserted = performance.now();
       if (!marks.indexed && step && step.matches(`#step[data-index="${n}"]`)) {
         marks.indexed = performance.now();
         observer.disconnect();
@@ -121,6 +123,7 @@ def run_session(page, routine_id: int) -> list[dict]:
         assert page.locator("#step").get_attribute("data-index") == str(n - 1)
         # Pain is asked on every set (Log set with none asks first): 0, as a runner taps.
         page.locator("#step input[name=pain][value='0']").check(force=True)
+        before = page.locator("#step").get_attribute("data-exercise-no")
         page.evaluate(ARM, n)
         page.locator("#step button[type=submit]").click()
         marks = page.evaluate(WAIT)
@@ -128,6 +131,8 @@ def run_session(page, routine_id: int) -> list[dict]:
         samples.append(
             {
                 "to": n,
+                # Another exercise: a new figure, cues and form; the same: a few words.
+                "new_exercise": page.locator("#step").get_attribute("data-exercise-no") != before,
                 "insert_ms": marks["inserted"] - marks["t0"],
                 "index_ms": marks["indexed"] - marks["t0"],
                 "frame_ms": marks["frame"] - marks["t0"],
@@ -162,6 +167,7 @@ TRACE_CATEGORIES = [
     "v8.execute",
     "blink.user_timing",
     "loading",
+    "disabled-by-default-v8.cpu_profiler",  # JS samples on the trace's clock
 ]
 # Work that runs script: a Layout or a style recalculation inside one was forced by it.
 SCRIPT_EVENTS = {
@@ -260,16 +266,26 @@ def self_times(profile: dict, top: int = 25) -> list[str]:
     ]
 
 
+def spread(values: list[float]) -> dict:
+    values = sorted(values)
+    return {
+        "median": round(statistics.median(values), 1),
+        "p90": round(values[int(0.9 * (len(values) - 1))], 1),
+        "p95": round(values[round(0.95 * (len(values) - 1))], 1),
+        "max": round(values[-1], 1),
+    }
+
+
 def summary(samples: list[dict]) -> dict:
     out = {"steps": len(samples)}
     for key in ("insert_ms", "index_ms", "frame_ms"):
-        values = sorted(s[key] for s in samples)
-        out[key] = {
-            "median": round(statistics.median(values), 1),
-            "p90": round(values[int(0.9 * (len(values) - 1))], 1),
-            "p95": round(values[round(0.95 * (len(values) - 1))], 1),
-            "max": round(values[-1], 1),
-        }
+        out[key] = spread([s[key] for s in samples])
+    # Taps that stay in one exercise (the next set or side) and taps onto another one.
+    for kind, new in (("same_exercise", False), ("new_exercise", True)):
+        frames = [s["frame_ms"] for s in samples if s["new_exercise"] == new]
+        if frames:
+            out[f"frame_ms_{kind}"] = {"taps": len(frames), **spread(frames)}
+    out["per_step"] = samples
     return out
 
 
@@ -357,7 +373,8 @@ def main():
     if traces:
         result["trace_main_thread"] = traces
     for mode, figures in result["modes"].items():
-        print(f"{mode:40} {figures}", flush=True)
+        shown = {key: value for key, value in figures.items() if key != "per_step"}
+        print(f"{mode:40} {shown}", flush=True)
     print("wrote", write_result(args.name, result))
     lines = []
     for mode, profile in profiles.items():

@@ -29,9 +29,11 @@ lets the service worker keep the offline set (these pages are in it), then the s
 stopped and each page is opened --browser-repeats times in a new tab, from the worker's
 copy. Timed in the page from navigation start: the response from the worker, the first
 contentful paint, DOMContentLoaded (the page's modules have run) and `rendered`, the
-first animation frame after both.
+first animation frame after both. With --same-tab, one tab goes from page to page, as a
+runner taps through the open app, instead of a new tab (a cold start of the app) each time.
 
     .venv/bin/python bench/history_bench.py --browser --cpu-slowdown 4 --requests 10
+    .venv/bin/python bench/history_bench.py --browser --same-tab --cpu-slowdown 4
 
 With --postgres the script makes its own database (CREATE DATABASE bench_history_<hex>)
 on that server and drops it at the end. Writes bench/results/<--name>.json.
@@ -530,6 +532,15 @@ RENDER_WATCH = """
 """
 
 
+def throttled_tab(context, args):
+    """A new tab, its CPU slowed down --cpu-slowdown times from before its first page."""
+    page = context.new_page()
+    if args.cpu_slowdown > 1:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.cpu_slowdown})
+    return page
+
+
 def in_the_browser_offline(url: str, email: str, pages: dict, args) -> dict:
     """Each page opened in Chromium with the server stopped, from the service worker."""
     from common import CHROMIUM, CHROMIUM_ARGS
@@ -558,13 +569,13 @@ def in_the_browser_offline(url: str, email: str, pages: dict, args) -> dict:
             page.wait_for_url(lambda u: "/auth/" not in u)
             kept = wait_for_offline_set(page, timeout=600)
             page.close()
-        # The server is stopped: no signal. Every page from the worker's copy.
+        # The server is stopped: no signal. Every page from the worker's copy: each in a
+        # new tab (the app opened cold on that page), or, with --same-tab, one tab going
+        # from page to page as a runner taps through the open app.
+        tab = throttled_tab(context, args) if args.same_tab else None
         for _ in range(args.browser_repeats):
             for name, path in pages.items():
-                page = context.new_page()
-                if args.cpu_slowdown > 1:
-                    cdp = context.new_cdp_session(page)
-                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.cpu_slowdown})
+                page = tab or throttled_tab(context, args)
                 page.goto(path, wait_until="commit", timeout=60000)
                 marks = page.evaluate("() => window.__rendered")
                 timing = page.evaluate(
@@ -573,10 +584,12 @@ def in_the_browser_offline(url: str, email: str, pages: dict, args) -> dict:
                 )
                 assert page.evaluate("!!navigator.serviceWorker.controller"), path
                 samples[name].append({**marks, **timing})
-                page.close()
+                if not tab:
+                    page.close()
         browser.close()
     figures = {
         "cpu_slowdown": args.cpu_slowdown,
+        "opened_in": "one tab, page after page" if args.same_tab else "a new tab each time",
         "offline_set_pages": kept.get("pages"),
         "pages": {},
     }
@@ -607,6 +620,11 @@ def main():
     parser.add_argument("--name", default="history")
     parser.add_argument("--browser", action="store_true", help="also open them offline in Chromium")
     parser.add_argument("--browser-repeats", type=int, default=10)
+    parser.add_argument(
+        "--same-tab",
+        action="store_true",
+        help="with --browser: one tab goes from page to page (the open app), not a new tab each",
+    )
     parser.add_argument(
         "--cpu-slowdown", type=float, default=1, help="the browser's CPU throttling (4: mid-range)"
     )
