@@ -294,13 +294,18 @@ def ingest(
     db.session.commit()
 
     results, seen = [], set()
-    for item in checked:
+    for raw, item in zip(raw_events, checked, strict=True):
         if isinstance(item, Result):
             results.append(item)
             continue
         key = item.id.int
-        new = key in inserted and key not in seen
-        results.append(result_for(item, user_id, stored.get(key), first_copies[key], new))
+        if key in inserted and key not in seen:
+            # The copy this batch stored, named by its id as sent (only the canonical
+            # spelling is valid): writing it out from the UUID, in a call, was ~0.8 µs
+            # an event.
+            results.append(Result(raw["id"], "accepted"))
+        else:
+            results.append(result_for(item, user_id, stored.get(key), first_copies[key], False))
         seen.add(key)
     return results
 
