@@ -43,12 +43,7 @@ class PlainRead:
     def first(self, **params) -> tuple | None:
         """The first row, as a tuple of converted values, or None."""
         engine = db.engine
-        prepared = self._prepared.get(engine) or self._prepare(engine)
-        values = {
-            name: (convert(params[name]) if convert else params[name])
-            for name, convert in prepared.binds.items()
-        }
-        arguments = tuple(values[n] for n in prepared.names) if prepared.names else values
+        prepared, arguments = self.sql_and_arguments(engine, **params)
         session = db.session()
         if session.in_transaction():
             # The request already holds a connection in a transaction (a unit renders
@@ -62,8 +57,24 @@ class PlainRead:
                 row = _read(connection, prepared.sql, arguments)
             finally:
                 connection.close()  # back to the pool, rolled back as the pool always does
+        return self.converted(engine, row)
+
+    def sql_and_arguments(self, engine: Engine, **params) -> tuple[_Prepared, tuple | dict]:
+        """The statement as `engine`'s database runs it, and its parameters converted:
+        for a caller that sends it on a driver cursor of its own (runpt/log/ingest.py
+        sends one in the same round trip as an insert)."""
+        prepared = self._prepared.get(engine) or self._prepare(engine)
+        values = {
+            name: (convert(params[name]) if convert else params[name])
+            for name, convert in prepared.binds.items()
+        }
+        return prepared, (tuple(values[n] for n in prepared.names) if prepared.names else values)
+
+    def converted(self, engine: Engine, row: tuple | None) -> tuple | None:
+        """A row the driver read, with each column converted as SQLAlchemy would."""
         if row is None:
             return None
+        prepared = self._prepared.get(engine) or self._prepare(engine)
         return tuple(
             convert(value) if convert else value
             for convert, value in zip(prepared.columns, row, strict=True)

@@ -160,3 +160,41 @@ def test_an_offset_with_seconds_counts_whole_minutes_towards_utc():
     moment = datetime(2026, 12, 6, 22, 30, tzinfo=zone)
     in_utc, offset = parse_time(moment.isoformat(), NOW)
     assert in_utc == moment and offset == -211
+
+
+ARRAY_TEXTS = [
+    None,
+    "NULL",
+    "null",
+    "",
+    " spaced ",
+    'a "quote"',
+    "back\\slash",
+    "a,b",
+    "{x}",
+    "line\nbreak",
+    "\t\x01\x1f",
+    "ünï ✓ 🏃",
+    "set.logged",
+]
+
+
+@pytest.mark.parametrize("values", [ARRAY_TEXTS, ["glute-bridge", None, "calf-raise"], []])
+def test_a_text_array_is_read_by_postgresql_as_the_values_it_holds(app, values):
+    """Sync ingest sends each column of a batch as an array in PostgreSQL's text form,
+    written by orjson (runpt/log/ingest.py): read back, it holds the same values."""
+    from sqlalchemy import text
+
+    from runpt.config import stored_json
+    from runpt.extensions import db
+    from runpt.log.ingest import array_literal, plain_text_array
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's array text form (RUNPT_TEST_DATABASE_URL)")
+        read = db.session.execute(
+            text("SELECT CAST(:texts AS varchar[]), CAST(:json AS json[])::text[]"),
+            {"texts": plain_text_array(values), "json": array_literal([stored_json(values)])},
+        ).one()
+    assert read[0] == values
+    assert json.loads(read[1][0]) == values

@@ -441,3 +441,43 @@ def test_an_event_stored_before_the_ladder_level_existed_is_a_duplicate_when_res
     db.session.commit()
     assert "level" not in db.session.get(Event, uuid.UUID(old["id"])).data
     assert ingest(ana, [old])[0].status == "duplicate"
+
+
+NOTES = [
+    'a "quoted" word',
+    "a back\\slash, and \\\\ two",
+    "line one\nline two\ttabbed\r",
+    "\x01\x1f control characters",
+    "{braces}, commas, NULL",
+    "NULL",
+    "ünïcødé ✓ 🏃\u2028",
+    "",
+]
+
+# What validation adds to an event that leaves a field out.
+FILLED_IN = {"set.logged": {"level": 0, "sharp": False}, "session.started": {"planned_sets": None}}
+
+
+def test_every_event_is_stored_exactly_as_sent_whatever_its_text_holds(runners):
+    """Each event's columns and JSON come back as they were sent, with notes holding what
+    the database's own formats escape (quotes, backslashes, control characters, braces,
+    commas, the word NULL): on PostgreSQL the batch goes as arrays in their text form."""
+    ana, _ = runners
+    session = new_session()
+    batch = [started(session)]
+    batch += [logged(session, set_no=n, note=note) for n, note in enumerate(NOTES, start=1)]
+    batch += [finished(session)]
+    assert [r.status for r in ingest(ana, batch)] == ["accepted"] * len(batch)
+    db.session.expire_all()
+    for sent in batch:
+        stored = db.session.get(Event, uuid.UUID(sent["id"]))
+        assert (stored.type, stored.session_id, stored.user_id) == (
+            sent["type"], uuid.UUID(sent["session"]), ana,
+        )  # fmt: skip
+        assert stored.at == datetime.fromisoformat(sent["at"]).astimezone(UTC)
+        assert stored.at_offset_min == 60
+        assert stored.data == {**sent["data"], **FILLED_IN.get(sent["type"], {})}
+        is_set = sent["type"] == "set.logged"
+        assert stored.exercise == (sent["data"]["exercise"] if is_set else None)
+    # And again: every one a duplicate, compared field by field with what was stored.
+    assert [r.status for r in ingest(ana, batch)] == ["duplicate"] * len(batch)

@@ -4,7 +4,7 @@ and logging in (with their rate limits), and deleting an account with everything
 import re
 from functools import cache
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,6 +19,7 @@ from runpt.auth.ratelimit import (
     take_back,
 )
 from runpt.extensions import db
+from runpt.plain_reads import PlainRead
 
 # No control characters: PostgreSQL can't store NUL in text, and no real address has one.
 _PART = r"[^@\s\x00-\x1f\x7f]+"
@@ -209,10 +210,15 @@ def hold_runner(user_id: int) -> bool:
     takes the database's one write lock (and its place in the writers' queue,
     runpt/sqlite.py) before anything is counted."""
     if db.session.get_bind().dialect.name == "postgresql":
-        query = select(User.id).where(User.id == user_id).with_for_update()
-        return db.session.scalar(query) is not None
+        return db.session.scalar(_HOLD_RUNNER, {"held_runner": user_id}) is not None
     touched = db.session.execute(update(User).where(User.id == user_id).values(email=User.email))
     return touched.rowcount == 1
+
+
+_HOLD_RUNNER = select(User.id).where(User.id == bindparam("held_runner")).with_for_update()
+# The same hold, for a caller that sends it in one round trip with what it guards (a
+# sync's insert from a script, without a sign-in: runpt/log/ingest.py).
+HOLD_RUNNER = PlainRead(_HOLD_RUNNER)
 
 
 def forget_account(user: User) -> None:

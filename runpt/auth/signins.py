@@ -164,6 +164,9 @@ _HOLD_RUNNER_OF_SIGN_IN = (
     .with_for_update(read=True, of=User)
 )
 _TOUCH_SIGN_IN = update(SignIn).where(*_IN_FORCE).values(device=SignIn.device)
+# The same hold, for a caller that sends it in one round trip with what it guards (a
+# sync's insert: runpt/log/ingest.py).
+HOLD_RUNNER_OF_SIGN_IN = PlainRead(_HOLD_RUNNER_OF_SIGN_IN)
 
 
 def end_sign_in(user: User) -> None:

@@ -1,10 +1,12 @@
 import json
 from datetime import UTC, datetime
+from functools import wraps
 
 import orjson
 from flask import Response, jsonify, request
 from flask_login import current_user, login_required
 
+from runpt.extensions import db
 from runpt.log.ingest import MAX_BATCH, SignedOut, ingest
 from runpt.log.sessions import sessions_of
 from runpt.running.imports import IMPORT_BODY_LIMIT, RETRY_IMPORTS_AFTER_S, import_upload
@@ -57,7 +59,25 @@ def read_batch():
     return body["events"], None
 
 
+def runner_read_in_the_transaction(view):
+    """PostgreSQL: the request's transaction starts before Flask-Login loads the runner,
+    so the sign-in is read on the connection the batch is then stored on (a plain read
+    reads on the one the session holds: runpt/plain_reads.py). Read on a connection of
+    its own, it cost a second check-out of the pool, its ping and a rollback on return:
+    three round trips of a batch's nine. Nothing is held by the read: the sign-in is
+    confirmed, and the runner held, only just before the insert (runpt/log/ingest.py)."""
+
+    @wraps(view)
+    def in_one_transaction(*args, **kwargs):
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.connection()
+        return view(*args, **kwargs)
+
+    return in_one_transaction
+
+
 @bp.post("/sync")
+@runner_read_in_the_transaction
 @login_required
 def sync():
     events, problem = read_batch()
