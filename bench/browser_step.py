@@ -77,7 +77,8 @@ ARM = """
       const step = document.getElementById('step');
       // A new #step element, or (the player morphs the step on screen into the next)
       // the same element now saying it is step n: the next step's content is in.
-      if (!marks.inserted && step && (step !== old || step.dataset.index === String(n))) marks.inserted = performance.now();
+      const changed = step && (step !== old || step.dataset.index === String(n));
+      if (!marks.inserted && changed) marks.inserted = performance.now();
       if (!marks.indexed && step && step.matches(`#step[data-index="${n}"]`)) {
         marks.indexed = performance.now();
         observer.disconnect();

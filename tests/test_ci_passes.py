@@ -60,3 +60,17 @@ def test_ci_requires_postgres_wherever_it_runs_the_suite_on_postgres():
     on_postgres = [c for c in commands if "RUNPT_TEST_DATABASE_URL=" in c and "pytest" in c]
     assert on_postgres
     assert all("RUNPT_REQUIRE_POSTGRES=1 " in command for command in on_postgres)
+
+
+def test_every_step_of_ci_that_fails_stops_it():
+    """.ci/run runs under `set -e`, which ignores a failure before the last command of an
+    `a && b` list: `ruff check . && ruff format --check .` let ruff's findings pass CI.
+    No command line of it chains commands that way (the README's test command runs in
+    `bash -c`, whose own exit status counts)."""
+    commands = (ROOT / ".ci" / "run").read_text().replace("\\\n", " ").splitlines()
+    chained = [
+        line
+        for line in (c.strip() for c in commands)
+        if line and not line.startswith("#") and not line.startswith("bash -c ") and "&&" in line
+    ]
+    assert chained == []
