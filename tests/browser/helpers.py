@@ -240,7 +240,8 @@ def stop_service_workers(context) -> None:
 def answer_red_flags(page) -> None:
     """The check before a routine's first set, as a runner with none of its red flags
     whose answers fit this routine: "None of these apply to me", and this routine's
-    answer to each triage question (session/_start_check.html)."""
+    answer to each triage question (session/_start_check.html). Returns once the phone
+    keeps the answers: a runner's next tap comes later than a test's."""
     check = page.locator("[data-start-check-fields]")
     expect(check).to_be_visible()
     clear = check.get_by_label("None of these apply to me")
@@ -249,3 +250,19 @@ def answer_red_flags(page) -> None:
     for question in check.locator("[data-triage]").all():
         question.locator("[data-answer='this']").check()
     expect(page.locator("[data-start-session]")).to_be_enabled()
+    assert wait_until(lambda: (start_check_kept(page) or {}).get("fits")), "answers not kept"
+
+
+def start_check_kept(page) -> dict | None:
+    """What the phone keeps of the runner's answers to the start check on the page
+    (js/start-check.js: written a moment after each answer), or None."""
+    return page.evaluate(
+        """async () => {
+          const fields = document.querySelector('[data-start-check-fields]');
+          const button = fields && fields.form.querySelector('[data-start-session]');
+          if (!button) return null;
+          const user = Number(document.body.dataset.user);
+          const kept = (await RunptOutbox.getMeta(RunptOutbox.keys.startChecks(user))) || {};
+          return kept[button.dataset.checkFor] || null;
+        }"""
+    )
