@@ -125,3 +125,21 @@ def test_the_first_run_answers_show_the_red_flags_on_home(signed_in):
     # Under the next session's card, whose Start (leading to them) stays in view, once.
     assert home.index("data-start-session") < home.index("new-problems")
     assert home.count('class="card new-problems"') == 1
+
+
+def test_the_page_with_the_new_problems_red_flags_is_not_kept_on_the_phone(signed_in):
+    """The page that shows a new problem's red flags also tells the phone to forget its
+    answers to those routines' checks. Kept by the service worker, it stood in for home
+    whenever the server was slow, told the phone again, and erased answers the runner
+    had given since (CI saw it as answers lost). A page with one-time messages says
+    it is not to be kept; home without them is kept as before."""
+    response = signed_in.post("/get-started", data={"aim": ["shin-splints"], "day": ["2", "4"]})
+    home = signed_in.get(response.headers["Location"])
+    assert "data-forget-start-checks" in text(home)
+    assert home.headers.get("X-Runpt-Not-Offline") == "1"
+    again = signed_in.get("/")
+    assert "data-forget-start-checks" not in text(again)
+    assert "X-Runpt-Not-Offline" not in again.headers
+    assert again.headers["X-Runpt-User"]  # kept, as the runner's page
+    saved = signed_in.post("/settings", data={**SETTINGS, "aim": ["shin-splints"]})
+    assert signed_in.get(saved.headers["Location"]).headers.get("X-Runpt-Not-Offline") == "1"

@@ -35,6 +35,7 @@ from runpt.library.models import PROBLEMS
 from runpt.library.queries import exercise_by_slug
 from runpt.routines.editing import TooManyRoutines, routine_for
 from runpt.security.flood import BURST_SECONDS, BUSY, MINUTE, RETRY_BUSY_S, TOO_MANY, limiter
+from runpt.security.headers import NOT_KEPT_OFFLINE
 from runpt.sharing import documents, links
 from runpt.timestamps import utcnow
 
@@ -42,8 +43,6 @@ bp = Blueprint("sharing", __name__)
 
 # The link just made, shown once on the next page (only its hash is kept).
 NEW_LINK = "new_share_link"
-# A page the service worker must not keep (static/sw-offline-set.js reads it).
-NOT_KEPT_OFFLINE = "X-Runpt-Not-Offline"
 # A file's form around the document: field names, boundaries.
 FORM_OVERHEAD = 8 * 1024
 TOO_MANY_MISSES = (

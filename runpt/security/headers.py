@@ -49,7 +49,24 @@ def keep_personal_data_out_of_caches(response):
     response.vary.add("Cookie")
     if response.mimetype == "text/html":
         response.headers["X-Runpt-User"] = str(current_user.id)
+        if showed_one_time_messages():
+            response.headers[NOT_KEPT_OFFLINE] = "1"
     return response
+
+
+# A page the service worker must not keep (static/sw-shared.js `remember` reads it).
+NOT_KEPT_OFFLINE = "X-Runpt-Not-Offline"
+
+
+def showed_one_time_messages() -> bool:
+    """Whether this page showed the runner one-time messages ("Settings saved.", a new
+    problem's red flags). Its copy on the phone would show them again whenever it
+    stands in for the server, and do again what they do: the new problems' message
+    makes the phone forget its answers to those routines' checks (js/start-check.js),
+    so a runner's later answers were erased by the old page."""
+    from flask.globals import request_ctx
+
+    return bool(request_ctx.flashes)
 
 
 SECURITY_HEADERS = (
