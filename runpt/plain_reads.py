@@ -57,7 +57,12 @@ class PlainRead:
                 row = _read(connection, prepared.sql, arguments)
             finally:
                 connection.close()  # back to the pool, rolled back as the pool always does
-        return self.converted(engine, row)
+        if row is None:
+            return None
+        return tuple(
+            convert(value) if convert else value
+            for convert, value in zip(prepared.columns, row, strict=True)
+        )
 
     def sql_and_arguments(self, engine: Engine, **params) -> tuple[_Prepared, tuple | dict]:
         """The statement as `engine`'s database runs it, and its parameters converted:
@@ -69,16 +74,6 @@ class PlainRead:
             for name, convert in prepared.binds.items()
         }
         return prepared, (tuple(values[n] for n in prepared.names) if prepared.names else values)
-
-    def converted(self, engine: Engine, row: tuple | None) -> tuple | None:
-        """A row the driver read, with each column converted as SQLAlchemy would."""
-        if row is None:
-            return None
-        prepared = self._prepared.get(engine) or self._prepare(engine)
-        return tuple(
-            convert(value) if convert else value
-            for convert, value in zip(prepared.columns, row, strict=True)
-        )
 
     def _prepare(self, engine: Engine) -> _Prepared:
         dialect = engine.dialect

@@ -1,6 +1,7 @@
 """The security headers on every response, and no HTTP cache keeping a runner's data."""
 
 from flask import g, request
+from flask.globals import request_ctx
 
 from runpt.security.link_pages import is_link_page
 
@@ -64,8 +65,6 @@ def showed_one_time_messages() -> bool:
     stands in for the server, and do again what they do: the new problems' message
     makes the phone forget its answers to those routines' checks (js/start-check.js),
     so a runner's later answers were erased by the old page."""
-    from flask.globals import request_ctx
-
     return bool(request_ctx.flashes)
 
 

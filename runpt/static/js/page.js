@@ -25,6 +25,13 @@ export function afterLoad(work) {
   else window.addEventListener("load", work, { once: true });
 }
 
+/** `work` once the next frame has been drawn: what can wait until a change is on the
+ * screen, so that a slow phone shows it first (focus, speech: docs/performance.md,
+ * issue 27). A hidden page draws no frames. */
+export function afterNextFrame(work) {
+  requestAnimationFrame(() => setTimeout(work, 0));
+}
+
 /** Copies of the app's <template> elements: texts and cards live in the markup, where
  * the server fills them from the rule they come from. */
 export function fromTemplate(id) {

@@ -22,7 +22,7 @@ import {
   askForPain, painAnswered, painGiven, readLogForm, showAcceptablePain, showEasierVariant, showLastTime, showNotSaved,
 } from "./log-form.js";
 import { morph } from "./morph.js";
-import { fromTemplate, outbox, user } from "./page.js";
+import { afterNextFrame, fromTemplate, outbox, user } from "./page.js";
 import {
   cautionFor, closedByStop, painStopCard, showCaution, stopEvent, stopOf, unansweredStop,
 } from "./pain-stop.js";
@@ -266,9 +266,9 @@ function onStepShown(step) {
  * otherwise do before it shows the step (docs/performance.md, issue 27). */
 function focusAfterFrame(step) {
   const index = step.dataset.index;
-  requestAnimationFrame(() => setTimeout(() => {
+  afterNextFrame(() => {
     if (stepElement() === step && step.dataset.index === index) step.focus({ preventScroll: true });
-  }, 0));
+  });
 }
 
 const heard = { secondsLeft: sayCountdown, ended: timerEnded };

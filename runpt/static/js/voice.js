@@ -8,6 +8,8 @@
  * Every sentence comes from the step's markup (data-say-* attributes the server renders
  * from runpt/routines/spoken.py); only the countdown's numbers are made here. */
 
+import { afterNextFrame } from "./page.js";
+
 // Voice on or off for the session on screen (the runner's setting, or their choice in
 // the player; "phone on the floor" turns it on). Counting is the tempo count under way.
 const state = { on: false, counting: null };
@@ -66,10 +68,10 @@ function speakSoon(utterance) {
   // After the next frame; a hidden page has no frames (the screen off), so also after
   // a moment, whichever comes first.
   const fallback = setTimeout(speakNow, 100);
-  requestAnimationFrame(() => setTimeout(() => {
+  afterNextFrame(() => {
     clearTimeout(fallback);
     speakNow();
-  }, 0));
+  });
 }
 
 function speakNow() {
