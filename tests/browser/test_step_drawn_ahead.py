@@ -220,3 +220,49 @@ def test_enter_in_a_field_still_logs_the_set(page):
 
     sets = wait_until(logged)
     assert [(s["reps"], s["pain"]) for s in sets] == [(4, 2)]
+
+
+# The parts of a step that every exercise has, each marked with what it was, to tell
+# later whether the player kept it, rewrote another part into it, or put in a new one.
+SHARED_PARTS = [
+    "#step [data-floor-hint]", "#step [data-pain-rising]", "#step [data-pain-acceptable]",
+    "#step .last-times", "#step [data-log-form]", "#step .log-dock", "#step [data-log-set]",
+    "#step .step-end",
+]  # fmt: skip
+MARK_PARTS = "(parts) => { for (const part of parts) document.querySelector(part).__was = part; }"
+PARTS_KEPT = "(parts) => parts.filter((part) => document.querySelector(part).__was === part)"
+
+
+def test_onto_an_exercise_with_other_parts_the_parts_they_share_stay(page):
+    """A hold after reps: the step has a hold button and a "Held (s)" field, and no tempo.
+    The player puts in and takes out those parts and keeps the rest (the notes, the form,
+    the pain dock with Log set under the runner's thumb), instead of writing every part
+    after the first difference into its neighbour; a slow phone then restyles what
+    changed, not the whole step."""
+    register(page)
+    routine_id = create_routine(
+        page,
+        "Reps then a hold",
+        [
+            ("glute-bridge", {"sets": 1, "reps": 5, "rest_s": 0}),
+            ("side-plank", {"sets": 1, "hold_s": 5, "rest_s": 0}),
+        ],
+    )
+    start_session(page, routine_id)
+    on_step(page, 0)
+    step = page.locator("#step")
+    expect(step.locator(".tempo")).to_be_visible()
+    page.evaluate(MARK_PARTS, SHARED_PARTS)
+    log_set(page, pain=0)
+    on_step(page, 1)
+    expect(step).to_have_attribute("data-exercise", "side-plank")
+    assert page.evaluate(PARTS_KEPT, SHARED_PARTS) == SHARED_PARTS
+    # What the hold has and the reps didn't, and the other way round.
+    expect(step.locator("[data-hold-start]")).to_have_text("Start 5 s hold")
+    expect(step.get_by_label("Held (s)")).to_have_value("5")
+    expect(step.locator("input[name=reps]")).to_have_count(0)
+    expect(step.locator(".tempo")).to_have_count(0)
+    expect(step.locator("[data-floor-hint]")).to_have_text("Tap anywhere to log the set and go on")
+    # Nothing of glute bridge's parts is left, nothing is there twice.
+    assert step.locator(".step-head, .timer, .hold, .log-form, .cues, .step-end").count() == 6
+    expect(step.locator(".step-title")).to_have_text("Side plank (from the knees)")

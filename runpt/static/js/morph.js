@@ -4,12 +4,15 @@
  * pain dock and buttons). Between two sets of one exercise that is a few words: the set,
  * the side, the dose, "last time".
  *
- * Positional, not matched by id as general morphing libraries do (idiomorph was tried:
+ * In order, not matched by id as general morphing libraries do (idiomorph was tried:
  * its matching cost a 4x-throttled phone ~12 ms a tap, more than it saved): both steps
- * come from one template, so the nth child of one is the nth child of the other, and
- * where an optional part (a variant, a hold, a suggestion) shifts the rest, the shifted
- * nodes are rewritten, never mismatched. A subtree equal to its new copy (compared in
- * the browser's own code, `isEqualNode`) is left alone.
+ * come from one template, so their children come in the same order. An element is
+ * known by its tag and first class (its part of the template). Where an optional part
+ * (a hold, a tempo, a suggestion) is in one step and not the other, it is put in or
+ * taken out, and the parts after it are matched up again: otherwise every later part
+ * would be rewritten, the form with the focused Log set replaced, and a slow phone made
+ * to restyle the whole step (docs/performance.md, issue 27). A subtree equal to its new
+ * copy (compared in the browser's own code, `isEqualNode`) is left alone.
  *
  * Afterwards the live step is the new copy node for node, and its form controls hold
  * the new copy's values: nothing the runner entered in the last set survives (pain,
@@ -37,9 +40,14 @@ function morphChildren(live, next) {
       morphNode(old, fresh);
       old = old.nextSibling;
     } else {
-      const after = old.nextSibling;
-      live.replaceChild(fresh, old);
-      old = after;
+      const later = laterOfKind(old, fresh);
+      if (later) {
+        removeUpTo(old, later); // parts the next step doesn't have
+        morphNode(later, fresh);
+        old = later.nextSibling;
+      } else {
+        live.insertBefore(fresh, old); // a part the last step didn't have
+      }
     }
     fresh = following;
   }
@@ -51,7 +59,31 @@ function morphChildren(live, next) {
 }
 
 function sameKind(old, fresh) {
-  return old.nodeType === fresh.nodeType && old.nodeName === fresh.nodeName && old.namespaceURI === fresh.namespaceURI;
+  return old.nodeType === fresh.nodeType && old.nodeName === fresh.nodeName &&
+    old.namespaceURI === fresh.namespaceURI && partOf(old) === partOf(fresh);
+}
+
+/** Which part of the template an element is: its first class ("dose-now", "log-form"). */
+function partOf(node) {
+  return node.nodeType === Node.ELEMENT_NODE ? node.classList[0] || "" : "";
+}
+
+/** A sibling after `old` that is the part `fresh` is, if the steps have that part in
+ * common. Only elements are looked for: the whitespace between parts matches anything. */
+function laterOfKind(old, fresh) {
+  if (fresh.nodeType !== Node.ELEMENT_NODE) return null;
+  for (let node = old.nextSibling; node; node = node.nextSibling) {
+    if (sameKind(node, fresh)) return node;
+  }
+  return null;
+}
+
+function removeUpTo(node, end) {
+  while (node !== end) {
+    const after = node.nextSibling;
+    node.remove();
+    node = after;
+  }
 }
 
 function morphNode(old, fresh) {
