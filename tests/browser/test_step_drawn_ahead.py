@@ -266,3 +266,43 @@ def test_onto_an_exercise_with_other_parts_the_parts_they_share_stay(page):
     # Nothing of glute bridge's parts is left, nothing is there twice.
     assert step.locator(".step-head, .timer, .hold, .log-form, .cues, .step-end").count() == 6
     expect(step.locator(".step-title")).to_have_text("Side plank (from the knees)")
+
+
+# At the first frame after the tap: where the page is scrolled; recorded in the page.
+WATCH_THE_SCROLL = """(next) => {
+  window.__firstFrame = new Promise((done) => {
+    document.addEventListener('click', () => requestAnimationFrame(() => {
+      const step = document.getElementById('step');
+      const header = document.querySelector('header.top').getBoundingClientRect();
+      const title = step.querySelector('.step-title').getBoundingClientRect();
+      done({ shown: step.dataset.index === String(next), nameScrolledAway: title.top < header.bottom });
+    }), { capture: true, once: true });
+  });
+}"""
+
+
+def test_after_a_scroll_down_the_next_step_comes_up_under_the_header_after_its_frame(page):
+    """The runner scrolled down to read the cues, then tapped Log set (pinned at the
+    bottom). The next step is drawn first, where the page is; in the next moment it is
+    brought up to just below the header, its name and set on screen. Working out where
+    the step is in the tap would make a slow phone lay the page out before it draws it."""
+    page.set_viewport_size({"width": 360, "height": 640})
+    register(page)
+    routine_id = create_routine(page, "Scrolled", ROUTINE)
+    start_session(page, routine_id)
+    on_step(page, 0)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 100
+    page.locator("#step input[name=pain][value='0']").check(force=True)
+    page.evaluate(WATCH_THE_SCROLL, 1)
+    page.get_by_role("button", name="Log set").click()
+    # Drawn where the page was: its name still scrolled away above the header.
+    assert page.evaluate("window.__firstFrame") == {"shown": True, "nameScrolledAway": True}
+    on_step(page, 1)
+
+    def under_the_header():
+        header = page.locator("header.top").bounding_box()
+        title = page.locator("#step .step-title").bounding_box()
+        return header["y"] + header["height"] <= title["y"] < header["y"] + header["height"] + 80
+
+    assert wait_until(under_the_header)

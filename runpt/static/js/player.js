@@ -239,9 +239,8 @@ function fillInStep(step, note) {
 }
 
 /** After a step is on the page: what is said aloud, its countdown (a countdown that
- * ended meanwhile says "go" after the step's start), then focus for screen readers and
- * the scroll under the header. Those two read the layout: they come after every change
- * to the step, so a slow phone lays it out once. */
+ * ended meanwhile says "go" after the step's start), then, once it is on screen, the
+ * scroll under the header and focus for screen readers (`settleAfterFrame`). */
 function onStepShown(step) {
   const { session } = current;
   const held = step.classList.contains("held"); // no countdown until "Do it anyway"
@@ -257,17 +256,21 @@ function onStepShown(step) {
       startTimer(timer);
     }
   }
-  bringStepIntoView(aids.floor.topOfStep(step, session));
-  focusAfterFrame(step);
+  settleAfterFrame(step);
 }
 
-/** Focus on the step (a screen reader reads it out) once it is on screen: focusing lays
- * the page out again for the focus moving off Log set, which a slow phone would
- * otherwise do before it shows the step (docs/performance.md, issue 27). */
-function focusAfterFrame(step) {
+/** Once the step is on screen: scrolled to just below the header, and focused (a screen
+ * reader reads it out). Both read the page's layout, which a slow phone would otherwise
+ * work out in the tap, before it draws the step, and again for the frame; after the
+ * frame it is already laid out (docs/performance.md, issue 27). From one set to the next
+ * the step stays where it is, so nothing moves; after a scroll down the page, the new
+ * step comes up a frame after it is drawn. */
+function settleAfterFrame(step) {
   const index = step.dataset.index;
   afterNextFrame(() => {
-    if (stepElement() === step && step.dataset.index === index) step.focus({ preventScroll: true });
+    if (stepElement() !== step || step.dataset.index !== index || !current.session) return;
+    bringStepIntoView(aids.floor.topOfStep(step, current.session));
+    step.focus({ preventScroll: true });
   });
 }
 
