@@ -165,6 +165,7 @@ def go_offline(context, cdp) -> None:
 TRACE_CATEGORIES = [
     "devtools.timeline",
     "disabled-by-default-devtools.timeline",
+    "disabled-by-default-devtools.timeline.stack",  # the script that forced a layout
     "v8.execute",
     "blink.user_timing",
     "loading",
