@@ -110,6 +110,82 @@ def test_voice_off_in_settings_is_silent_and_can_be_turned_on_for_a_session(page
     ]
 
 
+# The screen goes off: the page draws no more frames, then is hidden.
+NO_MORE_FRAMES = "() => { window.requestAnimationFrame = () => 0; }"
+SCREEN_OFF = """() => {
+  Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+  Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_with_the_screen_off_the_cues_are_still_said(page):
+    """Speech waits for the frame that shows its step, and a phone with its screen off
+    draws none: a cue waiting when the screen goes off is said then, and the countdown's
+    "3, 2, 1" and the go are said with the screen off."""
+    page.add_init_script(FAKE_SPEECH)
+    page.clock.install()
+    register(page)
+    routine_id = create_routine(page, "Screen off", ROUTINE)
+    page.goto(f"/routines/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    page.clock.run_for(10_000)
+    page.clock.run_for(1_500 + 10 * 1_000 + 500)
+    spoken(page)  # the first set, counted
+    page.evaluate(NO_MORE_FRAMES)
+    log_set(page, pain=0)
+    assert page.evaluate("window.__spoken") == []  # its frame hasn't come
+    page.evaluate(SCREEN_OFF)
+    assert page.evaluate("window.__spoken.splice(0)") == [
+        "Next: Side plank (from the knees). Set 1 of 1, left side: 5 second hold. Get ready."
+    ]
+    page.clock.run_for(10_000)
+    assert page.evaluate("window.__spoken.splice(0)") == ["3", "2", "1", "Go: 5 second hold."]
+
+
+# A phone whose voices are listed a moment after the page asks (as Chromium does).
+VOICES_LATER = """
+window.__spoken = [];
+window.__looks = 0;
+const voiceListeners = [];
+let voices = [];
+Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
+  speak(utterance) { window.__spoken.push([utterance.text, utterance.voice && utterance.voice.name]); },
+  cancel() {},
+  getVoices() { window.__looks += 1; return voices; },
+  addEventListener(type, listener) { if (type === "voiceschanged") voiceListeners.push(listener); },
+  removeEventListener() {},
+}});
+window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+window.__voicesArrive = () => {
+  voices = [{ name: "Network", lang: "en-GB", localService: false, default: true },
+            { name: "On the phone", lang: "en-GB", localService: true, default: false }];
+  voiceListeners.forEach((listener) => listener(new Event("voiceschanged")));
+};
+"""
+
+
+def test_the_voice_on_the_phone_is_found_once_its_voices_are_listed(page):
+    """Each cue is said with a voice on the phone itself (a network voice falls silent
+    with no signal), looked for once the phone lists its voices, not again per cue."""
+    page.add_init_script(VOICES_LATER)
+    page.clock.install()
+    register(page)
+    routine_id = create_routine(page, "Voices", ROUTINE)
+    page.goto(f"/routines/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    assert [voice for _, voice in spoken(page)] == [None]  # none listed yet: the default
+    page.evaluate("window.__voicesArrive()")
+    page.evaluate("window.__looks = 0")
+    page.clock.run_for(10_000)
+    said = spoken(page)
+    assert [text for text, _ in said] == ["3", "2", "1", "Go: 2 reps."]
+    assert {voice for _, voice in said} == {"On the phone"}
+    assert page.evaluate("window.__looks") == 1
+
+
 FLOOR_PAIN_QUESTION = "Any pain? Tap none, some, or too much."
 
 

@@ -27,9 +27,23 @@ export function afterLoad(work) {
 
 /** `work` once the next frame has been drawn: what can wait until a change is on the
  * screen, so that a slow phone shows it first (focus, speech: docs/performance.md,
- * issue 27). A hidden page draws no frames. */
+ * issue 27). A hidden page draws no frames. All that waits for one frame is done in one
+ * task, asked for once: a tap's scroll, focus and speech cost a slow phone one timer. */
+const afterFrame = [];
+
 export function afterNextFrame(work) {
-  requestAnimationFrame(() => setTimeout(work, 0));
+  afterFrame.push(work);
+  if (afterFrame.length === 1) requestAnimationFrame(() => setTimeout(runAfterFrame, 0));
+}
+
+function runAfterFrame() {
+  for (const work of afterFrame.splice(0)) {
+    try {
+      work();
+    } catch (problem) {
+      queueMicrotask(() => { throw problem; }); // reported as ever; the rest still runs
+    }
+  }
 }
 
 /** Copies of the app's <template> elements: texts and cards live in the markup, where

@@ -43,8 +43,18 @@ function followSilentSwitch() {
 }
 
 /** A voice on the phone itself (localService) in the page's language: a network voice
- * would fall silent with no signal. */
+ * would fall silent with no signal. Looked for once, and again when the phone's voices
+ * change (Chromium lists them only after a moment). */
+let chosenVoice; // undefined: not looked for yet; null: none fits
+
 function localVoice() {
+  if (chosenVoice === undefined) chosenVoice = findLocalVoice();
+  return chosenVoice;
+}
+
+if (speechAvailable()) speechSynthesis.addEventListener("voiceschanged", () => { chosenVoice = undefined; });
+
+function findLocalVoice() {
   const language = (document.documentElement.lang || "en").toLowerCase();
   const voices = speechSynthesis.getVoices() || [];
   const fits = (voice) => (voice.lang || "").toLowerCase().startsWith(language);
@@ -61,25 +71,29 @@ function localVoice() {
  * later at most: a spoken cue is never out of order, nor late enough to notice. */
 const CANCEL = null;
 const toSpeech = [];
+let handOverAsked = false;
 
 function speakSoon(utterance) {
   toSpeech.push(utterance);
-  if (toSpeech.length > 1) return;
-  // After the next frame; a hidden page has no frames (the screen off), so also after
-  // a moment, whichever comes first.
-  const fallback = setTimeout(speakNow, 100);
-  afterNextFrame(() => {
-    clearTimeout(fallback);
-    speakNow();
-  });
+  if (handOverAsked) return;
+  handOverAsked = true;
+  // A hidden page (the screen off: a countdown's "3, 2, 1") draws no frames.
+  if (document.hidden) setTimeout(speakNow, 0);
+  else afterNextFrame(speakNow);
 }
 
 function speakNow() {
+  handOverAsked = false;
   for (const utterance of toSpeech.splice(0)) {
     if (utterance === CANCEL) speechSynthesis.cancel();
     else speechSynthesis.speak(utterance);
   }
 }
+
+// The screen went off between a cue and its frame: that frame won't come.
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden && toSpeech.length) speakNow();
+});
 
 function say(text, { interrupt = false } = {}) {
   if (!voiceOn() || !text) return;
