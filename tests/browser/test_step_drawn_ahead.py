@@ -306,3 +306,35 @@ def test_after_a_scroll_down_the_next_step_comes_up_under_the_header_after_its_f
         return header["y"] + header["height"] <= title["y"] < header["y"] + header["height"] + 80
 
     assert wait_until(under_the_header)
+
+
+# The progress bar as drawn: its share of the track, and what its animation changes.
+PROGRESS = """() => {
+  const bar = document.querySelector('[data-progress]');
+  const drawn = bar.getBoundingClientRect().width / bar.parentElement.getBoundingClientRect().width;
+  return { drawn: Math.round(drawn * 100) / 100,
+           animating: bar.getAnimations().map((one) => one.transitionProperty) };
+}"""
+
+
+def test_the_progress_bar_shows_the_steps_done_and_moves_on_the_compositor(page):
+    """The bar under the header grows by a step's share at each Log set, and is full at
+    the summary. It moves by a scale, which the phone's compositor animates: a width
+    would be laid out and painted again on the main thread for every frame of its
+    animation, while the runner taps on."""
+    register(page)
+    routine_id = create_routine(page, "Progress", ROUTINE)  # 3 + 2 x 2 sides = 7 steps
+    start_session(page, routine_id)
+    on_step(page, 0)
+    total = int(page.locator("#step").get_attribute("data-total"))
+    log_set(page, pain=0)
+    assert page.evaluate(PROGRESS)["animating"] == ["transform"]
+    log_set(page, pain=0)
+    on_step(page, 2)
+    page.wait_for_timeout(400)  # the animation's 0.25 s
+    assert page.evaluate(PROGRESS) == {"drawn": round(2 / total, 2), "animating": []}
+    for _ in range(2, total):
+        log_set(page, pain=0)
+    expect(page.locator("#summary")).to_be_visible()
+    page.wait_for_timeout(400)
+    assert page.evaluate(PROGRESS)["drawn"] == 1.0

@@ -28,7 +28,7 @@ import {
 } from "./pain-stop.js";
 import { keepSession as keepOnDevice, saveSet, setsSaved } from "./session-keeping.js";
 import { offerResume, resumeSession as resume, startSession as start } from "./session-start.js";
-import { bringStepIntoView, keepScreenOn, letScreenSleep } from "./screen.js";
+import { bringStepIntoView, keepScreenOn, letScreenSleep, showProgress } from "./screen.js";
 import { showSummary } from "./summary.js";
 import { holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
 import {
@@ -149,7 +149,7 @@ function showStep(index, note = null, direction = 1) {
   try {
     step = stepFromUnit(session.position);
     fillInStep(step, note);
-    playerPage().querySelector("[data-progress]").style.width = `${(100 * session.position) / unit.steps.length}%`;
+    showProgress(playerPage(), session.position / unit.steps.length);
     step = putOnPage(step);
   } catch (problem) {
     // Never a silent stall: say so, and offer the ways on. The set already logged is
@@ -373,8 +373,7 @@ function notSaved(session, entry, problem, stop = null) {
 function showPainStop(stop) {
   const card = painStopCard(stop, current.session);
   stopTimer();
-  playerPage().querySelector("[data-progress]").style.width =
-    `${(100 * (stop.index + 1)) / current.unit.steps.length}%`;
+  showProgress(playerPage(), (stop.index + 1) / current.unit.steps.length);
   document.getElementById("player").replaceChildren(card);
   card.focus();
 }

@@ -29,3 +29,11 @@ export function bringStepIntoView(step) {
   const top = step.getBoundingClientRect().top + window.scrollY - headerBottom - GAP_PX;
   window.scrollTo(0, Math.max(0, top));
 }
+
+/** The session's progress bar, `fraction` of the way. Drawn by scaling, not by width: a
+ * scale is animated by the phone's compositor, while a width would be laid out and
+ * painted again on the main thread every frame of the animation (docs/performance.md,
+ * issue 27). */
+export function showProgress(playerPage, fraction) {
+  playerPage.querySelector("[data-progress]").style.transform = `scaleX(${Math.min(1, Math.max(0, fraction))})`;
+}

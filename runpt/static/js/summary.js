@@ -1,6 +1,7 @@
 /* The card at the end of a session: the session as the phone logged it. */
 
 import { stopLine } from "./pain-stop.js";
+import { showProgress } from "./screen.js";
 
 /** One set per step (a step logged again after Back counts once, as the server counts
  * it), the time taken, the highest pain (a stop's pain counts even if its set was logged
@@ -8,7 +9,7 @@ import { stopLine } from "./pain-stop.js";
 export function showSummary(session, finishedAt) {
   const player = document.getElementById("player-page");
   player.querySelector("#player").replaceChildren();
-  player.querySelector("[data-progress]").style.width = "100%";
+  showProgress(player, 1);
   const summary = document.getElementById("summary");
   const sets = [...new Map(session.logged.map((set) => [set.index, set])).values()];
   const stops = session.stops || [];
