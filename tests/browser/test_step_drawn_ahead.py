@@ -275,7 +275,8 @@ WATCH_THE_SCROLL = """(next) => {
       const step = document.getElementById('step');
       const header = document.querySelector('header.top').getBoundingClientRect();
       const title = step.querySelector('.step-title').getBoundingClientRect();
-      done({ shown: step.dataset.index === String(next), nameScrolledAway: title.top < header.bottom });
+      const shown = step.dataset.index === String(next);
+      done({ shown, nameScrolledAway: title.top < header.bottom });
     }), { capture: true, once: true });
   });
 }"""

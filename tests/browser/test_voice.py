@@ -43,6 +43,14 @@ ROUTINE = [
 ]
 
 
+def play(page, name: str) -> None:
+    """A session of ROUTINE (made as `name`) started, its first step on screen."""
+    routine_id = create_routine(page, name, ROUTINE)
+    page.goto(f"/routines/{routine_id}")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator("#step[data-index='0']")).to_be_visible()
+
+
 # What was said since the last look. The player hands speech to the phone once the step
 # it goes with is on screen (js/voice.js): a frame and a task after the change at most.
 SAID_SINCE = """() => new Promise((done) => requestAnimationFrame(
@@ -57,10 +65,7 @@ def test_the_player_says_what_comes_next_counts_down_and_counts_slow_reps(page):
     page.add_init_script(FAKE_SPEECH)
     page.clock.install()
     register(page)
-    routine_id = create_routine(page, "Spoken", ROUTINE)
-    page.goto(f"/routines/{routine_id}")
-    page.get_by_role("button", name="Start session").click()
-    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    play(page, "Spoken")
     assert spoken(page) == ["Next: Glute bridge. Set 1 of 1: 2 reps. Get ready."]
 
     page.clock.run_for(10_000)  # the get-ready countdown runs out
@@ -96,10 +101,7 @@ def test_voice_off_in_settings_is_silent_and_can_be_turned_on_for_a_session(page
     page.goto("/settings")
     page.get_by_label("Speak the steps during a session").uncheck()
     page.get_by_role("button", name="Save settings").click()
-    routine_id = create_routine(page, "Quiet", ROUTINE)
-    page.goto(f"/routines/{routine_id}")
-    page.get_by_role("button", name="Start session").click()
-    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    play(page, "Quiet")
     voice = page.get_by_label("Speak the steps", exact=True)
     expect(voice).not_to_be_checked()
     assert spoken(page) == []
@@ -126,10 +128,7 @@ def test_with_the_screen_off_the_cues_are_still_said(page):
     page.add_init_script(FAKE_SPEECH)
     page.clock.install()
     register(page)
-    routine_id = create_routine(page, "Screen off", ROUTINE)
-    page.goto(f"/routines/{routine_id}")
-    page.get_by_role("button", name="Start session").click()
-    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    play(page, "Screen off")
     page.clock.run_for(10_000)
     page.clock.run_for(1_500 + 10 * 1_000 + 500)
     spoken(page)  # the first set, counted
@@ -151,7 +150,9 @@ window.__looks = 0;
 const voiceListeners = [];
 let voices = [];
 Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
-  speak(utterance) { window.__spoken.push([utterance.text, utterance.voice && utterance.voice.name]); },
+  speak(utterance) {
+    window.__spoken.push([utterance.text, utterance.voice && utterance.voice.name]);
+  },
   cancel() {},
   getVoices() { window.__looks += 1; return voices; },
   addEventListener(type, listener) { if (type === "voiceschanged") voiceListeners.push(listener); },
@@ -172,10 +173,7 @@ def test_the_voice_on_the_phone_is_found_once_its_voices_are_listed(page):
     page.add_init_script(VOICES_LATER)
     page.clock.install()
     register(page)
-    routine_id = create_routine(page, "Voices", ROUTINE)
-    page.goto(f"/routines/{routine_id}")
-    page.get_by_role("button", name="Start session").click()
-    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    play(page, "Voices")
     assert [voice for _, voice in spoken(page)] == [None]  # none listed yet: the default
     page.evaluate("window.__voicesArrive()")
     page.evaluate("window.__looks = 0")
@@ -196,10 +194,7 @@ def test_phone_on_the_floor_one_big_tap_asks_pain_then_logs_the_set_as_planned(p
     page.goto("/settings")
     page.get_by_label("Speak the steps during a session").uncheck()  # the floor turns it on
     page.get_by_role("button", name="Save settings").click()
-    routine_id = create_routine(page, "Floor", ROUTINE)
-    page.goto(f"/routines/{routine_id}")
-    page.get_by_role("button", name="Start session").click()
-    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    play(page, "Floor")
     page.get_by_role("button", name="Phone on the floor").click()
     expect(page.get_by_role("button", name="Normal view")).to_have_attribute("aria-pressed", "true")
     expect(page.locator(".figure")).to_be_hidden()  # only what a glance needs
@@ -244,10 +239,7 @@ def test_on_the_floor_the_way_back_stays_on_a_small_screen(page):
     above it: a runner on a mat can't scroll up to find it."""
     page.set_viewport_size({"width": 360, "height": 640})
     register(page)
-    routine_id = create_routine(page, "Small floor", ROUTINE)
-    page.goto(f"/routines/{routine_id}")
-    page.get_by_role("button", name="Start session").click()
-    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    play(page, "Small floor")
     page.get_by_role("button", name="Phone on the floor").click()
     normal = page.get_by_role("button", name="Normal view")
     expect(normal).to_be_in_viewport(ratio=1)
@@ -266,10 +258,7 @@ def test_where_the_browser_cannot_speak_the_beeps_still_mark_the_end(page):
     page.add_init_script(NO_SPEECH)
     page.clock.install()
     register(page)
-    routine_id = create_routine(page, "Beeps", ROUTINE)
-    page.goto(f"/routines/{routine_id}")
-    page.get_by_role("button", name="Start session").click()
-    expect(page.locator("#step[data-index='0']")).to_be_visible()
+    play(page, "Beeps")
     expect(page.get_by_label("Speak the steps", exact=True)).to_be_hidden()
     page.clock.run_for(11_000)
     expect(page.locator("[data-timer-label]")).to_have_text("Go")
