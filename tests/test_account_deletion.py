@@ -247,7 +247,7 @@ def test_a_sync_that_loaded_the_runner_before_the_deletion_stores_nothing_after_
     """The phone's batch had its runner loaded when the deletion committed; it stores
     nothing after it and is told to sign in again (it keeps its outbox), never
     "accepted" for rows under an id that no longer exists, never a 500. A batch of 250
-    in id order goes in three parts, none of which stays."""
+    in id order goes in parts (runpt/log/ingest.py), none of which stays."""
     uid = runner_with_data(signed_in, app)
     phone = same_sign_in(signed_in, app)
     loaded, deleted = threading.Event(), threading.Event()

@@ -324,8 +324,8 @@ def ingest(
         # middle would wait for the inserts sent before it.
         library = exercises.read_for(raw_events)
         parts = (
-            first_copies_checked(raw_events[n : n + PART], library)
-            for n in range(0, len(raw_events), PART)
+            first_copies_checked(raw_events[start:end], library)
+            for start, end in part_edges(len(raw_events))
         )
         inserted = held_and_inserted(connection, user_id, sign_in_id, now, parts)
     else:
@@ -353,10 +353,20 @@ def ingest(
     return results
 
 
-# Events checked and inserted per part when a batch's parts overlap (`ingest`): a first
-# part of 100 is ~1 ms of checking before PostgreSQL has anything to do, and each INSERT
-# costs a statement's own overhead on both sides.
+# The first part of a batch whose parts overlap (`ingest`): ~0.7 ms of checking before
+# PostgreSQL has anything to do.
 PART = 100
+
+
+def part_edges(count: int):
+    """(start, end) of each part of a batch of `count`: PART, then each twice the last.
+    PostgreSQL inserts an event in about twice the time Python checks one, so a part
+    twice the last is checked while the last is inserted; fewer, larger parts then
+    spare each INSERT's own cost (a batch of 500: 100, 200, 200)."""
+    start, size = 0, PART
+    while start < count:
+        yield start, min(start + size, count)
+        start, size = start + size, 2 * size
 
 
 def ids_ascend(raw_events: list) -> bool:
