@@ -3,6 +3,7 @@
 import threading
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from runpt.auth.models import LoginAttempt, User
@@ -232,12 +233,21 @@ def a_batch(size: int = 50) -> list[dict]:
     return [started(session)] + [logged(session, set_no=n) for n in range(1, size)]
 
 
+def in_id_order(batch: list[dict]) -> list[dict]:
+    """The batch with its ids ascending, as a phone sends them: on PostgreSQL it is then
+    checked and inserted in parts (runpt/log/ingest.py)."""
+    ids = sorted(one["id"] for one in batch)
+    return [dict(one, id=id_) for one, id_ in zip(batch, ids, strict=True)]
+
+
+@pytest.mark.parametrize("order", [list, in_id_order], ids=["any-order", "in-id-order"])
 def test_a_sync_that_loaded_the_runner_before_the_deletion_stores_nothing_after_it(
-    signed_in, app, monkeypatch
+    signed_in, app, monkeypatch, order
 ):
     """The phone's batch had its runner loaded when the deletion committed; it stores
     nothing after it and is told to sign in again (it keeps its outbox), never
-    "accepted" for rows under an id that no longer exists, never a 500."""
+    "accepted" for rows under an id that no longer exists, never a 500. A batch of 250
+    in id order goes in parts (runpt/log/ingest.py), none of which stays."""
     uid = runner_with_data(signed_in, app)
     phone = same_sign_in(signed_in, app)
     loaded, deleted = threading.Event(), threading.Event()
@@ -251,7 +261,7 @@ def test_a_sync_that_loaded_the_runner_before_the_deletion_stores_nothing_after_
     monkeypatch.setattr(ingest_module, "known_exercise_slugs", slugs_once_the_account_is_deleted)
     answers = []
     syncing = threading.Thread(
-        target=lambda: answers.append(phone.post("/api/sync", json={"events": a_batch()}))
+        target=lambda: answers.append(phone.post("/api/sync", json={"events": order(a_batch(250))}))
     )
     syncing.start()
     assert loaded.wait(20)

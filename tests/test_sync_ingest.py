@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from runpt.auth.models import User
 from runpt.extensions import db
-from runpt.log.ingest import ID_REUSED, ID_TAKEN, ingest
+from runpt.log import ingest as ingest_module
+from runpt.log.ingest import ID_REUSED, ID_TAKEN, PART, ingest, part_edges
 from runpt.log.models import Event
 from tests.events import at, event, finished, logged, new_session, started
 
@@ -481,3 +482,57 @@ def test_every_event_is_stored_exactly_as_sent_whatever_its_text_holds(runners):
         assert stored.exercise == (sent["data"]["exercise"] if is_set else None)
     # And again: every one a duplicate, compared field by field with what was stored.
     assert [r.status for r in ingest(ana, batch)] == ["duplicate"] * len(batch)
+
+
+def in_id_order(count: int) -> list[str]:
+    """`count` new ids, ascending: as a phone makes them (time-ordered) and sends them."""
+    return sorted(str(uuid.uuid4()) for _ in range(count))
+
+
+def test_a_batch_in_id_order_is_answered_alike_across_its_parts(runners):
+    """On PostgreSQL a batch whose ids ascend is checked and inserted in parts (PART,
+    then twice the last: runpt/log/ingest.py), here 100, 200 and 10: each answer is
+    still what the whole batch decides, with the repeats of an id on either side of a
+    part's edge, an id stored before by this runner and by another, and a refused event
+    among them."""
+    ana, ben = runners
+    session = new_session()
+    ids = in_id_order(3 * PART + 10)
+    assert list(part_edges(len(ids)))[1] == (PART, 3 * PART)
+    batch = [dict(logged(session, set_no=n % 50 + 1), id=one) for n, one in enumerate(ids)]
+    # The same event on both sides of the first edge; another version across the second.
+    batch[PART] = batch[PART - 1]
+    batch[3 * PART] = dict(batch[3 * PART - 1], data={**batch[3 * PART - 1]["data"], "reps": 3})
+    batch[5] = dict(batch[5], data={**batch[5]["data"], "pain": 11})
+    assert ingest(ana, [batch[PART + 20]])[0].status == "accepted"
+    assert ingest(ben, [batch[3 * PART + 5]])[0].status == "accepted"
+
+    expected = [("accepted", None)] * len(batch)
+    expected[5] = ("rejected", "data.pain: 11 is out of range 0-10")
+    expected[PART] = ("duplicate", None)
+    expected[3 * PART] = ("rejected", ID_REUSED)
+    expected[PART + 20] = ("duplicate", None)
+    expected[3 * PART + 5] = ("rejected", ID_TAKEN)
+    results = ingest(ana, batch)
+    assert [(r.status, r.error) for r in results] == expected
+    assert [r.id for r in results] == [e["id"] for e in batch]
+    assert stored_count(ana) == len(batch) - 4  # not the refused one, two repeats, ben's
+    assert stored_count(ben) == 1
+
+
+def test_a_slug_the_process_has_not_seen_is_read_from_the_library_first(runners):
+    """The process's copy of the library's slugs may be older than the library: an
+    event naming a slug missing from it is looked up before it is refused, whichever
+    way the batch is inserted."""
+    ana, _ = runners
+    session = new_session()
+    ingest_module._exercise_slugs = frozenset({"glute-bridge"})
+    first, second = in_id_order(2)
+    batch = [
+        dict(logged(session, exercise="clamshell"), id=first),
+        dict(logged(session), id=second),
+    ]
+    assert [r.status for r in ingest(ana, batch)] == ["accepted", "accepted"]
+    assert "clamshell" in ingest_module._exercise_slugs
+    refused = ingest(ana, [logged(session, exercise="moon-walk")])[0]
+    assert refused.error == "data.exercise: 'moon-walk' is not an exercise in the library"

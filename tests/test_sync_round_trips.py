@@ -2,11 +2,13 @@
 batch while PostgreSQL waits on it and then the other way round, so every round trip is
 time of the batch's own (docs/performance.md, issue 27 item 3)."""
 
+import uuid
 from unittest import mock
 
 import psycopg
 import pytest
 
+from runpt.log.ingest import PART
 from tests.events import logged, new_session, started
 
 
@@ -75,3 +77,20 @@ def test_a_new_batch_is_stored_in_four_round_trips(app, signed_in, postgresql_on
     ], trips
     assert trips[-3][0].startswith('SELECT "user".id'), trips  # the sign-in
     assert trips[-2][0].startswith("SELECT sign_in.id"), trips  # the hold, before the insert
+
+
+def test_a_batch_in_id_order_is_inserted_part_by_part_in_the_same_round_trip(
+    app, signed_in, postgresql_only
+):
+    """Ids as a phone makes them (time-ordered, sent oldest first): each part (PART
+    events, then twice the last) is sent to PostgreSQL once checked, so it inserts one
+    part while Python checks the next; still after the hold, in the same round trip. A
+    batch in another order goes as one INSERT (above), its rows sorted first."""
+    assert signed_in.post("/api/sync", json=a_batch()).status_code == 200  # the library read
+    session = new_session()
+    events = [logged(session, set_no=n % 50 + 1) for n in range(3 * PART + 1)]  # 3 parts
+    ids = sorted(str(uuid.uuid4()) for _ in events)
+    batch = {"events": [dict(one, id=id_) for one, id_ in zip(events, ids, strict=True)]}
+    trips, status = round_trips_of(signed_in, "/api/sync", batch)
+    assert status == 200
+    assert [statement.split()[0] for statement in trips[-2]] == ["SELECT"] + ["INSERT"] * 3, trips
