@@ -90,3 +90,30 @@ def test_history_is_readable_offline_and_says_how_old_it_is(context, page):
     expect(page.get_by_role("heading", name="Bridges")).to_be_visible()
     page.goto("/history/progress/glute-bridge")
     expect(page.get_by_role("img", name=re.compile("Glute bridge"))).to_be_visible()
+
+
+# The runpt modules the page has loaded so far, by file name.
+MODULES_LOADED = """() => performance.getEntriesByType("resource")
+    .map((entry) => new URL(entry.name).pathname)
+    .filter((path) => path.startsWith("/static/js/"))
+    .map((path) => path.split("/").pop())"""
+
+# What starts a session (its checks, resuming one) and the next-morning question, with
+# the modules only they import: no history page has any of it.
+STARTING_MODULES = {"session-start.js", "start-check.js", "morning.js", "log.js", "cues.js"}
+
+
+def test_history_pages_load_no_module_for_starting_a_session(page):
+    register(page)
+    page.goto("/")
+    # The start page offers Start session: what starts it is loaded with the page.
+    assert wait_until(lambda: set(page.evaluate(MODULES_LOADED)) >= STARTING_MODULES)
+
+    for path in ("/history/", "/history/pain", "/history/progress"):
+        page.goto(path)
+        expect(page.locator("#sync-status")).to_be_visible()  # main.js has run
+        expect(page.locator("[data-as-of]")).to_be_visible()
+        loaded = set(page.evaluate(MODULES_LOADED))
+        assert {"main.js", "page.js", "sync-status.js"} <= loaded, path
+        assert not loaded & STARTING_MODULES, (path, loaded & STARTING_MODULES)
+
