@@ -27,7 +27,8 @@ headless Chromium at 390x844 (--cpu-slowdown N slows its tab down N times throug
 DevTools protocol; 4 stands in for a mid-range phone) signs the runner in over gunicorn,
 lets the service worker keep the offline set (these pages are in it), then the server is
 stopped and each page is opened --browser-repeats times in a new tab, from the worker's
-copy. Timed in the page from navigation start: the response from the worker, the first
+copy (and, where the pain and progress pages link to older sessions, those pages too).
+Timed in the page from navigation start: the response from the worker, the first
 contentful paint, DOMContentLoaded (the page's modules have run) and `rendered`, the
 first animation frame after both. With --same-tab, one tab goes from page to page, as a
 runner taps through the open app, instead of a new tab (a cold start of the app) each time.
@@ -40,8 +41,10 @@ on that server and drops it at the end. Writes bench/results/<--name>.json.
 """
 
 import argparse
+import html
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -384,6 +387,7 @@ def run_database(kind: str, admin_url: str | None, args) -> dict:
             assert answer.status_code == 200, (path, answer.status_code)
             return wall * 1000, cpu * 1000, len(answer.get_data())
 
+        pages.update(older_sessions_pages(runner, pages))
         # The other runner's pages first: templates compiled, its summaries built (the
         # first of these is the cold "after the migration" figure for a whole runner).
         wall, cpu, _ = timed_get(other, "/history/")
@@ -448,6 +452,17 @@ def run_database(kind: str, admin_url: str | None, args) -> dict:
         if pg_name and not args.keep:
             drop_database(admin_url, pg_name)
     return result
+
+
+def older_sessions_pages(client, pages: dict) -> dict:
+    """The older sessions the pain and progress pages link to, where this runpt has such
+    a link (since issue 27 item 2, round 3, their tables list the last 12 weeks)."""
+    found = {}
+    for name in ("progress_exercise", "pain"):
+        link = re.search(r'<a href="([^"]*)" data-older-sessions>', client.get(pages[name]).text)
+        if link:
+            found[f"{name}_older"] = html.unescape(link.group(1))
+    return found
 
 
 def db_email(app, user_id: int) -> str:

@@ -217,6 +217,27 @@ def test_progress_charts_best_sets_with_a_text_alternative(signed_in):
     assert "Glute bridge" in listing and "3 sessions" in listing
 
 
+def test_a_long_history_draws_every_session_as_a_dot_in_one_path():
+    """Three years of sessions: a dot for each, as one path (one element for the phone to
+    lay out, not hundreds of circles); a few sessions keep a circle each."""
+    from datetime import date
+
+    from runpt.history.charts import Series, line_chart
+
+    def chart(sessions: int) -> str:
+        points = [(date(2024, 1, 1) + timedelta(days=3 * n), 10 + n % 7) for n in range(sessions)]
+        return str(line_chart("c", "Reps", "words", [Series("Best set", points)]))
+
+    few, many = chart(40), chart(300)
+    assert few.count("<circle") == 40 and 'class="dots' not in few
+    assert "<circle" not in many
+    dots = re.search(r'<path class="dots series-a" d="([^"]*)"/>', many).group(1)
+    assert dots.count("M") == 300 and dots.count("h0") == 300  # every session, none lost
+    line = re.search(r'<polyline class="line series-a" points="([^"]*)"/>', many).group(1)
+    # Each dot sits on the line's corner for its session.
+    assert [tuple(p.split(",")) for p in line.split()] == re.findall(r"M([\d.]+) ([\d.]+)h0", dots)
+
+
 @pytest.mark.parametrize(
     ("left", "right", "flagged"),
     [(10, 9, False), (10, 8, True), (20, 18, False), (9, 10, False), (8, 10, True)],

@@ -299,6 +299,18 @@ def logged_exercises(user) -> list[tuple[str, int, datetime]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
+def first_logged(user) -> dict[str, datetime]:
+    """{exercise slug: when its first set was logged} for every exercise the runner has
+    logged: which progress pages have sessions older than the last 12 weeks
+    (runpt/history/older.py)."""
+    query = (
+        select(Event.exercise, func.min(Event.at))
+        .where(Event.user_id == user.id, Event.exercise.is_not(None))
+        .group_by(Event.exercise)
+    )
+    return {slug: first for slug, first in db.session.execute(query)}
+
+
 def sets_by_session(user, slug: str) -> list[list[LoggedSet]]:
     """Every session's sets of this exercise as they stand, oldest session first. One pass
     over plain tuples: three years of one exercise is a few thousand sets."""

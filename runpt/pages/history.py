@@ -10,6 +10,13 @@ from flask_login import current_user, login_required
 from runpt.history import export
 from runpt.history.charts import Series, line_chart
 from runpt.history.counting import add_on_routines, one_session_counts
+from runpt.history.older import (
+    before_day,
+    before_these,
+    older_sessions_url,
+    recent_since,
+    split_recent,
+)
 from runpt.history.overview import as_of, overview
 from runpt.history.pain import (
     PAIN_BANDS,
@@ -153,14 +160,39 @@ def progress(slug: str):
     exercise = exercise_by_slug(slug)
     if exercise is None:
         abort(404)
-    return render_template("history/progress.html", **progress_facts(current_user, exercise))
+    before = before_day(request.args)
+    if isinstance(before, str):
+        return not_a_day(before)
+    facts = progress_facts(current_user, exercise)
+    if before:
+        older = before_these(facts["results"], before)
+        return render_template("history/progress_older.html", **facts, rows=older, before=before)
+    since = recent_since(current_summaries(current_user, limit=1))
+    url = older_sessions_url("history.progress", since, slug=slug)
+    recent, older = split_recent(facts["results"], since, url)
+    return render_template("history/progress.html", **facts, table_rows=recent, older=older)
+
+
+def not_a_day(message: str):
+    """A `?before=` that is not a day: a page that says how to write one."""
+    return render_template("error.html", status=400, message=message), 400
 
 
 @bp.get("/pain")
 @login_required
 def pain():
+    before = before_day(request.args)
+    if isinstance(before, str):
+        return not_a_day(before)
     summaries = current_summaries(current_user)
     overall = pain_per_session(summaries)
+    if before:
+        return render_template(
+            "history/pain_older.html", rows=before_these(overall, before), before=before,
+            as_of=as_of(),
+        )  # fmt: skip
+    since = recent_since(summaries)
+    recent, older = split_recent(overall, since, older_sessions_url("history.pain", since))
     settings = settings_of(current_user)
     per_problem = pain_per_problem(
         summaries, routine_problems(current_user), settings.own_problems, exercise_problems()
@@ -177,6 +209,8 @@ def pain():
         overall=overall,
         per_problem=per_problem,
         charts=charts,
+        table_rows=recent,
+        older=older,
         PROBLEMS=PROBLEMS,
         own_problems=settings.own_problems,
         as_of=as_of(),

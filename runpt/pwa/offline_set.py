@@ -27,10 +27,17 @@ from werkzeug.exceptions import HTTPException
 
 from runpt.capacity.norms import capacity_tests
 from runpt.extensions import db
+from runpt.history.older import (
+    may_have_sessions_before,
+    older_sessions_url,
+    recent_since,
+    split_recent,
+)
+from runpt.history.pain import pain_per_session
 from runpt.history.weeks import today_from_sessions
 from runpt.library.dose import minutes
 from runpt.library.models import Exercise
-from runpt.log.reads import latest_logs, logged_exercises
+from runpt.log.reads import first_logged, latest_logs, logged_exercises
 from runpt.log.summaries import current_summaries
 from runpt.routines.models import Routine, RoutineStep
 from runpt.routines.steps import steps_as_of
@@ -165,8 +172,10 @@ def personal_paths(user) -> list[str]:
     running load, the physio report, progress of every exercise logged and the latest
     sessions; the capacity tests (each test's page runs it on the phone), running and the
     walk-run plan; and the runner's settings and first-run questions (to read with no
-    signal; saving needs one)."""
-    summaries = current_summaries(user)[:RECENT_SESSIONS_OFFLINE]
+    signal; saving needs one). The sessions older than the last 12 weeks, which the pain
+    and progress pages link to, too (`older_paths`)."""
+    everything = current_summaries(user)
+    summaries = everything[:RECENT_SESSIONS_OFFLINE]
     return [
         url_for("routines.home"),
         url_for("routines.index"),
@@ -187,7 +196,21 @@ def personal_paths(user) -> list[str]:
         url_for("running.stages"),
         *(url_for("history.progress", slug=slug) for slug, _, _ in logged_exercises(user)),
         *(url_for("history.session", session_id=s.session_id) for s in summaries),
+        *older_paths(user, everything),
     ]
+
+
+def older_paths(user, summaries) -> list[str]:
+    """The pain page's and each exercise's older sessions, as their pages link to them:
+    the link says nothing about needing signal, so what it opens is on the phone."""
+    since = recent_since(summaries)
+    url = older_sessions_url("history.pain", since)
+    _recent, older_pain = split_recent(pain_per_session(summaries), since, url)
+    paths = [url] if older_pain else []
+    for slug, first in sorted(first_logged(user).items()):
+        if may_have_sessions_before(first, since):
+            paths.append(older_sessions_url("history.progress", since, slug=slug))
+    return paths
 
 
 def personal_version(user, release: str) -> str:

@@ -16,6 +16,7 @@ from tests.browser.helpers import (
     wait_for_offline_set,
     wait_until,
 )
+from tests.test_history import a_session, days_ago
 
 pytestmark = pytest.mark.clock  # reads a runner's day or week (.ci/run)
 
@@ -89,4 +90,52 @@ def test_history_is_readable_offline_and_says_how_old_it_is(context, page):
     page.locator("[data-history-sessions] a").click()
     expect(page.get_by_role("heading", name="Bridges")).to_be_visible()
     page.goto("/history/progress/glute-bridge")
+    expect(page.get_by_role("img", name=re.compile("Glute bridge"))).to_be_visible()
+
+
+# The runpt modules the page has loaded so far, by file name.
+MODULES_LOADED = """() => performance.getEntriesByType("resource")
+    .map((entry) => new URL(entry.name).pathname)
+    .filter((path) => path.startsWith("/static/js/"))
+    .map((path) => path.split("/").pop())"""
+
+# What starts a session (its checks, resuming one) and the next-morning question, with
+# the modules only they import: no history page has any of it.
+STARTING_MODULES = {"session-start.js", "start-check.js", "morning.js", "log.js", "cues.js"}
+
+
+def test_history_pages_load_no_module_for_starting_a_session(page):
+    register(page)
+    page.goto("/")
+    # The start page offers Start session: what starts it is loaded with the page.
+    assert wait_until(lambda: set(page.evaluate(MODULES_LOADED)) >= STARTING_MODULES)
+
+    for path in ("/history/", "/history/pain", "/history/progress"):
+        page.goto(path)
+        expect(page.locator("#sync-status")).to_be_visible()  # main.js has run
+        expect(page.locator("[data-as-of]")).to_be_visible()
+        loaded = set(page.evaluate(MODULES_LOADED))
+        assert {"main.js", "page.js", "sync-status.js"} <= loaded, path
+        assert not loaded & STARTING_MODULES, (path, loaded & STARTING_MODULES)
+
+
+def test_older_sessions_open_from_the_progress_page_with_no_signal(context, page):
+    """Long history: the table shows the last 12 weeks, and its link to the older
+    sessions works on the phone with no signal."""
+    register(page)
+    events = [e for weeks in (1, 20, 30) for e in a_session(days_ago(7 * weeks), {"reps": 9})]
+    assert page.request.post("/api/sync", data={"events": events}).ok
+    page.goto("/")
+    wait_for_offline_set(page)
+
+    context.set_offline(True)
+    page.goto("/history/progress/glute-bridge")
+    page.get_by_text("Show the last 12 weeks as a table").click()
+    expect(page.locator("[data-progress-table] tbody tr")).to_have_count(1)
+    older = page.locator("[data-older-sessions]")
+    expect(older).to_contain_text("Older sessions: 2, ")
+    older.click()
+    expect(page.get_by_role("heading", name=re.compile("Sessions before"))).to_be_visible()
+    expect(page.locator("[data-progress-table] tbody tr")).to_have_count(2)
+    page.get_by_role("link", name="Glute bridge").first.click()  # back to the charts
     expect(page.get_by_role("img", name=re.compile("Glute bridge"))).to_be_visible()

@@ -2,15 +2,12 @@
  * bundler, no inline scripts (the Content-Security-Policy forbids them); the outbox and
  * the sync loop are in outbox.js, shared with the service worker. */
 
-import { answerMorningQuestion, askMorningQuestion } from "./morning.js";
 import { afterLoad, outbox, user } from "./page.js";
-import { offerResume, startSession } from "./session-start.js";
 import {
   applyUpdate, expectFreshPage, finishLoggingOut, forgetDeletedRunner, logOut, refreshOfflineSet,
   refreshOfflineSetBetweenSessions, registerServiceWorker, rememberSignedInRunner, showSignedInHeader,
   showWhatIsKept,
 } from "./sw-client.js";
-import { forgetStartChecks, onStartCheckChange, showStartChecks } from "./start-check.js";
 import { labelDataAge, showSyncStatus, syncNow, watchForSyncMoments } from "./sync-status.js";
 
 // The session player, and everything it uses, loads only where a session plays: on
@@ -29,6 +26,15 @@ const PAGE_MODULES = [
   ["[data-waiting-warning]", "./phone-kept.js"],
 ];
 
+// Starting a session (its checks, resuming one) and the next-morning question: loaded
+// only on a page that has them (history pages have neither), so a page that needs little
+// loads five modules fewer before it is ready (issue 27 item 2). The browser loads each
+// once; the service worker keeps them all for no signal.
+const STARTS = "[data-start-session], [data-resume], [data-start-check-fields], [data-forget-start-checks]";
+const sessionStart = () => import("./session-start.js");
+const startChecks = () => import("./start-check.js");
+const morning = () => import("./morning.js");
+
 function startPageModules() {
   for (const [marker, path] of PAGE_MODULES) {
     const root = document.querySelector(marker);
@@ -46,7 +52,8 @@ function onClick(event) {
   if (target.matches("[data-start-session]")) event.preventDefault();
   if (player && player.onPlayerClick(target, event)) return;
   if (target.matches("[data-start-session]")) {
-    startSession(target, null); // off the player page: it opens the player (or the check first)
+    // Off the player page: it opens the player (or the check first).
+    sessionStart().then(({ startSession }) => startSession(target, null));
   } else if (target.matches("[data-apply-update]")) {
     applyUpdate();
   } else if (target.matches("[data-red-flags-link]")) {
@@ -55,7 +62,7 @@ function onClick(event) {
   } else if (target.matches("[data-print]")) {
     window.print();
   } else if (target.matches("[data-morning-feel], [data-morning-later]")) {
-    answerMorningQuestion(target);
+    morning().then(({ answerMorningQuestion }) => answerMorningQuestion(target));
   }
 }
 
@@ -81,18 +88,35 @@ function onSubmit(event) {
   }
 }
 
+/** A page that starts sessions: a session kept on the phone offered to resume, and every
+ * start check showing the runner's answers (a problem just added asks its routines'
+ * checks again first), before a resumed or asked-for start on the player looks at them. */
+async function showStarts() {
+  if (!player && !document.querySelector(STARTS)) return;
+  const [{ offerResume }, { forgetStartChecks, showStartChecks }] = await Promise.all([sessionStart(), startChecks()]);
+  offerResume();
+  await forgetStartChecks();
+  await showStartChecks();
+  if (player) player.resumeSession();
+}
+
+/** A start check's answer changed: kept at once (start-check.js). */
+function onChange(event) {
+  if (player && player.onPlayerChange(event.target)) return;
+  if (event.target.closest("[data-start-check-fields]")) {
+    startChecks().then(({ onStartCheckChange }) => onStartCheckChange(event.target));
+  }
+}
+
 async function startSignedIn() {
   if (await finishLoggingOut()) return;
   rememberSignedInRunner();
   watchForSyncMoments(player ? player.onPlayerVisible : () => {}, refreshOfflineSetBetweenSessions);
   showSyncStatus();
   syncNow();
-  offerResume();
-  // A problem just added asks its routines' checks again; then every check on the page
-  // shows the runner's answers, before a resumed or asked-for start looks at them.
-  forgetStartChecks().then(showStartChecks).then(() => player && player.resumeSession());
+  showStarts();
   showWhatIsKept();
-  askMorningQuestion();
+  if (document.getElementById("morning")) morning().then(({ askMorningQuestion }) => askMorningQuestion());
   labelDataAge();
   startPageModules();
 }
@@ -100,7 +124,7 @@ async function startSignedIn() {
 function start() {
   document.addEventListener("click", onClick);
   document.addEventListener("submit", onSubmit);
-  document.addEventListener("change", (event) => (player && player.onPlayerChange(event.target)) || onStartCheckChange(event.target));
+  document.addEventListener("change", onChange);
   document.body.addEventListener("htmx:afterSwap", (event) => {
     // A routine's steps changed in the editor: keep the new version offline now.
     if (event.detail.target && event.detail.target.id === "steps") refreshOfflineSet();
