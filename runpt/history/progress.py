@@ -120,8 +120,7 @@ def logged_list(user) -> list[tuple]:
     """(slug, name, sessions, last day) of every exercise the runner has logged: the
     progress list, on the runner's own page and the one a share link opens."""
     names = exercise_names()
-    logged = logged_exercises(user)
-    return [(slug, names.get(slug, slug), count, last) for slug, count, last in logged]
+    return [(e.slug, names.get(e.slug, e.slug), e.sessions, e.last) for e in logged_exercises(user)]
 
 
 def progress_facts(user, exercise: Exercise) -> dict:

@@ -287,28 +287,32 @@ def notes_of(user, session_ids: list) -> dict[uuid.UUID, list[LoggedSet]]:
     return dict(found)
 
 
-def logged_exercises(user) -> list[tuple[str, int, datetime]]:
-    """[(exercise slug, number of sessions, last logged)] for every exercise the runner
-    has logged, most recent first."""
+@dataclass(frozen=True)
+class LoggedExercise:
+    """An exercise the runner has logged: in how many sessions, and when its first and
+    latest sets were (UTC; the first tells whether its progress page has sessions older
+    than the last 12 weeks, runpt/history/older.py)."""
+
+    slug: str
+    sessions: int
+    first: datetime
+    last: datetime
+
+
+def logged_exercises(user) -> list[LoggedExercise]:
+    """Every exercise the runner has logged, most recent first."""
     query = (
-        select(Event.exercise, func.count(Event.session_id.distinct()), func.max(Event.at))
+        select(
+            Event.exercise,
+            func.count(Event.session_id.distinct()),
+            func.min(Event.at),
+            func.max(Event.at),
+        )
         .where(Event.user_id == user.id, Event.exercise.is_not(None))
         .group_by(Event.exercise)
         .order_by(func.max(Event.at).desc())
     )
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def first_logged(user) -> dict[str, datetime]:
-    """{exercise slug: when its first set was logged} for every exercise the runner has
-    logged: which progress pages have sessions older than the last 12 weeks
-    (runpt/history/older.py)."""
-    query = (
-        select(Event.exercise, func.min(Event.at))
-        .where(Event.user_id == user.id, Event.exercise.is_not(None))
-        .group_by(Event.exercise)
-    )
-    return {slug: first for slug, first in db.session.execute(query)}
+    return [LoggedExercise(*row) for row in db.session.execute(query)]
 
 
 def sets_by_session(user, slug: str) -> list[list[LoggedSet]]:

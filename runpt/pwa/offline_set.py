@@ -37,7 +37,7 @@ from runpt.history.pain import pain_per_session
 from runpt.history.weeks import today_from_sessions
 from runpt.library.dose import minutes
 from runpt.library.models import Exercise
-from runpt.log.reads import first_logged, latest_logs, logged_exercises
+from runpt.log.reads import latest_logs, logged_exercises
 from runpt.log.summaries import current_summaries
 from runpt.routines.models import Routine, RoutineStep
 from runpt.routines.steps import steps_as_of
@@ -176,6 +176,7 @@ def personal_paths(user) -> list[str]:
     and progress pages link to, too (`older_paths`)."""
     everything = current_summaries(user)
     summaries = everything[:RECENT_SESSIONS_OFFLINE]
+    logged = logged_exercises(user)
     return [
         url_for("routines.home"),
         url_for("routines.index"),
@@ -194,22 +195,22 @@ def personal_paths(user) -> list[str]:
         *(url_for("capacity.test", slug=slug) for slug in capacity_tests()),
         url_for("running.index"),
         url_for("running.stages"),
-        *(url_for("history.progress", slug=slug) for slug, _, _ in logged_exercises(user)),
+        *(url_for("history.progress", slug=exercise.slug) for exercise in logged),
         *(url_for("history.session", session_id=s.session_id) for s in summaries),
-        *older_paths(user, everything),
+        *older_paths(everything, logged),
     ]
 
 
-def older_paths(user, summaries) -> list[str]:
+def older_paths(summaries, logged) -> list[str]:
     """The pain page's and each exercise's older sessions, as their pages link to them:
     the link says nothing about needing signal, so what it opens is on the phone."""
     since = recent_since(summaries)
     url = older_sessions_url("history.pain", since)
     _recent, older_pain = split_recent(pain_per_session(summaries), since, url)
     paths = [url] if older_pain else []
-    for slug, first in sorted(first_logged(user).items()):
-        if may_have_sessions_before(first, since):
-            paths.append(older_sessions_url("history.progress", since, slug=slug))
+    for exercise in sorted(logged, key=lambda exercise: exercise.slug):
+        if may_have_sessions_before(exercise.first, since):
+            paths.append(older_sessions_url("history.progress", since, slug=exercise.slug))
     return paths
 
 
