@@ -119,16 +119,21 @@ def test_history_pages_load_no_module_for_starting_a_session(page):
         assert not loaded & STARTING_MODULES, (path, loaded & STARTING_MODULES)
 
 
-def test_older_sessions_open_from_the_progress_page_with_no_signal(context, page):
+@pytest.mark.parametrize("way", ["server stopped", "browser offline"])
+def test_older_sessions_open_from_the_progress_page_with_no_signal(context, page, server, way):
     """Long history: the table shows the last 12 weeks, and its link to the older
-    sessions works on the phone with no signal."""
+    sessions works on the phone with no signal: the server's process stopped (nothing
+    answers), and the browser told it is offline."""
     register(page)
     events = [e for weeks in (1, 20, 30) for e in a_session(days_ago(7 * weeks), {"reps": 9})]
     assert page.request.post("/api/sync", data={"events": events}).ok
     page.goto("/")
     wait_for_offline_set(page)
 
-    context.set_offline(True)
+    if way == "server stopped":
+        server.stop()  # the `server` fixture starts it again for the next test
+    else:
+        context.set_offline(True)
     page.goto("/history/progress/glute-bridge")
     page.get_by_text("Show the last 12 weeks as a table").click()
     expect(page.locator("[data-progress-table] tbody tr")).to_have_count(1)
