@@ -6,6 +6,7 @@ before: the right step after Log set, Back and Skip, a step shown again is a fre
 and the page never holds two steps. htmx is not needed for it: a phone whose copy of
 htmx failed to load still plays a session."""
 
+import re
 from datetime import UTC, datetime
 
 from playwright.sync_api import expect
@@ -161,6 +162,51 @@ def test_the_next_set_keeps_the_steps_elements_and_nothing_the_runner_entered(pa
     expect(step).to_have_attribute("data-exercise", "clamshell")
     expect(step.locator(".step-title")).to_have_text("Clamshell")
     expect(step.locator("[data-pain-acceptable]")).to_be_hidden()
+
+
+# Records what happens to the countdown's box from now on (hidden or shown, its words
+# taken out or put in), and marks the text of its words, to tell later whether they stayed.
+WATCH_THE_COUNTDOWN = """() => {
+  const box = document.querySelector('#step [data-timer]');
+  window.__countdown = [];
+  new MutationObserver((records) => {
+    for (const r of records) {
+      window.__countdown.push(`${r.type} ${r.attributeName || ''} ${r.target.className}`);
+    }
+  }).observe(box, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ['hidden', 'class'],
+  });
+  for (const words of box.querySelectorAll('[data-timer-label], [data-timer-skip]')) {
+    words.firstChild.__before = true;
+  }
+}"""
+COUNTDOWN_WORDS_KEPT = """() => [
+  ...document.querySelectorAll('#step [data-timer-label], #step [data-timer-skip]'),
+].map((words) => Boolean(words.firstChild.__before))"""
+
+
+def test_a_rest_between_two_sets_keeps_its_countdown_on_the_page(page):
+    """The next step's countdown is drawn into it before it goes on the page: from one
+    set to the next with a rest between, the countdown's box is not hidden and shown
+    again, and its words ("Rest", "Skip countdown") are the same text on the page, so a
+    slow phone lays out the seconds, not a new countdown (docs/performance.md, issue 27)."""
+    register(page)
+    routine_id = create_routine(
+        page, "Rests", [("glute-bridge", {"sets": 3, "reps": 5, "rest_s": 30})]
+    )
+    start_session(page, routine_id)
+    log_set(page, pain=0)
+    on_step(page, 1)
+    step = page.locator("#step")
+    expect(step.locator("[data-timer-label]")).to_have_text("Rest")
+    page.evaluate(WATCH_THE_COUNTDOWN)
+    log_set(page, pain=0)
+    on_step(page, 2)
+    expect(step.locator("[data-timer]")).to_be_visible()
+    expect(step.locator("[data-timer-label]")).to_have_text("Rest")
+    expect(step.locator("[data-timer-clock]")).to_have_text(re.compile(r"^(30|29|28)$"))
+    assert page.evaluate("window.__countdown") == []
+    assert page.evaluate(COUNTDOWN_WORDS_KEPT) == [True, True]
 
 
 # At the first frame after the tap: is the next step there, has focus moved to it, has

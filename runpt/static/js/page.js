@@ -46,6 +46,16 @@ function runAfterFrame() {
   }
 }
 
+/** `element` made to say `text`, the page changed only where it says something else:
+ * `textContent =` puts in a new text node even for the same words, and a slow phone
+ * then styles and lays out that node again (docs/performance.md, issue 27). */
+export function writeText(element, text) {
+  if (element.textContent === text) return;
+  const only = element.firstChild;
+  if (text && only && only === element.lastChild && only.nodeType === Node.TEXT_NODE) only.data = text;
+  else element.textContent = text;
+}
+
 /** Copies of the app's <template> elements: texts and cards live in the markup, where
  * the server fills them from the rule they come from. */
 export function fromTemplate(id) {

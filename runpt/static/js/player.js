@@ -30,7 +30,7 @@ import { keepSession as keepOnDevice, saveSet, setsSaved } from "./session-keepi
 import { offerResume, resumeSession as resume, startSession as start } from "./session-start.js";
 import { bringStepIntoView, keepScreenOn, letScreenSleep, showProgress } from "./screen.js";
 import { showSummary } from "./summary.js";
-import { holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
+import { drawTimer, holdTimer, runTimer, skipTimer, stopTimer, waitTimer } from "./timers.js";
 import {
   quiet, sayCaution, sayCountdown, sayGo, sayHoldDone, sayPainQuestion, sayStepStart, setVoice,
   speechAvailable,
@@ -146,9 +146,12 @@ function showStep(index, note = null, direction = 1) {
   if (!session.timer || session.timer.step !== session.position) session.timer = null;
   keepSession(); // not awaited: the step is drawn at once
   let step;
+  let timer;
   try {
     step = stepFromUnit(session.position);
     fillInStep(step, note);
+    timer = countdownOf(step);
+    if (timer) drawTimer(step, timer);
     showProgress(playerPage(), session.position / unit.steps.length);
     step = putOnPage(step);
   } catch (problem) {
@@ -160,7 +163,7 @@ function showStep(index, note = null, direction = 1) {
     card.focus();
     return;
   }
-  onStepShown(step);
+  onStepShown(step, timer);
   prepareStep(openStep(session.position + 1, 1));
 }
 
@@ -238,21 +241,26 @@ function fillInStep(step, note) {
   if (caution) showCaution(step, caution, Boolean(session.goneOn[step.dataset.exerciseNo]));
 }
 
-/** After a step is on the page: what is said aloud, its countdown (a countdown that
- * ended meanwhile says "go" after the step's start), then, once it is on screen, the
- * scroll under the header and focus for screen readers (`settleAfterFrame`). */
-function onStepShown(step) {
+/** The countdown `step` starts with: the one saved for it (a resumed session), or its
+ * wait before the set; none for a step held by a caution until "Do it anyway". */
+function countdownOf(step) {
+  if (step.classList.contains("held")) return null;
   const { session } = current;
-  const held = step.classList.contains("held"); // no countdown until "Do it anyway"
-  if (held) {
+  const saved = session.timer && session.timer.step === Number(step.dataset.index) ? session.timer : null;
+  return saved || waitTimer(step);
+}
+
+/** After a step is on the page: what is said aloud, its countdown (drawn in already;
+ * one that ended meanwhile says "go" after the step's start), then, once it is on
+ * screen, the scroll under the header and focus for screen readers (`settleAfterFrame`). */
+function onStepShown(step, timer) {
+  const { session } = current;
+  if (step.classList.contains("held")) {
     sayCaution(step);
   } else {
     sayStepStart(step);
-    const index = Number(step.dataset.index);
-    const saved = session.timer && session.timer.step === index ? session.timer : null;
-    const timer = saved || waitTimer(step);
     if (timer) {
-      if (!saved) keepTimer(timer);
+      if (timer !== session.timer) keepTimer(timer);
       startTimer(timer);
     }
   }

@@ -4,6 +4,7 @@
  * finds it where it should be. */
 
 import { signalEnd } from "./cues.js";
+import { writeText } from "./page.js";
 
 const LABELS = { "get-ready": "Get ready", rest: "Rest", switch: "Switch sides", hold: "Hold" };
 const ticks = { interval: null };
@@ -19,29 +20,43 @@ export function runTimer(timer, keep, heard = {}) {
   stopTimer();
   const step = stepElement();
   if (!step) return;
+  drawTimer(step, timer);
   const box = step.querySelector("[data-timer]");
-  box.hidden = false;
-  box.classList.remove("done");
-  box.dataset.kind = timer.kind;
-  box.querySelector("[data-timer-label]").textContent = LABELS[timer.kind] || "Timer";
-  const skip = box.querySelector("[data-timer-skip]");
-  skip.textContent = timer.kind === "hold" ? "Stop hold" : "Skip countdown";
-  skip.hidden = false;
-  showHoldButton(timer.kind !== "hold");
-  announce(`${LABELS[timer.kind]}: ${Math.ceil((timer.endsAt - Date.now()) / 1000)} seconds`);
+  announce(`${LABELS[timer.kind]}: ${secondsLeft(timer)} seconds`);
   let shown = null;
   const clock = box.querySelector("[data-timer-clock]");
   const draw = () => {
-    const left = Math.max(0, Math.ceil((timer.endsAt - Date.now()) / 1000));
+    const left = secondsLeft(timer);
     // Drawn when the second changes, not at every tick: an unchanged clock written
     // again still costs a slow phone a frame (style, layout, paint) four times a second.
-    if (left !== shown) clock.textContent = clockText(left);
+    if (left !== shown) writeText(clock, clockText(left));
     if (left !== shown && shown !== null && heard.secondsLeft) heard.secondsLeft(left, timer);
     shown = left;
     if (left === 0) timerDone(timer, box, keep, heard);
   };
   draw();
   if (!box.classList.contains("done")) ticks.interval = setInterval(draw, 250);
+}
+
+/** `timer` drawn on `step` as it starts (the step on screen, or the next one before it
+ * goes there: the player draws it in first, so the step on screen is changed once, and
+ * a countdown between two sets keeps its box instead of hiding and showing it again).
+ * Drawing it again changes nothing. */
+export function drawTimer(step, timer) {
+  const box = step.querySelector("[data-timer]");
+  box.hidden = false;
+  if (box.classList.contains("done")) box.classList.remove("done");
+  if (box.dataset.kind !== timer.kind) box.dataset.kind = timer.kind;
+  writeText(box.querySelector("[data-timer-label]"), LABELS[timer.kind] || "Timer");
+  const skip = box.querySelector("[data-timer-skip]");
+  writeText(skip, timer.kind === "hold" ? "Stop hold" : "Skip countdown");
+  skip.hidden = false;
+  writeText(box.querySelector("[data-timer-clock]"), clockText(secondsLeft(timer)));
+  showHoldButton(step, timer.kind !== "hold");
+}
+
+function secondsLeft(timer) {
+  return Math.max(0, Math.ceil((timer.endsAt - Date.now()) / 1000));
 }
 
 export function stopTimer() {
@@ -55,18 +70,18 @@ function clockText(seconds) {
 }
 
 /** While a hold runs, its start button would only start it again: hide it. */
-function showHoldButton(visible) {
-  const button = stepElement() && stepElement().querySelector("[data-hold-start]");
+function showHoldButton(step, visible) {
+  const button = step && step.querySelector("[data-hold-start]");
   if (button) button.hidden = !visible;
 }
 
 function timerDone(timer, box, keep, heard) {
   stopTimer();
   box.classList.add("done");
-  box.querySelector("[data-timer-label]").textContent = timer.kind === "hold" ? "Hold done" : "Go";
+  writeText(box.querySelector("[data-timer-label]"), timer.kind === "hold" ? "Hold done" : "Go");
   box.querySelector("[data-timer-skip]").hidden = true;
   if (timer.kind === "hold") fillHeldSeconds(timer, timer.endsAt);
-  showHoldButton(true);
+  showHoldButton(stepElement(), true);
   if (!timer.finished) {
     keep({ ...timer, finished: true });
     announce(timer.kind === "hold" ? "Hold done. Log the set." : "Time to go.");
@@ -87,7 +102,7 @@ export function skipTimer(timer) {
   if (timer.kind === "hold") fillHeldSeconds(timer, Date.now());
   stopTimer();
   step.querySelector("[data-timer]").hidden = true;
-  showHoldButton(true);
+  showHoldButton(step, true);
 }
 
 export function holdTimer() {
