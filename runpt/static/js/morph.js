@@ -59,13 +59,19 @@ function morphChildren(live, next) {
 }
 
 function sameKind(old, fresh) {
-  return old.nodeType === fresh.nodeType && old.nodeName === fresh.nodeName &&
-    old.namespaceURI === fresh.namespaceURI && partOf(old) === partOf(fresh);
+  if (old.nodeType !== fresh.nodeType) return false;
+  if (old.nodeType !== Node.ELEMENT_NODE) return true; // text with text, comment with comment
+  return old.nodeName === fresh.nodeName && partOf(old) === partOf(fresh);
 }
 
-/** Which part of the template an element is: its first class ("dose-now", "log-form"). */
-function partOf(node) {
-  return node.nodeType === Node.ELEMENT_NODE ? node.classList[0] || "" : "";
+/** Which part of the template an element is: its first class ("dose-now", "log-form").
+ * Read from the attribute: `classList` would make a list object for every element of
+ * the next step, each tap (docs/performance.md, issue 27). */
+function partOf(element) {
+  const names = element.getAttribute("class");
+  if (!names) return "";
+  const space = names.indexOf(" ");
+  return space < 0 ? names : names.slice(0, space);
 }
 
 /** A sibling after `old` that is the part `fresh` is, if the steps have that part in
@@ -97,10 +103,15 @@ function morphNode(old, fresh) {
 }
 
 function syncAttributes(old, fresh) {
-  for (const { namespaceURI, localName, name, value } of fresh.attributes) {
+  const wanted = fresh.attributes;
+  for (let n = 0; n < wanted.length; n++) {
+    const { namespaceURI, localName, name, value } = wanted[n];
     if (old.getAttributeNS(namespaceURI, localName) !== value) old.setAttributeNS(namespaceURI, name, value);
   }
-  for (const { namespaceURI, localName } of [...old.attributes]) {
+  const had = old.attributes;
+  if (had.length === wanted.length) return; // every one of them is one of the wanted
+  for (let n = had.length - 1; n >= 0; n--) {
+    const { namespaceURI, localName } = had[n];
     if (!fresh.hasAttributeNS(namespaceURI, localName)) old.removeAttributeNS(namespaceURI, localName);
   }
 }
