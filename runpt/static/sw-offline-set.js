@@ -14,7 +14,7 @@
 
 self.RunptOfflineSet = (() => {
   const {
-    outbox, network, signedInRunner, userCacheName, unitPath, stepOf, copyRequest, tellPages,
+    outbox, network, signedInRunner, userCacheName, unitPath, stepOf, copyRequest, tellPages, keptPath,
   } = self.RunptWorker;
 
   const OFFLINE_SET_URL = "/offline/urls";
@@ -39,7 +39,7 @@ self.RunptOfflineSet = (() => {
     const user = await signedInRunner();
     const kept = user ? await outbox.getMeta(outbox.keys.offline(user)) : null;
     if (!kept) return false;
-    const path = new URL(request.url).pathname;
+    const path = keptPath(request.url); // a filtered or older page is its own page
     const routine = /^\/(?:routines|session)\/(\d+)$/.exec(path);
     if (routine) return routine[1] in kept.routines;
     return Object.values(kept.paths || {}).some((paths) => paths.includes(path));

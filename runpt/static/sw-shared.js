@@ -72,11 +72,32 @@ self.RunptWorker = (() => {
     await cache.put(request.url, response);
   }
 
-  async function fromUserCache(request, ignoreSearch = false) {
+  // A query that says where a page was opened from, not what it shows: the home-screen
+  // icon opens `/?source=home-screen`. Every other query chooses what the page shows
+  // (a library filter, `?all=1`, older sessions `?before=`): a page kept without it is
+  // another page, never served in its place.
+  const OPENED_FROM = ["source"];
+
+  /** The path and query a page is kept under, for `url`: without where it was opened
+   * from ("/library/?problem=knee-pain", "/"). */
+  function keptPath(address) {
+    const { pathname, search, searchParams } = new URL(address);
+    if (!OPENED_FROM.some((key) => searchParams.has(key))) return pathname + search;
+    for (const key of OPENED_FROM) searchParams.delete(key);
+    const query = searchParams.toString();
+    return query ? `${pathname}?${query}` : pathname;
+  }
+
+  /** The signed-in runner's copy of `request`; for a page (`asPage`), also the copy
+   * kept without where it was opened from. */
+  async function fromUserCache(request, asPage = false) {
     const user = await signedInRunner();
     if (!user) return undefined;
     const cache = await caches.open(userCacheName(user));
-    return (await cache.match(request.url)) || (ignoreSearch ? cache.match(request.url, { ignoreSearch: true }) : undefined);
+    const exact = await cache.match(request.url);
+    if (exact || !asPage) return exact;
+    const kept = new URL(keptPath(request.url), request.url).href;
+    return kept === request.url ? undefined : cache.match(kept);
   }
 
   async function tellPages(message) {
@@ -95,6 +116,7 @@ self.RunptWorker = (() => {
     copyRequest,
     remember,
     fromUserCache,
+    keptPath,
     tellPages,
   });
 })();

@@ -144,3 +144,25 @@ def test_older_sessions_open_from_the_progress_page_with_no_signal(context, page
     expect(page.locator("[data-progress-table] tbody tr")).to_have_count(2)
     page.get_by_role("link", name="Glute bridge").first.click()  # back to the charts
     expect(page.get_by_role("img", name=re.compile("Glute bridge"))).to_be_visible()
+
+
+@pytest.mark.parametrize("way", ["server stopped", "browser offline"])
+def test_older_sessions_the_phone_does_not_hold_are_said_to_be_missing(context, page, server, way):
+    """With no signal, older sessions asked for by a day the phone holds no page of (a
+    link from another device, a typed address) are "not saved on your phone", never
+    the recent sessions in their place."""
+    register(page)
+    events = [e for weeks in (1, 20) for e in a_session(days_ago(7 * weeks), {"reps": 9})]
+    assert page.request.post("/api/sync", data={"events": events}).ok
+    page.goto("/")
+    wait_for_offline_set(page)
+
+    if way == "server stopped":
+        server.stop()  # the `server` fixture starts it again for the next test
+    else:
+        context.set_offline(True)
+    page.goto("/history/progress/glute-bridge?before=2020-01-01")
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+    expect(page.get_by_text("This page isn't saved on your phone yet")).to_be_visible()
+    page.goto("/history/progress/glute-bridge")  # the page it holds still opens
+    expect(page.get_by_role("img", name=re.compile("Glute bridge"))).to_be_visible()

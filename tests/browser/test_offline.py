@@ -33,6 +33,19 @@ def controlled(page):
     assert wait_until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"))
 
 
+def test_a_library_filter_opens_filtered_from_a_phone_that_keeps_the_library(page):
+    """The phone keeps the library page, not each filter of it: a filter chip tapped
+    online opens the library filtered, as the server makes it, not the whole library
+    the phone holds (its copy is kept without the query)."""
+    register(page)
+    wait_for_offline_set(page)
+    controlled(page)
+    page.goto("/library/")
+    page.locator("a.chip", has_text="Knee pain").first.click()
+    expect(page).to_have_url(re.compile(r"\?problem=knee-pain$"))
+    expect(page.locator("a.chip[aria-current=true]")).to_have_text(["Knee pain"])
+
+
 def test_the_start_page_is_installable(playwright_instance, chromium_path, server, tmp_path):
     # A real profile: Chromium never offers to install from an incognito context.
     context = playwright_instance.chromium.launch_persistent_context(
