@@ -157,13 +157,16 @@ self.RunptOfflineSet = (() => {
   /** Fetch the manifest; fetch the units whose version the phone doesn't hold, a few per
    * request; drop what is gone; tell the pages what is ready. */
   async function keepOfflineSet(user) {
+    // Taken before the manifest is asked for: logs or a form sent while it is on its way
+    // may have reached the server after it made the manifest, which then can't vouch for
+    // the phone's copies (a page served as current without the session just synced).
+    const checked = Date.now();
+    const changesBefore = network.changes;
     const manifest = (await fetchUnit(OFFLINE_SET_URL, MANIFEST_WAIT_MS)) ||
       (await new Promise((wait) => setTimeout(wait, MANIFEST_RETRY_MS)).then(
         () => fetchUnit(OFFLINE_SET_URL, MANIFEST_WAIT_MS)));
     if (!manifest || String(manifest.user) !== String(user)) return;
     const cache = await caches.open(userCacheName(user));
-    const checked = Date.now();
-    const changesBefore = network.changes;
     const wanted = await unitsToFetch(manifest, cache, user);
     let kept = 0;
     for (let start = 0; start < wanted.length; start += UNITS_PER_REQUEST) {

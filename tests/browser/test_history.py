@@ -166,3 +166,46 @@ def test_older_sessions_the_phone_does_not_hold_are_said_to_be_missing(context, 
     expect(page.get_by_text("This page isn't saved on your phone yet")).to_be_visible()
     page.goto("/history/progress/glute-bridge")  # the page it holds still opens
     expect(page.get_by_role("img", name=re.compile("Glute bridge"))).to_be_visible()
+
+
+# The worker's next manifest check, held once the server has answered it: the answer is
+# what the server had then. `__manifestIn` says it has come; `__release` lets it go on.
+HOLD_THE_NEXT_MANIFEST = """(user) => {
+  const real = self.fetch;
+  const held = new Promise((release) => { self.__release = release; });
+  self.__manifestIn = false;
+  self.fetch = async (input, init) => {
+    const response = await real(input, init);
+    const url = new URL(typeof input === "string" ? input : input.url, self.location.href);
+    if (url.pathname === "/offline/urls" && !url.search) {
+      self.fetch = real;
+      self.__manifestIn = true;
+      await held;
+    }
+    return response;
+  };
+  self.__refresh = self.RunptOfflineSet.keepOfflineSetSoon(user);
+}"""
+
+
+def test_a_check_answered_before_logs_arrived_never_vouches_for_the_phones_pages(page):
+    """The worker serves its copies of pages at once for a minute after the manifest said
+    they are current. A manifest the server made before the runner's logs reached it
+    can't say so: past sessions then come from the server, with the session just
+    synced, not from the phone's copy without it (the past-sessions page once showed
+    "not finished" after a whole session, its copy vouched for by such a check)."""
+    register(page)
+    page.goto("/")
+    wait_for_offline_set(page)
+    (worker,) = page.context.service_workers
+    worker.evaluate(HOLD_THE_NEXT_MANIFEST, runner_id(page))
+    assert wait_until(lambda: worker.evaluate("self.__manifestIn"))
+    # Meanwhile the runner's logs reach the server, and the page tells the worker (as
+    # sync-status.js does after a sync; here without the refresh that follows it).
+    events = a_session(days_ago(1), {"reps": 9})
+    assert page.request.post("/api/sync", data={"events": events}).ok
+    worker.evaluate("self.RunptWorker.copiesMayBeBehind()")
+    worker.evaluate("self.__release() || self.__refresh")
+
+    page.goto("/history/sessions")
+    expect(page.locator(".session-row")).to_have_count(1)
