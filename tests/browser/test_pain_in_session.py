@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     log_set,
     outbox_for,
     register,
+    reload_once_kept,
     runner_id,
     start_session,
     wait_for_offline_set,
@@ -130,6 +131,26 @@ def test_pain_3_to_5_is_acceptable_and_the_next_set_offers_nothing(page, server)
     assert json.dumps([(s["exercise"], s["pain"], s["sharp"]) for s in sets]) == json.dumps(
         [("step-down", 4, False), ("step-down", 5, False)]
     )
+
+
+def test_the_acceptable_pain_note_is_still_there_when_the_session_is_resumed(page, server):
+    """Pain 3-5 is acceptable if it settles by tomorrow: the step after that set says so,
+    and says so again when the app was closed and the session resumed on that step."""
+    register(page)
+    routine_id = create_routine(page, "Some pain", STEP_DOWN_THEN_BRIDGE)
+    start_session(page, routine_id)
+    log_set(page, pain=4)
+    note = page.locator("#step [data-pain-acceptable]")
+    expect(note).to_contain_text("Pain 4 in the last set is acceptable")
+    reload_once_kept(page)  # the app killed and opened again: the player resumes
+    expect(page.locator("#step[data-side='right']")).to_contain_text("Set 1 of 3")
+    expect(note).to_contain_text("Pain 4 in the last set is acceptable")
+    log_set(page, pain=0)  # a set without pain: the next step has no note
+    expect(page.locator("#step[data-side='left']")).to_contain_text("Set 2 of 3")
+    expect(note).to_be_hidden()
+    reload_once_kept(page)
+    expect(page.locator("#step[data-side='left']")).to_contain_text("Set 2 of 3")
+    expect(note).to_be_hidden()
 
 
 def phone(page, size: dict) -> None:

@@ -85,7 +85,16 @@ async function play(session, unit) {
   // stopped set (the stop and its set are logged already).
   const stop = unansweredStop(session);
   if (stop) showPainStop(stop);
-  else showStep(session.position);
+  else showStep(session.position, noteOfLastSet(session));
+}
+
+/** What the set just logged says on the step after it, when that step is drawn again (a
+ * resumed session): pain that is acceptable if it settles by tomorrow. */
+function noteOfLastSet(session) {
+  const last = session.logged[session.logged.length - 1];
+  if (!last || last.index !== session.position - 1) return null;
+  const response = aids.pain.painResponse(last);
+  return response.acceptable ? response : null;
 }
 
 /* ---------- voice and "phone on the floor", kept in the session ---------- */
