@@ -178,3 +178,29 @@ def test_what_a_worker_file_takes_from_a_namespace_is_exported_by_it():
             assert not missing, f"{name} takes {missing} from {namespace}, not exported there"
             checked += 1
     assert checked == 4  # sw-offline-set.js: 1; sw.js: RunptWorker, OfflineSet, Share
+
+
+# What a page route reads of its query: request.args.get("problem"), args.get("before"),
+# "r" in request.args, request.args["r"].
+QUERY_READ = re.compile(
+    r"""args(?:\.get\(|\[)\s*["'](\w+)["']|["'](\w+)["']\s+in\s+request\.args"""
+)
+PAGE_CODE = [*(STATIC.parent / "pages").glob("*.py"), *(STATIC.parent / "history").glob("*.py")]
+
+
+def test_the_worker_keeps_apart_every_page_a_query_chooses():
+    """The worker serves a page's copy kept under its path and the query keys that choose
+    what it shows (sw-shared.js CHOOSES_PAGE); other keys only say how the page was
+    opened. A key a page route reads that the list lacks would make the worker serve
+    that page's other copy in its place (a library filter opened the whole library)."""
+    listed = re.search(r"const CHOOSES_PAGE = \[([^\]]*)\]", (STATIC / "sw-shared.js").read_text())
+    chooses = set(re.findall(r'"(\w+)"', listed.group(1)))
+    read = {
+        key
+        for path in PAGE_CODE
+        for match in QUERY_READ.finditer(path.read_text())
+        for key in match.groups()
+        if key
+    }
+    assert read >= {"all", "before", "group", "problem", "q", "r"}  # the pattern finds them
+    assert read == chooses

@@ -72,24 +72,27 @@ self.RunptWorker = (() => {
     await cache.put(request.url, response);
   }
 
-  // A query that says where a page was opened from, not what it shows: the home-screen
-  // icon opens `/?source=home-screen`. Every other query chooses what the page shows
-  // (a library filter, `?all=1`, older sessions `?before=`): a page kept without it is
-  // another page, never served in its place.
-  const OPENED_FROM = ["source"];
+  // The query keys that choose what a page shows: a library filter, all sessions, older
+  // sessions, a share link's code (the ones runpt/pages reads: tests/test_worker_seams.py
+  // holds this list to them). A page kept without one of them is another page, never
+  // served in its place. Every other key only says how the page was opened, and the
+  // server makes the same page with or without it: the home-screen icon's `?source=`,
+  // a share's `?shared=1`, a reminder's `?reminder=`, Start's `?start=1` with its checks.
+  const CHOOSES_PAGE = ["all", "before", "group", "problem", "q", "r"];
 
-  /** The path and query a page is kept under, for `url`: without where it was opened
-   * from ("/library/?problem=knee-pain", "/"). */
+  /** The path and query a page is kept under, for `address`: its path, and of its query
+   * only what chooses the page ("/library/?problem=knee-pain", "/" for "/?source=…"). */
   function keptPath(address) {
     const { pathname, search, searchParams } = new URL(address);
-    if (!OPENED_FROM.some((key) => searchParams.has(key))) return pathname + search;
-    for (const key of OPENED_FROM) searchParams.delete(key);
-    const query = searchParams.toString();
+    const keys = [...searchParams.keys()];
+    if (keys.every((key) => CHOOSES_PAGE.includes(key))) return pathname + search;
+    const chosen = new URLSearchParams([...searchParams].filter(([key]) => CHOOSES_PAGE.includes(key)));
+    const query = chosen.toString();
     return query ? `${pathname}?${query}` : pathname;
   }
 
   /** The signed-in runner's copy of `request`; for a page (`asPage`), also the copy
-   * kept without where it was opened from. */
+   * kept under its kept path (without how it was opened). */
   async function fromUserCache(request, asPage = false) {
     const user = await signedInRunner();
     if (!user) return undefined;

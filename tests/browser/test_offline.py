@@ -46,6 +46,20 @@ def test_a_library_filter_opens_filtered_from_a_phone_that_keeps_the_library(pag
     expect(page.locator("a.chip[aria-current=true]")).to_have_text(["Knee pain"])
 
 
+def test_pages_opened_from_a_reminder_or_an_early_start_open_with_no_signal(page, server):
+    """How a page was opened is in its query, and the page is the same: a reminder's tap
+    (`?reminder=`) and Start tapped before the page's scripts ran (`?start=1`) open the
+    phone's copy with no signal, as the home-screen icon's `?source=` does."""
+    register(page)
+    routine_id = create_routine(page, "Opened", TWO_SETS)
+    wait_for_offline_set(page)
+    server.stop()  # the `server` fixture starts it again for the next test
+    page.goto("/?reminder=morning")
+    expect(page.get_by_role("heading", name="Your routines")).to_be_visible()
+    page.goto(f"/session/{routine_id}?start=1")
+    expect(page.locator("#step")).to_contain_text("Set 1 of 2")
+
+
 def test_the_start_page_is_installable(playwright_instance, chromium_path, server, tmp_path):
     # A real profile: Chromium never offers to install from an incognito context.
     context = playwright_instance.chromium.launch_persistent_context(
