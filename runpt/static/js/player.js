@@ -155,12 +155,11 @@ function showStep(index, note = null, direction = 1) {
   if (!session.timer || session.timer.step !== session.position) session.timer = null;
   keepSession(); // not awaited: the step is drawn at once
   let step;
-  let timer;
   try {
     step = stepFromUnit(session.position);
     fillInStep(step, note);
-    timer = countdownOf(step);
-    if (timer) drawTimer(step, timer);
+    const countdown = countdownOf(step);
+    if (countdown) drawTimer(step, countdown);
     showProgress(playerPage(), session.position / unit.steps.length);
     step = putOnPage(step);
   } catch (problem) {
@@ -172,7 +171,7 @@ function showStep(index, note = null, direction = 1) {
     card.focus();
     return;
   }
-  onStepShown(step, timer);
+  onStepShown(step);
   prepareStep(openStep(session.position + 1, 1));
 }
 
@@ -259,15 +258,17 @@ function countdownOf(step) {
   return saved || waitTimer(step);
 }
 
-/** After a step is on the page: what is said aloud, its countdown (drawn in already;
- * one that ended meanwhile says "go" after the step's start), then, once it is on
- * screen, the scroll under the header and focus for screen readers (`settleAfterFrame`). */
-function onStepShown(step, timer) {
+/** After a step is on the page: what is said aloud, its countdown (drawn in already,
+ * counted from now: its ticks and "go" keep the beat of the moment the step came; one
+ * that ended meanwhile says "go" after the step's start), then, once it is on screen,
+ * the scroll under the header and focus for screen readers (`settleAfterFrame`). */
+function onStepShown(step) {
   const { session } = current;
   if (step.classList.contains("held")) {
     sayCaution(step);
   } else {
     sayStepStart(step);
+    const timer = countdownOf(step);
     if (timer) {
       if (timer !== session.timer) keepTimer(timer);
       startTimer(timer);
