@@ -119,21 +119,31 @@ def test_history_pages_load_no_module_for_starting_a_session(page):
         assert not loaded & STARTING_MODULES, (path, loaded & STARTING_MODULES)
 
 
-@pytest.mark.parametrize("way", ["server stopped", "browser offline"])
-def test_older_sessions_open_from_the_progress_page_with_no_signal(context, page, server, way):
-    """Long history: the table shows the last 12 weeks, and its link to the older
-    sessions works on the phone with no signal: the server's process stopped (nothing
-    answers), and the browser told it is offline."""
+NO_SIGNAL = ["server stopped", "browser offline"]
+
+
+def glute_bridge_weeks_ago_then_no_signal(context, page, server, way, weeks_ago):
+    """A runner with a glute-bridge session each of `weeks_ago`, the offline set kept,
+    then no signal `way`: the server's process stopped (nothing answers), or the browser
+    told it is offline."""
     register(page)
-    events = [e for weeks in (1, 20, 30) for e in a_session(days_ago(7 * weeks), {"reps": 9})]
+    days = [days_ago(7 * weeks) for weeks in weeks_ago]
+    events = [e for day in days for e in a_session(day, {"reps": 9})]
     assert page.request.post("/api/sync", data={"events": events}).ok
     page.goto("/")
     wait_for_offline_set(page)
-
     if way == "server stopped":
         server.stop()  # the `server` fixture starts it again for the next test
     else:
         context.set_offline(True)
+
+
+@pytest.mark.parametrize("way", NO_SIGNAL)
+def test_older_sessions_open_from_the_progress_page_with_no_signal(context, page, server, way):
+    """Long history: the table shows the last 12 weeks, and its link to the older
+    sessions works on the phone with no signal: the server's process stopped (nothing
+    answers), and the browser told it is offline."""
+    glute_bridge_weeks_ago_then_no_signal(context, page, server, way, (1, 20, 30))
     page.goto("/history/progress/glute-bridge")
     page.get_by_text("Show the last 12 weeks as a table").click()
     expect(page.locator("[data-progress-table] tbody tr")).to_have_count(1)
@@ -146,21 +156,12 @@ def test_older_sessions_open_from_the_progress_page_with_no_signal(context, page
     expect(page.get_by_role("img", name=re.compile("Glute bridge"))).to_be_visible()
 
 
-@pytest.mark.parametrize("way", ["server stopped", "browser offline"])
+@pytest.mark.parametrize("way", NO_SIGNAL)
 def test_older_sessions_the_phone_does_not_hold_are_said_to_be_missing(context, page, server, way):
     """With no signal, older sessions asked for by a day the phone holds no page of (a
     link from another device, a typed address) are "not saved on your phone", never
     the recent sessions in their place."""
-    register(page)
-    events = [e for weeks in (1, 20) for e in a_session(days_ago(7 * weeks), {"reps": 9})]
-    assert page.request.post("/api/sync", data={"events": events}).ok
-    page.goto("/")
-    wait_for_offline_set(page)
-
-    if way == "server stopped":
-        server.stop()  # the `server` fixture starts it again for the next test
-    else:
-        context.set_offline(True)
+    glute_bridge_weeks_ago_then_no_signal(context, page, server, way, (1, 20))
     page.goto("/history/progress/glute-bridge?before=2020-01-01")
     expect(page.get_by_role("heading", name="No connection")).to_be_visible()
     expect(page.get_by_text("This page isn't saved on your phone yet")).to_be_visible()
